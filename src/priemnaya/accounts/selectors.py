@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.utils import timezone
+
+from priemnaya.accounts.models import ApiToken, User
+from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
+
+
+def user_find_by_login(*, login: str) -> User | None:
+    """Return the active or inactive user whose e-mail or phone is ``login``, or None."""
+    login = (login or "").strip()
+    if "@" in login:
+        try:
+            email = normalize_email(login)
+        except ContactInvalid:
+            return None
+        return User.objects.filter(email__iexact=email).first()
+    try:
+        phone = normalize_phone(login)
+    except ContactInvalid:
+        return None
+    return User.objects.filter(phone=phone).first()
+
+
+def user_for_api_token(*, key: str) -> User | None:
+    """Return the active user a bearer token belongs to, or None if unknown or expired."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=ApiToken.hash_key(key), expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    return token.user

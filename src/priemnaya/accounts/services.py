@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from priemnaya.accounts.models import ApiToken, User
+from priemnaya.accounts.roles import Role
+from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
+from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.core.text import clean_text, text_problem
+
+# One message for taken logins so registration does not tell who has an account here.
+_LOGIN_TAKEN = "Не удалось зарегистрироваться с этими данными. Если у вас уже есть учётная запись, войдите."
+
+
+class AuthenticationFailed(ApplicationError):
+    code = "authentication_failed"
+    status = 401
+
+
+@transaction.atomic
+def user_register(
+    *, full_name: str, email: str = "", phone: str = "", password: str, role: str = Role.CITIZEN
+) -> User:
+    """Create an account; e-mail or phone (or both) is the login."""
+    errors: dict[str, list[str]] = {}
+    full_name = clean_text(full_name)
+    if problem := text_problem(full_name, max_length=300):
+        errors["full_name"] = [problem]
+    norm_email = norm_phone = None
+    if email.strip():
+        try:
+            norm_email = normalize_email(email)
+        except ContactInvalid as exc:
+            errors["email"] = [str(exc)]
+    if phone.strip():
+        try:
+            norm_phone = normalize_phone(phone)
+        except ContactInvalid as exc:
+            errors["phone"] = [str(exc)]
+    if not email.strip() and not phone.strip():
+        errors["email"] = ["Укажите e-mail или телефон — по нему вы будете входить."]
+    candidate = User(full_name=full_name, email=norm_email, phone=norm_phone, role=role)
+    try:
+        validate_password(password, user=candidate)
+    except ValidationError as exc:
+        errors["password"] = list(exc.messages)
+    if errors:
+        raise ValidationFailed(errors)
+    if (norm_email and User.objects.filter(email__iexact=norm_email).exists()) or (
+        norm_phone and User.objects.filter(phone=norm_phone).exists()
+    ):
+        raise ValidationFailed.single("email" if norm_email else "phone", _LOGIN_TAKEN)
+    candidate.set_password(password)
+    try:
+        with transaction.atomic():
+            candidate.save()
+    except IntegrityError as exc:
+        raise ValidationFailed.single("email" if norm_email else "phone", _LOGIN_TAKEN) from exc
+    return candidate
+
+
+def api_token_issue(*, login: str, password: str) -> str:
+    """Check the credentials and return a new bearer token (shown once, stored hashed)."""
+    user = authenticate(None, username=login, password=password)
+    if user is None:
+        raise AuthenticationFailed("Неверный логин или пароль.", field="login")
+    key = secrets.token_urlsafe(32)
+    ApiToken.objects.create(
+        user=user,
+        key_hash=ApiToken.hash_key(key),
+        expires_at=timezone.now() + timedelta(days=settings.PRIEMNAYA["API_TOKEN_TTL_DAYS"]),
+    )
+    return key

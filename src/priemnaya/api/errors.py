@@ -1,0 +1,75 @@
+"""One place that turns domain and input errors into 4xx JSON naming the field."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from priemnaya.core.errors import ApplicationError, ValidationFailed
+
+_PYDANTIC_RU = {
+    "missing": "Обязательное поле.",
+    "string_type": "Ожидается строка.",
+    "int_type": "Ожидается целое число.",
+    "int_parsing": "Ожидается целое число.",
+    "date_from_datetime_parsing": "Дата указывается в формате ГГГГ-ММ-ДД.",
+    "date_parsing": "Дата указывается в формате ГГГГ-ММ-ДД.",
+    "datetime_parsing": "Дата и время указываются в формате ISO 8601.",
+    "datetime_from_date_parsing": "Дата и время указываются в формате ISO 8601.",
+    "json_invalid": "Тело запроса — не JSON.",
+    "model_attributes_type": "Тело запроса должно быть JSON-объектом.",
+    "dict_type": "Тело запроса должно быть JSON-объектом.",
+}
+_SKIP_LOC = {"body", "payload", "query", "path", "filters", "data"}
+
+
+def _field_of(loc) -> str | None:
+    parts = [str(p) for p in loc if str(p) not in _SKIP_LOC and not isinstance(p, int)]
+    return parts[-1] if parts else None
+
+
+def body(detail: str, errors: list[dict]) -> dict:
+    return {"detail": detail, "errors": errors}
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(ApplicationError)
+    def application_error(request, exc: ApplicationError):
+        if isinstance(exc, ValidationFailed):
+            items = [
+                {"field": field, "message": message, "code": exc.code}
+                for field, messages in exc.errors.items()
+                for message in messages
+            ]
+        else:
+            items = [exc.as_dict()]
+        return api.create_response(request, body(exc.message, items), status=exc.status)
+
+    @api.exception_handler(NinjaValidationError)
+    def invalid_input(request, exc: NinjaValidationError):
+        items = []
+        for error in exc.errors:
+            kind = error.get("type", "")
+            message = _PYDANTIC_RU.get(kind, f"Неверное значение ({error.get('msg', kind)}).")
+            items.append({"field": _field_of(error.get("loc", ())), "message": message, "code": kind})
+        detail = items[0]["message"] if items else "Неверный запрос."
+        return api.create_response(request, body(detail, items), status=422)
+
+    @api.exception_handler(AuthenticationError)
+    def unauthenticated(request, exc):
+        message = "Нужна авторизация: войдите или передайте токен (Authorization: Bearer …)."
+        return api.create_response(
+            request,
+            body(message, [{"field": "Authorization", "message": message, "code": "unauthorized"}]),
+            status=401,
+        )
+
+    @api.exception_handler(HttpError)
+    def http_error(request, exc: HttpError):
+        message = str(exc)
+        return api.create_response(
+            request,
+            body(message, [{"field": None, "message": message, "code": "http_error"}]),
+            status=exc.status_code,
+        )

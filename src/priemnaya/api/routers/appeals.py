@@ -1,0 +1,181 @@
+"""The applicant's side of the API: file, follow and act on own appeals."""
+
+from __future__ import annotations
+
+from ninja import Header, Query, Router, Schema
+
+from priemnaya.api.idempotency import run_idempotent
+from priemnaya.api.schemas import (
+    AppealEditIn,
+    AppealIn,
+    AppealOut,
+    AppealPageOut,
+    ErrorOut,
+    EventOut,
+    RateIn,
+    ReasonIn,
+    TextIn,
+    detail_of,
+    event_of,
+    summary_of,
+)
+from priemnaya.appeals import services
+from priemnaya.appeals.lifecycle import Side
+from priemnaya.appeals.permissions import side_of
+from priemnaya.appeals.selectors import (
+    AppealFilters,
+    appeal_actions,
+    appeal_current_answer,
+    appeal_get,
+    appeal_timeline,
+    applicant_appeals,
+    page_of,
+)
+from priemnaya.appeals.services.intake import input_from_appeal
+from priemnaya.appeals.states import Channel
+from priemnaya.core.errors import NotPermitted
+
+router = Router(tags=["appeals"])
+ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
+PAGE_SIZE = 20
+
+
+def appeal_body(appeal, user) -> dict:
+    """Return the detail representation of an appeal as the user may see it."""
+    return detail_of(
+        appeal,
+        staff=side_of(user, appeal) is Side.STAFF,
+        answer=appeal_current_answer(appeal=appeal),
+        actions=appeal_actions(appeal=appeal, user=user),
+    )
+
+
+class ListFilters(Schema):
+    page: int = 1
+    status: str = ""
+    kind: str = ""
+    theme: str = ""
+    q: str = ""
+
+
+@router.post("", response={201: AppealOut} | ERRORS)
+def appeal_create(
+    request,
+    payload: AppealIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """File an appeal. Send an `Idempotency-Key` header so that retries never make two."""
+    user = request.auth
+    if not user.is_citizen:
+        raise NotPermitted("Подавать обращения через это API может заявитель.")
+
+    def submit():
+        appeal = services.appeal_submit(
+            actor=user,
+            data=services.AppealInput(**payload.dict()),
+            channel=Channel.MOBILE,
+            client_token=f"api:{idempotency_key}" if idempotency_key else None,
+        )
+        return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
+
+    if idempotency_key is None:
+        return submit()
+    return run_idempotent(
+        user=user,
+        key=idempotency_key,
+        endpoint="appeal_create",
+        payload=payload.dict(),
+        call=submit,
+    )
+
+
+@router.get("", response={200: AppealPageOut} | ERRORS)
+def appeal_list(request, filters: Query[ListFilters]):
+    """List own appeals, newest first, a page at a time (no total count)."""
+    qs = applicant_appeals(
+        user=request.auth,
+        filters=AppealFilters(
+            status=filters.status, kind=filters.kind, theme=filters.theme, q=filters.q
+        ),
+    )
+    rows, has_next = page_of(qs, page=filters.page, size=PAGE_SIZE)
+    return {
+        "items": [summary_of(a, staff=False) for a in rows],
+        "page": max(filters.page, 1),
+        "has_next": has_next,
+    }
+
+
+@router.get("/{number}", response={200: AppealOut} | ERRORS)
+def appeal_detail(request, number: str):
+    """Return one appeal with its answer once there is one."""
+    return appeal_body(appeal_get(user=request.auth, number=number), request.auth)
+
+
+@router.get("/{number}/events", response={200: list[EventOut]} | ERRORS)
+def appeal_events(request, number: str):
+    """Return the appeal's journal (public events for the applicant)."""
+    appeal = appeal_get(user=request.auth, number=number)
+    return [event_of(e) for e in appeal_timeline(appeal=appeal, user=request.auth)]
+
+
+@router.patch("/{number}", response={200: AppealOut} | ERRORS)
+def appeal_update(request, number: str, payload: AppealEditIn):
+    """Edit the appeal while it is «Получено» and nobody has taken it."""
+    appeal = appeal_get(user=request.auth, number=number)
+    data = input_from_appeal(appeal)
+    for name, value in payload.dict(exclude_unset=True).items():
+        setattr(data, name, "" if value is None and name != "incident_at" else value)
+    appeal = services.appeal_edit(appeal=appeal, actor=request.auth, data=data)
+    return appeal_body(appeal, request.auth)
+
+
+@router.post("/{number}/comment", response={201: AppealOut} | ERRORS)
+def appeal_comment(request, number: str, payload: TextIn):
+    """Add a comment to the appeal."""
+    appeal = appeal_get(user=request.auth, number=number)
+    services.appeal_comment(appeal=appeal, actor=request.auth, text=payload.text)
+    return 201, appeal_body(appeal_get(user=request.auth, number=number), request.auth)
+
+
+@router.post("/{number}/provide-info", response={200: AppealOut} | ERRORS)
+def appeal_provide_info(request, number: str, payload: TextIn):
+    """Answer the clarification request; the appeal goes back to work."""
+    appeal = appeal_get(user=request.auth, number=number)
+    appeal = services.appeal_provide_info(appeal=appeal, actor=request.auth, text=payload.text)
+    return appeal_body(appeal, request.auth)
+
+
+@router.post("/{number}/withdraw", response={200: AppealOut} | ERRORS)
+def appeal_withdraw(request, number: str, payload: ReasonIn | None = None):
+    """Withdraw the appeal before the answer."""
+    appeal = appeal_get(user=request.auth, number=number)
+    reason = payload.reason if payload else ""
+    appeal = services.appeal_withdraw(appeal=appeal, actor=request.auth, reason=reason)
+    return appeal_body(appeal, request.auth)
+
+
+@router.post("/{number}/close", response={200: AppealOut} | ERRORS)
+def appeal_close(request, number: str):
+    """Accept the answer and close the appeal («Завершить»)."""
+    appeal = appeal_get(user=request.auth, number=number)
+    appeal = services.appeal_close(appeal=appeal, actor=request.auth)
+    return appeal_body(appeal, request.auth)
+
+
+@router.post("/{number}/rate", response={200: AppealOut} | ERRORS)
+def appeal_rate(request, number: str, payload: RateIn):
+    """Rate the answer from 1 to 5."""
+    appeal = appeal_get(user=request.auth, number=number)
+    appeal = services.appeal_rate(
+        appeal=appeal, actor=request.auth, rating=payload.rating, comment=payload.comment
+    )
+    return appeal_body(appeal, request.auth)
+
+
+@router.post("/{number}/escalate", response={200: AppealOut} | ERRORS)
+def appeal_escalate(request, number: str, payload: ReasonIn):
+    """Ask for the appeal to be escalated to the higher level («Эскалация»)."""
+    appeal = appeal_get(user=request.auth, number=number)
+    appeal = services.appeal_escalate(appeal=appeal, actor=request.auth, reason=payload.reason)
+    return appeal_body(appeal, request.auth)

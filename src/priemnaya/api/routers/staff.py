@@ -1,0 +1,136 @@
+"""The staff side of the API: the queue and the transitions of SPEC §4."""
+
+from __future__ import annotations
+
+from ninja import Query, Router, Schema
+
+from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
+from priemnaya.api.schemas import (
+    AnswerIn,
+    AppealOut,
+    AppealPageOut,
+    ExtendIn,
+    QuestionIn,
+    ReasonIn,
+    RedirectIn,
+    TextIn,
+    summary_of,
+)
+from priemnaya.appeals import services
+from priemnaya.appeals.selectors import AppealFilters, appeal_get, page_of, staff_queue
+from priemnaya.core.errors import NotPermitted
+
+router = Router(tags=["staff"])
+
+
+class QueueFilters(Schema):
+    page: int = 1
+    status: str = ""
+    kind: str = ""
+    theme: str = ""
+    department: str = ""
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""
+
+
+def _staff(request):
+    if not request.auth.works_appeals:
+        raise NotPermitted("Раздел доступен сотрудникам.")
+    return request.auth
+
+
+@router.get("", response={200: AppealPageOut} | ERRORS)
+def queue(request, filters: Query[QueueFilters]):
+    """The caller's queue: open appeals of their departments, soonest due first."""
+    user = _staff(request)
+    qs = staff_queue(user=user, filters=AppealFilters(**filters.dict(exclude={"page"})))
+    rows, has_next = page_of(qs, page=filters.page, size=PAGE_SIZE)
+    return {
+        "items": [summary_of(a, staff=True) for a in rows],
+        "page": max(filters.page, 1),
+        "has_next": has_next,
+    }
+
+
+def _act(request, number: str, service, **kwargs):
+    user = _staff(request)
+    appeal = appeal_get(user=user, number=number)
+    service(appeal=appeal, actor=user, **kwargs)
+    return appeal_body(appeal_get(user=user, number=number), user)
+
+
+@router.get("/{number}", response={200: AppealOut} | ERRORS)
+def detail(request, number: str):
+    """One appeal as staff see it."""
+    user = _staff(request)
+    return appeal_body(appeal_get(user=user, number=number), user)
+
+
+@router.post("/{number}/take", response={200: AppealOut} | ERRORS)
+def take(request, number: str):
+    """Take the appeal into work."""
+    return _act(request, number, services.appeal_take)
+
+
+@router.post("/{number}/request-info", response={200: AppealOut} | ERRORS)
+def request_info(request, number: str, payload: QuestionIn):
+    """Ask the applicant a question; the clock pauses."""
+    return _act(request, number, services.appeal_request_info, question=payload.question)
+
+
+@router.post("/{number}/answer", response={200: AppealOut} | ERRORS)
+def answer(request, number: str, payload: AnswerIn):
+    """Issue the answer with its outcome."""
+    return _act(
+        request,
+        number,
+        services.appeal_answer,
+        outcome=payload.outcome,
+        text=payload.text,
+        legal_ground=payload.legal_ground,
+    )
+
+
+@router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)
+def redirect(request, number: str, payload: RedirectIn):
+    """Send the appeal to another department."""
+    return _act(
+        request,
+        number,
+        services.appeal_redirect,
+        department_code=payload.department,
+        reason=payload.reason,
+    )
+
+
+@router.post("/{number}/extend", response={200: AppealOut} | ERRORS)
+def extend(request, number: str, payload: ExtendIn):
+    """Extend the resolution deadline with a reason."""
+    return _act(
+        request, number, services.appeal_extend, new_due=payload.due_date, reason=payload.reason
+    )
+
+
+@router.post("/{number}/escalate", response={200: AppealOut} | ERRORS)
+def escalate(request, number: str, payload: ReasonIn):
+    """Escalate to the parent department or quality control."""
+    return _act(request, number, services.appeal_escalate, reason=payload.reason)
+
+
+@router.post("/{number}/note", response={200: AppealOut} | ERRORS)
+def note(request, number: str, payload: TextIn):
+    """Add an internal note."""
+    return _act(request, number, services.appeal_note, text=payload.text)
+
+
+@router.post("/{number}/comment", response={200: AppealOut} | ERRORS)
+def comment(request, number: str, payload: TextIn):
+    """Write to the applicant."""
+    return _act(request, number, services.appeal_comment, text=payload.text)
+
+
+@router.post("/{number}/reopen", response={200: AppealOut} | ERRORS)
+def reopen(request, number: str, payload: ReasonIn):
+    """Return an answered appeal to work (heads and quality control)."""
+    return _act(request, number, services.appeal_reopen, reason=payload.reason)

@@ -1,0 +1,20 @@
+from ninja import NinjaAPI
+
+from priemnaya.api import errors
+from priemnaya.api.auth import API_AUTH
+from priemnaya.api.routers import appeals, catalog, staff, token
+
+api = NinjaAPI(
+    title="Приёмная API",
+    version="1",
+    description="Обращения граждан: подача, статус, ответы; рабочее место сотрудников.",
+    auth=API_AUTH,
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+errors.install(api)
+api.add_router("/auth", token.router)
+api.add_router("/catalog", catalog.router)
+api.add_router("/appeals", appeals.router)
+api.add_router("/staff/appeals", staff.router)

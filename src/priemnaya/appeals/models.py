@@ -1,0 +1,213 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from priemnaya.appeals.states import (
+    Channel,
+    EventType,
+    MessageKind,
+    NoAnswerGround,
+    Outcome,
+    Priority,
+    Status,
+)
+from priemnaya.catalog.models import Department, Kind, Theme
+from priemnaya.core.numbering import format_number
+
+
+class Appeal(models.Model):
+    """An appeal (обращение): what the applicant asked, where it is and by when it is due."""
+
+    number = models.CharField("номер", max_length=10, unique=True, null=True, blank=True)
+    kind = models.ForeignKey(Kind, verbose_name="вид", on_delete=models.PROTECT)
+    theme = models.ForeignKey(Theme, verbose_name="тема", on_delete=models.PROTECT)
+    subject = models.CharField("краткое содержание", max_length=200)
+    text = models.TextField("описание")
+    service_code = models.CharField("код госуслуги", max_length=64, blank=True)
+    incident_at = models.DateTimeField("дата и время события", null=True, blank=True)
+    desired_result = models.TextField("желаемый результат", blank=True)
+
+    contact_phone = models.CharField("телефон", max_length=12, blank=True)
+    contact_email = models.EmailField("e-mail", blank=True)
+    contact_address = models.CharField("почтовый адрес", max_length=500, blank=True)
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="заявитель",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+    )
+    applicant_name = models.CharField("ФИО заявителя", max_length=300)
+    channel = models.CharField("канал", max_length=16, choices=Channel.choices)
+
+    department = models.ForeignKey(
+        Department, verbose_name="ведомство", on_delete=models.PROTECT, related_name="appeals"
+    )
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="исполнитель",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_appeals",
+    )
+    priority = models.PositiveSmallIntegerField(
+        "приоритет", choices=Priority.choices, default=Priority.NORMAL
+    )
+    status = models.CharField("статус", max_length=16, choices=Status.choices)
+
+    first_response_due_at = models.DateTimeField("срок первой реакции", null=True, blank=True)
+    due_at = models.DateTimeField("срок ответа", null=True, blank=True)
+    extended = models.BooleanField("срок продлён", default=False)
+    extension_reason = models.TextField("причина продления", blank=True)
+    # Set while needs_info: the resolution clock is stopped and resumes on provide_info.
+    paused_at = models.DateTimeField("срок приостановлен", null=True, blank=True)
+    escalation_level = models.PositiveSmallIntegerField("уровень эскалации", default=0)
+
+    repeat_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+    )
+    contest_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="contests"
+    )
+    escalation_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="escalations"
+    )
+    duplicate_of = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+    )
+
+    rating = models.PositiveSmallIntegerField("оценка", null=True, blank=True)
+    rating_comment = models.TextField("комментарий к оценке", blank=True)
+
+    # A token from the form or app that submitted this appeal: a resubmission finds it again.
+    client_token = models.CharField(max_length=64, null=True, blank=True)
+
+    created_at = models.DateTimeField("создано", default=timezone.now)
+    registered_at = models.DateTimeField("зарегистрировано", null=True, blank=True)
+    first_response_at = models.DateTimeField("первая реакция", null=True, blank=True)
+    answered_at = models.DateTimeField("дан ответ", null=True, blank=True)
+    closed_at = models.DateTimeField("закрыто", null=True, blank=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+
+    class Meta:
+        verbose_name = "обращение"
+        verbose_name_plural = "обращения"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "client_token"],
+                condition=Q(client_token__isnull=False),
+                name="appeal_client_token_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),
+                name="appeal_rating_1_5",
+            ),
+            models.CheckConstraint(
+                condition=Q(status="draft") | Q(number__isnull=False),
+                name="appeal_numbered_unless_draft",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["department", "status", "due_at"], name="appeal_queue_idx"),
+            models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
+            models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"№ {self.display_number}" if self.number else f"Черновик #{self.pk}"
+
+    @property
+    def display_number(self) -> str:
+        return format_number(self.number) if self.number else ""
+
+    @property
+    def is_overdue(self) -> bool:
+        from priemnaya.appeals.states import OPEN_STATUSES
+
+        return bool(
+            self.due_at
+            and self.status in OPEN_STATUSES
+            and self.paused_at is None
+            and self.due_at < timezone.now()
+        )
+
+
+class Answer(models.Model):
+    """An issued answer; never changed — a reopened appeal supersedes it with a new one."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="answers")
+    outcome = models.CharField("результат", max_length=16, choices=Outcome.choices)
+    result_code = models.PositiveSmallIntegerField("код результата")
+    legal_ground = models.CharField(
+        "основание", max_length=32, choices=NoAnswerGround.choices, blank=True
+    )
+    text = models.TextField("текст ответа")
+    issued_at = models.DateTimeField("выдан", default=timezone.now)
+    executor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="исполнитель", on_delete=models.PROTECT
+    )
+    executor_name = models.CharField("ФИО исполнителя", max_length=300)
+    executor_position = models.CharField("должность", max_length=200, blank=True)
+    executor_phone = models.CharField("рабочий телефон", max_length=32, blank=True)
+    superseded_at = models.DateTimeField("заменён", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "ответ"
+        verbose_name_plural = "ответы"
+        ordering = ["-issued_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"Ответ на {self.appeal} ({self.get_outcome_display()})"
+
+
+class Message(models.Model):
+    """A message in the appeal's conversation: comment, clarification, reply or internal note."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    kind = models.CharField(max_length=16, choices=MessageKind.choices)
+    is_internal = models.BooleanField(default=False)
+    text = models.TextField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "сообщение"
+        verbose_name_plural = "сообщения"
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} к {self.appeal}"
+
+
+class Event(models.Model):
+    """One entry of the appeal's journal; also the outbox that notifications are delivered from."""
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    type = models.CharField(max_length=32, choices=EventType.choices)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
+    )
+    actor_role = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
+    is_public = models.BooleanField(default=True)
+    text = models.TextField(blank=True)
+    data = models.JSONField(default=dict, blank=True)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        verbose_name = "событие журнала"
+        verbose_name_plural = "журнал"
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["appeal", "created_at"], name="event_appeal_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_type_display()} ({self.appeal_id})"

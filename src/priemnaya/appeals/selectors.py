@@ -1,0 +1,141 @@
+"""Reads of appeals for the faces; every one takes the acting user and applies visibility."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from priemnaya.accounts.models import User
+from priemnaya.appeals.lifecycle import Side, actions_for
+from priemnaya.appeals.models import Answer, Appeal, Event
+from priemnaya.appeals.permissions import side_of, staff_department_ids
+from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.core.errors import NotFound, ValidationFailed
+from priemnaya.core.numbering import MalformedNumber, normalize_number
+
+_LIST_RELATED = ("kind", "theme", "department")
+
+
+def appeals_visible_to(*, user: User) -> QuerySet[Appeal]:
+    """Return the appeals the user may open: own for citizens, their departments' for staff."""
+    base = Appeal.objects.select_related(*_LIST_RELATED)
+    if not user.is_authenticated or not user.is_active:
+        return base.none()
+    if user.is_citizen:
+        return base.filter(applicant=user)
+    if not user.works_appeals:
+        return base.none()
+    staff = base.exclude(status=Status.DRAFT)
+    if user.sees_all_departments:
+        return staff
+    return staff.filter(department_id__in=staff_department_ids(user))
+
+
+def parse_number(number: str) -> str:
+    """Return the digits of a typed number or raise ValidationFailed naming «number»."""
+    try:
+        return normalize_number(number)
+    except MalformedNumber as exc:
+        raise ValidationFailed.single("number", str(exc)) from exc
+
+
+def appeal_get(*, user: User, number: str) -> Appeal:
+    """Return the appeal with this number if the user may see it; otherwise raise NotFound."""
+    digits = parse_number(number)
+    appeal = (
+        appeals_visible_to(user=user)
+        .select_related("assignee", "applicant")
+        .filter(number=digits)
+        .first()
+    )
+    if appeal is None:
+        raise NotFound("Обращение не найдено.", field="number")
+    return appeal
+
+
+def draft_get(*, user: User, draft_id: int) -> Appeal:
+    appeal = (
+        appeals_visible_to(user=user).filter(pk=draft_id, status=Status.DRAFT).first()
+        if user.is_authenticated and user.is_citizen
+        else None
+    )
+    if appeal is None:
+        raise NotFound("Черновик не найден.")
+    return appeal
+
+
+@dataclass
+class AppealFilters:
+    status: str = ""
+    kind: str = ""
+    theme: str = ""
+    department: str = ""
+    overdue: bool = False
+    mine: bool = False
+    q: str = ""
+
+
+def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> QuerySet[Appeal]:
+    if filters.status:
+        qs = qs.filter(status=filters.status)
+    if filters.kind:
+        qs = qs.filter(kind__code=filters.kind)
+    if filters.theme:
+        qs = qs.filter(Q(theme__code=filters.theme) | Q(theme__parent__code=filters.theme))
+    if filters.department:
+        qs = qs.filter(department__code=filters.department)
+    if filters.overdue:
+        qs = qs.filter(
+            status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=timezone.now()
+        )
+    if filters.mine:
+        qs = qs.filter(assignee=user)
+    if filters.q:
+        term = filters.q.strip()
+        try:
+            qs = qs.filter(number=normalize_number(term))
+        except MalformedNumber:
+            qs = qs.filter(Q(subject__icontains=term) | Q(text__icontains=term))
+    return qs
+
+
+def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
+    """Return the citizen's own appeals, newest first."""
+    qs = appeals_visible_to(user=user) if user.is_citizen else Appeal.objects.none()
+    return _apply_filters(qs, filters, user).order_by("-created_at", "-id")
+
+
+def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
+    """Return the staff member's queue, soonest due first; closed work only when asked for."""
+    qs = appeals_visible_to(user=user) if user.works_appeals else Appeal.objects.none()
+    if not filters.status:
+        qs = qs.filter(status__in=OPEN_STATUSES)
+    return _apply_filters(qs, filters, user).select_related("assignee").order_by("due_at", "id")
+
+
+def page_of(qs: QuerySet, *, page: int, size: int) -> tuple[list, bool]:
+    """Return one page and whether another follows, without counting the whole set."""
+    page = max(page, 1)
+    start = (page - 1) * size
+    rows = list(qs[start : start + size + 1])
+    return rows[:size], len(rows) > size
+
+
+def appeal_timeline(*, appeal: Appeal, user: User) -> list[Event]:
+    """Return the journal as the user may read it: public events for the applicant, all for staff."""
+    events = appeal.events.select_related("actor", "message")
+    if side_of(user, appeal) is not Side.STAFF:
+        events = events.filter(is_public=True)
+    return list(events)
+
+
+def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
+    return appeal.answers.filter(superseded_at__isnull=True).first()
+
+
+def appeal_actions(*, appeal: Appeal, user: User) -> list[str]:
+    """Return the actions the user may perform on the appeal now, in table order."""
+    side = side_of(user, appeal)
+    return actions_for(appeal.status, side) if side in (Side.APPLICANT, Side.STAFF) else []

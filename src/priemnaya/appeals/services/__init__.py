@@ -1,0 +1,49 @@
+"""Every way an appeal changes (SPEC §4). Each function is atomic, checks actor and state and
+writes exactly one journal Event."""
+
+from priemnaya.appeals.services.conversation import appeal_comment, appeal_note
+from priemnaya.appeals.services.intake import (
+    AppealInput,
+    appeal_draft_save,
+    appeal_edit,
+    appeal_submit,
+)
+from priemnaya.appeals.services.routing import (
+    appeal_assign,
+    appeal_escalate,
+    appeal_extend,
+    appeal_redirect,
+)
+from priemnaya.appeals.services.workflow import (
+    appeal_answer,
+    appeal_close,
+    appeal_provide_info,
+    appeal_rate,
+    appeal_reopen,
+    appeal_request_info,
+    appeal_take,
+    appeal_withdraw,
+    appeals_autoclose,
+)
+
+__all__ = [
+    "AppealInput",
+    "appeal_answer",
+    "appeal_assign",
+    "appeal_close",
+    "appeal_comment",
+    "appeal_draft_save",
+    "appeal_edit",
+    "appeal_escalate",
+    "appeal_extend",
+    "appeal_note",
+    "appeal_provide_info",
+    "appeal_rate",
+    "appeal_redirect",
+    "appeal_reopen",
+    "appeal_request_info",
+    "appeal_submit",
+    "appeal_take",
+    "appeal_withdraw",
+    "appeals_autoclose",
+]

@@ -1,0 +1,31 @@
+from django.contrib import admin
+
+from priemnaya.catalog.models import Department, Kind, Membership, Theme
+
+
+class MembershipInline(admin.TabularInline):
+    model = Membership
+    extra = 0
+    autocomplete_fields = ["user"]
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "is_quality_control", "is_active"]
+    list_filter = ["is_active", "is_quality_control"]
+    search_fields = ["name", "code"]
+    inlines = [MembershipInline]
+
+
+@admin.register(Kind)
+class KindAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "regime", "resolution_days", "resolution_unit", "is_active"]
+    list_editable = ["is_active"]
+
+
+@admin.register(Theme)
+class ThemeAdmin(admin.ModelAdmin):
+    list_display = ["name", "code", "parent", "default_department", "sort_order", "is_active"]
+    list_filter = ["is_active", "default_department"]
+    search_fields = ["name", "code", "hint"]
+    list_select_related = ["parent", "default_department"]

@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+
+from priemnaya.catalog.services import catalog_load_defaults
+
+
+class Command(BaseCommand):
+    help = "Добавить недостающие ведомства, виды и темы каталога по умолчанию (правки не трогает)."
+
+    def handle(self, *args, **options):
+        created = catalog_load_defaults()
+        self.stdout.write(
+            "Каталог: добавлено ведомств {departments}, видов {kinds}, тем {themes}.".format(
+                **created
+            )
+        )

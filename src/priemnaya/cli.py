@@ -1,0 +1,188 @@
+"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, manage."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import subprocess
+import sys
+import time
+
+
+def _django(settings: str = "priemnaya.settings") -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings)
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def cmd_migrate(_args) -> None:
+    _django()
+    _manage("migrate", "--no-input")
+    _manage("load_catalog")
+
+
+def cmd_load_catalog(_args) -> None:
+    _django()
+    _manage("load_catalog")
+
+
+def cmd_load_demo(args) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command("load_demo", force=args.force)
+
+
+def cmd_worker(args) -> None:
+    _django()
+    from django.core.management import call_command
+
+    call_command("run_worker", interval=args.interval)
+
+
+def _spawn(argv: list[str]) -> subprocess.Popen:
+    return subprocess.Popen(argv, env=os.environ.copy())  # noqa: S603
+
+
+def _supervise(children: list[subprocess.Popen]) -> int:
+    """Wait until a child exits or we are interrupted; then stop all children."""
+    stopping = False
+
+    def stop(*_):
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGTERM, stop)
+    signal.signal(signal.SIGINT, stop)
+    code = 0
+    try:
+        while not stopping:
+            for child in children:
+                if child.poll() is not None:
+                    code = child.returncode or 0
+                    stopping = True
+            time.sleep(0.3)
+    finally:
+        for child in children:
+            if child.poll() is None:
+                child.terminate()
+        for child in children:
+            try:
+                child.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                child.kill()
+    return code
+
+
+def _granian(target: str, interface: str, host: str, port: int, workers: int) -> list[str]:
+    return [
+        sys.executable, "-m", "granian", "--interface", interface, "--host", host,
+        "--port", str(port), "--workers", str(workers), "--no-ws" if interface == "wsgi" else
+        "--ws", target,
+    ]  # fmt: skip
+
+
+def cmd_serve(args) -> None:
+    """Production serving: HTTP through WSGI workers, WebSockets through an ASGI process."""
+    children = [
+        _spawn(_granian("priemnaya.wsgi:application", "wsgi", args.host, args.port, args.workers)),
+        _spawn(_granian("priemnaya.asgi:application", "asginl", args.host, args.ws_port, 1)),
+    ]
+    sys.exit(_supervise(children))
+
+
+DEMO_BANNER = """
+  Приёмная запущена: http://{host}:{port}/
+
+  Демо-учётные записи (пароль у всех: {password}):
+{accounts}
+  API: http://{host}:{port}/api/v1/docs · Администрирование: http://{host}:{port}/admin/
+  Остановить: Ctrl+C
+"""
+
+
+def cmd_demo(args) -> None:
+    """Migrate the embedded database, load demo data, serve pages, API and worker in one go."""
+    os.environ.setdefault("DEBUG", "1")
+    os.environ.setdefault("PRIEMNAYA_AUTOCLOSE_EVERY", "60")
+    _django()
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _manage("migrate", "--no-input", "-v", "0")
+    _manage("load_catalog")
+    from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+
+    _manage("load_demo")
+    accounts = "\n".join(f"    {role:<14} {email}" for role, email, _ in DEMO_ACCOUNTS)
+    children = [
+        _spawn(_granian("priemnaya.asgi:application", "asginl", args.host, args.port, 1)),
+        _spawn([sys.executable, "-m", "priemnaya.cli", "worker"]),
+    ]
+    print(
+        DEMO_BANNER.format(
+            host=args.host, port=args.port, password=DEMO_PASSWORD, accounts=accounts
+        ),
+        flush=True,
+    )
+    sys.exit(_supervise(children))
+
+
+def cmd_manage(args) -> None:
+    _django()
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["priemnaya manage", *args.rest])
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="priemnaya", description="Приёмная — обращения граждан")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    demo = sub.add_parser("demo", help="демо: SQLite, демо-данные, сервер и воркер")
+    demo.add_argument("--host", default="127.0.0.1")
+    demo.add_argument("--port", type=int, default=8000)
+    demo.set_defaults(func=cmd_demo)
+
+    serve = sub.add_parser("serve", help="production: WSGI (HTTP) + ASGI (WebSocket)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
+    serve.add_argument("--ws-port", type=int, default=8001)
+    serve.add_argument("--workers", type=int, default=max(os.cpu_count() or 1, 2))
+    serve.set_defaults(func=cmd_serve)
+
+    worker = sub.add_parser("worker", help="фоновые задачи и периодические проверки")
+    worker.add_argument("--interval", type=float, default=1.0)
+    worker.set_defaults(func=cmd_worker)
+
+    sub.add_parser("migrate", help="миграции и каталог по умолчанию").set_defaults(
+        func=cmd_migrate
+    )
+    sub.add_parser("load-catalog", help="каталог тем по умолчанию").set_defaults(
+        func=cmd_load_catalog
+    )
+    load_demo = sub.add_parser("load-demo", help="демо-данные (только при DEBUG)")
+    load_demo.add_argument("--force", action="store_true", help="загрузить и при DEBUG=0")
+    load_demo.set_defaults(func=cmd_load_demo)
+
+    manage = sub.add_parser("manage", help="команды Django (manage.py)")
+    manage.add_argument("rest", nargs=argparse.REMAINDER)
+    manage.set_defaults(func=cmd_manage)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = build_parser().parse_args(argv)
+    args.func(args)
+
+
+if __name__ == "__main__":
+    main()

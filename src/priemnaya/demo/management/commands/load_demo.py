@@ -1,0 +1,20 @@
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+
+from priemnaya.demo.loader import load_demo
+
+
+class Command(BaseCommand):
+    help = "Загрузить демо-учётные записи и примеры обращений (только для демонстрации)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--force", action="store_true", help="загрузить и при DEBUG=0")
+
+    def handle(self, *args, force: bool = False, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "Демо-учётные записи с известным паролем не загружаются при DEBUG=0. "
+                "Если это действительно стенд для показа, добавьте --force."
+            )
+        result = load_demo()
+        self.stdout.write(f"Демо-данные: добавлено обращений {result['appeals']}.")

@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from priemnaya.api.urls import api
+
+admin.site.site_header = "Приёмная — администрирование"
+admin.site.site_title = "Приёмная"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("api/v1/", api.urls),
+    path("", include("priemnaya.web.urls")),
+]
+
+handler404 = "priemnaya.web.views.errors.not_found"
+handler500 = "priemnaya.web.views.errors.server_error"

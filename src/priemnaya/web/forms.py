@@ -1,0 +1,211 @@
+"""Forms check only the shape of input; the rules live in services and come back as errors."""
+
+from __future__ import annotations
+
+import uuid
+
+from django import forms
+
+from priemnaya.appeals.states import NoAnswerGround, Outcome, Status
+from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
+
+REQUIRED = "Заполните это поле."
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text(label: str, *, required: bool = True, rows: int | None = None, **attrs) -> forms.CharField:
+    widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
+    return forms.CharField(
+        label=label,
+        required=required,
+        strip=False,
+        widget=widget,
+        error_messages={"required": REQUIRED},
+    )
+
+
+class LoginForm(forms.Form):
+    login = _text("E-mail или телефон", autocomplete="username")
+    password = forms.CharField(
+        label="Пароль",
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+        error_messages={"required": "Введите пароль."},
+    )
+
+
+class RegisterForm(forms.Form):
+    full_name = _text("Фамилия, имя, отчество", autocomplete="name")
+    email = _text("E-mail", required=False, autocomplete="email", inputmode="email")
+    phone = _text(
+        "Телефон", required=False, autocomplete="tel", inputmode="tel", placeholder="+7XXXXXXXXXX"
+    )
+    password = forms.CharField(
+        label="Пароль",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="Не короче 8 символов: строчные и заглавные буквы, цифра и специальный символ.",
+        error_messages={"required": "Придумайте пароль."},
+    )
+    password2 = forms.CharField(
+        label="Пароль ещё раз",
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        error_messages={"required": "Повторите пароль."},
+    )
+    consent = forms.BooleanField(
+        label="Согласен(на) на обработку персональных данных для рассмотрения обращений (152-ФЗ)",
+        error_messages={"required": "Без согласия на обработку данных мы не сможем ответить вам."},
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
+            self.add_error("password2", "Пароли не совпадают.")
+        return data
+
+
+def kind_choices():
+    return [("", "— выберите вид —")] + [(k.code, k.name) for k in kinds_active()]
+
+
+def theme_choices():
+    choices: list = [("", "— выберите тему —")]
+    for parent, children in theme_tree():
+        if children:
+            choices.append((parent.name, [(c.code, c.name) for c in children]))
+        else:
+            choices.append((parent.code, parent.name))
+    return choices
+
+
+class AppealForm(forms.Form):
+    kind = forms.ChoiceField(label="Вид обращения", error_messages={"required": "Выберите вид обращения."})
+    theme = forms.ChoiceField(label="Тема", error_messages={"required": "Выберите тему обращения."})
+    subject = _text("Кратко, о чём обращение", maxlength=200)
+    text = _text("Описание", rows=8)
+    service_code = _text("Номер или код госуслуги", required=False)
+    incident_date = forms.DateField(
+        label="Дата события",
+        required=False,
+        widget=DATE_INPUT,
+        error_messages={"invalid": "Укажите дату в формате ДД.ММ.ГГГГ."},
+    )
+    desired_result = _text("Какой результат вы ждёте", required=False, rows=3)
+    contact_email = _text("E-mail для ответа", required=False, autocomplete="email")
+    contact_phone = _text(
+        "Телефон для ответа", required=False, autocomplete="tel", placeholder="+7XXXXXXXXXX"
+    )
+    contact_address = _text("Почтовый адрес", required=False, autocomplete="street-address")
+    client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    # Service error fields that have a differently named form field.
+    FIELD_MAP = {"incident_at": "incident_date"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
+        self.fields["theme"].choices = theme_choices()
+        self.fields["subject"].error_messages["required"] = "Укажите, о чём обращение."
+        self.fields["text"].error_messages["required"] = "Опишите ситуацию."
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4().hex)
+
+
+class AppealEditForm(AppealForm):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name in ("kind", "theme"):
+            self.fields[name].disabled = True
+            self.fields[name].required = False
+
+
+class TextForm(forms.Form):
+    text = _text("Текст", rows=4)
+
+
+class QuestionForm(forms.Form):
+    question = _text("Вопрос заявителю", rows=4)
+
+
+class ReasonForm(forms.Form):
+    reason = _text("Причина", rows=3)
+
+
+class OptionalReasonForm(forms.Form):
+    reason = _text("Причина (необязательно)", required=False, rows=2)
+
+
+class EmptyForm(forms.Form):
+    pass
+
+
+class RateForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label="Оценка",
+        coerce=int,
+        choices=[(i, str(i)) for i in range(5, 0, -1)],
+        widget=forms.RadioSelect,
+        error_messages={"required": "Выберите оценку от 1 до 5."},
+    )
+    comment = _text("Комментарий", required=False, rows=2)
+
+
+class AnswerForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label="Результат", choices=[("", "— выберите —"), *Outcome.choices],
+        error_messages={"required": "Выберите результат рассмотрения."},
+    )
+    legal_ground = forms.ChoiceField(
+        label="Основание (для «Оставлено без ответа»)",
+        choices=[("", "—"), *NoAnswerGround.choices],
+        required=False,
+    )
+    text = _text("Текст ответа", rows=8)
+
+
+class RedirectForm(forms.Form):
+    department = forms.ChoiceField(label="Ведомство", error_messages={"required": "Выберите ведомство."})
+    reason = _text("Причина перенаправления", rows=2)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["department"].choices = [("", "— выберите —")] + [
+            (d.code, d.name) for d in departments_active()
+        ]
+
+
+class ExtendForm(forms.Form):
+    due_date = forms.DateField(
+        label="Новый срок",
+        widget=DATE_INPUT,
+        error_messages={"required": "Укажите новый срок.", "invalid": "Укажите дату."},
+    )
+    reason = _text("Причина продления", rows=2)
+
+    FIELD_MAP = {"new_due": "due_date"}
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Статус", required=False)
+    kind = forms.ChoiceField(label="Вид", required=False)
+    theme = forms.ChoiceField(label="Тема", required=False)
+    overdue = forms.BooleanField(label="Только просроченные", required=False)
+    mine = forms.BooleanField(label="Только мои", required=False)
+    q = forms.CharField(label="Номер или слова", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Открытые")] + [
+            c for c in Status.choices if c[0] != Status.DRAFT
+        ]
+        self.fields["kind"].choices = [("", "Все виды")] + kind_choices()[1:]
+        self.fields["theme"].choices = [("", "Все темы")] + theme_choices()[1:]
+
+
+class CabinetFilterForm(forms.Form):
+    status = forms.ChoiceField(label="Статус", required=False)
+    kind = forms.ChoiceField(label="Вид", required=False)
+    q = forms.CharField(label="Номер или слова", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "Все статусы"), *Status.choices]
+        self.fields["kind"].choices = [("", "Все виды")] + kind_choices()[1:]

@@ -1,0 +1,120 @@
+"""The actions a page can post, each a form and the one service it calls (same as the API)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from priemnaya.appeals import services
+from priemnaya.web import forms
+
+
+@dataclass(frozen=True)
+class PageAction:
+    form: type
+    run: Callable  # (appeal, actor, cleaned_data) -> object
+    done: str  # message shown after success
+
+
+APPLICANT_ACTIONS: dict[str, PageAction] = {
+    "comment": PageAction(
+        forms.TextForm,
+        lambda a, u, d: services.appeal_comment(appeal=a, actor=u, text=d["text"]),
+        "Комментарий добавлен.",
+    ),
+    "provide-info": PageAction(
+        forms.TextForm,
+        lambda a, u, d: services.appeal_provide_info(appeal=a, actor=u, text=d["text"]),
+        "Уточнение отправлено, обращение снова в работе.",
+    ),
+    "withdraw": PageAction(
+        forms.OptionalReasonForm,
+        lambda a, u, d: services.appeal_withdraw(appeal=a, actor=u, reason=d["reason"]),
+        "Обращение отозвано.",
+    ),
+    "close": PageAction(
+        forms.EmptyForm,
+        lambda a, u, d: services.appeal_close(appeal=a, actor=u),
+        "Обращение завершено. Спасибо!",
+    ),
+    "rate": PageAction(
+        forms.RateForm,
+        lambda a, u, d: services.appeal_rate(
+            appeal=a, actor=u, rating=d["rating"], comment=d["comment"]
+        ),
+        "Спасибо за оценку.",
+    ),
+    "escalate": PageAction(
+        forms.ReasonForm,
+        lambda a, u, d: services.appeal_escalate(appeal=a, actor=u, reason=d["reason"]),
+        "Обращение передано на вышестоящий уровень.",
+    ),
+}
+
+STAFF_ACTIONS: dict[str, PageAction] = {
+    "take": PageAction(
+        forms.EmptyForm,
+        lambda a, u, d: services.appeal_take(appeal=a, actor=u),
+        "Обращение взято в работу.",
+    ),
+    "request-info": PageAction(
+        forms.QuestionForm,
+        lambda a, u, d: services.appeal_request_info(appeal=a, actor=u, question=d["question"]),
+        "Запрос уточнения отправлен заявителю.",
+    ),
+    "answer": PageAction(
+        forms.AnswerForm,
+        lambda a, u, d: services.appeal_answer(
+            appeal=a, actor=u, outcome=d["outcome"], text=d["text"], legal_ground=d["legal_ground"]
+        ),
+        "Ответ выдан заявителю.",
+    ),
+    "redirect": PageAction(
+        forms.RedirectForm,
+        lambda a, u, d: services.appeal_redirect(
+            appeal=a, actor=u, department_code=d["department"], reason=d["reason"]
+        ),
+        "Обращение перенаправлено.",
+    ),
+    "extend": PageAction(
+        forms.ExtendForm,
+        lambda a, u, d: services.appeal_extend(
+            appeal=a, actor=u, new_due=d["due_date"], reason=d["reason"]
+        ),
+        "Срок продлён, заявитель будет уведомлён.",
+    ),
+    "escalate": APPLICANT_ACTIONS["escalate"],
+    "note": PageAction(
+        forms.TextForm,
+        lambda a, u, d: services.appeal_note(appeal=a, actor=u, text=d["text"]),
+        "Заметка добавлена.",
+    ),
+    "comment": PageAction(
+        forms.TextForm,
+        lambda a, u, d: services.appeal_comment(appeal=a, actor=u, text=d["text"]),
+        "Сообщение заявителю отправлено.",
+    ),
+    "reopen": PageAction(
+        forms.ReasonForm,
+        lambda a, u, d: services.appeal_reopen(appeal=a, actor=u, reason=d["reason"]),
+        "Обращение возвращено в работу.",
+    ),
+}
+
+LABELS = {
+    "comment": "Написать комментарий",
+    "provide-info": "Ответить на уточнение",
+    "withdraw": "Отозвать обращение",
+    "close": "Завершить — вопрос решён",
+    "rate": "Оценить ответ",
+    "escalate": "Эскалация",
+    "take": "Взять в работу",
+    "request-info": "Запросить уточнение",
+    "answer": "Ответить",
+    "redirect": "Перенаправить",
+    "extend": "Продлить срок",
+    "note": "Внутренняя заметка",
+    "reopen": "Вернуть в работу",
+}
+# Actions whose form is empty: shown as a single button instead of a disclosure panel.
+ONE_CLICK = {"take", "close"}

@@ -1,0 +1,176 @@
+"""«Мои обращения»: the citizen's list, submission form, confirmation and appeal page."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from priemnaya.appeals import services
+from priemnaya.appeals.selectors import (
+    AppealFilters,
+    appeal_get,
+    applicant_appeals,
+    draft_get,
+    page_of,
+)
+from priemnaya.appeals.services.intake import input_from_appeal
+from priemnaya.catalog.selectors import themes_active
+from priemnaya.core.errors import ApplicationError
+from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
+from priemnaya.web.views.actions import APPLICANT_ACTIONS
+from priemnaya.web.views.common import apply_errors, citizen_required, get_or_404
+from priemnaya.web.views.detail import act, render_detail
+
+PAGE_SIZE = 20
+DETAIL_TEMPLATE = "web/cabinet/detail.html"
+
+
+def _page_number(request) -> int:
+    try:
+        return max(int(request.GET.get("page", 1)), 1)
+    except ValueError:
+        return 1
+
+
+@citizen_required
+def appeal_list(request):
+    form = CabinetFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = AppealFilters(
+        status=data.get("status", ""), kind=data.get("kind", ""), q=data.get("q", "")
+    )
+    page = _page_number(request)
+    rows, has_next = page_of(
+        applicant_appeals(user=request.user, filters=filters), page=page, size=PAGE_SIZE
+    )
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/cabinet/list.html",
+        {"form": form, "appeals": rows, "page": page, "has_next": has_next,
+         "query": query.urlencode()},
+    )
+
+
+def _input(form: AppealForm) -> services.AppealInput:
+    data = form.cleaned_data
+    return services.AppealInput(
+        kind=data.get("kind", ""),
+        theme=data.get("theme", ""),
+        subject=data.get("subject", ""),
+        text=data.get("text", ""),
+        service_code=data.get("service_code", ""),
+        incident_at=data.get("incident_date"),
+        desired_result=data.get("desired_result", ""),
+        contact_email=data.get("contact_email", ""),
+        contact_phone=data.get("contact_phone", ""),
+        contact_address=data.get("contact_address", ""),
+    )
+
+
+def _templates() -> dict[str, str]:
+    return {t.code: t.template_text for t in themes_active() if t.template_text}
+
+
+def _render_form(request, form, *, draft=None, status=200):
+    return render(
+        request,
+        "web/cabinet/new.html",
+        {"form": form, "draft": draft, "theme_templates": _templates()},
+        status=status,
+    )
+
+
+def _save_or_submit(request, form: AppealForm, draft=None):
+    """Submit the form (or save it as a draft); on refusal show it again with the errors."""
+    if form.is_valid():
+        try:
+            if "save_draft" in request.POST:
+                draft = services.appeal_draft_save(actor=request.user, data=_input(form), draft=draft)
+                messages.success(request, "Черновик сохранён.")
+                return redirect("web:draft_edit", draft_id=draft.pk)
+            appeal = services.appeal_submit(
+                actor=request.user,
+                data=_input(form),
+                client_token=form.cleaned_data.get("client_token") or None,
+                draft=draft,
+            )
+        except ApplicationError as exc:
+            apply_errors(form, exc)
+        else:
+            return redirect("web:submitted", number=appeal.number)
+    return _render_form(request, form, draft=draft, status=400)
+
+
+@citizen_required
+def appeal_new(request):
+    if request.method == "POST":
+        return _save_or_submit(request, AppealForm(request.POST))
+    theme = next((t for t in themes_active() if t.code == request.GET.get("theme")), None)
+    initial = {
+        "kind": request.GET.get("kind", ""),
+        "contact_email": request.user.email or "",
+        "contact_phone": request.user.phone or "",
+    }
+    if theme:
+        initial.update(theme=theme.code, text=theme.template_text)
+    return _render_form(request, AppealForm(initial=initial))
+
+
+@citizen_required
+def draft_edit(request, draft_id: int):
+    draft = get_or_404(draft_get, user=request.user, draft_id=draft_id)
+    if request.method == "POST":
+        return _save_or_submit(request, AppealForm(request.POST), draft=draft)
+    data = input_from_appeal(draft)
+    initial = {**data.__dict__, "incident_date": draft.incident_at.date() if draft.incident_at else None}
+    return _render_form(request, AppealForm(initial=initial), draft=draft)
+
+
+@citizen_required
+def appeal_submitted(request, number: str):
+    appeal = get_or_404(appeal_get, user=request.user, number=number)
+    return render(request, "web/cabinet/submitted.html", {"appeal": appeal})
+
+
+@citizen_required
+def appeal_detail(request, number: str):
+    appeal = get_or_404(appeal_get, user=request.user, number=number)
+    return render_detail(request, appeal, template=DETAIL_TEMPLATE, actions=APPLICANT_ACTIONS)
+
+
+@citizen_required
+def appeal_edit(request, number: str):
+    appeal = get_or_404(appeal_get, user=request.user, number=number)
+    if request.method == "POST":
+        form = AppealEditForm(request.POST, initial={"kind": appeal.kind.code, "theme": appeal.theme.code})
+        if form.is_valid():
+            try:
+                services.appeal_edit(appeal=appeal, actor=request.user, data=_input(form))
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Изменения сохранены.")
+                return redirect("web:appeal_detail", number=appeal.number)
+        status = 400
+    else:
+        data = input_from_appeal(appeal)
+        initial = {**data.__dict__, "incident_date": appeal.incident_at.date() if appeal.incident_at else None}
+        form = AppealEditForm(initial=initial)
+        status = 200
+    return render(request, "web/cabinet/edit.html", {"form": form, "appeal": appeal}, status=status)
+
+
+@require_POST
+@citizen_required
+def appeal_act(request, number: str, action: str):
+    return act(
+        request,
+        number,
+        action,
+        actions=APPLICANT_ACTIONS,
+        template=DETAIL_TEMPLATE,
+        done="web:appeal_detail",
+    )

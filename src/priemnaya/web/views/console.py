@@ -1,0 +1,51 @@
+"""Рабочее место: the staff queue and the appeal page with every transition of SPEC §4."""
+
+from __future__ import annotations
+
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from priemnaya.appeals.selectors import AppealFilters, appeal_get, page_of, staff_queue
+from priemnaya.web.forms import QueueFilterForm
+from priemnaya.web.views.actions import STAFF_ACTIONS
+from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number
+from priemnaya.web.views.common import get_or_404, staff_required
+from priemnaya.web.views.detail import act, render_detail
+
+DETAIL_TEMPLATE = "web/console/detail.html"
+
+
+@staff_required
+def queue(request):
+    form = QueueFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    filters = AppealFilters(**{k: v for k, v in data.items() if v not in (None, "")})
+    page = _page_number(request)
+    rows, has_next = page_of(staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE)
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(
+        request,
+        "web/console/queue.html",
+        {"form": form, "appeals": rows, "page": page, "has_next": has_next,
+         "query": query.urlencode()},
+    )
+
+
+@staff_required
+def appeal_detail(request, number: str):
+    appeal = get_or_404(appeal_get, user=request.user, number=number)
+    return render_detail(request, appeal, template=DETAIL_TEMPLATE, actions=STAFF_ACTIONS)
+
+
+@require_POST
+@staff_required
+def appeal_act(request, number: str, action: str):
+    return act(
+        request,
+        number,
+        action,
+        actions=STAFF_ACTIONS,
+        template=DETAIL_TEMPLATE,
+        done="web:console_detail",
+    )
