@@ -117,6 +117,7 @@ def cmd_demo(args) -> None:
     from django.conf import settings
 
     settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    settings.STATIC_ROOT.mkdir(parents=True, exist_ok=True)
     _manage("migrate", "--no-input", "-v", "0")
     _manage("load_catalog")
     from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD

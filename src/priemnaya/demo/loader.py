@@ -109,6 +109,10 @@ def _backdate(appeal: Appeal, days: int) -> None:
         **{f: F(f) - shift for f in fields}
     )
     Event.objects.filter(appeal=appeal).update(created_at=F("created_at") - shift)
+    appeal.refresh_from_db(fields=["due_at"])
+    for event in Event.objects.filter(appeal=appeal, data__has_key="due_at"):
+        event.data["due_at"] = appeal.due_at.isoformat() if appeal.due_at else None
+        event.save(update_fields=["data"])
     appeal.messages.update(created_at=F("created_at") - shift)
     appeal.answers.update(issued_at=F("issued_at") - shift)
 

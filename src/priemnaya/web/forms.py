@@ -99,8 +99,11 @@ class AppealForm(forms.Form):
     # Service error fields that have a differently named form field.
     FIELD_MAP = {"incident_at": "incident_date"}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
+        if draft:
+            # A draft may be unfinished: only kind and theme are needed to file it later.
+            self.fields["subject"].required = self.fields["text"].required = False
         self.fields["kind"].choices = kind_choices()
         self.fields["theme"].choices = theme_choices()
         self.fields["subject"].error_messages["required"] = "Укажите, о чём обращение."

@@ -83,6 +83,10 @@ def _render_form(request, form, *, draft=None, status=200):
     )
 
 
+def _bound_form(request) -> AppealForm:
+    return AppealForm(request.POST, draft="save_draft" in request.POST)
+
+
 def _save_or_submit(request, form: AppealForm, draft=None):
     """Submit the form (or save it as a draft); on refusal show it again with the errors."""
     if form.is_valid():
@@ -107,7 +111,7 @@ def _save_or_submit(request, form: AppealForm, draft=None):
 @citizen_required
 def appeal_new(request):
     if request.method == "POST":
-        return _save_or_submit(request, AppealForm(request.POST))
+        return _save_or_submit(request, _bound_form(request))
     theme = next((t for t in themes_active() if t.code == request.GET.get("theme")), None)
     initial = {
         "kind": request.GET.get("kind", ""),
@@ -123,7 +127,7 @@ def appeal_new(request):
 def draft_edit(request, draft_id: int):
     draft = get_or_404(draft_get, user=request.user, draft_id=draft_id)
     if request.method == "POST":
-        return _save_or_submit(request, AppealForm(request.POST), draft=draft)
+        return _save_or_submit(request, _bound_form(request), draft=draft)
     data = input_from_appeal(draft)
     initial = {**data.__dict__, "incident_date": draft.incident_at.date() if draft.incident_at else None}
     return _render_form(request, AppealForm(initial=initial), draft=draft)

@@ -31,6 +31,9 @@ def render_detail(request, appeal, *, template: str, actions: dict[str, PageActi
         for slug, spec in actions.items()
         if slug in allowed
     ]
+    # A refused action whose form is no longer offered still shows why it was refused.
+    stray = bound and bound[0] not in allowed
+    action_errors = bound[1].errors.get("__all__", []) if stray else []
     label, next_step = APPLICANT_VIEW[appeal.status]
     due = f"{appeal.due_at:%d.%m.%Y}" if appeal.due_at else "—"
     context = {
@@ -38,6 +41,7 @@ def render_detail(request, appeal, *, template: str, actions: dict[str, PageActi
         "answer": appeal_current_answer(appeal=appeal),
         "events": appeal_timeline(appeal=appeal, user=request.user),
         "actions": action_forms,
+        "action_errors": action_errors,
         "applicant_label": label,
         "next_step": next_step.format(due=due),
         "can_edit": "edit" in allowed,
