@@ -164,9 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
     worker.add_argument("--interval", type=float, default=1.0)
     worker.set_defaults(func=cmd_worker)
 
-    sub.add_parser("migrate", help="миграции и каталог по умолчанию").set_defaults(
-        func=cmd_migrate
-    )
+    sub.add_parser("migrate", help="миграции и каталог по умолчанию").set_defaults(func=cmd_migrate)
     sub.add_parser("load-catalog", help="каталог тем по умолчанию").set_defaults(
         func=cmd_load_catalog
     )

@@ -16,7 +16,9 @@ SECRET_KEY = env.str("SECRET_KEY", default=_DEV_SECRET if DEBUG else "")
 if not SECRET_KEY:
     from django.core.exceptions import ImproperlyConfigured
 
-    raise ImproperlyConfigured("SECRET_KEY must be set when DEBUG is off (see docs/configuration.md)")
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set when DEBUG is off (see docs/configuration.md)"
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
@@ -73,9 +75,7 @@ TEMPLATES = [
 ]
 
 DATABASES = {
-    "default": env.db_url(
-        "DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'priemnaya.sqlite3'}"
-    )
+    "default": env.db_url("DATABASE_URL", default=f"sqlite:///{VAR_DIR / 'priemnaya.sqlite3'}")
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers run beside the writer; IMMEDIATE takes the write lock at BEGIN so two
@@ -183,5 +183,8 @@ PRIEMNAYA = {
 }
 # Periodic jobs run by `priemnaya worker`: (dotted task path, interval in seconds).
 PRIEMNAYA_PERIODIC_TASKS = [
-    ("priemnaya.appeals.tasks.appeals_autoclose", env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300)),
+    (
+        "priemnaya.appeals.tasks.appeals_autoclose",
+        env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
+    ),
 ]

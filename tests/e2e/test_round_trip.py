@@ -63,7 +63,9 @@ def test_round_trip_through_the_pages(
     assert staff.get_by_text("Обращение взято в работу.").is_visible()
     staff.locator("summary", has_text="Ответить").click()
     staff.locator("#id_answer-outcome").select_option("resolved")
-    staff.get_by_label("Текст ответа").fill("Мы перезапустили отправку SMS, код придёт в течение минуты.")
+    staff.get_by_label("Текст ответа").fill(
+        "Мы перезапустили отправку SMS, код придёт в течение минуты."
+    )
     shot(staff, "06-console-answer-form")
     staff.get_by_role("button", name="Ответить").click()
     assert staff.get_by_text("Ответ выдан заявителю.").is_visible()

@@ -12,7 +12,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal, Event
-from tests.conftest import PASSWORD, appeal_input
+from tests.conftest import appeal_input
 
 FORM = {
     "kind": "support",
@@ -72,7 +72,9 @@ def test_registration_signs_in_and_phone_login_works(catalog, client):
     assert response["Location"] == "/cabinet/"
     assert User.objects.get(phone="+79161234567").full_name == "Иванов Иван Иванович"
     fresh = Client()
-    login = fresh.post("/accounts/login/", {"login": "+7 916 123 45 67", "password": "Strong-pass-9"})
+    login = fresh.post(
+        "/accounts/login/", {"login": "+7 916 123 45 67", "password": "Strong-pass-9"}
+    )
     assert login.status_code == 302
 
 
@@ -150,11 +152,13 @@ def test_draft_saved_then_submitted(citizen):
     client = signed_in(citizen)
     response = client.post("/cabinet/new/", {**FORM, "text": "", "save_draft": "1"})
     draft = Appeal.objects.get()
-    assert draft.status == "draft" and draft.number is None
+    assert draft.status == "draft"
+    assert draft.number is None
     assert response["Location"] == f"/cabinet/drafts/{draft.pk}/"
     response = client.post(f"/cabinet/drafts/{draft.pk}/", FORM)
     draft.refresh_from_db()
-    assert draft.status == "registered" and draft.number
+    assert draft.status == "registered"
+    assert draft.number
     assert response["Location"] == f"/cabinet/appeals/{draft.number}/submitted/"
 
 
@@ -267,9 +271,7 @@ def test_posts_without_csrf_token_are_refused(citizen, submit):
 
 
 @pytest.mark.parametrize("count", [3, 30])
-def test_lists_cost_a_fixed_number_of_queries(
-    citizen, operator, count, django_assert_num_queries
-):
+def test_lists_cost_a_fixed_number_of_queries(citizen, operator, count, django_assert_num_queries):
     # given
     for n in range(count):
         services.appeal_submit(actor=citizen, data=appeal_input(subject=f"Обращение {n}"))

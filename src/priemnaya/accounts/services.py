@@ -17,7 +17,9 @@ from priemnaya.core.errors import ApplicationError, ValidationFailed
 from priemnaya.core.text import clean_text, text_problem
 
 # One message for taken logins so registration does not tell who has an account here.
-_LOGIN_TAKEN = "Не удалось зарегистрироваться с этими данными. Если у вас уже есть учётная запись, войдите."
+_LOGIN_TAKEN = (
+    "Не удалось зарегистрироваться с этими данными. Если у вас уже есть учётная запись, войдите."
+)
 
 
 class AuthenticationFailed(ApplicationError):

@@ -52,7 +52,9 @@ def install(api: NinjaAPI) -> None:
         for error in exc.errors:
             kind = error.get("type", "")
             message = _PYDANTIC_RU.get(kind, f"Неверное значение ({error.get('msg', kind)}).")
-            items.append({"field": _field_of(error.get("loc", ())), "message": message, "code": kind})
+            items.append(
+                {"field": _field_of(error.get("loc", ())), "message": message, "code": kind}
+            )
         detail = items[0]["message"] if items else "Неверный запрос."
         return api.create_response(request, body(detail, items), status=422)
 

@@ -29,7 +29,7 @@ class TokenIn(Schema):
 
 class TokenOut(Schema):
     token: str
-    token_type: str = "Bearer"
+    token_type: str = "Bearer"  # noqa: S105 — a scheme name, not a secret
 
 
 class KindOut(Schema):

@@ -13,9 +13,7 @@ def staff_department_ids(user: User) -> set[int]:
     """Return the ids of departments whose appeals the user works (memberships)."""
     cache = getattr(user, "_department_ids", None)
     if cache is None:
-        cache = set(
-            Membership.objects.filter(user=user).values_list("department_id", flat=True)
-        )
+        cache = set(Membership.objects.filter(user=user).values_list("department_id", flat=True))
         user._department_ids = cache  # type: ignore[attr-defined]
     return cache
 
@@ -49,6 +47,4 @@ def side_of(user: User | None, appeal: Appeal) -> Side | None:
 
 
 def is_department_head(user: User, department_id: int) -> bool:
-    return Membership.objects.filter(
-        user=user, department_id=department_id, is_head=True
-    ).exists()
+    return Membership.objects.filter(user=user, department_id=department_id, is_head=True).exists()

@@ -87,9 +87,7 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.overdue:
-        qs = qs.filter(
-            status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=timezone.now()
-        )
+        qs = qs.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=timezone.now())
     if filters.mine:
         qs = qs.filter(assignee=user)
     if filters.q:
@@ -124,7 +122,7 @@ def page_of(qs: QuerySet, *, page: int, size: int) -> tuple[list, bool]:
 
 
 def appeal_timeline(*, appeal: Appeal, user: User) -> list[Event]:
-    """Return the journal as the user may read it: public events for the applicant, all for staff."""
+    """Return the journal as the user may read it: public part for the applicant, all for staff."""
     events = appeal.events.select_related("actor", "message")
     if side_of(user, appeal) is not Side.STAFF:
         events = events.filter(is_public=True)

@@ -63,9 +63,7 @@ def normalize_number(text: str) -> str:
     if not digits:
         raise MalformedNumber("Укажите номер обращения.")
     if not (digits.isascii() and digits.isdigit()) or len(digits) != NUMBER_LENGTH:
-        raise MalformedNumber(
-            "Номер обращения состоит из 10 цифр, например 26-0001234-7."
-        )
+        raise MalformedNumber("Номер обращения состоит из 10 цифр, например 26-0001234-7.")
     if not is_valid(digits):
         raise MalformedNumber("В номере обращения ошибка: проверьте цифры.")
     return digits

@@ -27,8 +27,18 @@ POSITIONS = {
 }
 # How far each sample goes through the lifecycle, cycled over the samples.
 PATHS = [
-    "registered", "in_progress", "needs_info", "answered", "closed", "in_progress",
-    "registered", "withdrawn", "answered", "closed", "reinfo", "escalated",
+    "registered",
+    "in_progress",
+    "needs_info",
+    "answered",
+    "closed",
+    "in_progress",
+    "registered",
+    "withdrawn",
+    "answered",
+    "closed",
+    "reinfo",
+    "escalated",
 ]
 TARGET_APPEALS = 50
 
@@ -50,7 +60,9 @@ def load_accounts() -> dict[str, User]:
     if not admin.is_superuser:
         User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)
     for role, (position, departments) in POSITIONS.items():
-        User.objects.filter(pk=users[role].pk).update(position=position, work_phone="8 800 100-70-10")
+        User.objects.filter(pk=users[role].pk).update(
+            position=position, work_phone="8 800 100-70-10"
+        )
         for code in departments:
             Membership.objects.get_or_create(
                 user=users[role],
@@ -103,11 +115,17 @@ def _walk(appeal: Appeal, path: str, users: dict[str, User], n: int) -> Appeal:
 def _backdate(appeal: Appeal, days: int) -> None:
     """Shift the appeal's timestamps into the past so the demo shows history and overdue work."""
     shift = timedelta(days=days)
-    fields = ["created_at", "registered_at", "due_at", "first_response_due_at",
-              "first_response_at", "answered_at", "closed_at", "paused_at"]
-    Appeal.objects.filter(pk=appeal.pk).update(
-        **{f: F(f) - shift for f in fields}
-    )
+    fields = [
+        "created_at",
+        "registered_at",
+        "due_at",
+        "first_response_due_at",
+        "first_response_at",
+        "answered_at",
+        "closed_at",
+        "paused_at",
+    ]
+    Appeal.objects.filter(pk=appeal.pk).update(**{f: F(f) - shift for f in fields})
     Event.objects.filter(appeal=appeal).update(created_at=F("created_at") - shift)
     appeal.refresh_from_db(fields=["due_at"])
     for event in Event.objects.filter(appeal=appeal, data__has_key="due_at"):

@@ -13,7 +13,9 @@ REQUIRED = "Заполните это поле."
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-def _text(label: str, *, required: bool = True, rows: int | None = None, **attrs) -> forms.CharField:
+def _text(
+    label: str, *, required: bool = True, rows: int | None = None, **attrs
+) -> forms.CharField:
     widget = forms.Textarea(attrs={"rows": rows, **attrs}) if rows else forms.TextInput(attrs=attrs)
     return forms.CharField(
         label=label,
@@ -77,7 +79,9 @@ def theme_choices():
 
 
 class AppealForm(forms.Form):
-    kind = forms.ChoiceField(label="Вид обращения", error_messages={"required": "Выберите вид обращения."})
+    kind = forms.ChoiceField(
+        label="Вид обращения", error_messages={"required": "Выберите вид обращения."}
+    )
     theme = forms.ChoiceField(label="Тема", error_messages={"required": "Выберите тему обращения."})
     subject = _text("Кратко, о чём обращение", maxlength=200)
     text = _text("Описание", rows=8)
@@ -153,7 +157,8 @@ class RateForm(forms.Form):
 
 class AnswerForm(forms.Form):
     outcome = forms.ChoiceField(
-        label="Результат", choices=[("", "— выберите —"), *Outcome.choices],
+        label="Результат",
+        choices=[("", "— выберите —"), *Outcome.choices],
         error_messages={"required": "Выберите результат рассмотрения."},
     )
     legal_ground = forms.ChoiceField(
@@ -165,7 +170,9 @@ class AnswerForm(forms.Form):
 
 
 class RedirectForm(forms.Form):
-    department = forms.ChoiceField(label="Ведомство", error_messages={"required": "Выберите ведомство."})
+    department = forms.ChoiceField(
+        label="Ведомство", error_messages={"required": "Выберите ведомство."}
+    )
     reason = _text("Причина перенаправления", rows=2)
 
     def __init__(self, *args, **kwargs):
@@ -199,8 +206,8 @@ class QueueFilterForm(forms.Form):
         self.fields["status"].choices = [("", "Открытые")] + [
             c for c in Status.choices if c[0] != Status.DRAFT
         ]
-        self.fields["kind"].choices = [("", "Все виды")] + kind_choices()[1:]
-        self.fields["theme"].choices = [("", "Все темы")] + theme_choices()[1:]
+        self.fields["kind"].choices = [("", "Все виды"), *kind_choices()[1:]]
+        self.fields["theme"].choices = [("", "Все темы"), *theme_choices()[1:]]
 
 
 class CabinetFilterForm(forms.Form):
@@ -211,4 +218,4 @@ class CabinetFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "Все статусы"), *Status.choices]
-        self.fields["kind"].choices = [("", "Все виды")] + kind_choices()[1:]
+        self.fields["kind"].choices = [("", "Все виды"), *kind_choices()[1:]]

@@ -2,64 +2,155 @@
 
 import django.db.models.deletion
 import django.utils.timezone
-import priemnaya.accounts.models
 from django.conf import settings
 from django.db import migrations, models
 
+import priemnaya.accounts.models
+
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('auth', '0012_alter_user_first_name_max_length'),
+        ("auth", "0012_alter_user_first_name_max_length"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='User',
+            name="User",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('password', models.CharField(max_length=128, verbose_name='password')),
-                ('last_login', models.DateTimeField(blank=True, null=True, verbose_name='last login')),
-                ('is_superuser', models.BooleanField(default=False, help_text='Designates that this user has all permissions without explicitly assigning them.', verbose_name='superuser status')),
-                ('email', models.EmailField(blank=True, max_length=254, null=True, unique=True, verbose_name='e-mail')),
-                ('phone', models.CharField(blank=True, max_length=12, null=True, unique=True, verbose_name='телефон')),
-                ('full_name', models.CharField(max_length=300, verbose_name='ФИО')),
-                ('role', models.CharField(choices=[('citizen', 'Заявитель'), ('operator', 'Оператор'), ('specialist', 'Специалист'), ('supervisor', 'Контроль качества'), ('administrator', 'Администратор'), ('auditor', 'Аудитор')], default='citizen', max_length=16, verbose_name='роль')),
-                ('position', models.CharField(blank=True, max_length=200, verbose_name='должность')),
-                ('work_phone', models.CharField(blank=True, max_length=32, verbose_name='рабочий телефон')),
-                ('is_active', models.BooleanField(default=True, verbose_name='активен')),
-                ('is_staff', models.BooleanField(default=False, verbose_name='доступ к администрированию')),
-                ('date_joined', models.DateTimeField(default=django.utils.timezone.now, verbose_name='зарегистрирован')),
-                ('groups', models.ManyToManyField(blank=True, help_text='The groups this user belongs to. A user will get all permissions granted to each of their groups.', related_name='user_set', related_query_name='user', to='auth.group', verbose_name='groups')),
-                ('user_permissions', models.ManyToManyField(blank=True, help_text='Specific permissions for this user.', related_name='user_set', related_query_name='user', to='auth.permission', verbose_name='user permissions')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("password", models.CharField(max_length=128, verbose_name="password")),
+                (
+                    "last_login",
+                    models.DateTimeField(blank=True, null=True, verbose_name="last login"),
+                ),
+                (
+                    "is_superuser",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Designates that this user has all permissions without explicitly assigning them.",
+                        verbose_name="superuser status",
+                    ),
+                ),
+                (
+                    "email",
+                    models.EmailField(
+                        blank=True, max_length=254, null=True, unique=True, verbose_name="e-mail"
+                    ),
+                ),
+                (
+                    "phone",
+                    models.CharField(
+                        blank=True, max_length=12, null=True, unique=True, verbose_name="телефон"
+                    ),
+                ),
+                ("full_name", models.CharField(max_length=300, verbose_name="ФИО")),
+                (
+                    "role",
+                    models.CharField(
+                        choices=[
+                            ("citizen", "Заявитель"),
+                            ("operator", "Оператор"),
+                            ("specialist", "Специалист"),
+                            ("supervisor", "Контроль качества"),
+                            ("administrator", "Администратор"),
+                            ("auditor", "Аудитор"),
+                        ],
+                        default="citizen",
+                        max_length=16,
+                        verbose_name="роль",
+                    ),
+                ),
+                (
+                    "position",
+                    models.CharField(blank=True, max_length=200, verbose_name="должность"),
+                ),
+                (
+                    "work_phone",
+                    models.CharField(blank=True, max_length=32, verbose_name="рабочий телефон"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="активен")),
+                (
+                    "is_staff",
+                    models.BooleanField(default=False, verbose_name="доступ к администрированию"),
+                ),
+                (
+                    "date_joined",
+                    models.DateTimeField(
+                        default=django.utils.timezone.now, verbose_name="зарегистрирован"
+                    ),
+                ),
+                (
+                    "groups",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="The groups this user belongs to. A user will get all permissions granted to each of their groups.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.group",
+                        verbose_name="groups",
+                    ),
+                ),
+                (
+                    "user_permissions",
+                    models.ManyToManyField(
+                        blank=True,
+                        help_text="Specific permissions for this user.",
+                        related_name="user_set",
+                        related_query_name="user",
+                        to="auth.permission",
+                        verbose_name="user permissions",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'пользователь',
-                'verbose_name_plural': 'пользователи',
+                "verbose_name": "пользователь",
+                "verbose_name_plural": "пользователи",
             },
             managers=[
-                ('objects', priemnaya.accounts.models.UserManager()),
+                ("objects", priemnaya.accounts.models.UserManager()),
             ],
         ),
         migrations.CreateModel(
-            name='ApiToken',
+            name="ApiToken",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key_hash', models.CharField(max_length=64, unique=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('expires_at', models.DateTimeField()),
-                ('last_used_at', models.DateTimeField(blank=True, null=True)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='api_tokens', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key_hash", models.CharField(max_length=64, unique=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("expires_at", models.DateTimeField()),
+                ("last_used_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="api_tokens",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'токен API',
-                'verbose_name_plural': 'токены API',
+                "verbose_name": "токен API",
+                "verbose_name_plural": "токены API",
             },
         ),
         migrations.AddConstraint(
-            model_name='user',
-            constraint=models.CheckConstraint(condition=models.Q(('email__isnull', False), ('phone__isnull', False), _connector='OR'), name='user_has_login'),
+            model_name="user",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("email__isnull", False), ("phone__isnull", False), _connector="OR"
+                ),
+                name="user_has_login",
+            ),
         ),
     ]

@@ -7,7 +7,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -16,22 +15,43 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='IdempotencyRecord',
+            name="IdempotencyRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('key', models.CharField(max_length=255)),
-                ('endpoint', models.CharField(max_length=100)),
-                ('request_hash', models.CharField(max_length=64)),
-                ('state', models.CharField(choices=[('running', 'выполняется'), ('done', 'выполнен')], default='running', max_length=8)),
-                ('response_status', models.PositiveSmallIntegerField(blank=True, null=True)),
-                ('response_body', models.JSONField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("key", models.CharField(max_length=255)),
+                ("endpoint", models.CharField(max_length=100)),
+                ("request_hash", models.CharField(max_length=64)),
+                (
+                    "state",
+                    models.CharField(
+                        choices=[("running", "выполняется"), ("done", "выполнен")],
+                        default="running",
+                        max_length=8,
+                    ),
+                ),
+                ("response_status", models.PositiveSmallIntegerField(blank=True, null=True)),
+                ("response_body", models.JSONField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ключ идемпотентности',
-                'verbose_name_plural': 'ключи идемпотентности',
-                'constraints': [models.UniqueConstraint(fields=('user', 'endpoint', 'key'), name='idempotency_unique')],
+                "verbose_name": "ключ идемпотентности",
+                "verbose_name_plural": "ключи идемпотентности",
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("user", "endpoint", "key"), name="idempotency_unique"
+                    )
+                ],
             },
         ),
     ]

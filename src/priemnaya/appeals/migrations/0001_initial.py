@@ -7,149 +7,504 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('catalog', '0001_initial'),
+        ("catalog", "0001_initial"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Appeal',
+            name="Appeal",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.CharField(blank=True, max_length=10, null=True, unique=True, verbose_name='номер')),
-                ('subject', models.CharField(max_length=200, verbose_name='краткое содержание')),
-                ('text', models.TextField(verbose_name='описание')),
-                ('service_code', models.CharField(blank=True, max_length=64, verbose_name='код госуслуги')),
-                ('incident_at', models.DateTimeField(blank=True, null=True, verbose_name='дата и время события')),
-                ('desired_result', models.TextField(blank=True, verbose_name='желаемый результат')),
-                ('contact_phone', models.CharField(blank=True, max_length=12, verbose_name='телефон')),
-                ('contact_email', models.EmailField(blank=True, max_length=254, verbose_name='e-mail')),
-                ('contact_address', models.CharField(blank=True, max_length=500, verbose_name='почтовый адрес')),
-                ('applicant_name', models.CharField(max_length=300, verbose_name='ФИО заявителя')),
-                ('channel', models.CharField(choices=[('portal', 'Портал'), ('mobile', 'Мобильное приложение'), ('chat', 'Онлайн-чат'), ('phone', 'Телефон'), ('email', 'Электронная почта'), ('letter', 'Письмо'), ('mfc', 'МФЦ'), ('social', 'Социальные сети')], max_length=16, verbose_name='канал')),
-                ('priority', models.PositiveSmallIntegerField(choices=[(1, 'Низкий'), (2, 'Обычный'), (3, 'Высокий'), (4, 'Критический')], default=2, verbose_name='приоритет')),
-                ('status', models.CharField(choices=[('draft', 'Черновик'), ('registered', 'Получено'), ('in_progress', 'В работе'), ('needs_info', 'Требуется уточнение'), ('answered', 'Ответ готов'), ('closed', 'Закрыто'), ('withdrawn', 'Отозвано')], max_length=16, verbose_name='статус')),
-                ('first_response_due_at', models.DateTimeField(blank=True, null=True, verbose_name='срок первой реакции')),
-                ('due_at', models.DateTimeField(blank=True, null=True, verbose_name='срок ответа')),
-                ('extended', models.BooleanField(default=False, verbose_name='срок продлён')),
-                ('extension_reason', models.TextField(blank=True, verbose_name='причина продления')),
-                ('paused_at', models.DateTimeField(blank=True, null=True, verbose_name='срок приостановлен')),
-                ('escalation_level', models.PositiveSmallIntegerField(default=0, verbose_name='уровень эскалации')),
-                ('rating', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='оценка')),
-                ('rating_comment', models.TextField(blank=True, verbose_name='комментарий к оценке')),
-                ('client_token', models.CharField(blank=True, max_length=64, null=True)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='создано')),
-                ('registered_at', models.DateTimeField(blank=True, null=True, verbose_name='зарегистрировано')),
-                ('first_response_at', models.DateTimeField(blank=True, null=True, verbose_name='первая реакция')),
-                ('answered_at', models.DateTimeField(blank=True, null=True, verbose_name='дан ответ')),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='закрыто')),
-                ('updated_at', models.DateTimeField(auto_now=True, verbose_name='изменено')),
-                ('applicant', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to=settings.AUTH_USER_MODEL, verbose_name='заявитель')),
-                ('assignee', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='assigned_appeals', to=settings.AUTH_USER_MODEL, verbose_name='исполнитель')),
-                ('contest_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='contests', to='appeals.appeal')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='appeals', to='catalog.department', verbose_name='ведомство')),
-                ('duplicate_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='duplicates', to='appeals.appeal')),
-                ('escalation_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='escalations', to='appeals.appeal')),
-                ('kind', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.kind', verbose_name='вид')),
-                ('repeat_of', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='repeats', to='appeals.appeal')),
-                ('theme', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.theme', verbose_name='тема')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "number",
+                    models.CharField(
+                        blank=True, max_length=10, null=True, unique=True, verbose_name="номер"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200, verbose_name="краткое содержание")),
+                ("text", models.TextField(verbose_name="описание")),
+                (
+                    "service_code",
+                    models.CharField(blank=True, max_length=64, verbose_name="код госуслуги"),
+                ),
+                (
+                    "incident_at",
+                    models.DateTimeField(
+                        blank=True, null=True, verbose_name="дата и время события"
+                    ),
+                ),
+                ("desired_result", models.TextField(blank=True, verbose_name="желаемый результат")),
+                (
+                    "contact_phone",
+                    models.CharField(blank=True, max_length=12, verbose_name="телефон"),
+                ),
+                (
+                    "contact_email",
+                    models.EmailField(blank=True, max_length=254, verbose_name="e-mail"),
+                ),
+                (
+                    "contact_address",
+                    models.CharField(blank=True, max_length=500, verbose_name="почтовый адрес"),
+                ),
+                ("applicant_name", models.CharField(max_length=300, verbose_name="ФИО заявителя")),
+                (
+                    "channel",
+                    models.CharField(
+                        choices=[
+                            ("portal", "Портал"),
+                            ("mobile", "Мобильное приложение"),
+                            ("chat", "Онлайн-чат"),
+                            ("phone", "Телефон"),
+                            ("email", "Электронная почта"),
+                            ("letter", "Письмо"),
+                            ("mfc", "МФЦ"),
+                            ("social", "Социальные сети"),
+                        ],
+                        max_length=16,
+                        verbose_name="канал",
+                    ),
+                ),
+                (
+                    "priority",
+                    models.PositiveSmallIntegerField(
+                        choices=[(1, "Низкий"), (2, "Обычный"), (3, "Высокий"), (4, "Критический")],
+                        default=2,
+                        verbose_name="приоритет",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Черновик"),
+                            ("registered", "Получено"),
+                            ("in_progress", "В работе"),
+                            ("needs_info", "Требуется уточнение"),
+                            ("answered", "Ответ готов"),
+                            ("closed", "Закрыто"),
+                            ("withdrawn", "Отозвано"),
+                        ],
+                        max_length=16,
+                        verbose_name="статус",
+                    ),
+                ),
+                (
+                    "first_response_due_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="срок первой реакции"),
+                ),
+                ("due_at", models.DateTimeField(blank=True, null=True, verbose_name="срок ответа")),
+                ("extended", models.BooleanField(default=False, verbose_name="срок продлён")),
+                (
+                    "extension_reason",
+                    models.TextField(blank=True, verbose_name="причина продления"),
+                ),
+                (
+                    "paused_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="срок приостановлен"),
+                ),
+                (
+                    "escalation_level",
+                    models.PositiveSmallIntegerField(default=0, verbose_name="уровень эскалации"),
+                ),
+                (
+                    "rating",
+                    models.PositiveSmallIntegerField(blank=True, null=True, verbose_name="оценка"),
+                ),
+                (
+                    "rating_comment",
+                    models.TextField(blank=True, verbose_name="комментарий к оценке"),
+                ),
+                ("client_token", models.CharField(blank=True, max_length=64, null=True)),
+                (
+                    "created_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="создано"),
+                ),
+                (
+                    "registered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="зарегистрировано"),
+                ),
+                (
+                    "first_response_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="первая реакция"),
+                ),
+                (
+                    "answered_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="дан ответ"),
+                ),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="закрыто")),
+                ("updated_at", models.DateTimeField(auto_now=True, verbose_name="изменено")),
+                (
+                    "applicant",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="заявитель",
+                    ),
+                ),
+                (
+                    "assignee",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="assigned_appeals",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="исполнитель",
+                    ),
+                ),
+                (
+                    "contest_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="contests",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="appeals",
+                        to="catalog.department",
+                        verbose_name="ведомство",
+                    ),
+                ),
+                (
+                    "duplicate_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="duplicates",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "escalation_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="escalations",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "kind",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.kind",
+                        verbose_name="вид",
+                    ),
+                ),
+                (
+                    "repeat_of",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="repeats",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "theme",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.theme",
+                        verbose_name="тема",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'обращение',
-                'verbose_name_plural': 'обращения',
+                "verbose_name": "обращение",
+                "verbose_name_plural": "обращения",
             },
         ),
         migrations.CreateModel(
-            name='Answer',
+            name="Answer",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('outcome', models.CharField(choices=[('resolved', 'Выполнено'), ('rejected', 'Отклонено'), ('clarify', 'Требуется уточнение'), ('no_answer', 'Оставлено без ответа')], max_length=16, verbose_name='результат')),
-                ('result_code', models.PositiveSmallIntegerField(verbose_name='код результата')),
-                ('legal_ground', models.CharField(blank=True, choices=[('no_name_or_address', 'Не указаны фамилия или адрес для ответа'), ('obscene', 'Нецензурные либо оскорбительные выражения'), ('unreadable', 'Текст не поддаётся прочтению'), ('repeated', 'Повторное обращение без новых доводов')], max_length=32, verbose_name='основание')),
-                ('text', models.TextField(verbose_name='текст ответа')),
-                ('issued_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='выдан')),
-                ('executor_name', models.CharField(max_length=300, verbose_name='ФИО исполнителя')),
-                ('executor_position', models.CharField(blank=True, max_length=200, verbose_name='должность')),
-                ('executor_phone', models.CharField(blank=True, max_length=32, verbose_name='рабочий телефон')),
-                ('superseded_at', models.DateTimeField(blank=True, null=True, verbose_name='заменён')),
-                ('executor', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL, verbose_name='исполнитель')),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='answers', to='appeals.appeal')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "outcome",
+                    models.CharField(
+                        choices=[
+                            ("resolved", "Выполнено"),
+                            ("rejected", "Отклонено"),
+                            ("clarify", "Требуется уточнение"),
+                            ("no_answer", "Оставлено без ответа"),
+                        ],
+                        max_length=16,
+                        verbose_name="результат",
+                    ),
+                ),
+                ("result_code", models.PositiveSmallIntegerField(verbose_name="код результата")),
+                (
+                    "legal_ground",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("no_name_or_address", "Не указаны фамилия или адрес для ответа"),
+                            ("obscene", "Нецензурные либо оскорбительные выражения"),
+                            ("unreadable", "Текст не поддаётся прочтению"),
+                            ("repeated", "Повторное обращение без новых доводов"),
+                        ],
+                        max_length=32,
+                        verbose_name="основание",
+                    ),
+                ),
+                ("text", models.TextField(verbose_name="текст ответа")),
+                (
+                    "issued_at",
+                    models.DateTimeField(default=django.utils.timezone.now, verbose_name="выдан"),
+                ),
+                ("executor_name", models.CharField(max_length=300, verbose_name="ФИО исполнителя")),
+                (
+                    "executor_position",
+                    models.CharField(blank=True, max_length=200, verbose_name="должность"),
+                ),
+                (
+                    "executor_phone",
+                    models.CharField(blank=True, max_length=32, verbose_name="рабочий телефон"),
+                ),
+                (
+                    "superseded_at",
+                    models.DateTimeField(blank=True, null=True, verbose_name="заменён"),
+                ),
+                (
+                    "executor",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="исполнитель",
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="answers",
+                        to="appeals.appeal",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ответ',
-                'verbose_name_plural': 'ответы',
-                'ordering': ['-issued_at', '-id'],
+                "verbose_name": "ответ",
+                "verbose_name_plural": "ответы",
+                "ordering": ["-issued_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Message',
+            name="Message",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('comment', 'Комментарий'), ('question', 'Запрос уточнения'), ('reply', 'Уточнение заявителя'), ('note', 'Внутренняя заметка')], max_length=16)),
-                ('is_internal', models.BooleanField(default=False)),
-                ('text', models.TextField()),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='messages', to='appeals.appeal')),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("comment", "Комментарий"),
+                            ("question", "Запрос уточнения"),
+                            ("reply", "Уточнение заявителя"),
+                            ("note", "Внутренняя заметка"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("is_internal", models.BooleanField(default=False)),
+                ("text", models.TextField()),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="messages",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'сообщение',
-                'verbose_name_plural': 'сообщения',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "сообщение",
+                "verbose_name_plural": "сообщения",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='Event',
+            name="Event",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('type', models.CharField(choices=[('draft_saved', 'Черновик сохранён'), ('registered', 'Обращение получено'), ('edited', 'Обращение изменено заявителем'), ('taken', 'Взято в работу'), ('info_requested', 'Запрошено уточнение'), ('info_provided', 'Обращение дополнено'), ('answered', 'Дан ответ'), ('closed', 'Обращение закрыто'), ('withdrawn', 'Обращение отозвано'), ('commented', 'Комментарий'), ('redirected', 'Перенаправлено'), ('extended', 'Срок продлён'), ('escalated', 'Эскалация'), ('assigned', 'Назначен исполнитель'), ('note_added', 'Внутренняя заметка'), ('rated', 'Ответ оценён'), ('reopened', 'Возвращено в работу')], max_length=32)),
-                ('actor_role', models.CharField(blank=True, max_length=16)),
-                ('created_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('from_status', models.CharField(blank=True, choices=[('draft', 'Черновик'), ('registered', 'Получено'), ('in_progress', 'В работе'), ('needs_info', 'Требуется уточнение'), ('answered', 'Ответ готов'), ('closed', 'Закрыто'), ('withdrawn', 'Отозвано')], max_length=16)),
-                ('to_status', models.CharField(blank=True, choices=[('draft', 'Черновик'), ('registered', 'Получено'), ('in_progress', 'В работе'), ('needs_info', 'Требуется уточнение'), ('answered', 'Ответ готов'), ('closed', 'Закрыто'), ('withdrawn', 'Отозвано')], max_length=16)),
-                ('is_public', models.BooleanField(default=True)),
-                ('text', models.TextField(blank=True)),
-                ('data', models.JSONField(blank=True, default=dict)),
-                ('actor', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, to=settings.AUTH_USER_MODEL)),
-                ('appeal', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='events', to='appeals.appeal')),
-                ('message', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, to='appeals.message')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("draft_saved", "Черновик сохранён"),
+                            ("registered", "Обращение получено"),
+                            ("edited", "Обращение изменено заявителем"),
+                            ("taken", "Взято в работу"),
+                            ("info_requested", "Запрошено уточнение"),
+                            ("info_provided", "Обращение дополнено"),
+                            ("answered", "Дан ответ"),
+                            ("closed", "Обращение закрыто"),
+                            ("withdrawn", "Обращение отозвано"),
+                            ("commented", "Комментарий"),
+                            ("redirected", "Перенаправлено"),
+                            ("extended", "Срок продлён"),
+                            ("escalated", "Эскалация"),
+                            ("assigned", "Назначен исполнитель"),
+                            ("note_added", "Внутренняя заметка"),
+                            ("rated", "Ответ оценён"),
+                            ("reopened", "Возвращено в работу"),
+                        ],
+                        max_length=32,
+                    ),
+                ),
+                ("actor_role", models.CharField(blank=True, max_length=16)),
+                ("created_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "from_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Черновик"),
+                            ("registered", "Получено"),
+                            ("in_progress", "В работе"),
+                            ("needs_info", "Требуется уточнение"),
+                            ("answered", "Ответ готов"),
+                            ("closed", "Закрыто"),
+                            ("withdrawn", "Отозвано"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "to_status",
+                    models.CharField(
+                        blank=True,
+                        choices=[
+                            ("draft", "Черновик"),
+                            ("registered", "Получено"),
+                            ("in_progress", "В работе"),
+                            ("needs_info", "Требуется уточнение"),
+                            ("answered", "Ответ готов"),
+                            ("closed", "Закрыто"),
+                            ("withdrawn", "Отозвано"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("is_public", models.BooleanField(default=True)),
+                ("text", models.TextField(blank=True)),
+                ("data", models.JSONField(blank=True, default=dict)),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "appeal",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="events",
+                        to="appeals.appeal",
+                    ),
+                ),
+                (
+                    "message",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        to="appeals.message",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'событие журнала',
-                'verbose_name_plural': 'журнал',
-                'ordering': ['created_at', 'id'],
+                "verbose_name": "событие журнала",
+                "verbose_name_plural": "журнал",
+                "ordering": ["created_at", "id"],
             },
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['department', 'status', 'due_at'], name='appeal_queue_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["department", "status", "due_at"], name="appeal_queue_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['applicant', '-created_at'], name='appeal_applicant_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
         ),
         migrations.AddIndex(
-            model_name='appeal',
-            index=models.Index(fields=['status', 'answered_at'], name='appeal_autoclose_idx'),
+            model_name="appeal",
+            index=models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.UniqueConstraint(condition=models.Q(('client_token__isnull', False)), fields=('applicant', 'client_token'), name='appeal_client_token_unique'),
+            model_name="appeal",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("client_token__isnull", False)),
+                fields=("applicant", "client_token"),
+                name="appeal_client_token_unique",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('rating__isnull', True), models.Q(('rating__gte', 1), ('rating__lte', 5)), _connector='OR'), name='appeal_rating_1_5'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(
+                    ("rating__isnull", True),
+                    models.Q(("rating__gte", 1), ("rating__lte", 5)),
+                    _connector="OR",
+                ),
+                name="appeal_rating_1_5",
+            ),
         ),
         migrations.AddConstraint(
-            model_name='appeal',
-            constraint=models.CheckConstraint(condition=models.Q(('status', 'draft'), ('number__isnull', False), _connector='OR'), name='appeal_numbered_unless_draft'),
+            model_name="appeal",
+            constraint=models.CheckConstraint(
+                condition=models.Q(("status", "draft"), ("number__isnull", False), _connector="OR"),
+                name="appeal_numbered_unless_draft",
+            ),
         ),
         migrations.AddIndex(
-            model_name='event',
-            index=models.Index(fields=['appeal', 'created_at'], name='event_appeal_idx'),
+            model_name="event",
+            index=models.Index(fields=["appeal", "created_at"], name="event_appeal_idx"),
         ),
     ]

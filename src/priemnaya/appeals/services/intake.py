@@ -65,7 +65,9 @@ def _clean_input(data: AppealInput, *, partial: bool = False) -> dict:
 
     kind = Kind.objects.filter(code=data.kind, is_active=True).first() if data.kind else None
     if kind is None and not partial:
-        fail("kind", "Выберите вид обращения из списка." if data.kind else "Выберите вид обращения.")
+        fail(
+            "kind", "Выберите вид обращения из списка." if data.kind else "Выберите вид обращения."
+        )
     values["kind"] = kind
     theme = (
         Theme.objects.select_related("default_department")
@@ -236,8 +238,16 @@ def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = 
     return appeal
 
 
-EDITABLE = ("subject", "text", "service_code", "incident_at", "desired_result",
-            "contact_email", "contact_phone", "contact_address")
+EDITABLE = (
+    "subject",
+    "text",
+    "service_code",
+    "incident_at",
+    "desired_result",
+    "contact_email",
+    "contact_phone",
+    "contact_address",
+)
 
 
 @transaction.atomic

@@ -32,8 +32,7 @@ def begin(*, appeal: Appeal, action: str, actor: User | None) -> tuple[Appeal, S
         raise NotPermitted(f"Действие «{transition.label}» вам недоступно.")
     if not allowed(action, locked.status, side):
         raise InvalidTransition(
-            f"Действие «{transition.label}» недоступно в статусе "
-            f"«{Status(locked.status).label}».",
+            f"Действие «{transition.label}» недоступно в статусе «{Status(locked.status).label}».",
             field="status",
         )
     return locked, side

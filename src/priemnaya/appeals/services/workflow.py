@@ -180,7 +180,9 @@ def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     reason = required_text(reason, field="reason", max_length=2000)
     appeal, _ = begin(appeal=appeal, action="reopen", actor=actor)
     if not (actor.sees_all_departments or is_department_head(actor, appeal.department_id)):
-        raise NotPermitted("Вернуть ответ в работу может руководитель отдела или контроль качества.")
+        raise NotPermitted(
+            "Вернуть ответ в работу может руководитель отдела или контроль качества."
+        )
     from_status = appeal.status
     now = timezone.now()
     appeal.answers.filter(superseded_at__isnull=True).update(superseded_at=now)

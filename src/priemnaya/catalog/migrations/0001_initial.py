@@ -6,7 +6,6 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
@@ -15,82 +14,181 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.CreateModel(
-            name='Kind',
+            name="Kind",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=32, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=200, verbose_name='название')),
-                ('description', models.TextField(blank=True, verbose_name='пояснение')),
-                ('regime', models.CharField(choices=[('fz59', 'Обращение по 59-ФЗ'), ('message', 'Сообщение')], max_length=16, verbose_name='режим')),
-                ('resolution_days', models.PositiveSmallIntegerField(verbose_name='срок рассмотрения, дней')),
-                ('resolution_unit', models.CharField(choices=[('calendar', 'календарные дни'), ('working', 'рабочие дни')], default='working', max_length=16, verbose_name='единица срока')),
-                ('first_response_hours', models.PositiveSmallIntegerField(blank=True, null=True, verbose_name='первая реакция, часов')),
-                ('max_extension_days', models.PositiveSmallIntegerField(default=30, verbose_name='наибольшее продление, дней')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='порядок')),
-                ('is_active', models.BooleanField(default=True, verbose_name='доступен')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=32, unique=True, verbose_name="код")),
+                ("name", models.CharField(max_length=200, verbose_name="название")),
+                ("description", models.TextField(blank=True, verbose_name="пояснение")),
+                (
+                    "regime",
+                    models.CharField(
+                        choices=[("fz59", "Обращение по 59-ФЗ"), ("message", "Сообщение")],
+                        max_length=16,
+                        verbose_name="режим",
+                    ),
+                ),
+                (
+                    "resolution_days",
+                    models.PositiveSmallIntegerField(verbose_name="срок рассмотрения, дней"),
+                ),
+                (
+                    "resolution_unit",
+                    models.CharField(
+                        choices=[("calendar", "календарные дни"), ("working", "рабочие дни")],
+                        default="working",
+                        max_length=16,
+                        verbose_name="единица срока",
+                    ),
+                ),
+                (
+                    "first_response_hours",
+                    models.PositiveSmallIntegerField(
+                        blank=True, null=True, verbose_name="первая реакция, часов"
+                    ),
+                ),
+                (
+                    "max_extension_days",
+                    models.PositiveSmallIntegerField(
+                        default=30, verbose_name="наибольшее продление, дней"
+                    ),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="порядок")),
+                ("is_active", models.BooleanField(default=True, verbose_name="доступен")),
             ],
             options={
-                'verbose_name': 'вид обращения',
-                'verbose_name_plural': 'виды обращений',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "вид обращения",
+                "verbose_name_plural": "виды обращений",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.CreateModel(
-            name='Department',
+            name="Department",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=300, verbose_name='название')),
-                ('is_quality_control', models.BooleanField(default=False, verbose_name='контроль качества')),
-                ('is_active', models.BooleanField(default=True, verbose_name='действует')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.department', verbose_name='вышестоящее подразделение')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="код")),
+                ("name", models.CharField(max_length=300, verbose_name="название")),
+                (
+                    "is_quality_control",
+                    models.BooleanField(default=False, verbose_name="контроль качества"),
+                ),
+                ("is_active", models.BooleanField(default=True, verbose_name="действует")),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.department",
+                        verbose_name="вышестоящее подразделение",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'ведомство / отдел',
-                'verbose_name_plural': 'ведомства и отделы',
-                'ordering': ['name'],
+                "verbose_name": "ведомство / отдел",
+                "verbose_name_plural": "ведомства и отделы",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Membership',
+            name="Membership",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('is_head', models.BooleanField(default=False, verbose_name='руководитель')),
-                ('department', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='catalog.department')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("is_head", models.BooleanField(default=False, verbose_name="руководитель")),
+                (
+                    "department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="catalog.department"
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'сотрудник отдела',
-                'verbose_name_plural': 'сотрудники отделов',
+                "verbose_name": "сотрудник отдела",
+                "verbose_name_plural": "сотрудники отделов",
             },
         ),
         migrations.AddField(
-            model_name='department',
-            name='members',
-            field=models.ManyToManyField(blank=True, related_name='departments', through='catalog.Membership', to=settings.AUTH_USER_MODEL, verbose_name='сотрудники'),
+            model_name="department",
+            name="members",
+            field=models.ManyToManyField(
+                blank=True,
+                related_name="departments",
+                through="catalog.Membership",
+                to=settings.AUTH_USER_MODEL,
+                verbose_name="сотрудники",
+            ),
         ),
         migrations.CreateModel(
-            name='Theme',
+            name="Theme",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('code', models.SlugField(max_length=64, unique=True, verbose_name='код')),
-                ('name', models.CharField(max_length=200, verbose_name='название')),
-                ('template_text', models.TextField(blank=True, verbose_name='шаблон текста')),
-                ('hint', models.CharField(blank=True, max_length=300, verbose_name='подсказка')),
-                ('required_fields', models.JSONField(blank=True, default=list, verbose_name='обязательные поля')),
-                ('sort_order', models.PositiveSmallIntegerField(default=0, verbose_name='порядок')),
-                ('is_active', models.BooleanField(default=True, verbose_name='доступна')),
-                ('default_department', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, to='catalog.department', verbose_name='ведомство по умолчанию')),
-                ('parent', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='children', to='catalog.theme', verbose_name='раздел')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("code", models.SlugField(max_length=64, unique=True, verbose_name="код")),
+                ("name", models.CharField(max_length=200, verbose_name="название")),
+                ("template_text", models.TextField(blank=True, verbose_name="шаблон текста")),
+                ("hint", models.CharField(blank=True, max_length=300, verbose_name="подсказка")),
+                (
+                    "required_fields",
+                    models.JSONField(blank=True, default=list, verbose_name="обязательные поля"),
+                ),
+                ("sort_order", models.PositiveSmallIntegerField(default=0, verbose_name="порядок")),
+                ("is_active", models.BooleanField(default=True, verbose_name="доступна")),
+                (
+                    "default_department",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        to="catalog.department",
+                        verbose_name="ведомство по умолчанию",
+                    ),
+                ),
+                (
+                    "parent",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="children",
+                        to="catalog.theme",
+                        verbose_name="раздел",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'тема',
-                'verbose_name_plural': 'каталог тем',
-                'ordering': ['sort_order', 'name'],
+                "verbose_name": "тема",
+                "verbose_name_plural": "каталог тем",
+                "ordering": ["sort_order", "name"],
             },
         ),
         migrations.AddConstraint(
-            model_name='membership',
-            constraint=models.UniqueConstraint(fields=('user', 'department'), name='membership_unique'),
+            model_name="membership",
+            constraint=models.UniqueConstraint(
+                fields=("user", "department"), name="membership_unique"
+            ),
         ),
     ]

@@ -4,22 +4,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
-    dependencies = [
-    ]
+    dependencies = []
 
     operations = [
         migrations.CreateModel(
-            name='NumberSequence',
+            name="NumberSequence",
             fields=[
-                ('scope', models.CharField(max_length=32, primary_key=True, serialize=False)),
-                ('last_value', models.PositiveBigIntegerField(default=0)),
+                ("scope", models.CharField(max_length=32, primary_key=True, serialize=False)),
+                ("last_value", models.PositiveBigIntegerField(default=0)),
             ],
             options={
-                'verbose_name': 'счётчик номеров',
-                'verbose_name_plural': 'счётчики номеров',
+                "verbose_name": "счётчик номеров",
+                "verbose_name_plural": "счётчики номеров",
             },
         ),
     ]

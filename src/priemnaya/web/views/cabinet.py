@@ -49,8 +49,13 @@ def appeal_list(request):
     return render(
         request,
         "web/cabinet/list.html",
-        {"form": form, "appeals": rows, "page": page, "has_next": has_next,
-         "query": query.urlencode()},
+        {
+            "form": form,
+            "appeals": rows,
+            "page": page,
+            "has_next": has_next,
+            "query": query.urlencode(),
+        },
     )
 
 
@@ -92,7 +97,9 @@ def _save_or_submit(request, form: AppealForm, draft=None):
     if form.is_valid():
         try:
             if "save_draft" in request.POST:
-                draft = services.appeal_draft_save(actor=request.user, data=_input(form), draft=draft)
+                draft = services.appeal_draft_save(
+                    actor=request.user, data=_input(form), draft=draft
+                )
                 messages.success(request, "Черновик сохранён.")
                 return redirect("web:draft_edit", draft_id=draft.pk)
             appeal = services.appeal_submit(
@@ -129,7 +136,10 @@ def draft_edit(request, draft_id: int):
     if request.method == "POST":
         return _save_or_submit(request, _bound_form(request), draft=draft)
     data = input_from_appeal(draft)
-    initial = {**data.__dict__, "incident_date": draft.incident_at.date() if draft.incident_at else None}
+    initial = {
+        **data.__dict__,
+        "incident_date": draft.incident_at.date() if draft.incident_at else None,
+    }
     return _render_form(request, AppealForm(initial=initial), draft=draft)
 
 
@@ -149,7 +159,9 @@ def appeal_detail(request, number: str):
 def appeal_edit(request, number: str):
     appeal = get_or_404(appeal_get, user=request.user, number=number)
     if request.method == "POST":
-        form = AppealEditForm(request.POST, initial={"kind": appeal.kind.code, "theme": appeal.theme.code})
+        form = AppealEditForm(
+            request.POST, initial={"kind": appeal.kind.code, "theme": appeal.theme.code}
+        )
         if form.is_valid():
             try:
                 services.appeal_edit(appeal=appeal, actor=request.user, data=_input(form))
@@ -161,7 +173,10 @@ def appeal_edit(request, number: str):
         status = 400
     else:
         data = input_from_appeal(appeal)
-        initial = {**data.__dict__, "incident_date": appeal.incident_at.date() if appeal.incident_at else None}
+        initial = {
+            **data.__dict__,
+            "incident_date": appeal.incident_at.date() if appeal.incident_at else None,
+        }
         form = AppealEditForm(initial=initial)
         status = 200
     return render(request, "web/cabinet/edit.html", {"form": form, "appeal": appeal}, status=status)

@@ -21,14 +21,21 @@ def queue(request):
     data = form.cleaned_data if form.is_valid() else {}
     filters = AppealFilters(**{k: v for k, v in data.items() if v not in (None, "")})
     page = _page_number(request)
-    rows, has_next = page_of(staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE)
+    rows, has_next = page_of(
+        staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE
+    )
     query = request.GET.copy()
     query.pop("page", None)
     return render(
         request,
         "web/console/queue.html",
-        {"form": form, "appeals": rows, "page": page, "has_next": has_next,
-         "query": query.urlencode()},
+        {
+            "form": form,
+            "appeals": rows,
+            "page": page,
+            "has_next": has_next,
+            "query": query.urlencode(),
+        },
     )
 
 

@@ -67,4 +67,3 @@ def act(
             messages.success(request, spec.done)
             return redirect(done, number=appeal.number)
     return render_detail(request, appeal, template=template, actions=actions, bound=(action, form))
-

@@ -8,9 +8,7 @@ from priemnaya.core.errors import NotFound, ValidationFailed
 
 
 def home(request):
-    return render(
-        request, "web/public/home.html", {"kinds": kinds_active(), "tree": theme_tree()}
-    )
+    return render(request, "web/public/home.html", {"kinds": kinds_active(), "tree": theme_tree()})
 
 
 def status_lookup(request):
@@ -25,7 +23,9 @@ def status_lookup(request):
             context["error"] = exc.message
         except NotFound:
             if not request.user.is_authenticated:
-                login = reverse("web:login") + "?next=" + reverse("web:status") + "?number=" + number
+                login = (
+                    reverse("web:login") + "?next=" + reverse("web:status") + "?number=" + number
+                )
                 return redirect(login)
             context["error"] = "Обращение с таким номером среди ваших не найдено."
             status = 404
