@@ -25,8 +25,9 @@ _SKIP_LOC = {"body", "payload", "query", "path", "filters", "data"}
 
 
 def _field_of(loc) -> str | None:
+    # The first name after the request part is the field; later parts are union members or indexes.
     parts = [str(p) for p in loc if str(p) not in _SKIP_LOC and not isinstance(p, int)]
-    return parts[-1] if parts else None
+    return parts[0] if parts else None
 
 
 def body(detail: str, errors: list[dict]) -> dict:

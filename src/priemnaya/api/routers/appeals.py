@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Header, Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.schemas import (
@@ -78,14 +78,19 @@ def appeal_create(
         )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
 
+    def respond(result: tuple[int, dict]) -> Status:
+        return Status(*result)
+
     if idempotency_key is None:
-        return submit()
-    return run_idempotent(
-        user=user,
-        key=idempotency_key,
-        endpoint="appeal_create",
-        payload=payload.dict(),
-        call=submit,
+        return respond(submit())
+    return respond(
+        run_idempotent(
+            user=user,
+            key=idempotency_key,
+            endpoint="appeal_create",
+            payload=payload.dict(),
+            call=submit,
+        )
     )
 
 
@@ -135,7 +140,7 @@ def appeal_comment(request, number: str, payload: TextIn):
     """Add a comment to the appeal."""
     appeal = appeal_get(user=request.auth, number=number)
     services.appeal_comment(appeal=appeal, actor=request.auth, text=payload.text)
-    return 201, appeal_body(appeal_get(user=request.auth, number=number), request.auth)
+    return Status(201, appeal_body(appeal_get(user=request.auth, number=number), request.auth))
 
 
 @router.post("/{number}/provide-info", response={200: AppealOut} | ERRORS)

@@ -1,0 +1,210 @@
+"""The minimum API contract that apps rely on (docs/api.md), end to end over HTTP."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.test import Client
+
+from priemnaya.api.models import IdempotencyRecord
+from priemnaya.appeals.models import Appeal
+from tests.conftest import PASSWORD
+
+BODY = {
+    "kind": "support",
+    "theme": "tech-sms",
+    "subject": "Не приходит SMS",
+    "text": "Код подтверждения не приходит.",
+    "contact_phone": "+79161234567",
+}
+
+
+def token_for(client: Client, user) -> str:
+    response = client.post(
+        "/api/v1/auth/token",
+        {"login": user.email, "password": PASSWORD},
+        content_type="application/json",
+    )
+    assert response.status_code == 200
+    return response.json()["token"]
+
+
+def api(user):
+    client = Client()
+    token = token_for(client, user)
+
+    def call(method: str, path: str, body=None, **headers):
+        kwargs = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {token}"}
+        kwargs.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
+        if body is not None:
+            kwargs["data"] = json.dumps(body)
+        return getattr(client, method)(f"/api/v1{path}", **kwargs)
+
+    return call
+
+
+def test_token_refused_for_wrong_password(citizen, client):
+    response = client.post(
+        "/api/v1/auth/token",
+        {"login": citizen.email, "password": "wrong"},
+        content_type="application/json",
+    )
+    assert response.status_code == 401
+    assert response.json()["errors"][0]["field"] == "login"
+
+
+def test_catalog_codes(catalog, client):
+    kinds = {k["code"] for k in client.get("/api/v1/catalog/kinds").json()}
+    themes = {t["code"] for t in client.get("/api/v1/catalog/themes").json()}
+    assert {
+        "request",
+        "complaint",
+        "suggestion",
+        "petition",
+        "gratitude",
+        "contest",
+        "support",
+    } <= kinds
+    assert {"tech", "tech-sms", "services-refusal", "personal-data"} <= themes
+
+
+def test_create_with_idempotency_key_replays_and_guards(citizen):
+    call = api(citizen)
+    first = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-1"})
+    assert first.status_code == 201
+    body = first.json()
+    assert body["status"] == "registered"
+    assert body["due_at"]
+    again = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-1"})
+    assert again.status_code == 201
+    assert again.json() == body
+    assert Appeal.objects.count() == 1
+    changed = call("post", "/appeals", {**BODY, "subject": "Другое"}, **{"Idempotency-Key": "k-1"})
+    assert changed.status_code == 422
+    assert changed.json()["errors"][0]["field"] == "Idempotency-Key"
+    IdempotencyRecord.objects.create(
+        user=citizen, key="k-2", endpoint="appeal_create", request_hash="x"
+    )
+    running = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-2"})
+    assert running.status_code in (409, 422)
+
+
+def test_running_key_with_same_payload_is_409(citizen):
+    from priemnaya.api.idempotency import _fingerprint
+
+    call = api(citizen)
+    payload = {
+        **BODY,
+        "service_code": "",
+        "incident_at": None,
+        "desired_result": "",
+        "contact_email": "",
+        "contact_address": "",
+    }
+    IdempotencyRecord.objects.create(
+        user=citizen, key="k-3", endpoint="appeal_create", request_hash=_fingerprint(payload)
+    )
+    response = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-3"})
+    assert response.status_code == 409
+    assert Appeal.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("body", "field"),
+    [
+        ({**BODY, "subject": ""}, "subject"),
+        ({**BODY, "text": "ы" * 5001}, "text"),
+        ({**BODY, "contact_phone": "123"}, "contact_phone"),
+        ({**BODY, "contact_phone": "", "contact_email": "bad@"}, "contact_email"),
+        ({**BODY, "theme": "nope"}, "theme"),
+        ({**BODY, "incident_at": "2999-01-01"}, "incident_at"),
+        ({**BODY, "incident_at": "not a date"}, "incident_at"),
+        ({**BODY, "subject": 12}, "subject"),
+    ],
+)
+def test_bad_input_is_4xx_naming_the_field(citizen, body, field):
+    response = api(citizen)("post", "/appeals", body)
+    assert 400 <= response.status_code < 500
+    assert field in [e["field"] for e in response.json()["errors"]]
+    assert Appeal.objects.count() == 0
+
+
+def test_non_json_body_is_4xx(citizen):
+    client = Client()
+    token = token_for(client, citizen)
+    response = client.post(
+        "/api/v1/appeals",
+        "{oops",
+        content_type="application/json",
+        HTTP_AUTHORIZATION=f"Bearer {token}",
+    )
+    assert 400 <= response.status_code < 500
+
+
+def test_round_trip_and_visibility(citizen, other_citizen, operator):
+    mine, staff, other = api(citizen), api(operator), api(other_citizen)
+    number = mine("post", "/appeals", BODY).json()["number"]
+    assert other("get", f"/appeals/{number}").status_code == 404
+    assert mine("post", f"/staff/appeals/{number}/take").status_code == 403
+    bad = number[:-1] + str((int(number[-1]) + 1) % 10)
+    malformed = mine("get", f"/appeals/{bad}")
+    assert malformed.status_code == 422
+    assert malformed.json()["errors"][0]["field"] == "number"
+
+    queue = staff("get", "/staff/appeals").json()
+    assert number in [a["number"] for a in queue["items"]]
+    assert (
+        staff(
+            "post", f"/staff/appeals/{number}/answer", {"outcome": "resolved", "text": "x"}
+        ).status_code
+        == 409
+    )
+    assert staff("post", f"/staff/appeals/{number}/take").json()["status"] == "in_progress"
+    asked = staff("post", f"/staff/appeals/{number}/request-info", {"question": "Какой оператор?"})
+    assert asked.json()["status"] == "needs_info"
+    assert (
+        mine("post", f"/appeals/{number}/provide-info", {"text": "МТС"}).json()["status"]
+        == "in_progress"
+    )
+    answered = staff(
+        "post", f"/staff/appeals/{number}/answer", {"outcome": "resolved", "text": "Исправлено."}
+    )
+    assert answered.json()["status"] == "answered"
+    detail = mine("get", f"/appeals/{number}").json()
+    assert detail["answer"]["outcome"] == "resolved"
+    assert detail["answer"]["text"] == "Исправлено."
+    events = [e["type"] for e in mine("get", f"/appeals/{number}/events").json()]
+    assert events == ["registered", "taken", "info_requested", "info_provided", "answered"]
+    assert mine("post", f"/appeals/{number}/close").json()["status"] == "closed"
+    page = mine("get", "/appeals").json()
+    assert page["items"][0]["number"] == number
+    assert page["has_next"] is False
+
+
+def test_session_auth_needs_csrf(citizen):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(citizen)
+    assert client.get("/api/v1/appeals").status_code == 200
+    refused = client.post("/api/v1/appeals", json.dumps(BODY), content_type="application/json")
+    assert refused.status_code in (401, 403)
+    assert Appeal.objects.count() == 0
+
+
+def test_openapi_schema(catalog, client):
+    schema = client.get("/api/v1/openapi.json").json()
+    assert "/api/v1/appeals" in schema["paths"]
+    assert "/api/v1/staff/appeals/{number}/take" in schema["paths"]
+
+
+@pytest.mark.parametrize("count", [3, 30])
+def test_list_and_detail_query_counts_do_not_grow(citizen, count, django_assert_max_num_queries):
+    call = api(citizen)
+    numbers = [
+        call("post", "/appeals", {**BODY, "subject": f"№{n}"}).json()["number"]
+        for n in range(count)
+    ]
+    with django_assert_max_num_queries(4):
+        assert call("get", "/appeals").status_code == 200
+    with django_assert_max_num_queries(8):
+        assert call("get", f"/appeals/{numbers[0]}").status_code == 200
