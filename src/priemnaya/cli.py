@@ -92,6 +92,9 @@ def _granian(target: str, interface: str, host: str, port: int, workers: int) ->
 
 def cmd_serve(args) -> None:
     """Production serving: HTTP through WSGI workers, WebSockets through an ASGI process."""
+    _django()
+    # Hashed static names must exist before the first page renders (ManifestStaticFilesStorage).
+    _manage("collectstatic", "--no-input", "-v", "0")
     children = [
         _spawn(_granian("priemnaya.wsgi:application", "wsgi", args.host, args.port, args.workers)),
         _spawn(_granian("priemnaya.asgi:application", "asginl", args.host, args.ws_port, 1)),
