@@ -208,3 +208,19 @@ def test_list_and_detail_query_counts_do_not_grow(citizen, count, django_assert_
         assert call("get", "/appeals").status_code == 200
     with django_assert_max_num_queries(8):
         assert call("get", f"/appeals/{numbers[0]}").status_code == 200
+
+
+@pytest.mark.parametrize("page", ["1" + "0" * 25, "99999999999"])
+def test_far_pages_are_empty_not_errors(citizen, operator, submit, page):
+    submit(citizen)
+    for user, path in ((citizen, "/appeals"), (operator, "/staff/appeals")):
+        response = api(user)("get", f"{path}?page={page}")
+        assert response.status_code == 200, response.content
+        assert response.json()["items"] == []
+        assert response.json()["has_next"] is False
+
+
+def test_non_numeric_page_is_422_naming_page(citizen):
+    response = api(citizen)("get", "/appeals?page=abc")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"

@@ -283,3 +283,11 @@ def test_lists_cost_a_fixed_number_of_queries(citizen, operator, count, django_a
         assert cabinet.get(reverse("web:cabinet")).status_code == 200
     with django_assert_num_queries(6):
         assert console.get(reverse("web:console")).status_code == 200
+
+
+@pytest.mark.parametrize("page", ["1" + "0" * 25, "abc", "-3"])
+def test_cabinet_and_console_survive_odd_page_numbers(citizen, operator, submit, page):
+    submit(citizen)
+    for user, path in ((citizen, "/cabinet/"), (operator, "/console/")):
+        response = signed_in(user).get(f"{path}?page={page}")
+        assert response.status_code == 200

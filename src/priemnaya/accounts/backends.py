@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 
 from priemnaya.accounts.selectors import user_find_by_login
@@ -15,7 +16,7 @@ class LoginBackend(ModelBackend):
         user = user_find_by_login(login=login)
         if user is None:
             # Spend the same time as a real check so timing does not reveal which logins exist.
-            self.user_model().set_password(password)
+            get_user_model()().set_password(password)
             return None
         if user.check_password(password) and self.user_can_authenticate(user):
             return user

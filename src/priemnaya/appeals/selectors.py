@@ -113,9 +113,15 @@ def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     return _apply_filters(qs, filters, user).select_related("assignee").order_by("due_at", "id")
 
 
+# Far past any real list; keeps OFFSET inside the 64-bit integers both databases accept.
+MAX_PAGE = 1_000_000
+
+
 def page_of(qs: QuerySet, *, page: int, size: int) -> tuple[list, bool]:
     """Return one page and whether another follows, without counting the whole set."""
     page = max(page, 1)
+    if page > MAX_PAGE:
+        return [], False
     start = (page - 1) * size
     rows = list(qs[start : start + size + 1])
     return rows[:size], len(rows) > size

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, fields
 from datetime import date, datetime, time
 
@@ -135,6 +136,15 @@ def _register(appeal: Appeal, *, now: datetime) -> None:
     appeal.first_response_due_at = first_response_due(kind=appeal.kind, registered_at=now)
 
 
+def _stored_token(client_token: str | None) -> str | None:
+    """Return the client token as stored: as sent if it fits the column, else its SHA-256."""
+    if not client_token:
+        return None
+    if len(client_token) <= Appeal._meta.get_field("client_token").max_length:
+        return client_token
+    return hashlib.sha256(client_token.encode()).hexdigest()
+
+
 def _applicant_fields(*, actor: User, channel: str, values: dict) -> dict:
     if actor.is_citizen:
         if channel not in {Channel.PORTAL, Channel.MOBILE}:
@@ -162,6 +172,7 @@ def appeal_submit(
 
     A repeated submission with the same client token returns the appeal made the first time.
     """
+    client_token = _stored_token(client_token)
     if client_token and draft is None:
         existing = Appeal.objects.filter(applicant=actor, client_token=client_token).first()
         if existing is not None:

@@ -118,7 +118,8 @@ def appeal_extend(*, appeal: Appeal, actor: User, new_due: datetime, reason: str
         raise ValidationFailed.single("new_due", "Срок по 59-ФЗ можно продлить только один раз.")
     if appeal.due_at is None or due <= appeal.due_at:
         raise ValidationFailed.single("new_due", "Новый срок должен быть позже текущего.")
-    if (due - appeal.due_at).days > kind.max_extension_days:
+    # Terms run in calendar days: compare the local dates, not the exact times.
+    if (timezone.localdate(due) - timezone.localdate(appeal.due_at)).days > kind.max_extension_days:
         raise ValidationFailed.single(
             "new_due", f"Продлить можно не больше чем на {kind.max_extension_days} дней."
         )

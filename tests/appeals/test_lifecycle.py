@@ -1,0 +1,86 @@
+"""The transition table of SPEC §4 (appeals.lifecycle) as data."""
+
+from __future__ import annotations
+
+import pytest
+
+from priemnaya.appeals.lifecycle import APPLICANT_VIEW, TRANSITIONS, Side, actions_for, allowed
+from priemnaya.appeals.states import FINAL_STATUSES, OPEN_STATUSES, Status
+
+
+def test_every_transition_names_real_states_and_a_side():
+    for name, transition in TRANSITIONS.items():
+        assert transition.sources <= set(Status.values), name
+        assert transition.target is None or transition.target in Status.values, name
+        assert transition.sides, name
+        assert transition.label, name
+
+
+@pytest.mark.parametrize(
+    ("action", "source", "target"),
+    [
+        ("submit", Status.DRAFT, Status.REGISTERED),
+        ("take", Status.REGISTERED, Status.IN_PROGRESS),
+        ("request_info", Status.IN_PROGRESS, Status.NEEDS_INFO),
+        ("provide_info", Status.NEEDS_INFO, Status.IN_PROGRESS),
+        ("answer", Status.IN_PROGRESS, Status.ANSWERED),
+        ("close", Status.ANSWERED, Status.CLOSED),
+        ("reopen", Status.ANSWERED, Status.IN_PROGRESS),
+    ],
+)
+def test_state_changes_of_spec_4(action, source, target):
+    transition = TRANSITIONS[action]
+    assert transition.sources == {source}
+    assert transition.target == target
+
+
+def test_withdraw_is_possible_from_every_open_state_only():
+    assert TRANSITIONS["withdraw"].sources == OPEN_STATUSES
+    assert TRANSITIONS["withdraw"].target == Status.WITHDRAWN
+
+
+@pytest.mark.parametrize("side", list(Side))
+def test_nothing_but_rating_happens_after_the_end(side):
+    assert actions_for(Status.WITHDRAWN, side) == []
+    assert set(actions_for(Status.CLOSED, side)) <= {"rate"}
+
+
+def test_actions_of_each_side_on_a_registered_appeal():
+    assert actions_for(Status.REGISTERED, Side.APPLICANT) == [
+        "edit",
+        "withdraw",
+        "comment",
+        "escalate",
+    ]
+    assert actions_for(Status.REGISTERED, Side.STAFF) == [
+        "take",
+        "comment",
+        "redirect",
+        "extend",
+        "escalate",
+        "assign",
+        "note",
+    ]
+    assert actions_for(Status.REGISTERED, Side.SYSTEM) == ["escalate"]
+
+
+def test_only_the_applicant_edits_and_only_before_work_starts():
+    assert [s for s in Status.values if allowed("edit", s, Side.APPLICANT)] == [Status.REGISTERED]
+    assert not allowed("edit", Status.REGISTERED, Side.STAFF)
+
+
+def test_the_timer_may_close_and_escalate_and_nothing_else():
+    timer = {name for name, t in TRANSITIONS.items() if Side.SYSTEM in t.sides}
+    assert timer == {"close", "escalate"}
+
+
+def test_the_applicant_reads_a_label_and_a_next_step_for_every_state():
+    assert set(APPLICANT_VIEW) == set(Status.values)
+    for label, next_step in APPLICANT_VIEW.values():
+        assert label
+        assert next_step
+    assert "{due}" in APPLICANT_VIEW[Status.REGISTERED][1]
+
+
+def test_final_states_are_closed_and_withdrawn():
+    assert {Status.CLOSED, Status.WITHDRAWN} == FINAL_STATUSES

@@ -1,0 +1,157 @@
+"""The default catalog of SPEC §3 and its loader (catalog.services.catalog_load_defaults)."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+
+from priemnaya.catalog.models import DayUnit, Department, Kind, Regime, Theme
+from priemnaya.catalog.selectors import kinds_active, theme_tree, themes_active
+from priemnaya.catalog.services import catalog_load_defaults
+
+pytestmark = pytest.mark.django_db
+
+KIND_CODES = ["request", "complaint", "suggestion", "petition", "gratitude", "contest", "support"]
+FZ59_KINDS = {"complaint", "suggestion", "petition", "contest"}
+
+# SPEC §3 "Default catalog": each section with the subjects listed for it.
+SPEC_SECTIONS = {
+    "Технические проблемы": [
+        "Ошибки сайта",
+        "Вход и авторизация",
+        "Загрузка файлов",
+        "Подтверждение по SMS",
+    ],
+    "Вопросы по личному кабинету": ["Персональные данные", "Уведомления", "Доступ"],
+    "Проблемы с услугами": ["Статус заявления", "Отказ", "Документы", "Оплата и возврат"],
+    "Электронная подпись и сертификаты": [],
+    "Общие вопросы": [],
+    "Отзывы и предложения": [],
+    "Работа службы поддержки": [],
+    "Персональные данные": [],
+}
+
+
+def counts() -> tuple[int, int, int]:
+    return Department.objects.count(), Kind.objects.count(), Theme.objects.count()
+
+
+def test_first_load_creates_everything_and_reports_it():
+    # when
+    created = catalog_load_defaults()
+    # then
+    assert created == {
+        "departments": Department.objects.count(),
+        "kinds": 7,
+        "themes": Theme.objects.count(),
+    }
+    assert created["departments"] > 0
+    assert created["themes"] > 0
+
+
+def test_second_load_creates_nothing():
+    # given
+    catalog_load_defaults()
+    before = counts()
+    # when
+    created = catalog_load_defaults()
+    # then
+    assert created == {"departments": 0, "kinds": 0, "themes": 0}
+    assert counts() == before
+
+
+def test_reload_keeps_administrator_edits():
+    # given an administrator changed the catalog
+    catalog_load_defaults()
+    Kind.objects.filter(code="support").update(name="Помощь", resolution_days=3, is_active=False)
+    Theme.objects.filter(code="tech-login").update(
+        name="Вход",
+        template_text="Свой шаблон",
+        default_department=Department.objects.get(code="esign"),
+    )
+    Department.objects.filter(code="support").update(name="Контакт-центр")
+    # when
+    catalog_load_defaults()
+    # then
+    support = Kind.objects.get(code="support")
+    assert (support.name, support.resolution_days, support.is_active) == ("Помощь", 3, False)
+    login = Theme.objects.get(code="tech-login")
+    assert (login.name, login.template_text, login.default_department.code) == (
+        "Вход",
+        "Свой шаблон",
+        "esign",
+    )
+    assert Department.objects.get(code="support").name == "Контакт-центр"
+
+
+def test_reload_adds_back_only_what_is_missing():
+    # given a theme the administrator never had (e.g. added by a newer release)
+    catalog_load_defaults()
+    Theme.objects.filter(code="tech-sms").delete()
+    # when
+    created = catalog_load_defaults()
+    # then
+    assert created == {"departments": 0, "kinds": 0, "themes": 1}
+    sms = Theme.objects.get(code="tech-sms")
+    assert sms.parent.code == "tech"
+    assert sms.default_department.code == "support"
+
+
+def test_load_catalog_command_reports_what_it_added():
+    out = StringIO()
+    call_command("load_catalog", stdout=out)
+    assert "видов 7" in out.getvalue()
+    out = StringIO()
+    call_command("load_catalog", stdout=out)
+    assert out.getvalue().strip() == "Каталог: добавлено ведомств 0, видов 0, тем 0."
+
+
+@pytest.mark.usefixtures("catalog")
+def test_all_seven_kinds_with_their_regimes():
+    kinds = {k.code: k for k in kinds_active()}
+    assert sorted(kinds) == sorted(KIND_CODES)
+    for code, kind in kinds.items():
+        if code in FZ59_KINDS:
+            assert (kind.regime, kind.resolution_unit, kind.resolution_days) == (
+                Regime.FZ59,
+                DayUnit.CALENDAR,
+                30,
+            ), code
+        else:
+            assert (kind.regime, kind.resolution_unit) == (Regime.MESSAGE, DayUnit.WORKING), code
+            assert 1 <= kind.resolution_days <= 10, code
+    assert kinds["support"].first_response_hours == 24
+    assert all(k.max_extension_days == 30 for k in kinds.values())
+
+
+@pytest.mark.usefixtures("catalog")
+def test_theme_tree_has_the_sections_of_spec_3():
+    # when
+    tree = {section.name: [child.name for child in children] for section, children in theme_tree()}
+    # then every section of SPEC §3 is a top-level theme with the subjects SPEC lists
+    assert list(tree) == list(SPEC_SECTIONS)
+    for section, subjects in SPEC_SECTIONS.items():
+        assert len(tree[section]) == len(subjects), section
+        for subject, child in zip(subjects, tree[section], strict=True):
+            assert subject.lower() in child.lower(), (section, child)
+
+
+@pytest.mark.usefixtures("catalog")
+def test_every_theme_routes_to_an_active_department():
+    for theme in themes_active():
+        assert theme.default_department.is_active, theme.code
+        if theme.parent_id is None and theme.children.exists():
+            assert theme.template_text == "", theme.code  # sections are not chosen themselves
+
+
+@pytest.mark.usefixtures("catalog")
+def test_departments_form_a_tree_under_quality_control():
+    quality = Department.objects.get(is_quality_control=True)
+    assert quality.parent is None
+    for dept in Department.objects.exclude(pk=quality.pk):
+        top = dept
+        while top.parent_id:
+            top = top.parent
+        assert top == quality, dept.code
