@@ -224,3 +224,9 @@ def test_non_numeric_page_is_422_naming_page(citizen):
     response = api(citizen)("get", "/appeals?page=abc")
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_russian_text_is_sent_as_utf8_not_escapes(catalog, client):
+    response = client.get("/api/v1/catalog/kinds")
+    assert "Жалоба".encode() in response.content
+    assert b"\\u04" not in response.content

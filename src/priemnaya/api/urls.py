@@ -1,10 +1,19 @@
 from ninja import NinjaAPI
+from ninja.renderers import JSONRenderer
 
 from priemnaya.api import errors
 from priemnaya.api.auth import API_AUTH
 from priemnaya.api.routers import appeals, catalog, staff, token
 
+
+class UnicodeJSONRenderer(JSONRenderer):
+    """Send Cyrillic as UTF-8 rather than \\u escapes: a third of the size and readable in logs."""
+
+    json_dumps_params = {"ensure_ascii": False}
+
+
 api = NinjaAPI(
+    renderer=UnicodeJSONRenderer(),
     title="Приёмная API",
     version="1",
     description="Обращения граждан: подача, статус, ответы; рабочее место сотрудников.",
