@@ -7,8 +7,15 @@ class EventInline(admin.TabularInline):
     model = Event
     extra = 0
     can_delete = False
-    fields = ["created_at", "type", "actor", "from_status", "to_status", "is_public", "text"]
-    readonly_fields = fields
+    fields = readonly_fields = (
+        "created_at",
+        "type",
+        "actor",
+        "from_status",
+        "to_status",
+        "is_public",
+        "text",
+    )
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -39,13 +39,13 @@ def catalog_load_defaults() -> dict[str, int]:
         )
         created["kinds"] += was_created
     themes: dict[str, Theme] = {}
-    for order, (code, name, parent, dept, hint, template) in enumerate(defaults.THEMES):
+    for order, (code, name, parent, dept_code, hint, template) in enumerate(defaults.THEMES):
         theme, was_created = Theme.objects.get_or_create(
             code=code,
             defaults={
                 "name": name,
                 "parent": themes.get(parent) if parent else None,
-                "default_department": Department.objects.get(code=dept),
+                "default_department": Department.objects.get(code=dept_code),
                 "hint": hint,
                 "template_text": template,
                 "sort_order": order,

@@ -140,7 +140,7 @@ def _stored_token(client_token: str | None) -> str | None:
     """Return the client token as stored: as sent if it fits the column, else its SHA-256."""
     if not client_token:
         return None
-    if len(client_token) <= Appeal._meta.get_field("client_token").max_length:
+    if len(client_token) <= (Appeal._meta.get_field("client_token").max_length or 0):
         return client_token
     return hashlib.sha256(client_token.encode()).hexdigest()
 
@@ -205,7 +205,10 @@ def appeal_submit(
         type=EventType.REGISTERED,
         actor=actor,
         from_status=from_status,
-        data={"number": appeal.number, "due_at": appeal.due_at.isoformat()},
+        data={
+            "number": appeal.number,
+            "due_at": appeal.due_at.isoformat() if appeal.due_at else None,
+        },
     )
     return appeal
 

@@ -43,8 +43,9 @@ def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason
 
 
 def _escalation_target(department: Department) -> Department:
-    if department.parent_id:
-        return department.parent
+    parent = department.parent if department.parent_id else None
+    if parent is not None:
+        return parent
     quality = Department.objects.filter(is_quality_control=True, is_active=True).first()
     return quality or department
 
