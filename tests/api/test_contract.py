@@ -92,16 +92,10 @@ def test_create_with_idempotency_key_replays_and_guards(citizen):
 
 def test_running_key_with_same_payload_is_409(citizen):
     from priemnaya.api.idempotency import _fingerprint
+    from priemnaya.api.schemas import AppealIn
 
     call = api(citizen)
-    payload = {
-        **BODY,
-        "service_code": "",
-        "incident_at": None,
-        "desired_result": "",
-        "contact_email": "",
-        "contact_address": "",
-    }
+    payload = AppealIn(**BODY).dict()
     IdempotencyRecord.objects.create(
         user=citizen, key="k-3", endpoint="appeal_create", request_hash=_fingerprint(payload)
     )

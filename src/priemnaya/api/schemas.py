@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from ninja import Schema
+from ninja import Field, Schema
 
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Answer, Appeal, Event
+from priemnaya.appeals.selectors import AppealLink
 from priemnaya.appeals.states import Status
 
 
@@ -68,6 +69,10 @@ class AppealIn(Schema):
     contact_email: str = ""
     contact_phone: str = ""
     contact_address: str = ""
+    repeat_of: str | None = Field(None, description="number of an earlier own appeal to repeat")
+    contest_of: str | None = Field(
+        None, description="number of an earlier own appeal whose answer is contested"
+    )
 
 
 class AppealEditIn(Schema):
@@ -176,7 +181,17 @@ class AppealOut(AppealSummaryOut):
     rating: int | None
     next_step: str
     actions: list[str]
+    follow_ups: list[str]
+    links: list[LinkOut]
     answer: AnswerOut | None
+
+
+class LinkOut(Schema):
+    relation: str
+    label: str
+    number: str
+    subject: str
+    status: str
 
 
 class AppealPageOut(Schema):
@@ -223,7 +238,15 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
     }
 
 
-def detail_of(appeal: Appeal, *, staff: bool, answer: Answer | None, actions: list[str]) -> dict:
+def detail_of(
+    appeal: Appeal,
+    *,
+    staff: bool,
+    answer: Answer | None,
+    actions: list[str],
+    links: list[AppealLink],
+    follow_ups: list[str],
+) -> dict:
     due = f"{appeal.due_at:%d.%m.%Y}" if appeal.due_at else "—"
     return summary_of(appeal, staff=staff) | {
         "text": appeal.text,
@@ -243,6 +266,17 @@ def detail_of(appeal: Appeal, *, staff: bool, answer: Answer | None, actions: li
         "rating": appeal.rating,
         "next_step": APPLICANT_VIEW[appeal.status][1].format(due=due),
         "actions": [a.replace("_", "-") for a in actions],
+        "follow_ups": follow_ups,
+        "links": [
+            {
+                "relation": link.relation,
+                "label": link.label,
+                "number": link.appeal.display_number,
+                "subject": link.appeal.subject,
+                "status": link.appeal.status,
+            }
+            for link in links
+        ],
         "answer": AnswerOut.of(answer) if answer else None,
     }
 

@@ -143,3 +143,49 @@ def appeal_actions(*, appeal: Appeal, user: User) -> list[str]:
     """Return the actions the user may perform on the appeal now, in table order."""
     side = side_of(user, appeal)
     return actions_for(appeal.status, side) if side in (Side.APPLICANT, Side.STAFF) else []
+
+
+@dataclass(frozen=True)
+class AppealLink:
+    relation: str  # "repeat_of", "contest_of", … for links out; "repeated_by", "contested_by" in
+    label: str
+    appeal: Appeal
+
+
+_LINKS_OUT = {
+    "repeat_of": "Повтор обращения",
+    "contest_of": "Обжалует ответ по обращению",
+    "escalation_of": "Эскалация обращения",
+    "duplicate_of": "Дубликат обращения",
+}
+_LINKS_IN = {
+    "repeat_of": ("repeated_by", "Повторное обращение"),
+    "contest_of": ("contested_by", "Обжалование"),
+}
+
+
+def appeal_links(*, appeal: Appeal) -> list[AppealLink]:
+    """Return the appeals this one points to and the repeats and contests filed after it (1 query).
+
+    Only numbers, subjects and states are shown, so staff of the earlier department may see that a
+    contest exists even where they may not open it.
+    """
+    earlier = {name: getattr(appeal, f"{name}_id") for name in _LINKS_OUT}
+    wanted = Q(pk__in=[pk for pk in earlier.values() if pk]) | Q(repeat_of=appeal.pk)
+    wanted |= Q(contest_of=appeal.pk)
+    rows = (
+        Appeal.objects.filter(wanted)
+        .only("pk", "number", "subject", "status", "repeat_of_id", "contest_of_id")
+        .order_by("id")
+    )
+    links = []
+    for row in rows:
+        links += [
+            AppealLink(name, _LINKS_OUT[name], row) for name, pk in earlier.items() if pk == row.pk
+        ]
+        links += [
+            AppealLink(relation, label, row)
+            for name, (relation, label) in _LINKS_IN.items()
+            if getattr(row, f"{name}_id") == appeal.pk
+        ]
+    return links

@@ -6,6 +6,7 @@ import uuid
 
 from django import forms
 
+from priemnaya.appeals.follow_ups import FollowUp
 from priemnaya.appeals.states import NoAnswerGround, Outcome, Status
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
@@ -99,6 +100,13 @@ class AppealForm(forms.Form):
     )
     contact_address = _text("Почтовый адрес", required=False, autocomplete="street-address")
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+    # A repeat or contest of an earlier appeal: which one, and the earlier appeal's number.
+    follow_up = forms.ChoiceField(
+        choices=[("", "")] + [(f.value, f.value) for f in FollowUp],
+        widget=forms.HiddenInput,
+        required=False,
+    )
+    source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
     # Service error fields that have a differently named form field.
     FIELD_MAP = {"incident_at": "incident_date"}

@@ -20,20 +20,23 @@ from priemnaya.api.schemas import (
     summary_of,
 )
 from priemnaya.appeals import services
+from priemnaya.appeals.follow_ups import FollowUp, follow_ups_possible
 from priemnaya.appeals.lifecycle import Side
+from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import side_of
 from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_actions,
     appeal_current_answer,
     appeal_get,
+    appeal_links,
     appeal_timeline,
     applicant_appeals,
     page_of,
 )
 from priemnaya.appeals.services.intake import input_from_appeal
 from priemnaya.appeals.states import Channel
-from priemnaya.core.errors import NotPermitted
+from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
 
 router = Router(tags=["appeals"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -47,7 +50,25 @@ def appeal_body(appeal, user) -> dict:
         staff=side_of(user, appeal) is Side.STAFF,
         answer=appeal_current_answer(appeal=appeal),
         actions=appeal_actions(appeal=appeal, user=user),
+        links=appeal_links(appeal=appeal),
+        follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
     )
+
+
+def _follow_up(user, payload: AppealIn) -> tuple[FollowUp, Appeal] | None:
+    """Return the earlier own appeal the payload repeats or contests, if it names one."""
+    named = [(f, getattr(payload, f.field)) for f in FollowUp if getattr(payload, f.field)]
+    if not named:
+        return None
+    if len(named) > 1:
+        raise ValidationFailed.single(
+            "contest_of", "Укажите одно из двух: repeat_of или contest_of."
+        )
+    link, number = named[0]
+    try:
+        return link, appeal_get(user=user, number=number)
+    except ApplicationError as exc:
+        raise ValidationFailed.single(link.field, exc.message) from exc
 
 
 class ListFilters(Schema):
@@ -72,9 +93,10 @@ def appeal_create(
     def submit():
         appeal = services.appeal_submit(
             actor=user,
-            data=services.AppealInput(**payload.dict()),
+            data=services.AppealInput(**payload.dict(exclude={"repeat_of", "contest_of"})),
             channel=Channel.MOBILE,
             client_token=f"api:{idempotency_key}" if idempotency_key else None,
+            follow_up=_follow_up(user, payload),
         )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
 

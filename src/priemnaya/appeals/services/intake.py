@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time
 
 from django.db import IntegrityError, transaction
@@ -11,12 +11,20 @@ from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.deadlines import first_response_due, resolution_due
+from priemnaya.appeals.follow_ups import CONTEST_KIND, SOURCE_STATES, FollowUp, open_contest
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.services.journal import begin, record
+from priemnaya.appeals.services.journal import NOT_FOUND, begin, record
+from priemnaya.appeals.services.routing import escalation_target
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, EventType, Status
 from priemnaya.catalog.models import Kind, Theme
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
-from priemnaya.core.errors import NotPermitted, ValidationFailed
+from priemnaya.core.errors import (
+    Conflict,
+    InvalidTransition,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+)
 from priemnaya.core.numbering import compose_number
 from priemnaya.core.sequences import sequence_next
 from priemnaya.core.text import clean_text, text_problem
@@ -145,6 +153,26 @@ def _stored_token(client_token: str | None) -> str | None:
     return hashlib.sha256(client_token.encode()).hexdigest()
 
 
+def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
+    """Return the source appeal re-read under a lock if the actor may follow it up this way."""
+    locked = Appeal.objects.select_for_update().select_related("department").get(pk=source.pk)
+    if locked.applicant_id is None or locked.applicant_id != actor.pk:
+        raise NotFound(NOT_FOUND, field=link.field)
+    if locked.status not in SOURCE_STATES[link]:
+        what = "Повторить" if link is FollowUp.REPEAT else "Обжаловать"
+        raise InvalidTransition(
+            f"{what} можно обращение, по которому дан ответ или которое завершено; "
+            f"это обращение в статусе «{Status(locked.status).label}».",
+            field=link.field,
+        )
+    if link is FollowUp.CONTEST and (pending := open_contest(locked)) is not None:
+        raise Conflict(
+            f"Обжалование по этому обращению уже рассматривается: № {pending.display_number}.",
+            field=link.field,
+        )
+    return locked
+
+
 def _applicant_fields(*, actor: User, channel: str, values: dict) -> dict:
     if actor.is_citizen:
         if channel not in {Channel.PORTAL, Channel.MOBILE}:
@@ -167,16 +195,26 @@ def appeal_submit(
     channel: str = Channel.PORTAL,
     client_token: str | None = None,
     draft: Appeal | None = None,
+    follow_up: tuple[FollowUp, Appeal] | None = None,
 ) -> Appeal:
     """Register a new appeal (or a draft) as «Получено»: number, department and due date.
 
     A repeated submission with the same client token returns the appeal made the first time.
+    `follow_up` links it to an earlier appeal of the actor as a repeat or a contest; a contest
+    takes the kind «обжалование» and goes one level above the department that answered.
     """
     client_token = _stored_token(client_token)
     if client_token and draft is None:
         existing = Appeal.objects.filter(applicant=actor, client_token=client_token).first()
         if existing is not None:
             return existing
+    source = None
+    if follow_up is not None:
+        if draft is not None:
+            raise ValidationFailed.single(follow_up[0].field, "Черновик нельзя связать.")
+        source = _check_follow_up(link=follow_up[0], source=follow_up[1], actor=actor)
+        if follow_up[0] is FollowUp.CONTEST:
+            data = replace(data, kind=CONTEST_KIND)
     values = _clean_input(data)
     now = timezone.now()
     if draft is not None:
@@ -192,6 +230,13 @@ def appeal_submit(
         )
     from_status = appeal.status or ""
     _register(appeal, now=now)
+    links = {}
+    if follow_up is not None and source is not None:
+        link = follow_up[0]
+        setattr(appeal, link.field, source)
+        links[link.field] = source.number
+        if link is FollowUp.CONTEST:
+            appeal.department = escalation_target(source.department)
     try:
         with transaction.atomic():
             appeal.save()
@@ -208,6 +253,7 @@ def appeal_submit(
         data={
             "number": appeal.number,
             "due_at": appeal.due_at.isoformat() if appeal.due_at else None,
+            **links,
         },
     )
     return appeal

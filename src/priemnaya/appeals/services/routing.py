@@ -42,7 +42,8 @@ def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason
     return appeal
 
 
-def _escalation_target(department: Department) -> Department:
+def escalation_target(department: Department) -> Department:
+    """Return the department one level up: the parent, at the top quality control."""
     parent = department.parent if department.parent_id else None
     if parent is not None:
         return parent
@@ -56,7 +57,7 @@ def appeal_escalate(*, appeal: Appeal, actor: User | None, reason: str) -> Appea
     reason = required_text(reason, field="reason", max_length=2000)
     appeal, side = begin(appeal=appeal, action="escalate", actor=actor)
     old = appeal.department
-    target = _escalation_target(old)
+    target = escalation_target(old)
     appeal.escalation_level += 1
     if target.pk != old.pk:
         appeal.department = target

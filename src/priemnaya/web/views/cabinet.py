@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from django.contrib import messages
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
+from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
+from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_get,
@@ -75,17 +78,47 @@ def _input(form: AppealForm) -> services.AppealInput:
     )
 
 
+def _follow_up(request, link: str, number: str) -> tuple[FollowUp, Appeal] | None:
+    """Return the follow-up named by the form or the link, with the earlier appeal (own only)."""
+    if not link or not number:
+        return None
+    try:
+        return FollowUp(link), appeal_get(user=request.user, number=number)
+    except (ValueError, ApplicationError) as exc:
+        raise Http404("Обращение не найдено.") from exc
+
+
+def _follow_up_initial(link: FollowUp, source: Appeal) -> dict:
+    """Pre-fill a repeat with a copy of the earlier appeal, a contest with what it is about."""
+    data = input_from_appeal(source).__dict__
+    contacts = {k: v for k, v in data.items() if k.startswith("contact_")}
+    common = {"follow_up": link.value, "source": source.display_number, **contacts}
+    if link is FollowUp.REPEAT:
+        incident = source.incident_at.date() if source.incident_at else None
+        return {**data, **common, "incident_date": incident}
+    return {
+        **common,
+        "kind": CONTEST_KIND,
+        "theme": source.theme.code,
+        "subject": f"Обжалование ответа по обращению № {source.display_number}",
+        "service_code": source.service_code,
+    }
+
+
 def _templates() -> dict[str, str]:
     return {t.code: t.template_text for t in themes_active() if t.template_text}
 
 
-def _render_form(request, form, *, draft=None, status=200):
-    return render(
-        request,
-        "web/cabinet/new.html",
-        {"form": form, "draft": draft, "theme_templates": _templates()},
-        status=status,
-    )
+def _render_form(request, form, *, draft=None, follow_up=None, status=200):
+    link, source = follow_up or (None, None)
+    context = {
+        "form": form,
+        "draft": draft,
+        "theme_templates": _templates(),
+        "link": link,
+        "source": source,
+    }
+    return render(request, "web/cabinet/new.html", context, status=status)
 
 
 def _bound_form(request) -> AppealForm:
@@ -94,6 +127,9 @@ def _bound_form(request) -> AppealForm:
 
 def _save_or_submit(request, form: AppealForm, draft=None):
     """Submit the form (or save it as a draft); on refusal show it again with the errors."""
+    follow_up = _follow_up(request, form.data.get("follow_up", ""), form.data.get("source", ""))
+    if follow_up is not None and "save_draft" in request.POST:
+        form.add_error(None, "Повторное обращение и обжалование не сохраняются как черновик.")
     if form.is_valid():
         try:
             if "save_draft" in request.POST:
@@ -107,18 +143,24 @@ def _save_or_submit(request, form: AppealForm, draft=None):
                 data=_input(form),
                 client_token=form.cleaned_data.get("client_token") or None,
                 draft=draft,
+                follow_up=follow_up,
             )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
             return redirect("web:submitted", number=appeal.number)
-    return _render_form(request, form, draft=draft, status=400)
+    return _render_form(request, form, draft=draft, follow_up=follow_up, status=400)
 
 
 @citizen_required
 def appeal_new(request):
     if request.method == "POST":
         return _save_or_submit(request, _bound_form(request))
+    for link in FollowUp:
+        if number := request.GET.get(link.value):
+            follow_up = _follow_up(request, link.value, number)
+            initial = _follow_up_initial(*follow_up)
+            return _render_form(request, AppealForm(initial=initial), follow_up=follow_up)
     theme = next((t for t in themes_active() if t.code == request.GET.get("theme")), None)
     initial = {
         "kind": request.GET.get("kind", ""),

@@ -5,11 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.selectors import (
     appeal_actions,
     appeal_current_answer,
     appeal_get,
+    appeal_links,
     appeal_timeline,
 )
 from priemnaya.core.errors import ApplicationError
@@ -45,6 +47,8 @@ def render_detail(request, appeal, *, template: str, actions: dict[str, PageActi
         "applicant_label": label,
         "next_step": next_step.format(due=due),
         "can_edit": "edit" in allowed,
+        "links": appeal_links(appeal=appeal),
+        "follow_ups": [f.value for f in follow_ups_possible(appeal=appeal, user=request.user)],
     }
     return render(request, template, context, status=400 if bound else 200)
 
