@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import ast
+from io import StringIO
 from pathlib import Path
 
+from django.core.management import call_command
 from importlinter.cli import EXIT_STATUS_SUCCESS, lint_imports
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -48,3 +50,12 @@ def test_pages_and_api_write_only_through_services():
         for hit in _writes(path)
     ]
     assert offenders == []
+
+
+def test_models_and_migrations_agree(db):
+    """A model change without its migration fails here, not on somebody's production upgrade."""
+    out = StringIO()
+    try:
+        call_command("makemigrations", "--check", "--dry-run", stdout=out)
+    except SystemExit:
+        raise AssertionError("missing migrations:\n" + out.getvalue()) from None

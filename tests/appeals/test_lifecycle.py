@@ -40,9 +40,9 @@ def test_withdraw_is_possible_from_every_open_state_only():
 
 
 @pytest.mark.parametrize("side", list(Side))
-def test_nothing_but_rating_happens_after_the_end(side):
+def test_nothing_but_rating_and_its_review_happens_after_the_end(side):
     assert actions_for(Status.WITHDRAWN, side) == []
-    assert set(actions_for(Status.CLOSED, side)) <= {"rate"}
+    assert set(actions_for(Status.CLOSED, side)) <= {"rate", "confirm"}
 
 
 def test_actions_of_each_side_on_a_registered_appeal():

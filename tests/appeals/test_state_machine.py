@@ -236,7 +236,12 @@ class AppealLifecycle(RuleBasedStateMachine):
             case "assign":
                 return {"assignee": self.people["operator"]}
             case "rate":
-                return {"rating": data.draw(st.integers(min_value=1, max_value=5))}
+                return {
+                    "rating": data.draw(st.integers(min_value=1, max_value=5)),
+                    "comment": data.draw(st.sampled_from(["", "Ответ не помог."])),
+                }
+            case "confirm":
+                return {"comment": "Ответ верный."}
             case "close":
                 return {}
             case "edit":
@@ -253,8 +258,12 @@ class AppealLifecycle(RuleBasedStateMachine):
             return NotPermitted
         if appeal.status not in transition.sources:
             return InvalidTransition
-        if action in {"reopen", "assign"} and who != "supervisor":
+        if action == "rate" and kwargs["rating"] <= 2 and not kwargs["comment"]:
+            return ValidationFailed  # «Не удовлетворён» needs a reason
+        if action in {"reopen", "assign", "confirm"} and who != "supervisor":
             return NotPermitted  # heads and quality control only
+        if action == "confirm" and appeal.review_requested_at is None:
+            return InvalidTransition  # nothing to confirm
         if action == "assign" and appeal.department.code != "support":
             return ValidationFailed  # the assignee (operator) is not a member there
         if action == "redirect" and kwargs["department_code"] == appeal.department.code:
@@ -283,6 +292,10 @@ class AppealLifecycle(RuleBasedStateMachine):
             assert (appeal.closed_at is not None) == (
                 appeal.status in {Status.CLOSED, Status.WITHDRAWN}
             )
+            if appeal.review_requested_at is not None:
+                assert appeal.status in {Status.ANSWERED, Status.CLOSED}
+                assert appeal.rating is not None
+                assert appeal.rating <= 2
 
 
 @pytest.mark.django_db

@@ -404,7 +404,7 @@ def test_the_applicant_rates_the_answer(answered, citizen, close_first):
         services.appeal_rate, appeal=appeal, actor=citizen, rating=2, comment="Долго."
     )
     assert (appeal.rating, appeal.rating_comment) == (2, "Долго.")
-    assert (event.type, event.data) == (EventType.RATED, {"rating": 2})
+    assert (event.type, event.data) == (EventType.RATED, {"rating": 2, "review": True})
     assert event.from_status == event.to_status == appeal.status
 
 

@@ -94,6 +94,10 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
+class CommentIn(Schema):
+    comment: str = ""
+
+
 class QuestionIn(Schema):
     question: str
 
@@ -179,6 +183,8 @@ class AppealOut(AppealSummaryOut):
     answered_at: datetime | None
     closed_at: datetime | None
     rating: int | None
+    rating_comment: str
+    review_requested_at: datetime | None
     next_step: str
     actions: list[str]
     follow_ups: list[str]
@@ -264,6 +270,8 @@ def detail_of(
         "answered_at": appeal.answered_at,
         "closed_at": appeal.closed_at,
         "rating": appeal.rating,
+        "rating_comment": appeal.rating_comment,
+        "review_requested_at": appeal.review_requested_at,
         "next_step": APPLICANT_VIEW[appeal.status][1].format(due=due),
         "actions": [a.replace("_", "-") for a in actions],
         "follow_ups": follow_ups,

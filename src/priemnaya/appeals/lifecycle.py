@@ -48,6 +48,7 @@ TRANSITIONS: dict[str, Transition] = {
     "assign": _t(WORKING, None, {ST}, "Назначить исполнителя"),
     "note": _t(WORKING | {S.ANSWERED}, None, {ST}, "Внутренняя заметка"),
     "rate": _t({S.ANSWERED, S.CLOSED}, None, {A}, "Оценить ответ"),
+    "confirm": _t({S.ANSWERED, S.CLOSED}, None, {ST}, "Подтвердить ответ"),
 }
 
 

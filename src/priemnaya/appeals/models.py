@@ -83,6 +83,9 @@ class Appeal(models.Model):
 
     rating = models.PositiveSmallIntegerField("оценка", null=True, blank=True)
     rating_comment = models.TextField("комментарий к оценке", blank=True)
+    # Set when the applicant is not satisfied with the answer (a low rating with a reason): the
+    # department head or quality control confirms the answer or reopens the appeal.
+    review_requested_at = models.DateTimeField("запрошен пересмотр", null=True, blank=True)
 
     # A token from the form or app that submitted this appeal: a resubmission finds it again.
     client_token = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 — NULL stays out of the unique constraint

@@ -10,7 +10,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import Side, actions_for
 from priemnaya.appeals.models import Answer, Appeal, Event
-from priemnaya.appeals.permissions import side_of, staff_department_ids
+from priemnaya.appeals.permissions import is_department_head, side_of, staff_department_ids
 from priemnaya.appeals.states import OPEN_STATUSES, Status
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
@@ -74,6 +74,7 @@ class AppealFilters:
     department: str = ""
     overdue: bool = False
     mine: bool = False
+    review: bool = False  # answers the applicant asked to re-review
     q: str = ""
 
 
@@ -90,6 +91,8 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
         qs = qs.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=timezone.now())
     if filters.mine:
         qs = qs.filter(assignee=user)
+    if filters.review:
+        qs = qs.filter(review_requested_at__isnull=False)
     if filters.q:
         term = filters.q.strip()
         try:
@@ -108,7 +111,7 @@ def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]
 def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     """Return the staff member's queue, soonest due first; closed work only when asked for."""
     qs = appeals_visible_to(user=user) if user.works_appeals else Appeal.objects.none()
-    if not filters.status:
+    if not filters.status and not filters.review:
         qs = qs.filter(status__in=OPEN_STATUSES)
     return _apply_filters(qs, filters, user).select_related("assignee").order_by("due_at", "id")
 
@@ -142,7 +145,16 @@ def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
 def appeal_actions(*, appeal: Appeal, user: User) -> list[str]:
     """Return the actions the user may perform on the appeal now, in table order."""
     side = side_of(user, appeal)
-    return actions_for(appeal.status, side) if side in (Side.APPLICANT, Side.STAFF) else []
+    if side not in (Side.APPLICANT, Side.STAFF):
+        return []
+    actions = actions_for(appeal.status, side)
+    if side is Side.STAFF and {"assign", "reopen", "confirm"} & set(actions):
+        reviewer = user.sees_all_departments or is_department_head(user, appeal.department_id)
+        if not reviewer:
+            actions = [a for a in actions if a not in {"assign", "reopen", "confirm"}]
+        elif appeal.review_requested_at is None:
+            actions.remove("confirm")
+    return actions
 
 
 @dataclass(frozen=True)

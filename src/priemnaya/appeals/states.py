@@ -83,6 +83,7 @@ class EventType(models.TextChoices):
     NOTE_ADDED = "note_added", "Внутренняя заметка"
     RATED = "rated", "Ответ оценён"
     REOPENED = "reopened", "Возвращено в работу"
+    ANSWER_CONFIRMED = "answer_confirmed", "Ответ подтверждён после проверки"
 
 
 class MessageKind(models.TextChoices):

@@ -10,6 +10,7 @@ from django.db.models import F
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
+from priemnaya.appeals.follow_ups import FollowUp
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.catalog.models import Department, Membership
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
@@ -35,8 +36,8 @@ PATHS = [
     "in_progress",
     "registered",
     "withdrawn",
-    "answered",
-    "closed",
+    "disputed",
+    "contested",
     "reinfo",
     "escalated",
 ]
@@ -106,9 +107,25 @@ def _walk(appeal: Appeal, path: str, users: dict[str, User], n: int) -> Appeal:
         return appeal
     outcome, text = ANSWERS[n % len(ANSWERS)]
     appeal = services.appeal_answer(appeal=appeal, actor=staff, outcome=outcome, text=text)
-    if path == "closed":
+    if path == "disputed":
+        return services.appeal_rate(
+            appeal=appeal, actor=applicant, rating=1, comment="Ответ не решает мою проблему."
+        )
+    if path in ("closed", "contested"):
         appeal = services.appeal_close(appeal=appeal, actor=applicant)
         appeal = services.appeal_rate(appeal=appeal, actor=applicant, rating=4 + n % 2)
+    if path == "contested":
+        services.appeal_submit(
+            actor=applicant,
+            data=services.AppealInput(
+                theme=appeal.theme.code,
+                subject=f"Не согласен с ответом по обращению № {appeal.display_number}",
+                text="Ответ формальный: проблема осталась, прошу проверить ещё раз.",
+                contact_email=applicant.email or "",
+            ),
+            client_token=f"demo-contest-{n}",
+            follow_up=(FollowUp.CONTEST, appeal),
+        )
     return appeal
 
 

@@ -160,7 +160,11 @@ class RateForm(forms.Form):
         widget=forms.RadioSelect,
         error_messages={"required": "Выберите оценку от 1 до 5."},
     )
-    comment = _text("Комментарий", required=False, rows=2)
+    comment = _text("Комментарий (при оценке 1–2 напишите, что не так)", required=False, rows=2)
+
+
+class OptionalCommentForm(forms.Form):
+    comment = _text("Комментарий для заявителя (необязательно)", required=False, rows=2)
 
 
 class AnswerForm(forms.Form):
@@ -207,6 +211,7 @@ class QueueFilterForm(forms.Form):
     theme = forms.ChoiceField(label="Тема", required=False)
     overdue = forms.BooleanField(label="Только просроченные", required=False)
     mine = forms.BooleanField(label="Только мои", required=False)
+    review = forms.BooleanField(label="На пересмотре", required=False)
     q = forms.CharField(label="Номер или слова", required=False)
 
     def __init__(self, *args, **kwargs):

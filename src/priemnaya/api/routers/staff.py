@@ -9,6 +9,7 @@ from priemnaya.api.schemas import (
     AnswerIn,
     AppealOut,
     AppealPageOut,
+    CommentIn,
     ExtendIn,
     QuestionIn,
     ReasonIn,
@@ -31,6 +32,7 @@ class QueueFilters(Schema):
     department: str = ""
     overdue: bool = False
     mine: bool = False
+    review: bool = False
     q: str = ""
 
 
@@ -134,3 +136,9 @@ def comment(request, number: str, payload: TextIn):
 def reopen(request, number: str, payload: ReasonIn):
     """Return an answered appeal to work (heads and quality control)."""
     return _act(request, number, services.appeal_reopen, reason=payload.reason)
+
+
+@router.post("/{number}/confirm", response={200: AppealOut} | ERRORS)
+def confirm(request, number: str, payload: CommentIn):
+    """Confirm an answer the applicant asked to re-review (heads and quality control)."""
+    return _act(request, number, services.appeal_confirm, comment=payload.comment)

@@ -17,6 +17,7 @@ from priemnaya.appeals.services.routing import (
 from priemnaya.appeals.services.workflow import (
     appeal_answer,
     appeal_close,
+    appeal_confirm,
     appeal_provide_info,
     appeal_rate,
     appeal_reopen,
@@ -32,6 +33,7 @@ __all__ = [
     "appeal_assign",
     "appeal_close",
     "appeal_comment",
+    "appeal_confirm",
     "appeal_draft_save",
     "appeal_edit",
     "appeal_escalate",

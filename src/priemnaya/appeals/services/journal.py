@@ -65,9 +65,11 @@ def record(
     )
 
 
-def required_text(value: str, *, field: str, max_length: int) -> str:
-    """Return the cleaned text or raise ValidationFailed naming the field."""
+def required_text(value: str, *, field: str, max_length: int, missing: str = "") -> str:
+    """Return the cleaned text or raise ValidationFailed naming the field (`missing` if empty)."""
     cleaned = clean_text(value)
+    if missing and not cleaned:
+        raise ValidationFailed.single(field, missing)
     if problem := text_problem(cleaned, max_length=max_length):
         raise ValidationFailed.single(field, problem)
     return cleaned

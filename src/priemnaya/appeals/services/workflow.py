@@ -21,7 +21,12 @@ from priemnaya.appeals.states import (
     Outcome,
     Status,
 )
-from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
+from priemnaya.core.errors import (
+    ApplicationError,
+    InvalidTransition,
+    NotPermitted,
+    ValidationFailed,
+)
 
 ANSWER_MAX = 20_000
 
@@ -179,7 +184,7 @@ def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     """Return an answered appeal to work after review; the issued answer is kept as superseded."""
     reason = required_text(reason, field="reason", max_length=2000)
     appeal, _ = begin(appeal=appeal, action="reopen", actor=actor)
-    if not (actor.sees_all_departments or is_department_head(actor, appeal.department_id)):
+    if not _may_review(actor, appeal):
         raise NotPermitted(
             "Вернуть ответ в работу может руководитель отдела или контроль качества."
         )
@@ -188,6 +193,7 @@ def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     appeal.answers.filter(superseded_at__isnull=True).update(superseded_at=now)
     appeal.status = Status.IN_PROGRESS
     appeal.answered_at = None
+    appeal.review_requested_at = None
     appeal.save()
     record(
         appeal=appeal, type=EventType.REOPENED, actor=actor, from_status=from_status, text=reason
@@ -195,15 +201,36 @@ def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
     return appeal
 
 
+# A rating this low means «Не удовлетворён»: it needs a reason and sends the answer to re-review.
+DISSATISFIED_MAX = 2
+
+
+def _may_review(actor: User, appeal: Appeal) -> bool:
+    return actor.sees_all_departments or is_department_head(actor, appeal.department_id)
+
+
 @transaction.atomic
 def appeal_rate(*, appeal: Appeal, actor: User, rating: int, comment: str = "") -> Appeal:
-    """Record the applicant's rating of the answer (1–5) with an optional comment."""
+    """Record the applicant's rating of the answer (1–5) with a comment.
+
+    A rating of 1–2 («Не удовлетворён») needs the reason and asks for a review of the answer.
+    """
     if not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationFailed.single("rating", "Оценка — целое число от 1 до 5.")
-    comment = comment.strip()[:2000]
     appeal, _ = begin(appeal=appeal, action="rate", actor=actor)
+    dissatisfied = rating <= DISSATISFIED_MAX
+    if dissatisfied:
+        comment = required_text(
+            comment,
+            field="comment",
+            max_length=2000,
+            missing="Напишите, с чем вы не согласны: ответ проверит руководитель.",
+        )
+    else:
+        comment = comment.strip()[:2000]
     appeal.rating = rating
     appeal.rating_comment = comment
+    appeal.review_requested_at = timezone.now() if dissatisfied else None
     appeal.save()
     record(
         appeal=appeal,
@@ -211,7 +238,28 @@ def appeal_rate(*, appeal: Appeal, actor: User, rating: int, comment: str = "") 
         actor=actor,
         from_status=appeal.status,
         text=comment,
-        data={"rating": rating},
+        data={"rating": rating, "review": dissatisfied},
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_confirm(*, appeal: Appeal, actor: User, comment: str = "") -> Appeal:
+    """Close a review the applicant asked for by confirming the issued answer."""
+    comment = comment.strip()[:2000]
+    appeal, _ = begin(appeal=appeal, action="confirm", actor=actor)
+    if not _may_review(actor, appeal):
+        raise NotPermitted("Подтвердить ответ может руководитель отдела или контроль качества.")
+    if appeal.review_requested_at is None:
+        raise InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")
+    appeal.review_requested_at = None
+    appeal.save()
+    record(
+        appeal=appeal,
+        type=EventType.ANSWER_CONFIRMED,
+        actor=actor,
+        from_status=appeal.status,
+        text=comment,
     )
     return appeal
 

@@ -99,6 +99,11 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         lambda a, u, d: services.appeal_reopen(appeal=a, actor=u, reason=d["reason"]),
         "Обращение возвращено в работу.",
     ),
+    "confirm": PageAction(
+        forms.OptionalCommentForm,
+        lambda a, u, d: services.appeal_confirm(appeal=a, actor=u, comment=d["comment"]),
+        "Ответ подтверждён, заявитель увидит это в истории.",
+    ),
 }
 
 LABELS = {
@@ -115,6 +120,7 @@ LABELS = {
     "extend": "Продлить срок",
     "note": "Внутренняя заметка",
     "reopen": "Вернуть в работу",
+    "confirm": "Подтвердить ответ",
 }
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}
