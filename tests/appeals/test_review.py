@@ -3,9 +3,13 @@ head or quality control, who confirm the answer or return the appeal to work."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
+from django.utils import timezone
 
 from priemnaya.appeals import services
+from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import AppealFilters, appeal_actions, staff_queue
 from priemnaya.appeals.states import EventType, Status
 from priemnaya.core.errors import InvalidTransition, NotPermitted, ValidationFailed
@@ -108,3 +112,12 @@ def test_a_closed_appeal_is_reviewed_too_but_cannot_be_reopened(citizen, head, a
     with pytest.raises(InvalidTransition):
         services.appeal_reopen(appeal=closed, actor=head, reason="Повторно")
     assert services.appeal_confirm(appeal=closed, actor=head).review_requested_at is None
+
+
+def test_an_answer_under_review_does_not_close_by_itself(citizen, head, disputed):
+    later = timezone.now() + timedelta(days=30)
+    assert services.appeals_autoclose(now=later) == 0
+    assert Appeal.objects.get(pk=disputed.pk).status == Status.ANSWERED
+    # once the answer is confirmed the usual clock applies again
+    services.appeal_confirm(appeal=disputed, actor=head)
+    assert services.appeals_autoclose(now=later) == 1

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from priemnaya.appeals import services
@@ -39,12 +41,12 @@ def test_citizen_contests_an_answer_from_the_appeal_page(citizen, answered):
     assert f"№ {answered.display_number}" in form
     assert "Сохранить черновик" not in form
     assert form_of(form, "follow_up") == "contest"
+    assert re.search(r'<select name="kind"[^>]*disabled', form)
     # and sends it
     response = client.post(
         "/cabinet/new/",
         {
-            **FORM,
-            "kind": "contest",
+            **{k: v for k, v in FORM.items() if k != "kind"},  # a disabled select is not sent
             "subject": "Не согласен с ответом",
             "text": "Пароль сбросил, войти всё равно не могу.",
             "follow_up": "contest",

@@ -73,3 +73,9 @@ def test_an_ordinary_operator_posting_confirm_is_refused(citizen, operator, answ
     assert response.status_code == 400
     assert "руководитель отдела или контроль качества" in response.content.decode()
     assert Appeal.objects.get().review_requested_at is not None
+
+
+def test_timeline_shows_the_rating_and_the_link_of_a_contest(citizen, answered):
+    services.appeal_rate(appeal=answered, actor=citizen, rating=2, comment="Долго.")
+    page = signed_in(citizen).get(f"/cabinet/appeals/{answered.number}/").content.decode()
+    assert "Оценка: 2 из 5 — ответ передан на проверку" in page

@@ -6,7 +6,7 @@ import uuid
 
 from django import forms
 
-from priemnaya.appeals.follow_ups import FollowUp
+from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
 from priemnaya.appeals.states import NoAnswerGround, Outcome, Status
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
@@ -122,6 +122,11 @@ class AppealForm(forms.Form):
         self.fields["text"].error_messages["required"] = "Опишите ситуацию."
         if not self.is_bound:
             self.initial.setdefault("client_token", uuid.uuid4().hex)
+        link = (self.data if self.is_bound else self.initial).get("follow_up")
+        if link == FollowUp.CONTEST:
+            # A contest is always of kind «обжалование»; the service sets it, the form shows it.
+            self.fields["kind"].disabled = True
+            self.initial["kind"] = CONTEST_KIND
 
 
 class AppealEditForm(AppealForm):

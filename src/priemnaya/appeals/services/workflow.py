@@ -269,7 +269,10 @@ def appeals_autoclose(*, now=None) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.PRIEMNAYA["AUTOCLOSE_DAYS"])
     closed = 0
-    due = Appeal.objects.filter(status=Status.ANSWERED, answered_at__lt=cutoff)
+    # An answer under review waits for the reviewer's decision rather than closing by itself.
+    due = Appeal.objects.filter(
+        status=Status.ANSWERED, answered_at__lt=cutoff, review_requested_at__isnull=True
+    )
     for appeal in due.only("pk").iterator():
         try:
             appeal_close(appeal=appeal, actor=None)
