@@ -75,6 +75,23 @@ class AppealIn(Schema):
     )
 
 
+class StaffAppealIn(Schema):
+    """An appeal registered by staff for a person who called, wrote or came in."""
+
+    channel: str = Field(description="phone, email, letter, mfc, social or chat")
+    applicant_name: str = ""
+    kind: str = ""
+    theme: str = ""
+    subject: str = ""
+    text: str = ""
+    service_code: str = ""
+    incident_at: datetime | date | None = None
+    desired_result: str = ""
+    contact_email: str = ""
+    contact_phone: str = ""
+    contact_address: str = ""
+
+
 class AppealEditIn(Schema):
     subject: str | None = None
     text: str | None = None

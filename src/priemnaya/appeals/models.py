@@ -41,6 +41,16 @@ class Appeal(models.Model):
         on_delete=models.PROTECT,
         related_name="appeals",
     )
+    # The staff member who typed in an appeal that came by phone, e-mail, letter…; None for the
+    # applicant's own submissions.
+    registered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="зарегистрировал",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals_registered",
+    )
     applicant_name = models.CharField("ФИО заявителя", max_length=300)
     channel = models.CharField("канал", max_length=16, choices=Channel.choices)
 
@@ -105,6 +115,11 @@ class Appeal(models.Model):
                 fields=["applicant", "client_token"],
                 condition=Q(client_token__isnull=False),
                 name="appeal_client_token_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["registered_by", "client_token"],
+                condition=Q(client_token__isnull=False, registered_by__isnull=False),
+                name="appeal_staff_client_token_unique",
             ),
             models.CheckConstraint(
                 condition=Q(rating__isnull=True) | Q(rating__gte=1, rating__lte=5),

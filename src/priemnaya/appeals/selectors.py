@@ -46,7 +46,7 @@ def appeal_get(*, user: User, number: str) -> Appeal:
     digits = parse_number(number)
     appeal = (
         appeals_visible_to(user=user)
-        .select_related("assignee", "applicant")
+        .select_related("assignee", "applicant", "registered_by")
         .filter(number=digits)
         .first()
     )

@@ -7,7 +7,13 @@ import uuid
 from django import forms
 
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
-from priemnaya.appeals.states import NoAnswerGround, Outcome, Status
+from priemnaya.appeals.states import (
+    STAFF_INTAKE_CHANNELS,
+    Channel,
+    NoAnswerGround,
+    Outcome,
+    Status,
+)
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
 REQUIRED = "Заполните это поле."
@@ -127,6 +133,23 @@ class AppealForm(forms.Form):
             # A contest is always of kind «обжалование»; the service sets it, the form shows it.
             self.fields["kind"].disabled = True
             self.initial["kind"] = CONTEST_KIND
+
+
+class StaffIntakeForm(AppealForm):
+    """An appeal that came by phone, e-mail, letter…: the operator types it in for the person."""
+
+    channel = forms.ChoiceField(
+        label="Канал поступления", error_messages={"required": "Выберите канал поступления."}
+    )
+    applicant_name = _text("ФИО заявителя", autocomplete="off")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        del self.fields["follow_up"], self.fields["source"]
+        self.fields["channel"].choices = [("", "— выберите —")] + [
+            (c.value, c.label) for c in Channel if c in STAFF_INTAKE_CHANNELS
+        ]
+        self.fields["applicant_name"].error_messages["required"] = "Укажите ФИО заявителя."
 
 
 class AppealEditForm(AppealForm):

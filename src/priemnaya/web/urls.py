@@ -18,6 +18,7 @@ urlpatterns = [
     path("cabinet/appeals/<str:number>/edit/", cabinet.appeal_edit, name="appeal_edit"),
     path("cabinet/appeals/<str:number>/<slug:action>/", cabinet.appeal_act, name="appeal_act"),
     path("console/", console.queue, name="console"),
+    path("console/new/", console.appeal_register, name="console_new"),
     path("console/appeals/<str:number>/", console.appeal_detail, name="console_detail"),
     path("console/appeals/<str:number>/<slug:action>/", console.appeal_act, name="console_act"),
 ]

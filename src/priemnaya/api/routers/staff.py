@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Query, Router, Schema
+from ninja import Header, Query, Router, Schema, Status
 
+from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
 from priemnaya.api.schemas import (
     AnswerIn,
@@ -14,6 +15,7 @@ from priemnaya.api.schemas import (
     QuestionIn,
     ReasonIn,
     RedirectIn,
+    StaffAppealIn,
     TextIn,
     summary_of,
 )
@@ -40,6 +42,36 @@ def _staff(request):
     if not request.auth.works_appeals:
         raise NotPermitted("Раздел доступен сотрудникам.")
     return request.auth
+
+
+@router.post("", response={201: AppealOut} | ERRORS)
+def register(
+    request,
+    payload: StaffAppealIn,
+    idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
+):
+    """Register an appeal that came by phone, e-mail, letter, МФЦ, social media or chat."""
+    user = _staff(request)
+
+    def submit():
+        appeal = services.appeal_submit(
+            actor=user,
+            data=services.AppealInput(**payload.dict(exclude={"channel"})),
+            channel=payload.channel,
+            client_token=f"api:{idempotency_key}" if idempotency_key else None,
+        )
+        return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
+
+    if idempotency_key is None:
+        return Status(*submit())
+    result = run_idempotent(
+        user=user,
+        key=idempotency_key,
+        endpoint="staff_register",
+        payload=payload.dict(),
+        call=submit,
+    )
+    return Status(*result)
 
 
 @router.get("", response={200: AppealPageOut} | ERRORS)

@@ -184,7 +184,13 @@ def _applicant_fields(*, actor: User, channel: str, values: dict) -> dict:
         raise ValidationFailed.single("channel", "Укажите канал, по которому поступило обращение.")
     if not values["applicant_name"]:
         raise ValidationFailed.single("applicant_name", "Укажите ФИО заявителя.")
-    return {"applicant": None, "applicant_name": values["applicant_name"]}
+    return {"applicant": None, "applicant_name": values["applicant_name"], "registered_by": actor}
+
+
+def _same_submission(actor: User, client_token: str) -> Appeal | None:
+    """Return the appeal this actor already made with this form or key, if any."""
+    who = {"applicant": actor} if actor.is_citizen else {"registered_by": actor}
+    return Appeal.objects.filter(**who, client_token=client_token).first()
 
 
 @transaction.atomic
@@ -205,7 +211,7 @@ def appeal_submit(
     """
     client_token = _stored_token(client_token)
     if client_token and draft is None:
-        existing = Appeal.objects.filter(applicant=actor, client_token=client_token).first()
+        existing = _same_submission(actor, client_token)
         if existing is not None:
             return existing
     source = None
@@ -242,8 +248,8 @@ def appeal_submit(
             appeal.save()
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
-        if client_token and draft is None:
-            return Appeal.objects.get(applicant=actor, client_token=client_token)
+        if client_token and draft is None and (won := _same_submission(actor, client_token)):
+            return won
         raise
     record(
         appeal=appeal,

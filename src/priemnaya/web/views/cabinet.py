@@ -62,7 +62,7 @@ def appeal_list(request):
     )
 
 
-def _input(form: AppealForm) -> services.AppealInput:
+def appeal_input_of(form: AppealForm) -> services.AppealInput:
     data = form.cleaned_data
     return services.AppealInput(
         kind=data.get("kind", ""),
@@ -75,6 +75,7 @@ def _input(form: AppealForm) -> services.AppealInput:
         contact_email=data.get("contact_email", ""),
         contact_phone=data.get("contact_phone", ""),
         contact_address=data.get("contact_address", ""),
+        applicant_name=data.get("applicant_name", ""),
     )
 
 
@@ -105,7 +106,7 @@ def _follow_up_initial(link: FollowUp, source: Appeal) -> dict:
     }
 
 
-def _templates() -> dict[str, str]:
+def theme_templates() -> dict[str, str]:
     return {t.code: t.template_text for t in themes_active() if t.template_text}
 
 
@@ -114,7 +115,7 @@ def _render_form(request, form, *, draft=None, follow_up=None, status=200):
     context = {
         "form": form,
         "draft": draft,
-        "theme_templates": _templates(),
+        "theme_templates": theme_templates(),
         "link": link,
         "source": source,
     }
@@ -134,13 +135,13 @@ def _save_or_submit(request, form: AppealForm, draft=None):
         try:
             if "save_draft" in request.POST:
                 draft = services.appeal_draft_save(
-                    actor=request.user, data=_input(form), draft=draft
+                    actor=request.user, data=appeal_input_of(form), draft=draft
                 )
                 messages.success(request, "Черновик сохранён.")
                 return redirect("web:draft_edit", draft_id=draft.pk)
             appeal = services.appeal_submit(
                 actor=request.user,
-                data=_input(form),
+                data=appeal_input_of(form),
                 client_token=form.cleaned_data.get("client_token") or None,
                 draft=draft,
                 follow_up=follow_up,
@@ -206,7 +207,7 @@ def appeal_edit(request, number: str):
         )
         if form.is_valid():
             try:
-                services.appeal_edit(appeal=appeal, actor=request.user, data=_input(form))
+                services.appeal_edit(appeal=appeal, actor=request.user, data=appeal_input_of(form))
             except ApplicationError as exc:
                 apply_errors(form, exc)
             else:

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from django.shortcuts import render
+from django.contrib import messages
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
+from priemnaya.appeals import services
 from priemnaya.appeals.selectors import AppealFilters, appeal_get, page_of, staff_queue
-from priemnaya.web.forms import QueueFilterForm
+from priemnaya.appeals.states import Channel
+from priemnaya.core.errors import ApplicationError
+from priemnaya.web.forms import QueueFilterForm, StaffIntakeForm
 from priemnaya.web.views.actions import STAFF_ACTIONS
-from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number
-from priemnaya.web.views.common import get_or_404, staff_required
+from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number, appeal_input_of, theme_templates
+from priemnaya.web.views.common import apply_errors, get_or_404, staff_required
 from priemnaya.web.views.detail import act, render_detail
 
 DETAIL_TEMPLATE = "web/console/detail.html"
@@ -37,6 +41,32 @@ def queue(request):
             "query": query.urlencode(),
         },
     )
+
+
+@staff_required
+def appeal_register(request):
+    """Register an appeal that came by phone, e-mail, letter or through the МФЦ."""
+    if request.method == "POST":
+        form = StaffIntakeForm(request.POST)
+        if form.is_valid():
+            try:
+                appeal = services.appeal_submit(
+                    actor=request.user,
+                    data=appeal_input_of(form),
+                    channel=form.cleaned_data["channel"],
+                    client_token=form.cleaned_data.get("client_token") or None,
+                )
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, f"Обращение зарегистрировано: № {appeal.display_number}.")
+                return redirect("web:console_detail", number=appeal.number)
+        status = 400
+    else:
+        form = StaffIntakeForm(initial={"channel": Channel.PHONE})
+        status = 200
+    context = {"form": form, "theme_templates": theme_templates()}
+    return render(request, "web/console/new.html", context, status=status)
 
 
 @staff_required
