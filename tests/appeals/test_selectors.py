@@ -161,3 +161,27 @@ def test_actions_follow_the_side_and_state(registered, citizen, operator, other_
     assert appeal_actions(appeal=registered, user=other_citizen) == []
     assert "take" in appeal_actions(appeal=registered, user=operator)
     assert "take" not in appeal_actions(appeal=registered, user=citizen)
+
+
+@pytest.mark.parametrize(
+    "state",
+    [Status.REGISTERED, Status.IN_PROGRESS, Status.NEEDS_INFO, Status.ANSWERED, Status.CLOSED],
+)
+def test_offered_actions_are_a_subset_of_the_table_for_everyone(
+    citizen, operator, supervisor, registered, move, state
+):
+    # given a department head besides the ordinary operator and quality control
+    head = make_user("operator", departments=("support",), head=True)
+    appeal = move(registered, state)
+    for user, side in (
+        (citizen, Side.APPLICANT),
+        (operator, Side.STAFF),
+        (head, Side.STAFF),
+        (supervisor, Side.STAFF),
+    ):
+        offered = appeal_actions(appeal=appeal, user=user)
+        assert set(offered) <= set(actions_for(state, side))
+    # heads and quality control get the reviewer's actions the table allows; operators never do
+    reviewer_only = {"assign", "reopen"} & set(actions_for(state, Side.STAFF))
+    assert reviewer_only <= set(appeal_actions(appeal=appeal, user=head))
+    assert not reviewer_only & set(appeal_actions(appeal=appeal, user=operator))

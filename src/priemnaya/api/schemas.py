@@ -111,6 +111,16 @@ class ReasonIn(Schema):
     reason: str = ""
 
 
+class AssignIn(Schema):
+    assignee_id: int
+
+
+class StaffMemberOut(Schema):
+    id: int
+    full_name: str
+    position: str
+
+
 class CommentIn(Schema):
     comment: str = ""
 

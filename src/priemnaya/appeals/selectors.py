@@ -153,7 +153,7 @@ def appeal_actions(*, appeal: Appeal, user: User) -> list[str]:
         if not reviewer:
             actions = [a for a in actions if a not in {"assign", "reopen", "confirm"}]
         elif appeal.review_requested_at is None:
-            actions.remove("confirm")
+            actions = [a for a in actions if a != "confirm"]
     return actions
 
 
@@ -201,3 +201,10 @@ def appeal_links(*, appeal: Appeal) -> list[AppealLink]:
             if getattr(row, f"{name}_id") == appeal.pk
         ]
     return links
+
+
+def assignee_candidates(*, appeal: Appeal) -> QuerySet[User]:
+    """Return the active staff of the appeal's department, who may be made its assignee."""
+    return User.objects.filter(
+        membership__department_id=appeal.department_id, is_active=True
+    ).order_by("full_name", "id")

@@ -191,6 +191,19 @@ class RateForm(forms.Form):
     comment = _text("Комментарий (при оценке 1–2 напишите, что не так)", required=False, rows=2)
 
 
+class AssignForm(forms.Form):
+    assignee = forms.TypedChoiceField(
+        label="Исполнитель", coerce=int, error_messages={"required": "Выберите исполнителя."}
+    )
+
+    def __init__(self, *args, candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [("", "— выберите —")] + [
+            (u.pk, f"{u.full_name}, {u.position}" if u.position else u.full_name)
+            for u in candidates
+        ]
+
+
 class OptionalCommentForm(forms.Form):
     comment = _text("Комментарий для заявителя (необязательно)", required=False, rows=2)
 

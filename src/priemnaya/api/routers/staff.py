@@ -10,18 +10,26 @@ from priemnaya.api.schemas import (
     AnswerIn,
     AppealOut,
     AppealPageOut,
+    AssignIn,
     CommentIn,
     ExtendIn,
     QuestionIn,
     ReasonIn,
     RedirectIn,
     StaffAppealIn,
+    StaffMemberOut,
     TextIn,
     summary_of,
 )
 from priemnaya.appeals import services
-from priemnaya.appeals.selectors import AppealFilters, appeal_get, page_of, staff_queue
-from priemnaya.core.errors import NotPermitted
+from priemnaya.appeals.selectors import (
+    AppealFilters,
+    appeal_get,
+    assignee_candidates,
+    page_of,
+    staff_queue,
+)
+from priemnaya.core.errors import NotPermitted, ValidationFailed
 
 router = Router(tags=["staff"])
 
@@ -174,3 +182,26 @@ def reopen(request, number: str, payload: ReasonIn):
 def confirm(request, number: str, payload: CommentIn):
     """Confirm an answer the applicant asked to re-review (heads and quality control)."""
     return _act(request, number, services.appeal_confirm, comment=payload.comment)
+
+
+@router.get("/{number}/assignees", response={200: list[StaffMemberOut]} | ERRORS)
+def assignees(request, number: str):
+    """Who may be made the assignee: active staff of the appeal's department."""
+    user = _staff(request)
+    appeal = appeal_get(user=user, number=number)
+    return [
+        {"id": u.pk, "full_name": u.full_name, "position": u.position}
+        for u in assignee_candidates(appeal=appeal)
+    ]
+
+
+@router.post("/{number}/assign", response={200: AppealOut} | ERRORS)
+def assign(request, number: str, payload: AssignIn):
+    """Make a member of the department the assignee (heads and quality control)."""
+    user = _staff(request)
+    appeal = appeal_get(user=user, number=number)
+    assignee = assignee_candidates(appeal=appeal).filter(pk=payload.assignee_id).first()
+    if assignee is None:
+        raise ValidationFailed.single("assignee_id", "Выберите сотрудника этого отдела.")
+    services.appeal_assign(appeal=appeal, actor=user, assignee=assignee)
+    return appeal_body(appeal_get(user=user, number=number), user)

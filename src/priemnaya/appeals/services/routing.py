@@ -86,7 +86,8 @@ def appeal_assign(*, appeal: Appeal, actor: User, assignee: User) -> Appeal:
     appeal, _ = begin(appeal=appeal, action="assign", actor=actor)
     if not (actor.sees_all_departments or is_department_head(actor, appeal.department_id)):
         raise NotPermitted("Назначать исполнителя может руководитель отдела или контроль качества.")
-    if not Membership.objects.filter(user=assignee, department_id=appeal.department_id).exists():
+    member = Membership.objects.filter(user=assignee, department_id=appeal.department_id)
+    if not assignee.is_active or not member.exists():
         raise ValidationFailed.single("assignee", "Исполнитель должен быть сотрудником ведомства.")
     appeal.assignee = assignee
     appeal.save()

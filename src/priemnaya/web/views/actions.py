@@ -5,7 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from priemnaya.accounts.models import User
 from priemnaya.appeals import services
+from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.selectors import assignee_candidates
+from priemnaya.core.errors import ValidationFailed
 from priemnaya.web import forms
 
 
@@ -14,6 +18,18 @@ class PageAction:
     form: type
     run: Callable  # (appeal, actor, cleaned_data) -> object
     done: str  # message shown after success
+    # Extra form arguments that depend on the appeal (e.g. who may be assigned).
+    form_kwargs: Callable[[Appeal], dict] = lambda appeal: {}
+
+    def make_form(self, appeal: Appeal, *args, **kwargs):
+        return self.form(*args, **kwargs, **self.form_kwargs(appeal))
+
+
+def _assign(appeal: Appeal, actor: User, data: dict):
+    assignee = assignee_candidates(appeal=appeal).filter(pk=data["assignee"]).first()
+    if assignee is None:
+        raise ValidationFailed.single("assignee", "Выберите сотрудника этого отдела.")
+    return services.appeal_assign(appeal=appeal, actor=actor, assignee=assignee)
 
 
 APPLICANT_ACTIONS: dict[str, PageAction] = {
@@ -99,6 +115,12 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         lambda a, u, d: services.appeal_reopen(appeal=a, actor=u, reason=d["reason"]),
         "Обращение возвращено в работу.",
     ),
+    "assign": PageAction(
+        forms.AssignForm,
+        _assign,
+        "Исполнитель назначен.",
+        form_kwargs=lambda appeal: {"candidates": assignee_candidates(appeal=appeal)},
+    ),
     "confirm": PageAction(
         forms.OptionalCommentForm,
         lambda a, u, d: services.appeal_confirm(appeal=a, actor=u, comment=d["comment"]),
@@ -121,6 +143,7 @@ LABELS = {
     "note": "Внутренняя заметка",
     "reopen": "Вернуть в работу",
     "confirm": "Подтвердить ответ",
+    "assign": "Назначить исполнителя",
 }
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}

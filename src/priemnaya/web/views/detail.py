@@ -28,7 +28,7 @@ def render_detail(request, appeal, *, template: str, actions: dict[str, PageActi
             "label": LABELS[slug],
             "one_click": slug in ONE_CLICK,
             "open": bool(bound and bound[0] == slug),
-            "form": bound[1] if bound and bound[0] == slug else spec.form(prefix=slug),
+            "form": bound[1] if bound and bound[0] == slug else spec.make_form(appeal, prefix=slug),
         }
         for slug, spec in actions.items()
         if slug in allowed
@@ -61,7 +61,7 @@ def act(
     spec = actions.get(action)
     if spec is None:
         return render(request, "web/errors/404.html", status=404)
-    form = spec.form(request.POST, prefix=action)
+    form = spec.make_form(appeal, request.POST, prefix=action)
     if form.is_valid():
         try:
             spec.run(appeal, request.user, form.cleaned_data)
