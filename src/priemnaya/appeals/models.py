@@ -3,7 +3,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
 
 from priemnaya.appeals.states import (
     Channel,
@@ -15,6 +14,7 @@ from priemnaya.appeals.states import (
     Status,
 )
 from priemnaya.catalog.models import Department, Kind, Theme
+from priemnaya.core import clock
 from priemnaya.core.numbering import format_number
 
 
@@ -100,7 +100,7 @@ class Appeal(models.Model):
     # A token from the form or app that submitted this appeal: a resubmission finds it again.
     client_token = models.CharField(max_length=64, null=True, blank=True)  # noqa: DJ001 — NULL stays out of the unique constraint
 
-    created_at = models.DateTimeField("создано", default=timezone.now)
+    created_at = models.DateTimeField("создано", default=clock.now)
     registered_at = models.DateTimeField("зарегистрировано", null=True, blank=True)
     first_response_at = models.DateTimeField("первая реакция", null=True, blank=True)
     answered_at = models.DateTimeField("дан ответ", null=True, blank=True)
@@ -151,7 +151,7 @@ class Appeal(models.Model):
             self.due_at
             and self.status in OPEN_STATUSES
             and self.paused_at is None
-            and self.due_at < timezone.now()
+            and self.due_at < clock.now()
         )
 
 
@@ -165,7 +165,7 @@ class Answer(models.Model):
         "основание", max_length=32, choices=NoAnswerGround.choices, blank=True
     )
     text = models.TextField("текст ответа")
-    issued_at = models.DateTimeField("выдан", default=timezone.now)
+    issued_at = models.DateTimeField("выдан", default=clock.now)
     executor = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="исполнитель", on_delete=models.PROTECT
     )
@@ -193,7 +193,7 @@ class Message(models.Model):
     kind = models.CharField(max_length=16, choices=MessageKind.choices)
     is_internal = models.BooleanField(default=False)
     text = models.TextField()
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
 
     class Meta:
         verbose_name = "сообщение"
@@ -213,7 +213,7 @@ class Event(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
     actor_role = models.CharField(max_length=16, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
+    created_at = models.DateTimeField(default=clock.now)
     from_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     to_status = models.CharField(max_length=16, choices=Status.choices, blank=True)
     is_public = models.BooleanField(default=True)

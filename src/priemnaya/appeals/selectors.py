@@ -5,13 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import Side, actions_for
 from priemnaya.appeals.models import Answer, Appeal, Event
 from priemnaya.appeals.permissions import is_department_head, side_of, staff_department_ids
 from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
 
@@ -88,7 +88,7 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=timezone.now())
+        qs = qs.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=clock.now())
     if filters.mine:
         qs = qs.filter(assignee=user)
     if filters.review:

@@ -17,6 +17,7 @@ from priemnaya.appeals.services.journal import NOT_FOUND, begin, record
 from priemnaya.appeals.services.routing import escalation_target
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, EventType, Status
 from priemnaya.catalog.models import Kind, Theme
+from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 from priemnaya.core.errors import (
     Conflict,
@@ -106,7 +107,7 @@ def _clean_input(data: AppealInput, *, partial: bool = False) -> dict:
         incident = timezone.make_aware(datetime.combine(incident, time.min))
     elif isinstance(incident, datetime) and timezone.is_naive(incident):
         incident = timezone.make_aware(incident)
-    if incident is not None and incident > timezone.now():
+    if incident is not None and incident > clock.now():
         fail("incident_at", "Дата события не может быть в будущем.")
     values["incident_at"] = incident
 
@@ -222,7 +223,7 @@ def appeal_submit(
         if follow_up[0] is FollowUp.CONTEST:
             data = replace(data, kind=CONTEST_KIND)
     values = _clean_input(data)
-    now = timezone.now()
+    now = clock.now()
     if draft is not None:
         appeal, _ = begin(appeal=draft, action="submit", actor=actor)
         for name, value in values.items():

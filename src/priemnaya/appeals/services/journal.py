@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
-
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import TRANSITIONS, Side, allowed
 from priemnaya.appeals.models import Appeal, Event, Message
 from priemnaya.appeals.permissions import side_of
 from priemnaya.appeals.states import Status
+from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.text import clean_text, text_problem
 
@@ -55,7 +54,7 @@ def record(
         type=type,
         actor=actor,
         actor_role=actor.role if actor else "system",
-        created_at=timezone.now(),
+        created_at=clock.now(),
         from_status=from_status,
         to_status=appeal.status,
         is_public=is_public,

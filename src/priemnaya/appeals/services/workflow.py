@@ -6,7 +6,6 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import Side
@@ -21,6 +20,7 @@ from priemnaya.appeals.states import (
     Outcome,
     Status,
 )
+from priemnaya.core import clock
 from priemnaya.core.errors import (
     ApplicationError,
     InvalidTransition,
@@ -35,7 +35,7 @@ ANSWER_MAX = 20_000
 def appeal_take(*, appeal: Appeal, actor: User) -> Appeal:
     """Start work: «Получено» → «В работе», the actor becomes the assignee."""
     appeal, _ = begin(appeal=appeal, action="take", actor=actor)
-    now = timezone.now()
+    now = clock.now()
     from_status = appeal.status
     appeal.status = Status.IN_PROGRESS
     appeal.assignee = actor
@@ -52,7 +52,7 @@ def appeal_request_info(*, appeal: Appeal, actor: User, question: str) -> Appeal
     appeal, _ = begin(appeal=appeal, action="request_info", actor=actor)
     from_status = appeal.status
     appeal.status = Status.NEEDS_INFO
-    appeal.paused_at = timezone.now()
+    appeal.paused_at = clock.now()
     appeal.save()
     message = Message.objects.create(
         appeal=appeal, author=actor, kind=MessageKind.QUESTION, text=question
@@ -81,7 +81,7 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
     appeal, _ = begin(appeal=appeal, action="provide_info", actor=actor)
     from_status = appeal.status
     appeal.status = Status.IN_PROGRESS
-    _resume_clock(appeal, timezone.now())
+    _resume_clock(appeal, clock.now())
     appeal.save()
     message = Message.objects.create(appeal=appeal, author=actor, kind=MessageKind.REPLY, text=text)
     record(
@@ -113,7 +113,7 @@ def appeal_answer(
     if errors:
         raise ValidationFailed(errors)
     appeal, _ = begin(appeal=appeal, action="answer", actor=actor)
-    now = timezone.now()
+    now = clock.now()
     from_status = appeal.status
     answer = Answer.objects.create(
         appeal=appeal,
@@ -148,7 +148,7 @@ def appeal_close(*, appeal: Appeal, actor: User | None) -> Appeal:
     appeal, side = begin(appeal=appeal, action="close", actor=actor)
     from_status = appeal.status
     appeal.status = Status.CLOSED
-    appeal.closed_at = timezone.now()
+    appeal.closed_at = clock.now()
     appeal.save()
     record(
         appeal=appeal,
@@ -166,7 +166,7 @@ def appeal_withdraw(*, appeal: Appeal, actor: User, reason: str = "") -> Appeal:
     appeal, _ = begin(appeal=appeal, action="withdraw", actor=actor)
     from_status = appeal.status
     appeal.status = Status.WITHDRAWN
-    appeal.closed_at = timezone.now()
+    appeal.closed_at = clock.now()
     appeal.paused_at = None
     appeal.save()
     record(
@@ -189,7 +189,7 @@ def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
             "Вернуть ответ в работу может руководитель отдела или контроль качества."
         )
     from_status = appeal.status
-    now = timezone.now()
+    now = clock.now()
     appeal.answers.filter(superseded_at__isnull=True).update(superseded_at=now)
     appeal.status = Status.IN_PROGRESS
     appeal.answered_at = None
@@ -230,7 +230,7 @@ def appeal_rate(*, appeal: Appeal, actor: User, rating: int, comment: str = "") 
         comment = comment.strip()[:2000]
     appeal.rating = rating
     appeal.rating_comment = comment
-    appeal.review_requested_at = timezone.now() if dissatisfied else None
+    appeal.review_requested_at = clock.now() if dissatisfied else None
     appeal.save()
     record(
         appeal=appeal,
@@ -266,7 +266,7 @@ def appeal_confirm(*, appeal: Appeal, actor: User, comment: str = "") -> Appeal:
 
 def appeals_autoclose(*, now=None) -> int:
     """Close answered appeals the applicant left open for AUTOCLOSE_DAYS; return how many."""
-    now = now or timezone.now()
+    now = now or clock.now()
     cutoff = now - timedelta(days=settings.PRIEMNAYA["AUTOCLOSE_DAYS"])
     closed = 0
     # An answer under review waits for the reviewer's decision rather than closing by itself.
