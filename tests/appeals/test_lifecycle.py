@@ -4,13 +4,25 @@ from __future__ import annotations
 
 import pytest
 
-from priemnaya.appeals.lifecycle import APPLICANT_VIEW, TRANSITIONS, Side, actions_for, allowed
+from priemnaya.appeals.lifecycle import (
+    APPLICANT_VIEW,
+    NEW,
+    TRANSITIONS,
+    Action,
+    Side,
+    actions_for,
+    allowed,
+)
 from priemnaya.appeals.states import FINAL_STATUSES, OPEN_STATUSES, Status
 
 
 def test_every_transition_names_real_states_and_a_side():
     for name, transition in TRANSITIONS.items():
-        assert transition.sources <= set(Status.values), name
+        # Only the two ways in start from «not stored yet».
+        states = set(Status.values) | (
+            {NEW} if name in {Action.SUBMIT, Action.SAVE_DRAFT} else set()
+        )
+        assert transition.sources <= states, name
         assert transition.target is None or transition.target in Status.values, name
         assert transition.sides, name
         assert transition.label, name
@@ -30,7 +42,7 @@ def test_every_transition_names_real_states_and_a_side():
 )
 def test_state_changes_of_spec_4(action, source, target):
     transition = TRANSITIONS[action]
-    assert transition.sources == {source}
+    assert transition.sources - {NEW} == {source}
     assert transition.target == target
 
 
@@ -84,3 +96,18 @@ def test_the_applicant_reads_a_label_and_a_next_step_for_every_state():
 
 def test_final_states_are_closed_and_withdrawn():
     assert {Status.CLOSED, Status.WITHDRAWN} == FINAL_STATUSES
+
+
+def test_actions_are_a_str_enum_whose_slugs_are_the_url_names():
+    assert Action("request_info") is Action.REQUEST_INFO
+    assert Action.REQUEST_INFO == "request_info"
+    assert Action.REQUEST_INFO.slug == "request-info"
+    assert set(TRANSITIONS) == set(Action)
+
+
+def test_only_reviewers_assign_reopen_and_confirm():
+    assert {a for a, t in TRANSITIONS.items() if t.reviewers_only} == {
+        Action.ASSIGN,
+        Action.REOPEN,
+        Action.CONFIRM,
+    }

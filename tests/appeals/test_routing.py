@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
@@ -36,8 +36,8 @@ def test_redirect_hands_the_appeal_to_another_department(in_progress, operator, 
     assert appeal.status == Status.IN_PROGRESS
     assert event.type == EventType.REDIRECTED
     assert event.is_public  # the applicant is told
-    assert event.data["from"] == "support"
-    assert event.data["to"] == "services"
+    assert event.data["source"] == "support"
+    assert event.data["target"] == "services"
     assert event.text == "Вопрос об услуге, не о портале."
     # and the new department sees it while the old one no longer does
     assert appeal_get(user=specialist, number=appeal.number) == appeal
@@ -117,9 +117,9 @@ def test_escalate_goes_to_the_parent_department(in_progress, operator):
     assert event.type == EventType.ESCALATED
     assert event.data == {
         "level": 1,
-        "from": "support",
-        "to": "quality",
-        "to_name": appeal.department.name,
+        "source": "support",
+        "target": "quality",
+        "target_name": appeal.department.name,
         "by": "staff",
     }
 
@@ -189,7 +189,7 @@ def test_a_59_fz_appeal_is_extended_once_by_up_to_30_days(complaint, specialist)
         services.appeal_extend,
         appeal=complaint,
         actor=specialist,
-        new_due=due + timedelta(days=30),
+        due_date=due + timedelta(days=30),
         reason="Запрошены документы в другом ведомстве.",
     )
     # then
@@ -199,18 +199,20 @@ def test_a_59_fz_appeal_is_extended_once_by_up_to_30_days(complaint, specialist)
     assert appeal.extension_reason == "Запрошены документы в другом ведомстве."
     assert event.type == EventType.EXTENDED
     assert event.is_public  # the applicant is told
-    journaled = {k: datetime.fromisoformat(v) for k, v in event.data.items()}
-    assert journaled == {"from": due, "to": due + timedelta(days=30)}
+    assert event.data == {
+        "old_due_date": timezone.localdate(due).isoformat(),
+        "due_date": timezone.localdate(due + timedelta(days=30)).isoformat(),
+    }
     # and a second extension is refused
     error = refuse(
         ValidationFailed,
         services.appeal_extend,
         appeal=appeal,
         actor=specialist,
-        new_due=appeal.due_at + timedelta(days=1),
+        due_date=appeal.due_at + timedelta(days=1),
         reason="Ещё",
     )
-    assert error.errors == {"new_due": ["Срок по 59-ФЗ можно продлить только один раз."]}
+    assert error.errors == {"due_date": ["Срок по 59-ФЗ можно продлить только один раз."]}
 
 
 @pytest.mark.parametrize(
@@ -224,10 +226,10 @@ def test_no_extension_is_longer_than_30_days(complaint, specialist, extra):
         services.appeal_extend,
         appeal=complaint,
         actor=specialist,
-        new_due=complaint.due_at + extra,
+        due_date=complaint.due_at + extra,
         reason="Очень долго",
     )
-    assert error.errors == {"new_due": ["Продлить можно не больше чем на 30 дней."]}
+    assert error.errors == {"due_date": ["Продлить можно не больше чем на 30 дней."]}
 
 
 def test_after_a_pause_the_extension_still_counts_calendar_days(complaint, specialist, citizen):
@@ -243,11 +245,11 @@ def test_after_a_pause_the_extension_still_counts_calendar_days(complaint, speci
         services.appeal_extend,
         appeal=appeal,
         actor=specialist,
-        new_due=day + timedelta(days=31),
+        due_date=day + timedelta(days=31),
         reason="Причина",
     )
     extended = services.appeal_extend(
-        appeal=appeal, actor=specialist, new_due=day + timedelta(days=30), reason="Причина"
+        appeal=appeal, actor=specialist, due_date=day + timedelta(days=30), reason="Причина"
     )
     # then
     assert timezone.localdate(extended.due_at) == day + timedelta(days=30)
@@ -260,16 +262,16 @@ def test_the_new_due_date_must_be_later(complaint, specialist, shift):
         services.appeal_extend,
         appeal=complaint,
         actor=specialist,
-        new_due=complaint.due_at + shift,
+        due_date=complaint.due_at + shift,
         reason="Причина",
     )
-    assert error.errors == {"new_due": ["Новый срок должен быть позже текущего."]}
+    assert error.errors == {"due_date": ["Новый срок должен быть позже текущего."]}
 
 
 def test_extend_to_a_date_means_the_end_of_that_day(complaint, specialist):
     day = timezone.localtime(complaint.due_at).date() + timedelta(days=10)
     appeal = services.appeal_extend(
-        appeal=complaint, actor=specialist, new_due=day, reason="Причина"
+        appeal=complaint, actor=specialist, due_date=day, reason="Причина"
     )
     local = timezone.localtime(appeal.due_at)
     assert (local.date(), local.hour, local.minute, local.second) == (day, 23, 59, 59)
@@ -279,14 +281,14 @@ def test_a_message_may_be_extended_more_than_once(registered, operator):
     first = services.appeal_extend(
         appeal=registered,
         actor=operator,
-        new_due=registered.due_at + timedelta(days=5),
+        due_date=registered.due_at + timedelta(days=5),
         reason="Ждём разработчиков",
     )
     second, _ = call_once(
         services.appeal_extend,
         appeal=first,
         actor=operator,
-        new_due=first.due_at + timedelta(days=5),
+        due_date=first.due_at + timedelta(days=5),
         reason="Ещё ждём",
     )
     assert second.due_at == registered.due_at + timedelta(days=10)
@@ -298,7 +300,7 @@ def test_extend_needs_a_reason(complaint, specialist):
         services.appeal_extend,
         appeal=complaint,
         actor=specialist,
-        new_due=complaint.due_at + timedelta(days=1),
+        due_date=complaint.due_at + timedelta(days=1),
         reason="",
     )
     assert list(error.errors) == ["reason"]
@@ -310,7 +312,7 @@ def test_the_applicant_cannot_extend(complaint, citizen):
         services.appeal_extend,
         appeal=complaint,
         actor=citizen,
-        new_due=complaint.due_at + timedelta(days=1),
+        due_date=complaint.due_at + timedelta(days=1),
         reason="Мне не к спеху",
     )
 
@@ -321,7 +323,7 @@ def test_an_answered_appeal_is_not_extended(answered, operator):
         services.appeal_extend,
         appeal=answered,
         actor=operator,
-        new_due=answered.due_at + timedelta(days=1),
+        due_date=answered.due_at + timedelta(days=1),
         reason="Поздно",
     )
 
@@ -377,6 +379,6 @@ def test_nothing_about_a_closed_appeal_changes_hands(answered, citizen, supervis
         services.appeal_extend,
         appeal=closed,
         actor=supervisor,
-        new_due=closed.due_at + timedelta(days=1),
+        due_date=closed.due_at + timedelta(days=1),
         reason="!",
     )

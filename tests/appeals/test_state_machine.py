@@ -232,7 +232,7 @@ class AppealLifecycle(RuleBasedStateMachine):
                 return {"department_code": target, "reason": "По компетенции."}
             case "extend":
                 days = data.draw(st.integers(min_value=1, max_value=30))
-                return {"new_due": appeal.due_at + timedelta(days=days), "reason": "Причина."}
+                return {"due_date": appeal.due_at + timedelta(days=days), "reason": "Причина."}
             case "assign":
                 return {"assignee": self.people["operator"]}
             case "rate":

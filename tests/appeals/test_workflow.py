@@ -3,7 +3,7 @@ rate and the auto-close timer. Each success writes one event; each refusal write
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -13,6 +13,7 @@ from priemnaya.appeals import services
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.selectors import appeal_current_answer
 from priemnaya.appeals.states import EventType, MessageKind, Status
+from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import compose_number
 from tests.appeals.helpers import call_once, refuse
@@ -146,18 +147,30 @@ def test_provide_info_returns_the_appeal_to_work_and_journals_it_as_supplemented
     assert Message.objects.get(pk=event.message_id).kind == MessageKind.REPLY
 
 
-def test_the_due_date_moves_later_by_the_time_spent_waiting(needs_info, citizen):
-    # given the applicant answered three days after the question
-    paused = timezone.now() - timedelta(days=3)
-    Appeal.objects.filter(pk=needs_info.pk).update(paused_at=paused)
-    due_before = Appeal.objects.get(pk=needs_info.pk).due_at
+def test_the_due_date_moves_later_by_the_days_spent_waiting(needs_info, citizen):
+    # given the applicant answers three local days after the question
+    question_day = clock.now() - timedelta(days=3)
+    Appeal.objects.filter(pk=needs_info.pk).update(paused_at=question_day)
+    due_before = timezone.localdate(Appeal.objects.get(pk=needs_info.pk).due_at)
     # when
-    started = timezone.now()
     appeal = services.appeal_provide_info(appeal=needs_info, actor=citizen, text="Ответ.")
-    finished = timezone.now()
-    # then
-    assert started - paused <= appeal.due_at - due_before <= finished - paused
-    assert appeal.due_at - due_before >= timedelta(days=3)
+    # then the due day is three days later and still ends at the end of a local day
+    due = timezone.localtime(appeal.due_at)
+    assert due.date() == due_before + timedelta(days=3)
+    assert (due.hour, due.minute, due.second) == (23, 59, 59)
+
+
+@pytest.mark.parametrize("hours_waited", [0.5, 5])
+def test_a_reply_on_the_day_of_the_question_keeps_the_due_day(needs_info, citizen, hours_waited):
+    # given the question was asked at 09:00 local time and answered the same day
+    morning = clock.days_ago(0, at=time(9, 0))
+    due_before = timezone.localtime(Appeal.objects.get(pk=needs_info.pk).due_at)
+    Appeal.objects.filter(pk=needs_info.pk).update(paused_at=morning)
+    # when
+    with clock.travel_to(morning + timedelta(hours=hours_waited)):
+        appeal = services.appeal_provide_info(appeal=needs_info, actor=citizen, text="Ответ.")
+    # then neither the day nor the instant moves (no «до 16.12» on one page, 17.12 on another)
+    assert timezone.localtime(appeal.due_at) == due_before
 
 
 def test_a_waiting_appeal_is_never_overdue(needs_info):
@@ -378,7 +391,7 @@ def test_an_ordinary_operator_cannot_reopen(answered, operator):
     error = refuse(
         NotPermitted, services.appeal_reopen, appeal=answered, actor=operator, reason="Ещё раз"
     )
-    assert "руководитель" in error.message
+    assert "руководителю отдела" in error.message
     assert appeal_current_answer(appeal=answered).superseded_at is None
 
 

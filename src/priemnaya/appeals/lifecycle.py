@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from enum import Enum
+from enum import Enum, StrEnum
 
 from priemnaya.appeals.states import Status
 
@@ -16,51 +16,92 @@ class Side(Enum):
     SYSTEM = "system"
 
 
+class Action(StrEnum):
+    """Everything that can be done to an appeal; the values are the API's action names."""
+
+    SAVE_DRAFT = "save_draft"
+    SUBMIT = "submit"
+    EDIT = "edit"
+    TAKE = "take"
+    REQUEST_INFO = "request_info"
+    PROVIDE_INFO = "provide_info"
+    ANSWER = "answer"
+    CLOSE = "close"
+    WITHDRAW = "withdraw"
+    REOPEN = "reopen"
+    COMMENT = "comment"
+    REDIRECT = "redirect"
+    EXTEND = "extend"
+    ESCALATE = "escalate"
+    ASSIGN = "assign"
+    NOTE = "note"
+    RATE = "rate"
+    CONFIRM = "confirm"
+
+    @property
+    def slug(self) -> str:
+        """The action as it appears in URLs and the API's `actions` list (`request-info`)."""
+        return self.value.replace("_", "-")
+
+
+# An appeal not yet stored has no state; it enters the table through save_draft or submit.
+NEW = ""
+
+
 @dataclass(frozen=True)
 class Transition:
     sources: frozenset[str]
     target: str | None  # None: the action does not change the state
     sides: frozenset[Side]
     label: str
+    # Staff may do it only as the head of the appeal's department or quality control.
+    reviewers_only: bool = False
 
 
-def _t(sources, target, sides, label) -> Transition:
-    return Transition(frozenset(sources), target, frozenset(sides), label)
+def _t(sources, target, sides, label, *, reviewers_only=False) -> Transition:
+    return Transition(frozenset(sources), target, frozenset(sides), label, reviewers_only)
 
 
 A, ST, SY = Side.APPLICANT, Side.STAFF, Side.SYSTEM
 WORKING = {S.REGISTERED, S.IN_PROGRESS, S.NEEDS_INFO}
 
-TRANSITIONS: dict[str, Transition] = {
-    "submit": _t({S.DRAFT}, S.REGISTERED, {A, ST}, "Отправить"),
-    "edit": _t({S.REGISTERED}, None, {A}, "Изменить"),
-    "take": _t({S.REGISTERED}, S.IN_PROGRESS, {ST}, "Взять в работу"),
-    "request_info": _t({S.IN_PROGRESS}, S.NEEDS_INFO, {ST}, "Запросить уточнение"),
-    "provide_info": _t({S.NEEDS_INFO}, S.IN_PROGRESS, {A}, "Дополнить"),
-    "answer": _t({S.IN_PROGRESS}, S.ANSWERED, {ST}, "Ответить"),
-    "close": _t({S.ANSWERED}, S.CLOSED, {A, SY}, "Завершить"),
-    "withdraw": _t(WORKING, S.WITHDRAWN, {A}, "Отозвать"),
-    "reopen": _t({S.ANSWERED}, S.IN_PROGRESS, {ST}, "Вернуть в работу"),
-    "comment": _t(WORKING | {S.ANSWERED}, None, {A, ST}, "Комментарий"),
-    "redirect": _t(WORKING, None, {ST}, "Перенаправить"),
-    "extend": _t(WORKING, None, {ST}, "Продлить срок"),
-    "escalate": _t(WORKING, None, {A, ST, SY}, "Эскалировать"),
-    "assign": _t(WORKING, None, {ST}, "Назначить исполнителя"),
-    "note": _t(WORKING | {S.ANSWERED}, None, {ST}, "Внутренняя заметка"),
-    "rate": _t({S.ANSWERED, S.CLOSED}, None, {A}, "Оценить ответ"),
-    "confirm": _t({S.ANSWERED, S.CLOSED}, None, {ST}, "Подтвердить ответ"),
+TRANSITIONS: dict[Action, Transition] = {
+    Action.SAVE_DRAFT: _t({NEW, S.DRAFT}, S.DRAFT, {A}, "Сохранить черновик"),
+    Action.SUBMIT: _t({NEW, S.DRAFT}, S.REGISTERED, {A, ST}, "Отправить"),
+    Action.EDIT: _t({S.REGISTERED}, None, {A}, "Изменить"),
+    Action.TAKE: _t({S.REGISTERED}, S.IN_PROGRESS, {ST}, "Взять в работу"),
+    Action.REQUEST_INFO: _t({S.IN_PROGRESS}, S.NEEDS_INFO, {ST}, "Запросить уточнение"),
+    Action.PROVIDE_INFO: _t({S.NEEDS_INFO}, S.IN_PROGRESS, {A}, "Дополнить"),
+    Action.ANSWER: _t({S.IN_PROGRESS}, S.ANSWERED, {ST}, "Ответить"),
+    Action.CLOSE: _t({S.ANSWERED}, S.CLOSED, {A, SY}, "Завершить"),
+    Action.WITHDRAW: _t(WORKING, S.WITHDRAWN, {A}, "Отозвать"),
+    Action.REOPEN: _t({S.ANSWERED}, S.IN_PROGRESS, {ST}, "Вернуть в работу", reviewers_only=True),
+    Action.COMMENT: _t(WORKING | {S.ANSWERED}, None, {A, ST}, "Комментарий"),
+    Action.REDIRECT: _t(WORKING, None, {ST}, "Перенаправить"),
+    Action.EXTEND: _t(WORKING, None, {ST}, "Продлить срок"),
+    Action.ESCALATE: _t(WORKING, None, {A, ST, SY}, "Эскалировать"),
+    Action.ASSIGN: _t(WORKING, None, {ST}, "Назначить исполнителя", reviewers_only=True),
+    Action.NOTE: _t(WORKING | {S.ANSWERED}, None, {ST}, "Внутренняя заметка"),
+    Action.RATE: _t({S.ANSWERED, S.CLOSED}, None, {A}, "Оценить ответ"),
+    Action.CONFIRM: _t(
+        {S.ANSWERED, S.CLOSED}, None, {ST}, "Подтвердить ответ", reviewers_only=True
+    ),
 }
 
 
 def allowed(action: str, status: str, side: Side) -> bool:
     """Return True if the table lets ``side`` perform ``action`` on an appeal in ``status``."""
-    transition = TRANSITIONS[action]
+    transition = TRANSITIONS[Action(action)]
     return status in transition.sources and side in transition.sides
 
 
-def actions_for(status: str, side: Side) -> list[str]:
-    """Return the actions the table allows a side in a state, in table order."""
-    return [name for name in TRANSITIONS if allowed(name, status, side)]
+def actions_for(status: str, side: Side) -> list[Action]:
+    """Return the actions the table allows a side in a state, in table order (drafts aside)."""
+    return [
+        name
+        for name in TRANSITIONS
+        if name is not Action.SAVE_DRAFT and allowed(name, status, side)
+    ]
 
 
 # What the applicant reads for each state: a plain label and what happens next.

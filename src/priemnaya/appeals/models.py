@@ -186,7 +186,8 @@ class Answer(models.Model):
 class Message(models.Model):
     """A message in the appeal's conversation: comment, clarification, reply or internal note."""
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="messages")
+    # The conversation is part of the record: never deleted with (or before) the appeal.
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="messages")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
     )
@@ -205,9 +206,13 @@ class Message(models.Model):
 
 
 class Event(models.Model):
-    """One entry of the appeal's journal; also the outbox that notifications are delivered from."""
+    """One entry of the appeal's journal; also the outbox its consumers are handed from.
 
-    appeal = models.ForeignKey(Appeal, on_delete=models.CASCADE, related_name="events")
+    Append-only: written by the constructors of ``appeals.events``, never changed or deleted
+    (PROTECT here, read-only in admin, a trigger in the database) except ``dispatched_at``.
+    """
+
+    appeal = models.ForeignKey(Appeal, on_delete=models.PROTECT, related_name="events")
     type = models.CharField(max_length=32, choices=EventType.choices)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT
@@ -219,13 +224,58 @@ class Event(models.Model):
     is_public = models.BooleanField(default=True)
     text = models.TextField(blank=True)
     data = models.JSONField(default=dict, blank=True)
-    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.SET_NULL)
+    message = models.ForeignKey(Message, null=True, blank=True, on_delete=models.PROTECT)
+    # The outbox marker: NULL until the dispatcher has handed the event to every consumer's
+    # queue. Ids are allocated at INSERT, not at commit, so "the last id seen" would skip events
+    # committed out of order; a marker cannot be skipped.
+    dispatched_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         verbose_name = "событие журнала"
         verbose_name_plural = "журнал"
         ordering = ["created_at", "id"]
-        indexes = [models.Index(fields=["appeal", "created_at"], name="event_appeal_idx")]
+        indexes = [
+            models.Index(fields=["appeal", "created_at"], name="event_appeal_idx"),
+            models.Index(
+                fields=["id"],
+                name="event_undispatched_idx",
+                condition=Q(dispatched_at__isnull=True),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_type_display()} ({self.appeal_id})"
+
+
+class EventDelivery(models.Model):
+    """One event queued for one consumer of the journal (notifications, webhooks, search…).
+
+    The dispatcher creates one row per consumer in the transaction that marks the event
+    dispatched; the consumer marks it handled in the transaction that does its work, so each
+    consumer gets each committed event exactly once whatever crashes in between.
+    """
+
+    event = models.ForeignKey(Event, on_delete=models.PROTECT, related_name="deliveries")
+    consumer = models.CharField(max_length=64)
+    created_at = models.DateTimeField(default=clock.now)
+    handled_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    next_attempt_at = models.DateTimeField(null=True, blank=True)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "передача события"
+        verbose_name_plural = "передачи событий"
+        constraints = [
+            models.UniqueConstraint(fields=["event", "consumer"], name="event_delivery_unique")
+        ]
+        indexes = [
+            models.Index(
+                fields=["consumer", "id"],
+                name="event_delivery_pending_idx",
+                condition=Q(handled_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.consumer}: {self.event_id}"

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.lifecycle import Side
+from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side, allowed
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Status
 from priemnaya.catalog.models import Membership
+from priemnaya.core.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
 def staff_department_ids(user: User) -> set[int]:
@@ -46,5 +47,50 @@ def side_of(user: User | None, appeal: Appeal) -> Side | None:
     return None
 
 
+def head_department_ids(user: User) -> set[int]:
+    """Return the ids of departments the user heads (cached on the user for the request)."""
+    cache = getattr(user, "_head_department_ids", None)
+    if cache is None:
+        cache = set(
+            Membership.objects.filter(user=user, is_head=True).values_list(
+                "department_id", flat=True
+            )
+        )
+        user._head_department_ids = cache  # type: ignore[attr-defined]
+    return cache
+
+
 def is_department_head(user: User, department_id: int) -> bool:
-    return Membership.objects.filter(user=user, department_id=department_id, is_head=True).exists()
+    return department_id in head_department_ids(user)
+
+
+def may_review(user: User | None, appeal: Appeal) -> bool:
+    """Heads of the appeal's department and quality control review answers and assign work."""
+    if user is None:
+        return False
+    return user.sees_all_departments or is_department_head(user, appeal.department_id)
+
+
+def refusal(
+    action: Action, appeal: Appeal, user: User | None, side: Side
+) -> ApplicationError | None:
+    """Return why the user may not do the action to the appeal now, or None if they may.
+
+    The one statement of the table's guards: the transition helper raises what this returns and
+    the pages and API offer only the actions for which it returns None.
+    """
+    transition = TRANSITIONS[action]
+    if side not in transition.sides:
+        return NotPermitted(f"Действие «{transition.label}» вам недоступно.")
+    if not allowed(action, appeal.status, side):
+        state = Status(appeal.status).label if appeal.status else "новое"
+        return InvalidTransition(
+            f"Действие «{transition.label}» недоступно в статусе «{state}».", field="status"
+        )
+    if transition.reviewers_only and side is Side.STAFF and not may_review(user, appeal):
+        return NotPermitted(
+            f"Действие «{transition.label}» доступно руководителю отдела и контролю качества."
+        )
+    if action is Action.CONFIRM and appeal.review_requested_at is None:
+        return InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")
+    return None

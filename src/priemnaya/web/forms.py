@@ -243,7 +243,7 @@ class ExtendForm(forms.Form):
     )
     reason = _text("Причина продления", rows=2)
 
-    FIELD_MAP = {"new_due": "due_date"}
+    FIELD_MAP: dict[str, str] = {}
 
 
 class QueueFilterForm(forms.Form):

@@ -150,7 +150,7 @@ def redirect(request, number: str, payload: RedirectIn):
 def extend(request, number: str, payload: ExtendIn):
     """Extend the resolution deadline with a reason."""
     return _act(
-        request, number, services.appeal_extend, new_due=payload.due_date, reason=payload.reason
+        request, number, services.appeal_extend, due_date=payload.due_date, reason=payload.reason
     )
 
 

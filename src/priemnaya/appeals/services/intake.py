@@ -10,12 +10,14 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals import events
 from priemnaya.appeals.deadlines import first_response_due, resolution_due
 from priemnaya.appeals.follow_ups import CONTEST_KIND, SOURCE_STATES, FollowUp, open_contest
+from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.services.journal import NOT_FOUND, begin, record
+from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
 from priemnaya.appeals.services.routing import escalation_target
-from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, EventType, Status
+from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
 from priemnaya.catalog.models import Kind, Theme
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
@@ -138,7 +140,6 @@ def _register(appeal: Appeal, *, now: datetime) -> None:
     """Number, route and time the appeal as it becomes «Получено»."""
     local_year = timezone.localtime(now).year
     appeal.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
-    appeal.status = Status.REGISTERED
     appeal.registered_at = now
     appeal.department = appeal.theme.default_department
     appeal.due_at = resolution_due(kind=appeal.kind, registered_at=now)
@@ -223,46 +224,33 @@ def appeal_submit(
         if follow_up[0] is FollowUp.CONTEST:
             data = replace(data, kind=CONTEST_KIND)
     values = _clean_input(data)
-    now = clock.now()
-    if draft is not None:
-        appeal, _ = begin(appeal=draft, action="submit", actor=actor)
-        for name, value in values.items():
-            if name != "applicant_name":
-                setattr(appeal, name, value)
-    else:
+    if draft is None:
         who = _applicant_fields(actor=actor, channel=channel, values=values)
         values.pop("applicant_name")
-        appeal = Appeal(
-            **values, **who, channel=channel, client_token=client_token or None, created_at=now
-        )
-    from_status = appeal.status or ""
-    _register(appeal, now=now)
-    links = {}
-    if follow_up is not None and source is not None:
-        link = follow_up[0]
-        setattr(appeal, link.field, source)
-        links[link.field] = source.number
-        if link is FollowUp.CONTEST:
-            appeal.department = escalation_target(source.department)
+        draft = Appeal(**values, **who, channel=channel, client_token=client_token or None)
+        values = {}
+    links: dict[str, Appeal] = {}
     try:
-        with transaction.atomic():
-            appeal.save()
+        with appeal_transition(appeal=draft, action=Action.SUBMIT, actor=actor) as t:
+            appeal = t.appeal
+            for name, value in values.items():
+                if name != "applicant_name":
+                    setattr(appeal, name, value)
+            if appeal.pk is None:
+                appeal.created_at = t.now
+            _register(appeal, now=t.now)
+            if follow_up is not None and source is not None:
+                link = follow_up[0]
+                setattr(appeal, link.field, source)
+                links[link.field] = source
+                if link is FollowUp.CONTEST:
+                    appeal.department = escalation_target(source.department)
+            t.journal(events.appeal_registered_event, **links)
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
-        if client_token and draft is None and (won := _same_submission(actor, client_token)):
+        if client_token and (won := _same_submission(actor, client_token)):
             return won
         raise
-    record(
-        appeal=appeal,
-        type=EventType.REGISTERED,
-        actor=actor,
-        from_status=from_status,
-        data={
-            "number": appeal.number,
-            "due_at": appeal.due_at.isoformat() if appeal.due_at else None,
-            **links,
-        },
-    )
     return appeal
 
 
@@ -276,33 +264,15 @@ def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = 
     if values["kind"] is None or values["theme"] is None:
         raise ValidationFailed.single("theme", "Для черновика выберите вид и тему обращения.")
     if draft is None:
-        appeal = Appeal(
-            **values,
-            applicant=actor,
-            applicant_name=actor.full_name,
-            channel=Channel.PORTAL,
-            status=Status.DRAFT,
-            department=values["theme"].default_department,
+        draft = Appeal(
+            applicant=actor, applicant_name=actor.full_name, channel=Channel.PORTAL, status=""
         )
-        appeal.save()
-        from_status = ""
-    else:
-        appeal = Appeal.objects.select_for_update().get(pk=draft.pk, applicant=actor)
-        if appeal.status != Status.DRAFT:
-            raise ValidationFailed.single("status", "Обращение уже отправлено.")
+    with appeal_transition(appeal=draft, action=Action.SAVE_DRAFT, actor=actor) as t:
         for name, value in values.items():
-            setattr(appeal, name, value)
-        appeal.department = values["theme"].default_department
-        appeal.save()
-        from_status = Status.DRAFT
-    record(
-        appeal=appeal,
-        type=EventType.DRAFT_SAVED,
-        actor=actor,
-        from_status=from_status,
-        is_public=False,
-    )
-    return appeal
+            setattr(t.appeal, name, value)
+        t.appeal.department = values["theme"].default_department
+        t.journal(events.appeal_draft_saved_event)
+    return t.appeal
 
 
 EDITABLE = (
@@ -320,21 +290,14 @@ EDITABLE = (
 @transaction.atomic
 def appeal_edit(*, appeal: Appeal, actor: User, data: AppealInput) -> Appeal:
     """Change what the applicant wrote while nobody has taken the appeal; kind and theme stay."""
-    appeal, _ = begin(appeal=appeal, action="edit", actor=actor)
-    data.kind, data.theme = appeal.kind.code, appeal.theme.code
-    values = _clean_input(data)
-    changed = [f for f in EDITABLE if getattr(appeal, f) != values[f]]
-    for name in changed:
-        setattr(appeal, name, values[name])
-    appeal.save()
-    record(
-        appeal=appeal,
-        type=EventType.EDITED,
-        actor=actor,
-        from_status=appeal.status,
-        data={"fields": changed},
-    )
-    return appeal
+    with appeal_transition(appeal=appeal, action=Action.EDIT, actor=actor) as t:
+        data.kind, data.theme = t.appeal.kind.code, t.appeal.theme.code
+        values = _clean_input(data)
+        changed = [f for f in EDITABLE if getattr(t.appeal, f) != values[f]]
+        for name in changed:
+            setattr(t.appeal, name, values[name])
+        t.journal(events.appeal_edited_event, fields=changed)
+    return t.appeal
 
 
 def input_from_appeal(appeal: Appeal) -> AppealInput:

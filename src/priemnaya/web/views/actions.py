@@ -95,7 +95,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
     "extend": PageAction(
         forms.ExtendForm,
         lambda a, u, d: services.appeal_extend(
-            appeal=a, actor=u, new_due=d["due_date"], reason=d["reason"]
+            appeal=a, actor=u, due_date=d["due_date"], reason=d["reason"]
         ),
         "Срок продлён, заявитель будет уведомлён.",
     ),

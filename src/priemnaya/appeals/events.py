@@ -1,0 +1,288 @@
+"""The journal's event types: one constructor per type, each the only writer of its payload.
+
+Every change of an appeal appends exactly one of these (through `appeal_transition`), in the
+transaction that changes the appeal. The journal is also the outbox: consumers (notifications,
+webhooks, search) read events not yet handed on (`appeals.outbox`). Payload keys are private to
+this module and `appeals.presenters`; faces publish what `event_describe` makes of them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+
+from priemnaya.accounts.models import User
+from priemnaya.appeals.models import Answer, Appeal, Event, Message
+from priemnaya.appeals.states import EventType
+from priemnaya.catalog.models import Department
+from priemnaya.core import clock
+
+
+def _local_date(moment: datetime | None) -> str | None:
+    return timezone.localdate(moment).isoformat() if moment else None
+
+
+def _event(
+    *,
+    appeal: Appeal,
+    type: EventType,
+    actor: User | None,
+    from_status: str,
+    text: str = "",
+    is_public: bool = True,
+    message: Message | None = None,
+    **data: Any,
+) -> Event:
+    event = Event.objects.create(
+        appeal=appeal,
+        type=type,
+        actor=actor,
+        actor_role=actor.role if actor else "system",
+        created_at=clock.now(),
+        from_status=from_status,
+        to_status=appeal.status,
+        is_public=is_public,
+        text=text,
+        data={k: v for k, v in data.items() if v is not None},
+        message=message,
+    )
+    # Consumers poll too; the wake-up only makes them react at once (see appeals.outbox).
+    from priemnaya.appeals.outbox import wake
+
+    transaction.on_commit(wake)
+    return event
+
+
+def appeal_draft_saved_event(*, appeal: Appeal, actor: User, from_status: str) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.DRAFT_SAVED,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+    )
+
+
+def appeal_registered_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    repeat_of: Appeal | None = None,
+    contest_of: Appeal | None = None,
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.REGISTERED,
+        actor=actor,
+        from_status=from_status,
+        number=appeal.number,
+        due_date=_local_date(appeal.due_at),
+        channel=appeal.channel,
+        department=appeal.department.code,
+        repeat_of=repeat_of.number if repeat_of else None,
+        contest_of=contest_of.number if contest_of else None,
+    )
+
+
+def appeal_edited_event(
+    *, appeal: Appeal, actor: User, from_status: str, fields: list[str]
+) -> Event:
+    return _event(
+        appeal=appeal, type=EventType.EDITED, actor=actor, from_status=from_status, fields=fields
+    )
+
+
+def appeal_taken_event(*, appeal: Appeal, actor: User, from_status: str) -> Event:
+    return _event(appeal=appeal, type=EventType.TAKEN, actor=actor, from_status=from_status)
+
+
+def appeal_info_requested_event(
+    *, appeal: Appeal, actor: User, from_status: str, question: Message
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.INFO_REQUESTED,
+        actor=actor,
+        from_status=from_status,
+        text=question.text,
+        message=question,
+    )
+
+
+def appeal_info_provided_event(
+    *, appeal: Appeal, actor: User, from_status: str, reply: Message
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.INFO_PROVIDED,
+        actor=actor,
+        from_status=from_status,
+        text=reply.text,
+        message=reply,
+        due_date=_local_date(appeal.due_at),
+    )
+
+
+def appeal_answered_event(
+    *, appeal: Appeal, actor: User, from_status: str, answer: Answer
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.ANSWERED,
+        actor=actor,
+        from_status=from_status,
+        answer_id=answer.pk,
+        outcome=answer.outcome,
+    )
+
+
+def appeal_closed_event(*, appeal: Appeal, actor: User | None, from_status: str) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.CLOSED,
+        actor=actor,
+        from_status=from_status,
+        by="applicant" if actor else "timer",
+    )
+
+
+def appeal_withdrawn_event(*, appeal: Appeal, actor: User, from_status: str, reason: str) -> Event:
+    return _event(
+        appeal=appeal, type=EventType.WITHDRAWN, actor=actor, from_status=from_status, text=reason
+    )
+
+
+def appeal_reopened_event(*, appeal: Appeal, actor: User, from_status: str, reason: str) -> Event:
+    return _event(
+        appeal=appeal, type=EventType.REOPENED, actor=actor, from_status=from_status, text=reason
+    )
+
+
+def appeal_commented_event(
+    *, appeal: Appeal, actor: User, from_status: str, comment: Message
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.COMMENTED,
+        actor=actor,
+        from_status=from_status,
+        text=comment.text,
+        message=comment,
+    )
+
+
+def appeal_note_added_event(
+    *, appeal: Appeal, actor: User, from_status: str, note: Message
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.NOTE_ADDED,
+        actor=actor,
+        from_status=from_status,
+        text=note.text,
+        message=note,
+        is_public=False,
+    )
+
+
+def appeal_redirected_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    source: Department,
+    target: Department,
+    reason: str,
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.REDIRECTED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        source=source.code,
+        target=target.code,
+        target_name=target.name,
+    )
+
+
+def appeal_escalated_event(
+    *,
+    appeal: Appeal,
+    actor: User | None,
+    from_status: str,
+    source: Department,
+    target: Department,
+    reason: str,
+    by: str,
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.ESCALATED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        level=appeal.escalation_level,
+        source=source.code,
+        target=target.code,
+        target_name=target.name,
+        by=by,
+    )
+
+
+def appeal_assigned_event(
+    *, appeal: Appeal, actor: User, from_status: str, assignee: User
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.ASSIGNED,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        assignee_id=assignee.pk,
+        assignee_name=assignee.full_name,
+    )
+
+
+def appeal_extended_event(
+    *, appeal: Appeal, actor: User, from_status: str, old_due: date, new_due: date, reason: str
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.EXTENDED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        old_due_date=old_due.isoformat(),
+        due_date=new_due.isoformat(),
+    )
+
+
+def appeal_rated_event(
+    *, appeal: Appeal, actor: User, from_status: str, rating: int, comment: str, review: bool
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.RATED,
+        actor=actor,
+        from_status=from_status,
+        text=comment,
+        rating=rating,
+        review=review,
+    )
+
+
+def appeal_answer_confirmed_event(
+    *, appeal: Appeal, actor: User, from_status: str, comment: str
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.ANSWER_CONFIRMED,
+        actor=actor,
+        from_status=from_status,
+        text=comment,
+    )

@@ -1,0 +1,166 @@
+"""The journal as an outbox: hand every committed event to every consumer exactly once.
+
+Two steps, each one short transaction:
+
+1. ``dispatch`` claims events whose ``dispatched_at`` is NULL (a partial index keeps that cheap),
+   queues one ``EventDelivery`` per interested consumer and sets ``dispatched_at`` — in the same
+   transaction, so an event is queued for all consumers or for none.
+2. ``consume`` claims a consumer's queued deliveries and calls ``consumer.handle(event)`` for
+   each inside the transaction that marks it handled. If the process dies mid-batch, the
+   transaction rolls back — the marks and whatever ``handle`` wrote — and the next run hands the
+   same events on again: exactly once for work done in the database. A consumer that talks to the
+   outside world (SMTP, a webhook) should only record what to send in ``handle`` and send it from
+   its own retrying queue keyed by (event, channel, recipient).
+
+Claims use ``SELECT … FOR UPDATE SKIP LOCKED`` on PostgreSQL, so several workers share the work;
+on SQLite every write transaction takes the database lock at BEGIN (IMMEDIATE), which serialises
+workers — the safe equivalent. Correctness never depends on the order of ids (they are allocated at
+INSERT, not at commit) nor on ``wake()``, which only spares a poll interval.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import threading
+from dataclasses import dataclass
+from datetime import timedelta
+from typing import Protocol
+
+from django.db import transaction
+from django.db.models import Q
+
+from priemnaya.appeals.models import Event, EventDelivery
+from priemnaya.core import clock
+
+logger = logging.getLogger("priemnaya.outbox")
+
+DISPATCH_BATCH = 500
+CONSUME_BATCH = 100
+RETRY_BASE_SECONDS = 5
+RETRY_MAX_SECONDS = 3600
+ERROR_MAX = 2000
+
+
+class Consumer(Protocol):
+    """What notifications, webhooks or the search index implement to receive the journal."""
+
+    #: Stable name, stored with each delivery; renaming it starts the consumer afresh.
+    name: str
+
+    def wants(self, event: Event) -> bool:
+        """Return True if this consumer should be handed the event (decided once, at dispatch)."""
+        ...
+
+    def handle(self, event: Event) -> None:
+        """Do the consumer's work for one event; raise to have it retried later with back-off.
+
+        Runs inside the transaction that marks the delivery handled (in its own savepoint).
+        """
+        ...
+
+
+_consumers: dict[str, Consumer] = {}
+_wakeup = threading.Event()
+
+
+def register(consumer: Consumer) -> None:
+    """Add a consumer (call from the consuming app's ``AppConfig.ready``)."""
+    _consumers[consumer.name] = consumer
+
+
+def unregister(name: str) -> None:
+    _consumers.pop(name, None)
+
+
+def consumers() -> list[Consumer]:
+    return list(_consumers.values())
+
+
+def wake() -> None:
+    """Tell a relay loop in this process that events were committed (``on_commit`` hook)."""
+    _wakeup.set()
+
+
+def wait(timeout: float) -> bool:
+    """Sleep until ``wake()`` or the timeout; return True if woken."""
+    woken = _wakeup.wait(timeout)
+    _wakeup.clear()
+    return woken
+
+
+def dispatch(*, limit: int = DISPATCH_BATCH) -> int:
+    """Queue undispatched events for every interested consumer; return how many were dispatched."""
+    with transaction.atomic():
+        events = list(
+            Event.objects.select_for_update(skip_locked=True)
+            .filter(dispatched_at__isnull=True)
+            .order_by("id")[:limit]
+        )
+        if not events:
+            return 0
+        now = clock.now()
+        queued = [
+            EventDelivery(event=event, consumer=consumer.name, created_at=now)
+            for event in events
+            for consumer in _consumers.values()
+            if consumer.wants(event)
+        ]
+        EventDelivery.objects.bulk_create(queued, ignore_conflicts=True)
+        Event.objects.filter(pk__in=[e.pk for e in events]).update(dispatched_at=now)
+    return len(events)
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential back-off with full jitter, capped at an hour."""
+    ceiling = min(RETRY_MAX_SECONDS, RETRY_BASE_SECONDS * 2 ** max(attempts - 1, 0))
+    return timedelta(seconds=random.uniform(ceiling / 2, ceiling))  # noqa: S311 — not crypto
+
+
+@dataclass
+class ConsumeResult:
+    handled: int = 0
+    failed: int = 0
+
+
+def consume(consumer: Consumer, *, limit: int = CONSUME_BATCH) -> ConsumeResult:
+    """Hand a batch of the consumer's queued events to it; failures are retried later."""
+    result = ConsumeResult()
+    with transaction.atomic():
+        now = clock.now()
+        batch = list(
+            EventDelivery.objects.select_for_update(skip_locked=True)
+            .select_related("event", "event__appeal")
+            .filter(consumer=consumer.name, handled_at__isnull=True)
+            .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
+            .order_by("id")[:limit]
+        )
+        for delivery in batch:
+            delivery.attempts += 1
+            try:
+                with transaction.atomic():
+                    consumer.handle(delivery.event)
+            except Exception as exc:
+                logger.warning(
+                    "consumer %s failed on event %s: %s", consumer.name, delivery.event_id, exc
+                )
+                delivery.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
+                delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+                result.failed += 1
+            else:
+                delivery.handled_at = clock.now()
+                delivery.last_error = ""
+                result.handled += 1
+            delivery.save(update_fields=["attempts", "handled_at", "next_attempt_at", "last_error"])
+    return result
+
+
+def relay_once() -> int:
+    """Dispatch what is new and let every consumer take one batch; return events handed on."""
+    dispatch()
+    return sum(consume(consumer).handled for consumer in consumers())
+
+
+def pending_count() -> int:
+    """Events not yet dispatched (for health pages and tests)."""
+    return Event.objects.filter(dispatched_at__isnull=True).count()
