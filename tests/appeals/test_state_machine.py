@@ -52,7 +52,7 @@ PARENT = {
     "privacy": "quality",
     "quality": "quality",
 }
-ACTIONS = sorted(name for name in TRANSITIONS if name != "submit")
+ACTIONS = sorted(name for name in TRANSITIONS if name not in {"submit", "save_draft"})
 FILINGS = [
     ("support", "tech-login"),  # message, routed to «support»
     ("complaint", "services-refusal"),  # 59-FZ, routed to «services»

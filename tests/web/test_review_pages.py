@@ -60,7 +60,7 @@ def test_dissatisfied_citizen_must_say_why_then_head_confirms(citizen, operator,
     assert response.status_code == 302
     assert Appeal.objects.get().review_requested_at is None
     history = client.get(url).content.decode()
-    assert "Ответ подтверждён после проверки" in history
+    assert "Ответ проверен и подтверждён" in history
     assert "Пароль сброшен, вход работает." in history
     assert answered.display_number not in console.get("/console/?review=on").content.decode()
 
@@ -71,7 +71,7 @@ def test_an_ordinary_operator_posting_confirm_is_refused(citizen, operator, answ
         f"/console/appeals/{answered.number}/confirm/", {"confirm-comment": ""}
     )
     assert response.status_code == 400
-    assert "руководитель отдела или контроль качества" in response.content.decode()
+    assert "доступно руководителю отдела и контролю качества" in response.content.decode()
     assert Appeal.objects.get().review_requested_at is not None
 
 

@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from typing import Annotated, Literal, Union
 
 from ninja import Field, Schema
+from pydantic import create_model
 
-from priemnaya.appeals.lifecycle import APPLICANT_VIEW
-from priemnaya.appeals.models import Answer, Appeal, Event
-from priemnaya.appeals.selectors import AppealLink
-from priemnaya.appeals.states import Status
+from priemnaya.appeals.models import Answer, Appeal
+from priemnaya.appeals.presenters import Audience, EventDescription, local_date, status_label
+from priemnaya.appeals.selectors import AppealPage
+from priemnaya.appeals.states import EventType
 
 
 class ErrorItem(Schema):
@@ -190,6 +192,7 @@ class AppealSummaryOut(Schema):
     created_at: datetime
     registered_at: datetime | None
     due_at: datetime | None
+    due_date: date | None = Field(description="последний день срока ответа (местная дата)")
     overdue: bool
     escalation_level: int
 
@@ -214,6 +217,9 @@ class AppealOut(AppealSummaryOut):
     review_requested_at: datetime | None
     next_step: str
     actions: list[str]
+    in_your_queue: bool = Field(
+        description="false, если ваше действие передало обращение за пределы ваших ведомств"
+    )
     follow_ups: list[str]
     links: list[LinkOut]
     answer: AnswerOut | None
@@ -233,16 +239,119 @@ class AppealPageOut(Schema):
     has_next: bool
 
 
-class EventOut(Schema):
-    type: str
-    type_label: str
+# ---- journal events: one documented shape per type (a discriminated union in OpenAPI) ----------
+
+
+class NoData(Schema):
+    pass
+
+
+class RegisteredData(Schema):
+    number: str = Field(description="номер обращения")
+    due_date: date | None = Field(description="последний день срока ответа (местная дата)")
+    repeat_of: str | None = Field(None, description="номер повторяемого обращения")
+    contest_of: str | None = Field(
+        None, description="номер обращения, ответ по которому обжалуется"
+    )
+
+
+class EditedData(Schema):
+    fields: list[str] = Field(description="изменённые поля обращения")
+
+
+class DueDateData(Schema):
+    due_date: date | None = Field(description="срок ответа после возобновления (местная дата)")
+
+
+class AnsweredData(Schema):
+    outcome: str = Field(description="resolved, rejected, clarify или no_answer")
+    outcome_label: str
+
+
+class ClosedData(Schema):
+    by: Literal["applicant", "timer"] = Field(description="кто завершил: заявитель или таймер")
+
+
+class MovedData(Schema):
+    department: str = Field(description="код ведомства, куда передано обращение")
+    department_name: str
+    previous_department: str | None = Field(None, description="откуда (только сотрудникам)")
+
+
+class EscalatedData(MovedData):
+    level: int = Field(description="уровень эскалации после передачи")
+
+
+class ExtendedData(Schema):
+    previous_due_date: date | None
+    due_date: date | None = Field(description="новый последний день срока (местная дата)")
+
+
+class AssignedData(Schema):
+    assignee_name: str
+
+
+class RatedData(Schema):
+    rating: int | None = Field(description="оценка от 1 до 5")
+    review: bool = Field(description="ответ передан на проверку руководителю")
+
+
+EVENT_DATA: dict[str, type[Schema]] = {
+    EventType.REGISTERED: RegisteredData,
+    EventType.EDITED: EditedData,
+    EventType.INFO_PROVIDED: DueDateData,
+    EventType.ANSWERED: AnsweredData,
+    EventType.CLOSED: ClosedData,
+    EventType.REDIRECTED: MovedData,
+    EventType.ESCALATED: EscalatedData,
+    EventType.EXTENDED: ExtendedData,
+    EventType.ASSIGNED: AssignedData,
+    EventType.RATED: RatedData,
+}
+
+
+class EventBaseOut(Schema):
+    id: int
+    title: str = Field(description="что произошло, словами читателя (заявителя или сотрудника)")
     created_at: datetime
+    actor_name: str
     from_status: str
     to_status: str
-    is_public: bool
-    text: str
-    actor_name: str
-    data: dict
+    status_label: str = Field(description="статус после события, словами читателя")
+    internal: bool = Field(description="внутреннее событие, видно только сотрудникам")
+    text: str = Field(description="текст: вопрос, ответ заявителя, комментарий, причина")
+    details: list[str] = Field(description="подробности одной строкой каждая, по-русски")
+
+
+def _event_schema(event_type: EventType) -> type[Schema]:
+    camel = "".join(part.capitalize() for part in event_type.value.split("_"))
+    return create_model(  # type: ignore[call-overload]
+        f"{camel}EventOut",
+        __base__=EventBaseOut,
+        type=(Literal[event_type.value], ...),
+        data=(EVENT_DATA.get(event_type, NoData), ...),
+    )
+
+
+EVENT_SCHEMAS = [_event_schema(t) for t in EventType]
+EventOut = Annotated[Union[tuple(EVENT_SCHEMAS)], Field(discriminator="type")]  # noqa: UP007
+
+
+def event_of(event: EventDescription) -> dict:
+    return {
+        "id": event.id,
+        "type": event.type,
+        "title": event.title,
+        "created_at": event.created_at,
+        "actor_name": event.actor_name,
+        "from_status": event.from_status,
+        "to_status": event.to_status,
+        "status_label": event.status_label,
+        "internal": event.internal,
+        "text": event.text,
+        "details": event.details,
+        "data": event.data,
+    }
 
 
 class CreatedOut(Schema):
@@ -251,11 +360,11 @@ class CreatedOut(Schema):
 
 
 def summary_of(appeal: Appeal, *, staff: bool) -> dict:
-    label = Status(appeal.status).label if staff else APPLICANT_VIEW[appeal.status][0]
+    audience = Audience.STAFF if staff else Audience.APPLICANT
     return {
         "number": appeal.display_number,
         "status": appeal.status,
-        "status_label": label,
+        "status_label": status_label(appeal.status, audience),
         "kind": appeal.kind.code,
         "theme": appeal.theme.code,
         "theme_name": appeal.theme.name,
@@ -266,22 +375,15 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
         "created_at": appeal.created_at,
         "registered_at": appeal.registered_at,
         "due_at": appeal.due_at,
+        "due_date": local_date(appeal.due_at),
         "overdue": appeal.is_overdue,
         "escalation_level": appeal.escalation_level,
     }
 
 
-def detail_of(
-    appeal: Appeal,
-    *,
-    staff: bool,
-    answer: Answer | None,
-    actions: list[str],
-    links: list[AppealLink],
-    follow_ups: list[str],
-) -> dict:
-    due = f"{appeal.due_at:%d.%m.%Y}" if appeal.due_at else "—"
-    return summary_of(appeal, staff=staff) | {
+def detail_of(page: AppealPage) -> dict:
+    appeal = page.appeal
+    return summary_of(appeal, staff=page.audience is Audience.STAFF) | {
         "text": appeal.text,
         "service_code": appeal.service_code,
         "incident_at": appeal.incident_at,
@@ -299,9 +401,10 @@ def detail_of(
         "rating": appeal.rating,
         "rating_comment": appeal.rating_comment,
         "review_requested_at": appeal.review_requested_at,
-        "next_step": APPLICANT_VIEW[appeal.status][1].format(due=due),
-        "actions": [a.replace("_", "-") for a in actions],
-        "follow_ups": follow_ups,
+        "next_step": page.next_step,
+        "actions": page.action_slugs,
+        "follow_ups": page.follow_ups,
+        "in_your_queue": page.visible,
         "links": [
             {
                 "relation": link.relation,
@@ -310,21 +413,7 @@ def detail_of(
                 "subject": link.appeal.subject,
                 "status": link.appeal.status,
             }
-            for link in links
+            for link in page.links
         ],
-        "answer": AnswerOut.of(answer) if answer else None,
-    }
-
-
-def event_of(event: Event) -> dict:
-    return {
-        "type": event.type,
-        "type_label": event.get_type_display(),
-        "created_at": event.created_at,
-        "from_status": event.from_status,
-        "to_status": event.to_status,
-        "is_public": event.is_public,
-        "text": event.text,
-        "actor_name": event.actor.full_name if event.actor else "Система",
-        "data": event.data,
+        "answer": AnswerOut.of(page.answer) if page.answer else None,
     }

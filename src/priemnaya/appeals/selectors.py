@@ -7,9 +7,17 @@ from dataclasses import dataclass
 from django.db.models import Q, QuerySet
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.lifecycle import Side, actions_for
-from priemnaya.appeals.models import Answer, Appeal, Event
-from priemnaya.appeals.permissions import is_department_head, side_of, staff_department_ids
+from priemnaya.appeals.follow_ups import follow_ups_possible
+from priemnaya.appeals.lifecycle import Action, Side, actions_for
+from priemnaya.appeals.models import Answer, Appeal
+from priemnaya.appeals.permissions import refusal, side_of, staff_department_ids
+from priemnaya.appeals.presenters import (
+    Audience,
+    EventDescription,
+    event_describe,
+    next_step,
+    status_label,
+)
 from priemnaya.appeals.states import OPEN_STATUSES, Status
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, ValidationFailed
@@ -130,31 +138,33 @@ def page_of(qs: QuerySet, *, page: int, size: int) -> tuple[list, bool]:
     return rows[:size], len(rows) > size
 
 
-def appeal_timeline(*, appeal: Appeal, user: User) -> list[Event]:
+def audience_of(user: User, appeal: Appeal) -> Audience:
+    return Audience.STAFF if side_of(user, appeal) is Side.STAFF else Audience.APPLICANT
+
+
+def appeal_timeline(*, appeal: Appeal, user: User) -> list[EventDescription]:
     """Return the journal as the user may read it: public part for the applicant, all for staff."""
-    events = appeal.events.select_related("actor", "message")
-    if side_of(user, appeal) is not Side.STAFF:
+    audience = audience_of(user, appeal)
+    events = appeal.events.select_related("actor")
+    if audience is not Audience.STAFF:
         events = events.filter(is_public=True)
-    return list(events)
+    return [event_describe(event, audience=audience) for event in events]
 
 
 def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
     return appeal.answers.filter(superseded_at__isnull=True).first()
 
 
-def appeal_actions(*, appeal: Appeal, user: User) -> list[str]:
+def appeal_actions(*, appeal: Appeal, user: User) -> list[Action]:
     """Return the actions the user may perform on the appeal now, in table order."""
     side = side_of(user, appeal)
     if side not in (Side.APPLICANT, Side.STAFF):
         return []
-    actions = actions_for(appeal.status, side)
-    if side is Side.STAFF and {"assign", "reopen", "confirm"} & set(actions):
-        reviewer = user.sees_all_departments or is_department_head(user, appeal.department_id)
-        if not reviewer:
-            actions = [a for a in actions if a not in {"assign", "reopen", "confirm"}]
-        elif appeal.review_requested_at is None:
-            actions = [a for a in actions if a != "confirm"]
-    return actions
+    return [
+        action
+        for action in actions_for(appeal.status, side)
+        if refusal(action, appeal, user, side) is None
+    ]
 
 
 @dataclass(frozen=True)
@@ -208,3 +218,50 @@ def assignee_candidates(*, appeal: Appeal) -> QuerySet[User]:
     return User.objects.filter(
         membership__department_id=appeal.department_id, is_active=True
     ).order_by("full_name", "id")
+
+
+@dataclass(frozen=True)
+class AppealPage:
+    """Everything the appeal page shows, the same for the cabinet, the console and the API."""
+
+    appeal: Appeal
+    audience: Audience
+    status_label: str
+    next_step: str
+    answer: Answer | None
+    timeline: list[EventDescription]
+    actions: list[Action]
+    links: list[AppealLink]
+    follow_ups: list[str]
+    visible: bool = True
+
+    @property
+    def action_slugs(self) -> list[str]:
+        return [action.slug for action in self.actions]
+
+
+def appeal_page_of(*, appeal: Appeal, user: User) -> AppealPage:
+    """Assemble the page of an appeal the user has just reached (or just acted on).
+
+    If the user's own action took the appeal out of their reach (a redirect or escalation to
+    another department), the page says so through ``visible`` and shows only the appeal itself.
+    """
+    visible = side_of(user, appeal) in (Side.APPLICANT, Side.STAFF)
+    audience = audience_of(user, appeal) if visible else Audience.STAFF
+    return AppealPage(
+        appeal=appeal,
+        audience=audience,
+        status_label=status_label(appeal.status, audience),
+        next_step=next_step(appeal),
+        answer=appeal_current_answer(appeal=appeal) if visible else None,
+        timeline=appeal_timeline(appeal=appeal, user=user) if visible else [],
+        actions=appeal_actions(appeal=appeal, user=user) if visible else [],
+        links=appeal_links(appeal=appeal) if visible else [],
+        follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
+        visible=visible,
+    )
+
+
+def appeal_page(*, user: User, number: str) -> AppealPage:
+    """Return the page of the appeal with this number if the user may see it, else NotFound."""
+    return appeal_page_of(appeal=appeal_get(user=user, number=number), user=user)

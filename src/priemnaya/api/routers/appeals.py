@@ -20,16 +20,13 @@ from priemnaya.api.schemas import (
     summary_of,
 )
 from priemnaya.appeals import services
-from priemnaya.appeals.follow_ups import FollowUp, follow_ups_possible
-from priemnaya.appeals.lifecycle import Side
+from priemnaya.appeals.follow_ups import FollowUp
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.permissions import side_of
 from priemnaya.appeals.selectors import (
     AppealFilters,
-    appeal_actions,
-    appeal_current_answer,
     appeal_get,
-    appeal_links,
+    appeal_page,
+    appeal_page_of,
     appeal_timeline,
     applicant_appeals,
     page_of,
@@ -43,16 +40,9 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 PAGE_SIZE = 20
 
 
-def appeal_body(appeal, user) -> dict:
-    """Return the detail representation of an appeal as the user may see it."""
-    return detail_of(
-        appeal,
-        staff=side_of(user, appeal) is Side.STAFF,
-        answer=appeal_current_answer(appeal=appeal),
-        actions=appeal_actions(appeal=appeal, user=user),
-        links=appeal_links(appeal=appeal),
-        follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
-    )
+def appeal_body(appeal: Appeal, user) -> dict:
+    """Return the detail representation of an appeal the user has just reached or acted on."""
+    return detail_of(appeal_page_of(appeal=appeal, user=user))
 
 
 def _follow_up(user, payload: AppealIn) -> tuple[FollowUp, Appeal] | None:
@@ -136,12 +126,16 @@ def appeal_list(request, filters: Query[ListFilters]):
 @router.get("/{number}", response={200: AppealOut} | ERRORS)
 def appeal_detail(request, number: str):
     """Return one appeal with its answer once there is one."""
-    return appeal_body(appeal_get(user=request.auth, number=number), request.auth)
+    return detail_of(appeal_page(user=request.auth, number=number))
 
 
 @router.get("/{number}/events", response={200: list[EventOut]} | ERRORS)
 def appeal_events(request, number: str):
-    """Return the appeal's journal (public events for the applicant)."""
+    """Return the appeal's journal as the caller reads it (public events for the applicant).
+
+    Each event has a `type` and the documented `data` of that type (see the schemas
+    `…EventOut`); `title`, `details` and `status_label` are ready to show.
+    """
     appeal = appeal_get(user=request.auth, number=number)
     return [event_of(e) for e in appeal_timeline(appeal=appeal, user=request.auth)]
 
@@ -161,8 +155,8 @@ def appeal_update(request, number: str, payload: AppealEditIn):
 def appeal_comment(request, number: str, payload: TextIn):
     """Add a comment to the appeal."""
     appeal = appeal_get(user=request.auth, number=number)
-    services.appeal_comment(appeal=appeal, actor=request.auth, text=payload.text)
-    return Status(201, appeal_body(appeal_get(user=request.auth, number=number), request.auth))
+    message = services.appeal_comment(appeal=appeal, actor=request.auth, text=payload.text)
+    return Status(201, appeal_body(message.appeal, request.auth))
 
 
 @router.post("/{number}/provide-info", response={200: AppealOut} | ERRORS)

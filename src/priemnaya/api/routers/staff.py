@@ -22,6 +22,7 @@ from priemnaya.api.schemas import (
     summary_of,
 )
 from priemnaya.appeals import services
+from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_get,
@@ -98,8 +99,10 @@ def queue(request, filters: Query[QueueFilters]):
 def _act(request, number: str, service, **kwargs):
     user = _staff(request)
     appeal = appeal_get(user=user, number=number)
-    service(appeal=appeal, actor=user, **kwargs)
-    return appeal_body(appeal_get(user=user, number=number), user)
+    result = service(appeal=appeal, actor=user, **kwargs)
+    # Answer with the appeal as the action left it, even when the action (a redirect or an
+    # escalation) took it out of the caller's departments: `in_your_queue` is then false.
+    return appeal_body(result if isinstance(result, Appeal) else result.appeal, user)
 
 
 @router.get("/{number}", response={200: AppealOut} | ERRORS)
@@ -203,5 +206,4 @@ def assign(request, number: str, payload: AssignIn):
     assignee = assignee_candidates(appeal=appeal).filter(pk=payload.assignee_id).first()
     if assignee is None:
         raise ValidationFailed.single("assignee_id", "Выберите сотрудника этого отдела.")
-    services.appeal_assign(appeal=appeal, actor=user, assignee=assignee)
-    return appeal_body(appeal_get(user=user, number=number), user)
+    return appeal_body(services.appeal_assign(appeal=appeal, actor=user, assignee=assignee), user)

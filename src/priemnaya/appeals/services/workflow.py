@@ -149,16 +149,17 @@ def appeal_rate(*, appeal: Appeal, actor: User, rating: int, comment: str = "") 
     if isinstance(rating, bool) or not isinstance(rating, int) or not 1 <= rating <= 5:
         raise ValidationFailed.single("rating", "Оценка — целое число от 1 до 5.")
     dissatisfied = rating <= DISSATISFIED_MAX
-    if dissatisfied:
-        comment = required_text(
-            comment,
-            field="comment",
-            max_length=REASON_MAX,
-            missing="Напишите, с чем вы не согласны: ответ проверит руководитель.",
-        )
-    else:
-        comment = optional_text(comment, field="comment", max_length=REASON_MAX)
     with appeal_transition(appeal=appeal, action=Action.RATE, actor=actor) as t:
+        # Checked once the state allows rating: «not now» says more than «missing reason».
+        if dissatisfied:
+            comment = required_text(
+                comment,
+                field="comment",
+                max_length=REASON_MAX,
+                missing="Напишите, с чем вы не согласны: ответ проверит руководитель.",
+            )
+        else:
+            comment = optional_text(comment, field="comment", max_length=REASON_MAX)
         t.appeal.rating = rating
         t.appeal.rating_comment = comment
         t.appeal.review_requested_at = t.now if dissatisfied else None

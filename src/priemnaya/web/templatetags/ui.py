@@ -1,5 +1,6 @@
 from django import template
 
+from priemnaya.appeals.presenters import Audience, format_date, status_label
 from priemnaya.core.numbering import format_number
 
 register = template.Library()
@@ -26,14 +27,18 @@ def number(value: str) -> str:
 
 
 @register.filter
-def isodate(value: str) -> str:
-    """Format an ISO date-time stored in event data as ДД.ММ.ГГГГ in local time."""
-    from django.utils import timezone
-    from django.utils.dateparse import parse_datetime
+def isodate(value) -> str:
+    """Format a date, an instant or an ISO string as ДД.ММ.ГГГГ in local time."""
+    return format_date(value)
 
-    parsed = parse_datetime(value or "")
-    if parsed is None:
-        return value or ""
-    if timezone.is_aware(parsed):
-        parsed = timezone.localtime(parsed)
-    return parsed.strftime("%d.%m.%Y")
+
+@register.filter
+def due(appeal) -> str:
+    """The appeal's deadline as the local day it ends on (the one presenter of SPEC §5 dates)."""
+    return format_date(appeal.due_at)
+
+
+@register.filter
+def status_for(status: str, audience: str) -> str:
+    """A state's name in the vocabulary of «applicant» or «staff»."""
+    return status_label(status, Audience(audience))

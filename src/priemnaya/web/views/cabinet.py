@@ -13,6 +13,7 @@ from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_get,
+    appeal_page,
     applicant_appeals,
     draft_get,
     page_of,
@@ -194,8 +195,8 @@ def appeal_submitted(request, number: str):
 
 @citizen_required
 def appeal_detail(request, number: str):
-    appeal = get_or_404(appeal_get, user=request.user, number=number)
-    return render_detail(request, appeal, template=DETAIL_TEMPLATE, actions=APPLICANT_ACTIONS)
+    page = get_or_404(appeal_page, user=request.user, number=number)
+    return render_detail(request, page, template=DETAIL_TEMPLATE, actions=APPLICANT_ACTIONS)
 
 
 @citizen_required

@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
-from priemnaya.appeals.selectors import AppealFilters, appeal_get, page_of, staff_queue
+from priemnaya.appeals.selectors import AppealFilters, appeal_page, page_of, staff_queue
 from priemnaya.appeals.states import Channel
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import QueueFilterForm, StaffIntakeForm
@@ -71,8 +71,8 @@ def appeal_register(request):
 
 @staff_required
 def appeal_detail(request, number: str):
-    appeal = get_or_404(appeal_get, user=request.user, number=number)
-    return render_detail(request, appeal, template=DETAIL_TEMPLATE, actions=STAFF_ACTIONS)
+    page = get_or_404(appeal_page, user=request.user, number=number)
+    return render_detail(request, page, template=DETAIL_TEMPLATE, actions=STAFF_ACTIONS)
 
 
 @require_POST
@@ -85,4 +85,5 @@ def appeal_act(request, number: str, action: str):
         actions=STAFF_ACTIONS,
         template=DETAIL_TEMPLATE,
         done="web:console_detail",
+        gone="web:console",
     )

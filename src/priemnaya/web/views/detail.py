@@ -5,23 +5,19 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
-from priemnaya.appeals.follow_ups import follow_ups_possible
-from priemnaya.appeals.lifecycle import APPLICANT_VIEW
-from priemnaya.appeals.selectors import (
-    appeal_actions,
-    appeal_current_answer,
-    appeal_get,
-    appeal_links,
-    appeal_timeline,
-)
+from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
 
 
-def render_detail(request, appeal, *, template: str, actions: dict[str, PageAction], bound=None):
+def render_detail(
+    request, page: AppealPage, *, template: str, actions: dict[str, PageAction], bound=None
+):
     """Render the appeal page with one form per action the user may perform now."""
-    allowed = [a.replace("_", "-") for a in appeal_actions(appeal=appeal, user=request.user)]
+    appeal = page.appeal
+    allowed = page.action_slugs
     action_forms = [
         {
             "slug": slug,
@@ -36,27 +32,37 @@ def render_detail(request, appeal, *, template: str, actions: dict[str, PageActi
     # A refused action whose form is no longer offered still shows why it was refused.
     stray = bound and bound[0] not in allowed
     action_errors = bound[1].errors.get("__all__", []) if stray else []
-    label, next_step = APPLICANT_VIEW[appeal.status]
-    due = f"{appeal.due_at:%d.%m.%Y}" if appeal.due_at else "—"
     context = {
+        "page": page,
         "appeal": appeal,
-        "answer": appeal_current_answer(appeal=appeal),
-        "events": appeal_timeline(appeal=appeal, user=request.user),
+        "answer": page.answer,
+        "events": page.timeline,
         "actions": action_forms,
         "action_errors": action_errors,
-        "applicant_label": label,
-        "next_step": next_step.format(due=due),
+        "applicant_label": page.status_label,
+        "next_step": page.next_step,
         "can_edit": "edit" in allowed,
-        "links": appeal_links(appeal=appeal),
-        "follow_ups": [f.value for f in follow_ups_possible(appeal=appeal, user=request.user)],
+        "links": page.links,
+        "follow_ups": page.follow_ups,
     }
     return render(request, template, context, status=400 if bound else 200)
 
 
 def act(
-    request, number: str, action: str, *, actions: dict[str, PageAction], template: str, done: str
+    request,
+    number: str,
+    action: str,
+    *,
+    actions: dict[str, PageAction],
+    template: str,
+    done: str,
+    gone: str = "",
 ):
-    """Handle a posted action: run its service, or show the page again with the errors."""
+    """Handle a posted action: run its service, or show the page again with the errors.
+
+    ``gone`` is where to go when the action took the appeal out of the user's reach (a redirect
+    or escalation to another department): the queue, with a message saying where it went.
+    """
     appeal = get_or_404(appeal_get, user=request.user, number=number)
     spec = actions.get(action)
     if spec is None:
@@ -64,10 +70,20 @@ def act(
     form = spec.make_form(appeal, request.POST, prefix=action)
     if form.is_valid():
         try:
-            spec.run(appeal, request.user, form.cleaned_data)
+            result = spec.run(appeal, request.user, form.cleaned_data)
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
+            after = result if isinstance(result, Appeal) else appeal
+            page = appeal_page_of(appeal=after, user=request.user)
+            if not page.visible and gone:
+                messages.success(
+                    request,
+                    f"{spec.done} Обращение № {after.display_number} передано: "
+                    f"{after.department.name} — в вашей очереди его больше нет.",
+                )
+                return redirect(gone)
             messages.success(request, spec.done)
             return redirect(done, number=appeal.number)
-    return render_detail(request, appeal, template=template, actions=actions, bound=(action, form))
+    page = appeal_page_of(appeal=appeal, user=request.user)
+    return render_detail(request, page, template=template, actions=actions, bound=(action, form))

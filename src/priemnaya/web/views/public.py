@@ -2,6 +2,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
+from priemnaya.appeals.presenters import next_step
 from priemnaya.appeals.selectors import appeal_get
 from priemnaya.catalog.selectors import kinds_active, theme_tree
 from priemnaya.core.errors import NotFound, ValidationFailed
@@ -30,7 +31,6 @@ def status_lookup(request):
             context["error"] = "Обращение с таким номером среди ваших не найдено."
             status = 404
         else:
-            label, next_step = APPLICANT_VIEW[appeal.status]
-            due = f"{appeal.due_at:%d.%m.%Y}" if appeal.due_at else "—"
-            context.update(appeal=appeal, label=label, next_step=next_step.format(due=due))
+            label = APPLICANT_VIEW[appeal.status][0]
+            context.update(appeal=appeal, label=label, next_step=next_step(appeal))
     return render(request, "web/public/status.html", context, status=status)

@@ -1,0 +1,222 @@
+"""How the appeal and its journal read to people: one presenter for pages, API and notifications.
+
+The journal stores private payload keys (``appeals.events``); everything shown or published goes
+through ``event_describe``, which picks the vocabulary of the audience (the applicant reads plain
+words, staff the working ones) and names the documented fields each event type publishes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from enum import StrEnum
+from typing import Any
+
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_datetime
+
+from priemnaya.appeals.lifecycle import APPLICANT_VIEW
+from priemnaya.appeals.models import Appeal, Event
+from priemnaya.appeals.states import EventType, Outcome, Status
+from priemnaya.core.numbering import format_number
+
+
+class Audience(StrEnum):
+    APPLICANT = "applicant"
+    STAFF = "staff"
+
+
+# ---- dates and states ---------------------------------------------------------------------------
+
+
+def local_date(value: datetime | date | str | None) -> date | None:
+    """Return the local calendar date of an instant (or of an ISO date or date-time string)."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, str):
+        parsed = parse_datetime(value) if "T" in value else None
+        value = parsed or parse_date(value)
+        if value is None:
+            return None
+    if isinstance(value, datetime):
+        return timezone.localdate(value) if timezone.is_aware(value) else value.date()
+    return value
+
+
+def format_date(value: datetime | date | str | None) -> str:
+    """Return ДД.ММ.ГГГГ in local time, or «—»: the one way dates of deadlines are shown."""
+    day = local_date(value)
+    return f"{day:%d.%m.%Y}" if day else "—"
+
+
+def due_date(appeal: Appeal) -> date | None:
+    """Return the local day by the end of which the answer is due."""
+    return local_date(appeal.due_at)
+
+
+def status_label(status: str, audience: Audience) -> str:
+    """Return the state's name in the audience's vocabulary («Рассматривается» / «В работе»)."""
+    if not status:
+        return ""
+    if audience is Audience.APPLICANT:
+        return APPLICANT_VIEW[status][0]
+    return Status(status).label
+
+
+def next_step(appeal: Appeal) -> str:
+    """Return what happens next, as the applicant reads it."""
+    return APPLICANT_VIEW[appeal.status][1].format(due=format_date(appeal.due_at))
+
+
+# ---- events -------------------------------------------------------------------------------------
+
+_APPLICANT_TITLES = {
+    EventType.REGISTERED: "Обращение зарегистрировано",
+    EventType.EDITED: "Вы изменили обращение",
+    EventType.TAKEN: "Специалист начал работу",
+    EventType.INFO_REQUESTED: "Специалист просит уточнить",
+    EventType.INFO_PROVIDED: "Вы дополнили обращение",
+    EventType.ANSWERED: "Дан ответ",
+    EventType.CLOSED: "Обращение завершено",
+    EventType.WITHDRAWN: "Вы отозвали обращение",
+    EventType.REDIRECTED: "Передано в другое ведомство",
+    EventType.ESCALATED: "Передано на вышестоящий уровень",
+    EventType.EXTENDED: "Срок рассмотрения продлён",
+    EventType.RATED: "Вы оценили ответ",
+    EventType.REOPENED: "Обращение снова рассматривается",
+    EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
+}
+
+FIELD_LABELS = {
+    "subject": "краткое содержание",
+    "text": "описание",
+    "service_code": "код госуслуги",
+    "incident_at": "дата события",
+    "desired_result": "желаемый результат",
+    "contact_email": "e-mail",
+    "contact_phone": "телефон",
+    "contact_address": "адрес",
+}
+
+
+@dataclass(frozen=True)
+class EventDescription:
+    """One journal entry as an audience reads it; ``data`` holds the type's published fields."""
+
+    id: int
+    type: str
+    title: str
+    created_at: datetime
+    actor_name: str
+    from_status: str
+    to_status: str
+    status_label: str
+    internal: bool
+    text: str
+    details: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def _published(event: Event, audience: Audience) -> dict[str, Any]:
+    """Return the documented fields of the event's type (docs/api.md, OpenAPI per type)."""
+    d = event.data
+    match event.type:
+        case EventType.REGISTERED:
+            return {
+                "number": format_number(d.get("number", "")),
+                "due_date": local_date(d.get("due_date") or d.get("due_at")),
+                "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,
+                "contest_of": format_number(d["contest_of"]) if d.get("contest_of") else None,
+            }
+        case EventType.EDITED:
+            return {"fields": list(d.get("fields", []))}
+        case EventType.INFO_PROVIDED:
+            return {"due_date": local_date(d.get("due_date") or d.get("due_at"))}
+        case EventType.ANSWERED:
+            outcome = d.get("outcome", "")
+            label = Outcome(outcome).label if outcome in Outcome.values else ""
+            return {"outcome": outcome, "outcome_label": label}
+        case EventType.CLOSED:
+            return {"by": d.get("by", "applicant")}
+        case EventType.REDIRECTED | EventType.ESCALATED:
+            published = {
+                "department": d.get("target", d.get("to", "")),
+                "department_name": d.get("target_name", d.get("to_name", "")),
+            }
+            if event.type == EventType.ESCALATED:
+                published["level"] = d.get("level", 0)
+            if audience is Audience.STAFF:
+                published["previous_department"] = d.get("source", d.get("from", ""))
+            return published
+        case EventType.EXTENDED:
+            return {
+                "previous_due_date": local_date(d.get("old_due_date") or d.get("from")),
+                "due_date": local_date(d.get("due_date") or d.get("to")),
+            }
+        case EventType.ASSIGNED:
+            return {"assignee_name": d.get("assignee_name", "")}
+        case EventType.RATED:
+            return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+    return {}
+
+
+def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str]:
+    lines: list[str] = []
+    match event.type:
+        case EventType.REGISTERED:
+            if data.get("contest_of"):
+                lines.append(f"Обжалование ответа по обращению № {data['contest_of']}")
+            elif data.get("repeat_of"):
+                lines.append(f"Повтор обращения № {data['repeat_of']}")
+            if data.get("due_date"):
+                lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+        case EventType.EDITED if data["fields"]:
+            names = ", ".join(FIELD_LABELS.get(f, f) for f in data["fields"])
+            lines.append(f"Изменено: {names}")
+        case EventType.INFO_PROVIDED if data.get("due_date"):
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+        case EventType.ANSWERED if data["outcome_label"]:
+            lines.append(f"Результат: {data['outcome_label']}")
+        case EventType.REDIRECTED | EventType.ESCALATED if data["department_name"]:
+            lines.append(f"Направлено: {data['department_name']}")
+        case EventType.EXTENDED:
+            lines.append(f"Новый срок: до {format_date(data['due_date'])}")
+        case EventType.ASSIGNED:
+            lines.append(f"Исполнитель: {data['assignee_name']}")
+        case EventType.RATED if data["rating"]:
+            review = " — ответ передан на проверку руководителю" if data["review"] else ""
+            lines.append(f"Оценка: {data['rating']} из 5{review}")
+    if event.type == EventType.ESCALATED and audience is Audience.STAFF:
+        lines.append(f"Уровень эскалации: {data['level']}")
+    return lines
+
+
+def _actor_name(event: Event) -> str:
+    if event.actor_id is None:
+        return "автоматически" if event.type == EventType.CLOSED else "Система"
+    return event.actor.full_name if event.actor else ""
+
+
+def event_describe(event: Event, *, audience: Audience) -> EventDescription:
+    """Return the event as the audience reads it: title, who, what changed and its fields."""
+    data = _published(event, audience)
+    if audience is Audience.APPLICANT:
+        title = _APPLICANT_TITLES.get(EventType(event.type), event.get_type_display())
+        if event.type == EventType.CLOSED and data.get("by") == "timer":
+            title = "Обращение завершено автоматически"
+    else:
+        title = event.get_type_display()
+    return EventDescription(
+        id=event.pk,
+        type=event.type,
+        title=title,
+        created_at=event.created_at,
+        actor_name=_actor_name(event),
+        from_status=event.from_status,
+        to_status=event.to_status,
+        status_label=status_label(event.to_status, audience),
+        internal=not event.is_public,
+        text=event.text,
+        details=_details(event, data, audience),
+        data=data,
+    )
