@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from ninja import Header, Query, Router, Schema, Status
 
+from priemnaya.api.errors import fields_renamed
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
 from priemnaya.api.schemas import (
@@ -149,9 +150,11 @@ def redirect(request, number: str, payload: RedirectIn):
 @router.post("/{number}/extend", response={200: AppealOut} | ERRORS)
 def extend(request, number: str, payload: ExtendIn):
     """Extend the resolution deadline with a reason."""
-    return _act(
-        request, number, services.appeal_extend, new_due=payload.due_date, reason=payload.reason
-    )
+    # The service calls the date `new_due`; the client sent `due_date` and must see that name.
+    with fields_renamed(new_due="due_date"):
+        return _act(
+            request, number, services.appeal_extend, new_due=payload.due_date, reason=payload.reason
+        )
 
 
 @router.post("/{number}/escalate", response={200: AppealOut} | ERRORS)
@@ -166,10 +169,10 @@ def note(request, number: str, payload: TextIn):
     return _act(request, number, services.appeal_note, text=payload.text)
 
 
-@router.post("/{number}/comment", response={200: AppealOut} | ERRORS)
+@router.post("/{number}/comment", response={201: AppealOut} | ERRORS)
 def comment(request, number: str, payload: TextIn):
-    """Write to the applicant."""
-    return _act(request, number, services.appeal_comment, text=payload.text)
+    """Write to the applicant (a new message: 201, as on the applicant's side)."""
+    return Status(201, _act(request, number, services.appeal_comment, text=payload.text))
 
 
 @router.post("/{number}/reopen", response={200: AppealOut} | ERRORS)
