@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django_tasks",
     "django_tasks_db",
+    # Only for its static files: the API docs serve Swagger UI from here, not from a CDN.
+    "ninja",
     "priemnaya.core",
     "priemnaya.accounts",
     "priemnaya.catalog",
@@ -45,6 +47,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Outside everything that can fail, so that an /api/ error made by Django is JSON too.
+    "priemnaya.api.middleware.ApiErrorsAsJson",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -186,5 +190,9 @@ PRIEMNAYA_PERIODIC_TASKS = [
     (
         "priemnaya.appeals.tasks.appeals_autoclose",
         env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
+    ),
+    (
+        "priemnaya.api.tasks.idempotency_purge",
+        env.int("PRIEMNAYA_IDEMPOTENCY_PURGE_EVERY", default=3600),
     ),
 ]

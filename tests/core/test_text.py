@@ -8,13 +8,16 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from priemnaya.core.text import clean_text, text_problem
+from priemnaya.core.text import BIDI_CONTROLS, clean_text, has_unstorable, text_problem
 
 LIMIT = 5000
 
-# Printable text of any script: everything but control, surrogate, unassigned and private-use.
+# Printable text of any script: everything but control, surrogate, unassigned and private-use
+# characters and the bidi embeddings/overrides/isolates that can disguise what a text says.
 printable = st.text(
-    alphabet=st.characters(exclude_categories=["Cc", "Cs", "Cn", "Co"]),
+    alphabet=st.characters(
+        exclude_categories=["Cc", "Cs", "Cn", "Co"], exclude_characters=BIDI_CONTROLS
+    ),
     min_size=1,
     max_size=300,
 )
@@ -104,4 +107,45 @@ def test_any_control_character_inside_the_text_is_refused(before, after, control
     text = f"ж{before}{control}{after}ж"
     assert unicodedata.category(control) == "Cc"
     # then
+    assert text_problem(clean_text(text), max_length=10 * LIMIT) is not None
+
+
+@pytest.mark.parametrize(
+    "char",
+    ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+    ids=["LRE", "RLE", "PDF", "LRO", "RLO", "LRI", "RLI", "FSI", "PDI"],
+)
+def test_bidi_embeddings_overrides_and_isolates_are_refused(char):
+    # given a text whose visible order a right-to-left override would disguise
+    problem = text_problem(f"Сумма 100{char}001 ₽", max_length=LIMIT)
+    # then
+    assert problem == "Текст содержит символы, меняющие направление письма."
+
+
+def test_right_to_left_text_with_direction_marks_is_accepted():
+    # Arabic and Hebrew text legitimately carries the invisible marks RLM/LRM/ALM.
+    text = "مرحبا\u200f 123 \u200eשלום\u061c"
+    assert text_problem(text, max_length=LIMIT) is None
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("обычный текст\n\tс табуляцией", False),
+        ("a\x00b", True),
+        (f"a{chr(0xD800)}b", True),
+        (f"a{chr(0xDFFF)}b", True),
+        ("😊", False),
+        ("\x07\u202e", False),
+    ],
+    ids=["plain", "NUL", "high-surrogate", "low-surrogate", "emoji", "other-controls"],
+)
+def test_unstorable_means_nul_or_lone_surrogate(value, expected):
+    # Only what no database or encoder accepts; other unwanted characters are text_problem's job.
+    assert has_unstorable(value) is expected
+
+
+@given(before=printable, after=printable, bidi=st.sampled_from(sorted(BIDI_CONTROLS)))
+def test_any_bidi_control_inside_the_text_is_refused(before, after, bidi):
+    text = f"ж{before}{bidi}{after}ж"
     assert text_problem(clean_text(text), max_length=10 * LIMIT) is not None

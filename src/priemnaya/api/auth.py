@@ -1,8 +1,15 @@
 from __future__ import annotations
 
 from ninja.security import HttpBearer, SessionAuth
+from ninja.utils import check_csrf
 
 from priemnaya.accounts.selectors import user_for_api_token
+from priemnaya.core.errors import NotPermitted
+
+CSRF_MESSAGE = (
+    "Запрос из браузера без CSRF-токена: передайте заголовок X-CSRFToken "
+    "со значением cookie csrftoken."
+)
 
 
 class BearerToken(HttpBearer):
@@ -17,6 +24,16 @@ class BearerToken(HttpBearer):
 
 class Session(SessionAuth):
     """The browser's session cookie; unsafe methods need the CSRF token."""
+
+    def _get_key(self, request):
+        # CSRF protects a logged-in session from other sites. Without one there is nothing to
+        # protect, and the caller needs to hear "log in" (401), not a CSRF refusal (403).
+        if not request.user.is_authenticated:
+            return None
+        exempt = getattr(request, "_ninja_csrf_exempt", False)
+        if self.csrf and not exempt and check_csrf(request):
+            raise NotPermitted(CSRF_MESSAGE, field="X-CSRFToken", code="csrf_failed")
+        return request.COOKIES.get(self.param_name)
 
     def authenticate(self, request, key):
         user = request.user

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -32,6 +35,16 @@ def _field_of(loc) -> str | None:
 
 def body(detail: str, errors: list[dict]) -> dict:
     return {"detail": detail, "errors": errors}
+
+
+def single(message: str, code: str, field: str | None = None) -> dict:
+    """The error body of a request-level problem (no field of the input is at fault)."""
+    return body(message, [{"field": field, "message": message, "code": code}])
+
+
+def too_large_message() -> str:
+    megabytes = f"{settings.DATA_UPLOAD_MAX_MEMORY_SIZE / 1024 / 1024:g}".replace(".", ",")
+    return f"Тело запроса больше допустимых {megabytes} МБ."
 
 
 def install(api: NinjaAPI) -> None:
@@ -70,9 +83,19 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request, exc: HttpError):
-        message = str(exc)
-        return api.create_response(
-            request,
-            body(message, [{"field": None, "message": message, "code": "http_error"}]),
-            status=exc.status_code,
-        )
+        # ninja's own texts are English; the one a client can meet is the unparsable body.
+        if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+            message, code = _PYDANTIC_RU["json_invalid"], "json_invalid"
+        else:
+            message, code = str(exc), "http_error"
+        return api.create_response(request, single(message, code), status=exc.status_code)
+
+    @api.exception_handler(RequestDataTooBig)
+    def too_large(request, exc):
+        # Django refuses to read a body over DATA_UPLOAD_MAX_MEMORY_SIZE; without this it is a 400.
+        return api.create_response(request, single(too_large_message(), "too_large"), status=413)
+
+    @api.exception_handler(Http404)
+    def not_found(request, exc):
+        message = "Не найдено."
+        return api.create_response(request, single(message, "not_found"), status=404)

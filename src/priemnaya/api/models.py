@@ -18,6 +18,9 @@ class IdempotencyRecord(models.Model):
     response_status = models.PositiveSmallIntegerField(null=True, blank=True)
     response_body = models.JSONField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
+    # Until when a RUNNING claim belongs to the request that made it; after that a retry may take
+    # it over (the request died). NULL: a claim made before leases existed (created_at + lease).
+    lease_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name = "ключ идемпотентности"
@@ -25,6 +28,7 @@ class IdempotencyRecord(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "endpoint", "key"], name="idempotency_unique")
         ]
+        indexes = [models.Index(fields=["created_at"], name="idempotency_created")]
 
     def __str__(self) -> str:
         return f"{self.endpoint} {self.key}"

@@ -3,6 +3,8 @@ from ninja.renderers import JSONRenderer
 
 from priemnaya.api import errors
 from priemnaya.api.auth import API_AUTH
+from priemnaya.api.docs import OfflineSwagger
+from priemnaya.api.input_guard import refuse_unstorable
 from priemnaya.api.routers import appeals, catalog, staff, token
 
 
@@ -19,10 +21,13 @@ api = NinjaAPI(
     description="Обращения граждан: подача, статус, ответы; рабочее место сотрудников.",
     auth=API_AUTH,
     urls_namespace="api",
+    docs=OfflineSwagger(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
 errors.install(api)
+# ninja's "operation" mode wraps each endpoint function: after auth and parsing, before our code.
+api.add_decorator(refuse_unstorable, mode="operation")
 api.add_router("/auth", token.router)
 api.add_router("/catalog", catalog.router)
 api.add_router("/appeals", appeals.router)

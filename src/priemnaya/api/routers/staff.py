@@ -169,10 +169,10 @@ def note(request, number: str, payload: TextIn):
     return _act(request, number, services.appeal_note, text=payload.text)
 
 
-@router.post("/{number}/comment", response={200: AppealOut} | ERRORS)
+@router.post("/{number}/comment", response={201: AppealOut} | ERRORS)
 def comment(request, number: str, payload: TextIn):
-    """Write to the applicant."""
-    return _act(request, number, services.appeal_comment, text=payload.text)
+    """Write to the applicant (a new message: 201, as on the applicant's side)."""
+    return Status(201, _act(request, number, services.appeal_comment, text=payload.text))
 
 
 @router.post("/{number}/reopen", response={200: AppealOut} | ERRORS)

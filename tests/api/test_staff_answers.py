@@ -1,0 +1,60 @@
+"""Staff calls: the field names of their errors and the exact status of each creating call."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.utils import timezone
+
+from priemnaya.appeals import services
+from tests.api.test_contract import api
+
+
+def test_extend_errors_name_due_date(citizen, operator, submit):
+    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
+    earlier = timezone.localdate(appeal.due_at) - timedelta(days=1)
+    response = api(operator)(
+        "post",
+        f"/staff/appeals/{appeal.number}/extend",
+        {"due_date": earlier.isoformat(), "reason": "Нужна проверка."},
+    )
+    assert response.status_code == 422
+    body = response.json()
+    assert [e["field"] for e in body["errors"]] == ["due_date"]
+    assert body["detail"] == "Новый срок должен быть позже текущего."
+
+
+def test_extend_still_succeeds(citizen, operator, submit):
+    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
+    later = timezone.localdate(appeal.due_at) + timedelta(days=5)
+    response = api(operator)(
+        "post",
+        f"/staff/appeals/{appeal.number}/extend",
+        {"due_date": later.isoformat(), "reason": "Нужна проверка."},
+    )
+    assert response.status_code == 200, response.content
+    assert response.json()["extended"] is True
+
+
+def test_staff_comment_is_201(citizen, operator, submit):
+    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
+    response = api(operator)(
+        "post", f"/staff/appeals/{appeal.number}/comment", {"text": "Проверяем."}
+    )
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == appeal.display_number
+
+
+def test_applicant_comment_is_201(citizen, submit):
+    appeal = submit(citizen)
+    response = api(citizen)("post", f"/appeals/{appeal.number}/comment", {"text": "Дополняю."})
+    assert response.status_code == 201, response.content
+    assert response.json()["number"] == appeal.display_number
+
+
+def test_schema_documents_201_for_both_comments(catalog, client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ("/api/v1/appeals/{number}/comment", "/api/v1/staff/appeals/{number}/comment"):
+        responses = paths[path]["post"]["responses"]
+        assert "201" in responses
+        assert "200" not in responses
