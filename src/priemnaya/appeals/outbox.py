@@ -129,7 +129,7 @@ def consume(consumer: Consumer, *, limit: int = CONSUME_BATCH) -> ConsumeResult:
     with transaction.atomic():
         now = clock.now()
         batch = list(
-            EventDelivery.objects.select_for_update(skip_locked=True)
+            EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .select_related("event", "event__appeal")
             .filter(consumer=consumer.name, handled_at__isnull=True)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))

@@ -140,7 +140,7 @@ def _columns(schema_editor, table):
 def add_append_only_triggers(apps, schema_editor):
     vendor = schema_editor.connection.vendor
     if vendor == "postgresql":
-        schema_editor.execute(PG_FUNCTION)
+        schema_editor.execute(PG_FUNCTION, params=None)
         for table, mutable in APPEND_ONLY.items():
             args = ", ".join(f"'{c}'" for c in mutable)
             schema_editor.execute(

@@ -157,7 +157,11 @@ def _stored_token(client_token: str | None) -> str | None:
 
 def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
     """Return the source appeal re-read under a lock if the actor may follow it up this way."""
-    locked = Appeal.objects.select_for_update().select_related("department").get(pk=source.pk)
+    locked = (
+        Appeal.objects.select_for_update(of=("self",))
+        .select_related("department")
+        .get(pk=source.pk)
+    )
     if locked.applicant_id is None or locked.applicant_id != actor.pk:
         raise NotFound(NOT_FOUND, field=link.field)
     if locked.status not in SOURCE_STATES[link]:

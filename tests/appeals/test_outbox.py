@@ -1,0 +1,294 @@
+"""The journal as an outbox: every committed event reaches every consumer exactly once."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import uuid
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.db import IntegrityError, connection, transaction
+from django.test.utils import CaptureQueriesContext
+
+from priemnaya.appeals import outbox, services
+from priemnaya.appeals.models import Event, EventDelivery
+from priemnaya.appeals.states import EventType
+from tests.outbox_probe.consumer import ProbeConsumer
+from tests.outbox_probe.models import Handled
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture
+def probe():
+    consumer = ProbeConsumer()
+    outbox.register(consumer)
+    yield consumer
+    outbox.unregister(consumer.name)
+
+
+def handled_counts(name: str = "probe") -> dict[int, int]:
+    counts: dict[int, int] = {}
+    for event_id in Handled.objects.filter(consumer=name).values_list("event_id", flat=True):
+        counts[event_id] = counts.get(event_id, 0) + 1
+    return counts
+
+
+def relay_until_idle() -> None:
+    for _ in range(100):
+        if not outbox.relay_once() and not outbox.pending_count():
+            return
+
+
+def test_every_event_is_handed_to_every_consumer_once(citizen, submit, operator, probe):
+    # given a second consumer and some history
+    other = ProbeConsumer("other")
+    outbox.register(other)
+    try:
+        appeal = submit(citizen)
+        services.appeal_comment(appeal=appeal, actor=citizen, text="Дополнение.")
+        services.appeal_take(appeal=appeal, actor=operator)
+        # when the relay runs twice
+        relay_until_idle()
+        relay_until_idle()
+    finally:
+        outbox.unregister("other")
+    # then each consumer saw each event once and every event is marked dispatched
+    ids = set(Event.objects.values_list("id", flat=True))
+    assert len(ids) == 3
+    assert handled_counts("probe") == dict.fromkeys(ids, 1)
+    assert handled_counts("other") == dict.fromkeys(ids, 1)
+    assert not Event.objects.filter(dispatched_at__isnull=True).exists()
+    assert not EventDelivery.objects.filter(handled_at__isnull=True).exists()
+
+
+def test_an_event_committed_after_a_higher_id_is_not_skipped(citizen, submit, probe):
+    # given the events so far were handed on (a consumer keeping «last id seen» would be at max)
+    appeal = submit(citizen)
+    relay_until_idle()
+    last_seen = Event.objects.order_by("-id").values_list("id", flat=True).first()
+    # when an event whose id was allocated earlier commits later (explicit id below the max)
+    later_id = last_seen + 50
+    early_id = last_seen + 10
+    for event_id in (later_id, early_id):  # the higher id commits first
+        Event.objects.create(
+            id=event_id, appeal=appeal, type=EventType.COMMENTED, from_status=appeal.status
+        )
+        relay_until_idle()
+    # then both reach the consumer, once each
+    counts = handled_counts()
+    assert counts[later_id] == 1
+    assert counts[early_id] == 1
+
+
+def test_a_failing_event_is_retried_later_and_does_not_block_the_rest(citizen, submit, probe):
+    # given three events, the probe refusing the second
+    appeals = [submit(citizen, subject=f"Тема {n}") for n in range(3)]
+    events = list(Event.objects.order_by("id"))
+    probe.fail_on = {events[1].pk}
+    # when the relay runs
+    outbox.dispatch()
+    result = outbox.consume(probe)
+    # then the others are handled and the failure waits with its reason and a back-off
+    assert (result.handled, result.failed) == (2, 1)
+    failed = EventDelivery.objects.get(event=events[1], consumer="probe")
+    assert failed.handled_at is None
+    assert failed.attempts == 1
+    assert "probe refuses" in failed.last_error
+    assert failed.next_attempt_at > failed.created_at
+    assert outbox.consume(probe).handled == 0  # not before its time
+    # when it is due again and the probe accepts it
+    probe.fail_on = set()
+    EventDelivery.objects.filter(pk=failed.pk).update(next_attempt_at=None)
+    assert outbox.consume(probe).handled == 1
+    assert handled_counts() == {e.pk: 1 for e in events}
+    assert len(appeals) == 3
+
+
+def test_the_backoff_grows_and_is_capped():
+    delays = [outbox.retry_delay(n).total_seconds() for n in range(1, 20)]
+    assert delays[0] <= outbox.RETRY_BASE_SECONDS
+    assert delays[5] >= outbox.RETRY_BASE_SECONDS * 2**5 / 2
+    assert max(delays) <= outbox.RETRY_MAX_SECONDS
+
+
+def test_a_commit_wakes_the_relay_but_a_rollback_does_not(
+    citizen, submit, django_capture_on_commit_callbacks
+):
+    outbox.wait(0)  # clear
+    with django_capture_on_commit_callbacks(execute=True):
+        submit(citizen)
+    assert outbox.wait(0) is True
+    with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+        submit(citizen, subject="Откатится")
+        transaction.set_rollback(True)
+    assert callbacks == []
+    assert outbox.wait(0) is False
+
+
+def test_dispatch_claims_only_undispatched_events_skipping_locked_ones(citizen, submit):
+    submit(citizen)
+    with CaptureQueriesContext(connection) as queries:
+        outbox.dispatch()
+    claim = next(q["sql"] for q in queries.captured_queries if q["sql"].startswith("SELECT"))
+    assert '"dispatched_at" IS NULL' in claim
+    if connection.vendor == "postgresql":
+        assert "FOR UPDATE SKIP LOCKED" in claim
+
+
+# ---- append-only ------------------------------------------------------------------------------
+
+
+def test_journal_rows_cannot_be_changed(citizen, submit):
+    submit(citizen)
+    event = Event.objects.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        Event.objects.filter(pk=event.pk).update(text="подделка")
+    # the outbox marker is the one column that may change
+    Event.objects.filter(pk=event.pk).update(dispatched_at=event.created_at)
+
+
+@pytest.mark.postgres
+def test_journal_rows_and_messages_cannot_be_deleted_on_postgresql(citizen, submit):
+    appeal = submit(citizen)
+    services.appeal_comment(appeal=appeal, actor=citizen, text="Сообщение.")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM appeals_event")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM appeals_message")
+
+
+@pytest.mark.postgres
+def test_an_issued_answer_cannot_be_changed_or_deleted_on_postgresql(answered):
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("UPDATE appeals_answer SET text = 'подделка'")
+    with pytest.raises(IntegrityError), transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("DELETE FROM appeals_answer")
+
+
+def test_an_answer_may_only_be_marked_superseded(answered):
+    answer = answered.answers.get()
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(answer).objects.filter(pk=answer.pk).update(text="подделка")
+    type(answer).objects.filter(pk=answer.pk).update(superseded_at=answer.issued_at)
+
+
+# ---- concurrency and crashes (real processes / connections) -------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_transactions_committing_in_reverse_id_order_on_postgresql(catalog):
+    from tests.conftest import appeal_input, make_user
+
+    citizen = make_user()
+    first = services.appeal_submit(actor=citizen, data=appeal_input(subject="Первое"))
+    second = services.appeal_submit(actor=citizen, data=appeal_input(subject="Второе"))
+    probe = ProbeConsumer("probe-pg")
+    outbox.register(probe)
+    try:
+        relay_until_idle()
+        inserted, release = threading.Event(), threading.Event()
+        early: dict[str, int] = {}
+
+        def slow_writer():
+            try:
+                with transaction.atomic():
+                    message = services.appeal_comment(appeal=first, actor=citizen, text="Раньше")
+                    early["id"] = Event.objects.get(message=message).pk
+                    inserted.set()
+                    assert release.wait(120)
+            finally:
+                connection.close()
+
+        writer = threading.Thread(target=slow_writer)
+        writer.start()
+        assert inserted.wait(10)
+        # a later id commits while the earlier one is still open
+        services.appeal_comment(appeal=second, actor=citizen, text="Позже")
+        late = Event.objects.order_by("-id").first()
+        assert late.pk > early["id"]
+        relay_until_idle()
+        assert early["id"] not in handled_counts("probe-pg")  # not committed: not visible
+        release.set()
+        writer.join(10)
+        relay_until_idle()
+        counts = handled_counts("probe-pg")
+        assert counts[early["id"]] == 1
+        assert counts[late.pk] == 1
+        assert set(counts) == set(Event.objects.values_list("id", flat=True))
+        assert set(counts.values()) == {1}
+    finally:
+        outbox.unregister("probe-pg")
+
+
+def _database_url(tmp_path) -> tuple[str, callable]:
+    """A fresh database of the kind the suite runs on, for processes started by the test."""
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{tmp_path / 'outbox.sqlite3'}", lambda: None
+    import psycopg
+
+    params = settings.DATABASES["default"]
+    host, port, user = params["HOST"] or "127.0.0.1", params["PORT"] or 5432, params["USER"]
+    name = f"priemnaya_outbox_{uuid.uuid4().hex[:8]}"
+    admin = f"host={host} port={port} user={user} dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+
+    def drop():
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+    url = f"postgres://{user}@{host}:{port}/{name}"
+    return url, drop
+
+
+def _run(env, *args, **kwargs):
+    return subprocess.run(  # noqa: S603
+        [sys.executable, *args],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
+        **kwargs,
+    )
+
+
+def test_a_consumer_killed_mid_batch_hands_each_event_on_exactly_once(tmp_path):
+    url, drop = _database_url(tmp_path)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "priemnaya.settings_test"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
+    try:
+        _run(env, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0")
+        seeded = int(_run(env, "-m", "tests.outbox_probe.run", "seed", "12").stdout.split()[-1])
+        # when the consumer is killed after handling a few events of its batch
+        slow = subprocess.Popen(
+            [sys.executable, "-m", "tests.outbox_probe.run", "consume", "--delay", "0.3"],
+            env=env,
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            text=True,
+        )
+        seen = [slow.stdout.readline() for _ in range(4)]
+        assert all(line.startswith("handled") for line in seen), seen
+        slow.send_signal(signal.SIGKILL)
+        slow.wait(10)
+        # and another run finishes the work
+        _run(env, "-m", "tests.outbox_probe.run", "drain")
+        counts_line, ids_line = _run(
+            env, "-m", "tests.outbox_probe.run", "count"
+        ).stdout.splitlines()
+    finally:
+        drop()
+    counts = {int(k): v for k, v in json.loads(counts_line).items()}
+    ids = json.loads(ids_line)
+    # then every event was handed on exactly once
+    assert len(ids) == seeded == 12
+    assert counts == dict.fromkeys(ids, 1)
