@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
-import subprocess
 import sys
-import time
+
+from priemnaya.core.supervisor import ChildSpec, Supervisor
 
 
 def _django(settings: str = "priemnaya.settings") -> None:
@@ -48,45 +47,15 @@ def cmd_worker(args) -> None:
     call_command("run_worker", interval=args.interval)
 
 
-def _spawn(argv: list[str]) -> subprocess.Popen:
-    return subprocess.Popen(argv, env=os.environ.copy())  # noqa: S603
-
-
-def _supervise(children: list[subprocess.Popen]) -> int:
-    """Wait until a child exits or we are interrupted; then stop all children."""
-    stopping = False
-
-    def stop(*_):
-        nonlocal stopping
-        stopping = True
-
-    signal.signal(signal.SIGTERM, stop)
-    signal.signal(signal.SIGINT, stop)
-    code = 0
-    try:
-        while not stopping:
-            for child in children:
-                if child.poll() is not None:
-                    code = child.returncode or 0
-                    stopping = True
-            time.sleep(0.3)
-    finally:
-        for child in children:
-            if child.poll() is None:
-                child.terminate()
-        for child in children:
-            try:
-                child.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                child.kill()
-    return code
-
-
 def _granian(target: str, interface: str, host: str, port: int, workers: int) -> list[str]:
+    # Without --respawn-failed-workers granian shuts down entirely when one worker dies; with it,
+    # only that worker is replaced (a worker dying again within 5.5 s makes granian exit, and the
+    # supervisor restarts it with back-off). The kill timeout bounds granian's own shutdown when
+    # it is stopped by PR_SET_PDEATHSIG and no supervisor is left to SIGKILL it.
     return [
         sys.executable, "-m", "granian", "--interface", interface, "--host", host,
         "--port", str(port), "--workers", str(workers), "--no-ws" if interface == "wsgi" else
-        "--ws", target,
+        "--ws", "--respawn-failed-workers", "--workers-kill-timeout", "8", target,
     ]  # fmt: skip
 
 
@@ -95,11 +64,10 @@ def cmd_serve(args) -> None:
     _django()
     # Hashed static names must exist before the first page renders (ManifestStaticFilesStorage).
     _manage("collectstatic", "--no-input", "-v", "0")
-    children = [
-        _spawn(_granian("priemnaya.wsgi:application", "wsgi", args.host, args.port, args.workers)),
-        _spawn(_granian("priemnaya.asgi:application", "asginl", args.host, args.ws_port, 1)),
-    ]
-    sys.exit(_supervise(children))
+    http = _granian("priemnaya.wsgi:application", "wsgi", args.host, args.port, args.workers)
+    websocket = _granian("priemnaya.asgi:application", "asginl", args.host, args.ws_port, 1)
+    children = [ChildSpec("http", http), ChildSpec("websocket", websocket)]
+    sys.exit(Supervisor(children).run())
 
 
 DEMO_BANNER = """
@@ -128,8 +96,8 @@ def cmd_demo(args) -> None:
     _manage("load_demo")
     accounts = "\n".join(f"    {role:<14} {email}" for role, email, _ in DEMO_ACCOUNTS)
     children = [
-        _spawn(_granian("priemnaya.asgi:application", "asginl", args.host, args.port, 1)),
-        _spawn([sys.executable, "-m", "priemnaya.cli", "worker"]),
+        ChildSpec("web", _granian("priemnaya.asgi:application", "asginl", args.host, args.port, 1)),
+        ChildSpec("worker", [sys.executable, "-m", "priemnaya.cli", "worker"]),
     ]
     print(
         DEMO_BANNER.format(
@@ -137,7 +105,7 @@ def cmd_demo(args) -> None:
         ),
         flush=True,
     )
-    sys.exit(_supervise(children))
+    sys.exit(Supervisor(children).run())
 
 
 def cmd_manage(args) -> None:

@@ -2,11 +2,15 @@ from django.contrib import admin
 from django.urls import include, path
 
 from priemnaya.api.urls import api
+from priemnaya.core import health
 
 admin.site.site_header = "Приёмная — администрирование"
 admin.site.site_title = "Приёмная"
 
 urlpatterns = [
+    # Probes first and outside the pages: no redirects, no login (core/health.py).
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     path("", include("priemnaya.web.urls")),
