@@ -1,17 +1,72 @@
-"""Demo data: every state, the six accounts, idempotent, refused in production unless forced."""
+"""Demo data: a believable history dated relative to today, replayed through the services; the six
+accounts; idempotent; refused in production unless forced."""
 
 from __future__ import annotations
 
+import re
+from datetime import datetime, time
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.models import Appeal, Event
-from priemnaya.appeals.states import Status
+from priemnaya.appeals.models import Answer, Appeal, Event, Message
+from priemnaya.appeals.selectors import AppealFilters, staff_queue
+from priemnaya.appeals.states import EventType, MessageKind, Status
+from priemnaya.catalog.defaults import KINDS, THEMES
+from priemnaya.core import clock
+from priemnaya.core.workdays import is_working_day
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from priemnaya.demo.loader import load_demo
+from priemnaya.demo.loader import STORIES, TARGET_APPEALS, load_demo
+from priemnaya.demo.samples import SAMPLES, SAMPLES_BY_KEY
 
 pytestmark = pytest.mark.django_db
+
+MAIN_CITIZEN = "citizen@demo.priemnaya.ru"
+SUPERVISOR = "supervisor@demo.priemnaya.ru"
+BY_SUBJECT = {sample.subject: sample for sample in SAMPLES}
+APPEAL_TIMES = (
+    "created_at",
+    "registered_at",
+    "first_response_at",
+    "answered_at",
+    "closed_at",
+    "paused_at",
+    "review_requested_at",
+)
+STAFF_EVENTS = {EventType.TAKEN, EventType.INFO_REQUESTED, EventType.ANSWERED}
+
+
+def _queue_head() -> list[Appeal]:
+    """The first page of the supervisor's console: all departments, soonest due first."""
+    supervisor = User.objects.get(email=SUPERVISOR)
+    return list(staff_queue(user=supervisor, filters=AppealFilters())[:20])
+
+
+def _assert_history_believable(now: datetime) -> None:
+    """Nothing after ``now``; every journal in order, opened by the registration."""
+    for name in APPEAL_TIMES:
+        assert not Appeal.objects.filter(**{f"{name}__gt": now}).exists(), name
+    assert not Event.objects.filter(created_at__gt=now).exists()
+    assert not Message.objects.filter(created_at__gt=now).exists()
+    assert not Answer.objects.filter(issued_at__gt=now).exists()
+    for appeal in Appeal.objects.exclude(status=Status.DRAFT).prefetch_related("events"):
+        events = sorted(appeal.events.all(), key=lambda e: e.pk)
+        times = [e.created_at for e in events]
+        assert times == sorted(times), appeal.subject
+        assert events[0].type == EventType.REGISTERED
+        assert events[0].created_at == appeal.registered_at
+
+
+def _assert_queue_looks_real() -> None:
+    head = _queue_head()
+    overdue = sum(appeal.is_overdue for appeal in head)
+    assert len(head) == 20
+    assert 1 <= overdue <= 4
 
 
 def test_demo_covers_every_state_and_loads_once(catalog):
@@ -20,17 +75,128 @@ def test_demo_covers_every_state_and_loads_once(catalog):
     events = Event.objects.count()
     second = load_demo()
     # then
-    assert first["appeals"] == 50
+    assert first["appeals"] == TARGET_APPEALS == 50
     assert second == {"appeals": 0}
+    assert Appeal.objects.count() == 50
     assert Event.objects.count() == events
-    states = set(Appeal.objects.values_list("status", flat=True))
-    assert states == set(Status.values) - {Status.DRAFT}
+    assert set(Appeal.objects.values_list("status", flat=True)) == set(Status.values)
     assert Appeal.objects.filter(review_requested_at__isnull=False).exists()
     assert Appeal.objects.filter(contest_of__isnull=False, kind__code="contest").exists()
+    assert Appeal.objects.filter(repeat_of__isnull=False).exists()
     assert Appeal.objects.filter(escalation_level__gt=0).exists()
-    # every appeal has a number and a journal that starts with its registration
-    assert not Appeal.objects.filter(number__isnull=True).exists()
-    assert not Appeal.objects.filter(events__isnull=True).exists()
+    assert Appeal.objects.filter(extended=True).exists()
+    assert Appeal.objects.filter(channel="phone", registered_by__isnull=False).exists()
+    assert not Appeal.objects.exclude(status=Status.DRAFT).filter(number__isnull=True).exists()
+
+
+def test_history_is_in_order_and_never_in_the_future(catalog):
+    load_demo()
+    _assert_history_believable(clock.now())
+    # numbers are handed out in the order appeals came in, as in a real year
+    registered = Appeal.objects.exclude(status=Status.DRAFT).order_by("registered_at", "id")
+    numbers = [(a.number[:2], a.number[2:9]) for a in registered]  # year, sequence
+    assert numbers == sorted(numbers)
+
+
+def test_history_is_replayed_not_rewritten(catalog):
+    """The journal and answers are append-only (a trigger will refuse changes): the loader writes
+    each at its moment and never goes back to shift it."""
+    with CaptureQueriesContext(connection) as queries:
+        load_demo()
+    rewrites = [
+        q["sql"]
+        for q in queries.captured_queries
+        if re.match(r'\s*(UPDATE|DELETE FROM)\s+"?appeals_(event|answer|message)\b', q["sql"])
+    ]
+    assert rewrites == []
+
+
+def test_staff_act_on_working_days_within_office_hours(catalog):
+    load_demo()
+    staff_events = Event.objects.filter(type__in=STAFF_EVENTS)
+    assert staff_events.count() > 40
+    for event in staff_events:
+        local = timezone.localtime(event.created_at)
+        assert is_working_day(local.date()), event
+        assert time(9) <= local.time() < time(18), event
+    # and nobody is taken up the very minute it arrives
+    for event in Event.objects.filter(type=EventType.TAKEN).select_related("appeal"):
+        assert (event.created_at - event.appeal.registered_at).total_seconds() >= 3600
+
+
+def test_supervisor_queue_has_a_few_overdue_and_several_due_soon(catalog):
+    load_demo()
+    # then: a few overdue at the top, not a wall of red
+    _assert_queue_looks_real()
+    open_appeals = list(
+        staff_queue(user=User.objects.get(email=SUPERVISOR), filters=AppealFilters())
+    )
+    overdue = sum(a.is_overdue for a in open_appeals)
+    assert 0.05 <= overdue / len(open_appeals) <= 0.15
+    today = timezone.localdate(clock.now())
+    soon = [a for a in open_appeals if 0 <= (timezone.localdate(a.due_at) - today).days <= 3]
+    assert len(soon) >= 4
+    # answers were mostly given within the term
+    answers = Answer.objects.select_related("appeal")
+    on_time = [a for a in answers if a.issued_at <= a.appeal.due_at]
+    assert len(on_time) >= 0.8 * answers.count()
+
+
+def test_each_conversation_belongs_to_its_appeal(catalog):
+    load_demo()
+    answers = Answer.objects.select_related("appeal")
+    assert answers.count() >= 15
+    for answer in answers:
+        sample = BY_SUBJECT[answer.appeal.subject]
+        assert sample.marker in answer.text, answer.appeal.subject
+        assert answer.outcome == sample.outcome
+    for message in Message.objects.select_related("appeal"):
+        sample = BY_SUBJECT[message.appeal.subject]
+        expected = {
+            MessageKind.QUESTION: sample.question,
+            MessageKind.REPLY: sample.reply,
+            MessageKind.NOTE: sample.note,
+        }[message.kind]
+        assert message.text == expected, message.appeal.subject
+
+
+def test_samples_tell_distinct_stories_on_catalog_themes():
+    kinds = {code for code, *_ in KINDS}
+    themes = {code for code, *_ in THEMES}
+    assert len(SAMPLES) >= 20
+    assert len(BY_SUBJECT) == len(SAMPLES_BY_KEY) == len(SAMPLES)
+    for sample in SAMPLES:
+        assert sample.kind in kinds
+        assert sample.theme in themes
+        # the marker picks out exactly one sample's answer
+        assert [s.key for s in SAMPLES if sample.marker in s.answer] == [sample.key]
+    assert {story.sample for story in STORIES} <= set(SAMPLES_BY_KEY)
+
+
+def test_main_citizen_has_appeals_in_every_state_a_contest_and_a_repeat(catalog):
+    load_demo()
+    mine = Appeal.objects.filter(applicant__email=MAIN_CITIZEN)
+    assert len(set(mine.values_list("status", flat=True))) >= 6
+    assert mine.filter(kind__code="contest", contest_of__applicant__email=MAIN_CITIZEN).exists()
+    assert mine.filter(repeat_of__isnull=False).exists()
+    assert mine.filter(status=Status.NEEDS_INFO).exists()  # she has a question to answer
+    assert mine.filter(status=Status.ANSWERED, review_requested_at__isnull=True).exists()
+
+
+@pytest.mark.parametrize(
+    "local",
+    [
+        "2027-01-11T08:30",  # Monday before the office opens, after the New Year holidays
+        "2027-05-12T00:20",  # just after midnight, after the May holidays
+        "2026-12-31T23:50",  # the last minutes of a year
+    ],
+)
+def test_history_holds_whatever_day_it_is_loaded(catalog, local):
+    now = timezone.make_aware(datetime.fromisoformat(local))  # local time of the service
+    with clock.travel_to(now):
+        assert load_demo()["appeals"] == 50
+        _assert_history_believable(now)
+        _assert_queue_looks_real()
 
 
 def test_demo_accounts_sign_in_with_the_printed_password(catalog):
@@ -39,6 +205,38 @@ def test_demo_accounts_sign_in_with_the_printed_password(catalog):
         user = User.objects.get(email=email)
         assert user.role == role
         assert user.check_password(DEMO_PASSWORD)
+
+
+def _signed_in(email: str) -> Client:
+    client = Client()
+    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
+    assert response.status_code == 302
+    return client
+
+
+def test_cabinet_and_console_tell_the_story(catalog):
+    load_demo()
+    # the citizen's cabinet lists her appeals in every state
+    cabinet = _signed_in(MAIN_CITIZEN).get("/cabinet/")
+    assert cabinet.status_code == 200
+    page = cabinet.content.decode()
+    assert "Черновик: Сделать крупный шрифт" in page
+    for status in Status:
+        assert status.label in page
+    # her appeal waiting for details shows the specialist's question in the history
+    waiting = Appeal.objects.get(applicant__email=MAIN_CITIZEN, status=Status.NEEDS_INFO)
+    detail = _signed_in(MAIN_CITIZEN).get(f"/cabinet/appeals/{waiting.number}/")
+    assert SAMPLES_BY_KEY["upload-scan"].question in detail.content.decode()
+    # the supervisor's console: a full first page, a few marked overdue
+    console = _signed_in(SUPERVISOR).get("/console/")
+    assert console.status_code == 200
+    rows = console.content.decode()
+    assert 1 <= rows.count('class="is-overdue"') <= 4
+    assert rows.count("<tr") == 21  # header and twenty appeals
+    answered = Appeal.objects.filter(status=Status.ANSWERED).first()
+    assert answered is not None
+    page = _signed_in(SUPERVISOR).get(f"/console/appeals/{answered.number}/").content.decode()
+    assert BY_SUBJECT[answered.subject].marker in page
 
 
 def test_demo_is_refused_when_debug_is_off_unless_forced(catalog, settings):
