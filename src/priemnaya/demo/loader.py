@@ -524,7 +524,7 @@ def _act(action: str, story: Story, n: int, run: _Replay) -> None:
             appeal = services.appeal_extend(
                 appeal=appeal,
                 actor=staff,
-                new_due=_extended(appeal.due_at),
+                due_date=_extended(appeal.due_at),
                 reason=sample.extension,
             )
         case "contest" | "repeat":
