@@ -91,13 +91,17 @@ def appeal_create(
         raise NotPermitted("Подавать обращения через это API может заявитель.")
 
     def submit():
-        appeal = services.appeal_submit(
-            actor=user,
-            data=services.AppealInput(**payload.dict(exclude={"repeat_of", "contest_of"})),
-            channel=Channel.MOBILE,
-            client_token=f"api:{idempotency_key}" if idempotency_key else None,
-            follow_up=_follow_up(user, payload),
-        )
+        data = services.AppealInput(**payload.dict(exclude={"repeat_of", "contest_of"}))
+        client_token = f"api:{idempotency_key}" if idempotency_key else None
+        if (follow_up := _follow_up(user, payload)) is not None:
+            link, source = follow_up
+            appeal = services.appeal_submit_follow_up(
+                actor=user, data=data, link=link, source=source, client_token=client_token
+            )
+        else:
+            appeal = services.appeal_submit(
+                actor=user, data=data, channel=Channel.MOBILE, client_token=client_token
+            )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
 
     def respond(result: tuple[int, dict]) -> Status:

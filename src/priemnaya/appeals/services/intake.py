@@ -134,17 +134,6 @@ def _clean_input(data: AppealInput, *, partial: bool = False) -> dict:
     return values
 
 
-def _register(appeal: Appeal, *, now: datetime) -> None:
-    """Number, route and time the appeal as it becomes «Получено»."""
-    local_year = timezone.localtime(now).year
-    appeal.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
-    appeal.status = Status.REGISTERED
-    appeal.registered_at = now
-    appeal.department = appeal.theme.default_department
-    appeal.due_at = resolution_due(kind=appeal.kind, registered_at=now)
-    appeal.first_response_due_at = first_response_due(kind=appeal.kind, registered_at=now)
-
-
 def _stored_token(client_token: str | None) -> str | None:
     """Return the client token as stored: as sent if it fits the column, else its SHA-256."""
     if not client_token:
@@ -152,6 +141,12 @@ def _stored_token(client_token: str | None) -> str | None:
     if len(client_token) <= (Appeal._meta.get_field("client_token").max_length or 0):
         return client_token
     return hashlib.sha256(client_token.encode()).hexdigest()
+
+
+def _same_submission(actor: User, client_token: str) -> Appeal | None:
+    """Return the appeal this actor already made with this form or key, if any."""
+    who = {"applicant": actor} if actor.is_citizen else {"registered_by": actor}
+    return Appeal.objects.filter(**who, client_token=client_token).first()
 
 
 def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
@@ -188,58 +183,40 @@ def _applicant_fields(*, actor: User, channel: str, values: dict) -> dict:
     return {"applicant": None, "applicant_name": values["applicant_name"], "registered_by": actor}
 
 
-def _same_submission(actor: User, client_token: str) -> Appeal | None:
-    """Return the appeal this actor already made with this form or key, if any."""
-    who = {"applicant": actor} if actor.is_citizen else {"registered_by": actor}
-    return Appeal.objects.filter(**who, client_token=client_token).first()
+def _new_appeal(
+    *, actor: User, data: AppealInput, channel: str, client_token: str | None, now: datetime
+) -> Appeal:
+    """Return an unsaved appeal made of the checked input, or raise with every problem."""
+    values = _clean_input(data)
+    who = _applicant_fields(actor=actor, channel=channel, values=values)
+    values.pop("applicant_name")
+    return Appeal(**values, **who, channel=channel, client_token=client_token, created_at=now)
 
 
-@transaction.atomic
-def appeal_submit(
+def _register(
+    appeal: Appeal,
     *,
     actor: User,
-    data: AppealInput,
-    channel: str = Channel.PORTAL,
+    now: datetime,
     client_token: str | None = None,
-    draft: Appeal | None = None,
     follow_up: tuple[FollowUp, Appeal] | None = None,
 ) -> Appeal:
-    """Register a new appeal (or a draft) as «Получено»: number, department and due date.
+    """Number, route and time the appeal as it becomes «Получено», save it and journal it.
 
-    A repeated submission with the same client token returns the appeal made the first time.
-    `follow_up` links it to an earlier appeal of the actor as a repeat or a contest; a contest
-    takes the kind «обжалование» and goes one level above the department that answered.
+    The one registration pipeline behind every way of submitting; a lost race on the client
+    token returns the appeal that won it.
     """
-    client_token = _stored_token(client_token)
-    if client_token and draft is None:
-        existing = _same_submission(actor, client_token)
-        if existing is not None:
-            return existing
-    source = None
-    if follow_up is not None:
-        if draft is not None:
-            raise ValidationFailed.single(follow_up[0].field, "Черновик нельзя связать.")
-        source = _check_follow_up(link=follow_up[0], source=follow_up[1], actor=actor)
-        if follow_up[0] is FollowUp.CONTEST:
-            data = replace(data, kind=CONTEST_KIND)
-    values = _clean_input(data)
-    now = clock.now()
-    if draft is not None:
-        appeal, _ = begin(appeal=draft, action="submit", actor=actor)
-        for name, value in values.items():
-            if name != "applicant_name":
-                setattr(appeal, name, value)
-    else:
-        who = _applicant_fields(actor=actor, channel=channel, values=values)
-        values.pop("applicant_name")
-        appeal = Appeal(
-            **values, **who, channel=channel, client_token=client_token or None, created_at=now
-        )
     from_status = appeal.status or ""
-    _register(appeal, now=now)
+    local_year = timezone.localtime(now).year
+    appeal.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
+    appeal.status = Status.REGISTERED
+    appeal.registered_at = now
+    appeal.department = appeal.theme.default_department
+    appeal.due_at = resolution_due(kind=appeal.kind, registered_at=now)
+    appeal.first_response_due_at = first_response_due(kind=appeal.kind, registered_at=now)
     links = {}
-    if follow_up is not None and source is not None:
-        link = follow_up[0]
+    if follow_up is not None:
+        link, source = follow_up
         setattr(appeal, link.field, source)
         links[link.field] = source.number
         if link is FollowUp.CONTEST:
@@ -249,7 +226,7 @@ def appeal_submit(
             appeal.save()
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
-        if client_token and draft is None and (won := _same_submission(actor, client_token)):
+        if client_token and (won := _same_submission(actor, client_token)):
             return won
         raise
     record(
@@ -264,6 +241,67 @@ def appeal_submit(
         },
     )
     return appeal
+
+
+@transaction.atomic
+def appeal_submit(
+    *,
+    actor: User,
+    data: AppealInput,
+    channel: str = Channel.PORTAL,
+    client_token: str | None = None,
+) -> Appeal:
+    """Register a new appeal, the applicant's own or typed in by staff, as «Получено».
+
+    A repeated submission with the same client token returns the appeal made the first time.
+    """
+    client_token = _stored_token(client_token)
+    if client_token and (existing := _same_submission(actor, client_token)):
+        return existing
+    now = clock.now()
+    appeal = _new_appeal(
+        actor=actor, data=data, channel=channel, client_token=client_token, now=now
+    )
+    return _register(appeal, actor=actor, now=now, client_token=client_token)
+
+
+@transaction.atomic
+def appeal_submit_draft(*, actor: User, draft: Appeal, data: AppealInput) -> Appeal:
+    """Register the applicant's saved draft, with what the form holds now, as «Получено»."""
+    appeal, _ = begin(appeal=draft, action="submit", actor=actor)
+    values = _clean_input(data)
+    values.pop("applicant_name")
+    for name, value in values.items():
+        setattr(appeal, name, value)
+    return _register(appeal, actor=actor, now=clock.now())
+
+
+@transaction.atomic
+def appeal_submit_follow_up(
+    *,
+    actor: User,
+    data: AppealInput,
+    link: FollowUp,
+    source: Appeal,
+    client_token: str | None = None,
+) -> Appeal:
+    """Register a repeat or a contest of the actor's earlier appeal, linked to it.
+
+    A contest takes the kind «обжалование» and goes one level above the department that answered.
+    """
+    client_token = _stored_token(client_token)
+    if client_token and (existing := _same_submission(actor, client_token)):
+        return existing
+    source = _check_follow_up(link=link, source=source, actor=actor)
+    if link is FollowUp.CONTEST:
+        data = replace(data, kind=CONTEST_KIND)
+    now = clock.now()
+    appeal = _new_appeal(
+        actor=actor, data=data, channel=Channel.PORTAL, client_token=client_token, now=now
+    )
+    return _register(
+        appeal, actor=actor, now=now, client_token=client_token, follow_up=(link, source)
+    )
 
 
 @transaction.atomic

@@ -126,10 +126,25 @@ def _bound_form(request) -> AppealForm:
     return AppealForm(request.POST, draft="save_draft" in request.POST)
 
 
+def _submit(
+    request, form: AppealForm, *, draft: Appeal | None, follow_up: tuple[FollowUp, Appeal] | None
+) -> Appeal:
+    data = appeal_input_of(form)
+    if draft is not None:
+        return services.appeal_submit_draft(actor=request.user, draft=draft, data=data)
+    client_token = form.cleaned_data.get("client_token") or None
+    if follow_up is not None:
+        link, source = follow_up
+        return services.appeal_submit_follow_up(
+            actor=request.user, data=data, link=link, source=source, client_token=client_token
+        )
+    return services.appeal_submit(actor=request.user, data=data, client_token=client_token)
+
+
 def _save_or_submit(request, form: AppealForm, draft=None):
     """Submit the form (or save it as a draft); on refusal show it again with the errors."""
     follow_up = _follow_up(request, form.data.get("follow_up", ""), form.data.get("source", ""))
-    if follow_up is not None and "save_draft" in request.POST:
+    if follow_up is not None and ("save_draft" in request.POST or draft is not None):
         form.add_error(None, "Повторное обращение и обжалование не сохраняются как черновик.")
     if form.is_valid():
         try:
@@ -139,13 +154,7 @@ def _save_or_submit(request, form: AppealForm, draft=None):
                 )
                 messages.success(request, "Черновик сохранён.")
                 return redirect("web:draft_edit", draft_id=draft.pk)
-            appeal = services.appeal_submit(
-                actor=request.user,
-                data=appeal_input_of(form),
-                client_token=form.cleaned_data.get("client_token") or None,
-                draft=draft,
-                follow_up=follow_up,
-            )
+            appeal = _submit(request, form, draft=draft, follow_up=follow_up)
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
