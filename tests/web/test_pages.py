@@ -12,6 +12,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal, Event
+from priemnaya.core.numbering import EXAMPLE_NUMBER
 from tests.conftest import appeal_input
 
 FORM = {
@@ -170,6 +171,14 @@ def test_citizen_gets_404_for_another_citizens_appeal(citizen, other_citizen, su
     status = client.get("/status/", {"number": appeal.display_number})
     assert status.status_code == 404
     assert "не найдено" in status.content.decode()
+
+
+def test_number_fields_show_a_valid_example(citizen, client):
+    for path in ("/", "/status/"):
+        html = client.get(path).content.decode()
+        assert f'placeholder="{EXAMPLE_NUMBER}"' in html
+    short = client.get("/status/", {"number": "26-0001"}).content.decode()
+    assert f"например {EXAMPLE_NUMBER}." in short
 
 
 def test_status_lookup_refuses_malformed_number_before_lookup(citizen, submit):

@@ -7,6 +7,7 @@ import uuid
 from django import forms
 
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
+from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.states import (
     STAFF_INTAKE_CHANNELS,
     Channel,
@@ -271,5 +272,8 @@ class CabinetFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Все статусы"), *Status.choices]
+        # The applicant's words for each state, as on the rest of the cabinet.
+        self.fields["status"].choices = [("", "Все статусы")] + [
+            (state.value, APPLICANT_VIEW[state][0]) for state in Status
+        ]
         self.fields["kind"].choices = [("", "Все виды"), *kind_choices()[1:]]
