@@ -87,8 +87,8 @@ def test_a_postal_address_alone_is_a_way_to_reply(citizen, submit):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"subject": "   "}, "subject", "Заполните это поле."),
-        ({"text": ""}, "text", "Заполните это поле."),
+        ({"subject": "   "}, "subject", "Укажите, о чём обращение."),
+        ({"text": ""}, "text", "Опишите ситуацию."),
         ({"text": "ы" * 5001}, "text", "Не больше 5000 символов (сейчас 5001)."),
         ({"subject": "ы" * 201}, "subject", "Не больше 200 символов"),
         ({"text": "Нажал\x1bи всё"}, "text", "управляющие символы"),

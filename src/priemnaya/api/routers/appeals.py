@@ -21,6 +21,7 @@ from priemnaya.api.schemas import (
 )
 from priemnaya.appeals import services
 from priemnaya.appeals.follow_ups import FollowUp, follow_ups_possible
+from priemnaya.appeals.inputs import input_from_appeal
 from priemnaya.appeals.lifecycle import Side
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import side_of
@@ -34,7 +35,6 @@ from priemnaya.appeals.selectors import (
     applicant_appeals,
     page_of,
 )
-from priemnaya.appeals.services.intake import input_from_appeal
 from priemnaya.appeals.states import Channel
 from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
 
