@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
 from priemnaya.api.models import IdempotencyRecord
+from priemnaya.api.schemas import AppealEditIn, AppealIn, StaffAppealIn
+from priemnaya.appeals.inputs import EDITABLE, INPUT_FIELDS
 from priemnaya.appeals.models import Appeal
 from tests.conftest import PASSWORD
 
@@ -21,6 +23,8 @@ BODY = {
     "text": "Код подтверждения не приходит.",
     "contact_phone": "+79161234567",
 }
+
+APPLICANT_FIELDS = [s.name for s in INPUT_FIELDS if not s.staff_only]
 
 
 def token_for(client: Client, user) -> str:
@@ -257,3 +261,14 @@ def test_russian_text_is_sent_as_utf8_not_escapes(catalog, client):
     response = client.get("/api/v1/catalog/kinds")
     assert "Жалоба".encode() in response.content
     assert b"\\u04" not in response.content
+
+
+def test_the_api_schemas_follow_the_spec():
+    assert list(AppealIn.model_fields) == [*APPLICANT_FIELDS, "repeat_of", "contest_of"]
+    assert list(StaffAppealIn.model_fields) == [
+        "channel",
+        "applicant_name",
+        *APPLICANT_FIELDS,
+    ]
+    assert list(AppealEditIn.model_fields) == list(EDITABLE)
+    assert all(not f.is_required() for f in AppealEditIn.model_fields.values())

@@ -7,9 +7,12 @@ import re
 import pytest
 from django.test import Client
 
+from priemnaya.appeals.inputs import INPUT_FIELDS, SPECS, FieldKind
+from priemnaya.web.forms import AppealEditForm, AppealForm, StaffIntakeForm
 from tests.web.test_pages import signed_in
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+APPLICANT_FIELDS = [s.name for s in INPUT_FIELDS if not s.staff_only]
 LABEL = re.compile(r"<(label|legend)\b[^>]*>(.*?)</\1>", re.S)
 
 
@@ -66,3 +69,17 @@ def test_the_edit_form_has_no_follow_up_or_token_fields(citizen, submit):
         assert f'name="{name}"' not in html
     assert "Follow up" not in html
     assert "Source" not in html
+
+
+def test_the_forms_follow_the_spec(catalog):
+    names = [SPECS[n].field_name for n in APPLICANT_FIELDS]
+    assert [n for n in AppealForm().fields if n in names] == names
+    assert list(AppealEditForm().fields) == names
+    staff = StaffIntakeForm()
+    assert list(staff.fields)[:2] == ["channel", "applicant_name"]
+    for spec in INPUT_FIELDS:
+        field = staff.fields[spec.field_name]
+        assert field.label == spec.label
+        assert field.required == spec.required
+        if spec.kind is FieldKind.TEXT:
+            assert field.widget.attrs["maxlength"] == spec.max_length
