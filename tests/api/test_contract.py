@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import json
+from datetime import date
 
 import pytest
 from django.test import Client
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 
 from priemnaya.api.models import IdempotencyRecord
+from priemnaya.api.schemas import AppealEditIn, AppealIn, StaffAppealIn
+from priemnaya.appeals.inputs import EDITABLE, INPUT_FIELDS
 from priemnaya.appeals.models import Appeal
 from tests.conftest import PASSWORD
 
@@ -18,6 +23,8 @@ BODY = {
     "text": "Код подтверждения не приходит.",
     "contact_phone": "+79161234567",
 }
+
+APPLICANT_FIELDS = [s.name for s in INPUT_FIELDS if not s.staff_only]
 
 
 def token_for(client: Client, user) -> str:
@@ -114,6 +121,8 @@ def test_running_key_with_same_payload_is_409(citizen):
         ({**BODY, "theme": "nope"}, "theme"),
         ({**BODY, "incident_at": "2999-01-01"}, "incident_at"),
         ({**BODY, "incident_at": "not a date"}, "incident_at"),
+        ({**BODY, "incident_at": "0001-01-01"}, "incident_at"),
+        ({**BODY, "incident_at": "1899-12-31T23:00:00Z"}, "incident_at"),
         ({**BODY, "subject": 12}, "subject"),
     ],
 )
@@ -122,6 +131,34 @@ def test_bad_input_is_4xx_naming_the_field(citizen, body, field):
     assert 400 <= response.status_code < 500
     assert field in [e["field"] for e in response.json()["errors"]]
     assert Appeal.objects.count() == 0
+
+
+def test_an_incident_before_1900_is_422_and_the_lists_keep_working(citizen, operator):
+    # given the earliest date that is accepted, and one that is not
+    call, staff = api(citizen), api(operator)
+    kept = call("post", "/appeals", {**BODY, "incident_at": "1900-01-01"})
+    refused = call("post", "/appeals", {**BODY, "incident_at": "0001-01-01"})
+    # then
+    assert kept.status_code == 201, kept.content
+    assert refused.status_code == 422
+    assert refused.json()["errors"] == [
+        {
+            "field": "incident_at",
+            "message": "Дата события — не раньше 01.01.1900.",
+            "code": "invalid",
+        }
+    ]
+    number = kept.json()["number"]
+    for response in (
+        call("get", "/appeals"),
+        call("get", f"/appeals/{number}"),
+        staff("get", "/staff/appeals"),
+        staff("get", f"/staff/appeals/{number}"),
+    ):
+        assert response.status_code == 200, response.content
+    incident = parse_datetime(call("get", f"/appeals/{number}").json()["incident_at"])
+    assert timezone.localtime(incident).date() == date(1900, 1, 1)
+    assert Appeal.objects.count() == 1
 
 
 def test_non_json_body_is_4xx(citizen):
@@ -224,3 +261,14 @@ def test_russian_text_is_sent_as_utf8_not_escapes(catalog, client):
     response = client.get("/api/v1/catalog/kinds")
     assert "Жалоба".encode() in response.content
     assert b"\\u04" not in response.content
+
+
+def test_the_api_schemas_follow_the_spec():
+    assert list(AppealIn.model_fields) == [*APPLICANT_FIELDS, "repeat_of", "contest_of"]
+    assert list(StaffAppealIn.model_fields) == [
+        "channel",
+        "applicant_name",
+        *APPLICANT_FIELDS,
+    ]
+    assert list(AppealEditIn.model_fields) == list(EDITABLE)
+    assert all(not f.is_required() for f in AppealEditIn.model_fields.values())

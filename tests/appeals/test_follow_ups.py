@@ -16,8 +16,8 @@ pytestmark = pytest.mark.django_db
 
 
 def follow(actor, link, source, **overrides):
-    return services.appeal_submit(
-        actor=actor, data=appeal_input(**overrides), follow_up=(link, source)
+    return services.appeal_submit_follow_up(
+        actor=actor, data=appeal_input(**overrides), link=link, source=source
     )
 
 
@@ -30,10 +30,11 @@ def test_a_repeat_is_a_new_linked_appeal_and_the_old_one_is_untouched(
     before = snapshot(source)
     # when
     repeat, event = call_once(
-        services.appeal_submit,
+        services.appeal_submit_follow_up,
         actor=citizen,
         data=appeal_input(subject="Снова не могу войти"),
-        follow_up=(FollowUp.REPEAT, source),
+        link=FollowUp.REPEAT,
+        source=source,
     )
     # then
     assert repeat.pk != source.pk

@@ -87,8 +87,8 @@ def test_a_postal_address_alone_is_a_way_to_reply(citizen, submit):
 @pytest.mark.parametrize(
     ("overrides", "field", "message"),
     [
-        ({"subject": "   "}, "subject", "Заполните это поле."),
-        ({"text": ""}, "text", "Заполните это поле."),
+        ({"subject": "   "}, "subject", "Укажите, о чём обращение."),
+        ({"text": ""}, "text", "Опишите ситуацию."),
         ({"text": "ы" * 5001}, "text", "Не больше 5000 символов (сейчас 5001)."),
         ({"subject": "ы" * 201}, "subject", "Не больше 200 символов"),
         ({"text": "Нажал\x1bи всё"}, "text", "управляющие символы"),
@@ -279,7 +279,7 @@ def test_submitting_a_draft_registers_the_same_record(citizen):
     )
     # when
     appeal, event = call_once(
-        services.appeal_submit, actor=citizen, data=appeal_input(), draft=draft
+        services.appeal_submit_draft, actor=citizen, draft=draft, data=appeal_input()
     )
     # then
     assert appeal.pk == draft.pk
@@ -292,7 +292,13 @@ def test_nobody_else_can_submit_a_draft(citizen, other_citizen):
     draft = services.appeal_draft_save(
         actor=citizen, data=services.AppealInput(kind="support", theme="tech-login")
     )
-    refuse(NotFound, services.appeal_submit, actor=other_citizen, data=appeal_input(), draft=draft)
+    refuse(
+        NotFound,
+        services.appeal_submit_draft,
+        actor=other_citizen,
+        draft=draft,
+        data=appeal_input(),
+    )
 
 
 def test_edit_changes_what_the_applicant_wrote_and_journals_the_fields(registered, citizen):

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from priemnaya.core.numbering import (
+    EXAMPLE_NUMBER,
     NUMBER_LENGTH,
     MalformedNumber,
     compose_number,
@@ -128,3 +132,32 @@ def test_is_valid_refuses_non_digits():
     assert not is_valid("")
     assert not is_valid("26000123a9")
     assert not is_valid("２６０００１２３４９")
+
+
+def test_the_example_number_passes_its_own_check():
+    # Defect 11: the example shown in placeholders and messages must be a number we accept.
+    assert normalize_number(EXAMPLE_NUMBER) == VALID
+    assert format_number(normalize_number(EXAMPLE_NUMBER)) == EXAMPLE_NUMBER
+
+
+def test_the_length_message_shows_the_valid_example():
+    with pytest.raises(MalformedNumber) as caught:
+        normalize_number("26-0001234")
+    assert f"например {EXAMPLE_NUMBER}." in str(caught.value)
+    example = str(caught.value).rsplit(" ", 1)[1].rstrip(".")
+    assert normalize_number(example) == VALID
+
+
+def test_no_invalid_example_number_is_left_in_the_code_or_docs():
+    root = Path(__file__).resolve().parents[2]
+    shown = re.compile(r"\b\d{2}-\d{7}-\d\b")
+    offenders = []
+    for path in [*(root / "src").rglob("*"), *(root / "docs").rglob("*"), root / "README.md"]:
+        if path.suffix not in {".py", ".html", ".md", ".js", ".txt"}:
+            continue
+        for match in shown.finditer(path.read_text(encoding="utf-8")):
+            try:
+                normalize_number(match.group())
+            except MalformedNumber:
+                offenders.append(f"{path.relative_to(root)}: {match.group()}")
+    assert offenders == []

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.selectors import AppealFilters, staff_queue
 from priemnaya.appeals.states import EventType, MessageKind, Status
@@ -221,8 +222,8 @@ def test_cabinet_and_console_tell_the_story(catalog):
     assert cabinet.status_code == 200
     page = cabinet.content.decode()
     assert "Черновик: Сделать крупный шрифт" in page
-    for status in Status:
-        assert status.label in page
+    for status in Status:  # in the applicant's words
+        assert APPLICANT_VIEW[status][0] in page
     # her appeal waiting for details shows the specialist's question in the history
     waiting = Appeal.objects.get(applicant__email=MAIN_CITIZEN, status=Status.NEEDS_INFO)
     detail = _signed_in(MAIN_CITIZEN).get(f"/cabinet/appeals/{waiting.number}/")

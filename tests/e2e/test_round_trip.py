@@ -37,14 +37,19 @@ def test_round_trip_through_the_pages(
     assert "Способ входа" in page.get_by_label("Описание").input_value()
     page.get_by_label("Вид обращения").select_option("support")
     page.get_by_role("button", name="Отправить обращение").click()
-    assert page.get_by_text("Укажите, о чём обращение.").is_visible()
+    assert page.locator("#id_subject_error").inner_text() == "Укажите, о чём обращение."
+    # the error summary opens the form and has the focus; its link leads to the field
+    summary = page.get_by_role("alert").filter(has_text="Исправьте ошибки")
+    assert summary.evaluate("node => node === document.activeElement")
+    summary.get_by_role("link", name="Укажите, о чём обращение.").click()
+    assert page.url.endswith("#id_subject")
     shot(page, "03-form-errors")
     page.get_by_label("Кратко, о чём обращение").fill("Не приходит SMS с кодом")
     page.get_by_label("Описание").fill("Код подтверждения по SMS не приходит уже второй день.")
     page.get_by_role("button", name="Отправить обращение").click()
 
     # then: a confirmation with number, date-time and status
-    page.wait_for_url(re.compile(r"/submitted/$"))
+    page.wait_for_url(re.compile(r"/submitted/(#id_subject)?$"))  # the browser keeps the anchor
     number = page.get_by_test_id("appeal-number").inner_text()
     assert re.fullmatch(r"\d{2}-\d{7}-\d", number)
     assert page.get_by_text("Получено").first.is_visible()

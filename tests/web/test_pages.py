@@ -12,6 +12,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal, Event
+from priemnaya.core.numbering import EXAMPLE_NUMBER
 from tests.conftest import appeal_input
 
 FORM = {
@@ -112,7 +113,7 @@ def test_empty_submission_shows_errors_per_field(citizen):
         ({"theme": "no-such-theme"}, "Выберите"),
         ({"incident_date": "2999-01-01"}, "Дата события не может быть в будущем."),
         ({"contact_email": ""}, "Укажите хотя бы один способ связи"),
-        ({"subject": "   "}, "Заполните это поле."),
+        ({"subject": "   "}, "Укажите, о чём обращение."),
     ],
 )
 def test_bad_input_is_refused_with_message_and_input_kept(citizen, override, field_error):
@@ -124,6 +125,26 @@ def test_bad_input_is_refused_with_message_and_input_kept(citizen, override, fie
     assert field_error in html
     assert "Страница входа обновляется после ввода пароля." in html or "text" in override
     assert Appeal.objects.count() == 0
+
+
+def test_an_incident_before_1900_is_refused_and_the_earliest_one_renders(citizen, operator):
+    client = signed_in(citizen)
+    # when
+    refused = client.post("/cabinet/new/", {**FORM, "incident_date": "0001-01-01"})
+    client.post("/cabinet/new/", {**FORM, "incident_date": "1900-01-01"})
+    # then
+    assert refused.status_code == 400
+    assert "Дата события — не раньше 01.01.1900." in refused.content.decode()
+    appeal = Appeal.objects.get()
+    staff = signed_in(operator)
+    for response in (
+        client.get("/cabinet/"),
+        client.get(f"/cabinet/appeals/{appeal.number}/"),
+        staff.get("/console/"),
+        staff.get(f"/console/appeals/{appeal.number}/"),
+    ):
+        assert response.status_code == 200
+    assert "01.01.1900" in client.get(f"/cabinet/appeals/{appeal.number}/").content.decode()
 
 
 def test_submission_confirms_number_date_and_status(citizen):
@@ -170,6 +191,14 @@ def test_citizen_gets_404_for_another_citizens_appeal(citizen, other_citizen, su
     status = client.get("/status/", {"number": appeal.display_number})
     assert status.status_code == 404
     assert "не найдено" in status.content.decode()
+
+
+def test_number_fields_show_a_valid_example(citizen, client):
+    for path in ("/", "/status/"):
+        html = client.get(path).content.decode()
+        assert f'placeholder="{EXAMPLE_NUMBER}"' in html
+    short = client.get("/status/", {"number": "26-0001"}).content.decode()
+    assert f"например {EXAMPLE_NUMBER}." in short
 
 
 def test_status_lookup_refuses_malformed_number_before_lookup(citizen, submit):

@@ -27,11 +27,10 @@ class AuthenticationFailed(ApplicationError):
     status = 401
 
 
-@transaction.atomic
-def user_register(
-    *, full_name: str, email: str = "", phone: str = "", password: str, role: str = Role.CITIZEN
-) -> User:
-    """Create an account; e-mail or phone (or both) is the login."""
+def _checked(
+    *, full_name: str, email: str, phone: str, password: str, role: str
+) -> tuple[User, dict[str, list[str]]]:
+    """Return the unsaved account made of the input and every problem with it, per field."""
     errors: dict[str, list[str]] = {}
     full_name = clean_text(full_name)
     if problem := text_problem(full_name, max_length=300):
@@ -54,8 +53,27 @@ def user_register(
         validate_password(password, user=candidate)
     except ValidationError as exc:
         errors["password"] = list(exc.messages)
+    return candidate, errors
+
+
+def user_register_problems(
+    *, full_name: str, email: str = "", phone: str = "", password: str, role: str = Role.CITIZEN
+) -> dict[str, list[str]]:
+    """Return every rule the registration input breaks, per field (nothing is looked up)."""
+    return _checked(full_name=full_name, email=email, phone=phone, password=password, role=role)[1]
+
+
+@transaction.atomic
+def user_register(
+    *, full_name: str, email: str = "", phone: str = "", password: str, role: str = Role.CITIZEN
+) -> User:
+    """Create an account; e-mail or phone (or both) is the login."""
+    candidate, errors = _checked(
+        full_name=full_name, email=email, phone=phone, password=password, role=role
+    )
     if errors:
         raise ValidationFailed(errors)
+    norm_email, norm_phone = candidate.email, candidate.phone
     if (norm_email and User.objects.filter(email__iexact=norm_email).exists()) or (
         norm_phone and User.objects.filter(phone=norm_phone).exists()
     ):

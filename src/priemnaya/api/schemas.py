@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal, Union
 
 from ninja import Field, Schema
 from pydantic import create_model
 
+from priemnaya.appeals.inputs import EDITABLE, INPUT_FIELDS, FieldKind
 from priemnaya.appeals.models import Answer, Appeal
 from priemnaya.appeals.presenters import Audience, EventDescription, local_date, status_label
 from priemnaya.appeals.selectors import AppealPage
@@ -60,49 +61,50 @@ class DepartmentOut(Schema):
     parent: str | None
 
 
-class AppealIn(Schema):
-    kind: str = ""
-    theme: str = ""
-    subject: str = ""
-    text: str = ""
-    service_code: str = ""
-    incident_at: datetime | date | None = None
-    desired_result: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    contact_address: str = ""
-    repeat_of: str | None = Field(None, description="number of an earlier own appeal to repeat")
-    contest_of: str | None = Field(
-        None, description="number of an earlier own appeal whose answer is contested"
-    )
+def _input_fields(*, staff: bool, optional: bool = False) -> dict[str, Any]:
+    """Return pydantic field definitions for the appeal's input fields (appeals.inputs)."""
+    definitions: dict[str, Any] = {}
+    for spec in INPUT_FIELDS:
+        if spec.staff_only and not staff:
+            continue
+        if spec.kind is FieldKind.DATE:
+            definitions[spec.name] = (datetime | date | None, None)
+        elif optional:
+            definitions[spec.name] = (str | None, None)
+        else:
+            definitions[spec.name] = (str, "")
+    return definitions
 
 
-class StaffAppealIn(Schema):
-    """An appeal registered by staff for a person who called, wrote or came in."""
-
-    channel: str = Field(description="phone, email, letter, mfc, social or chat")
-    applicant_name: str = ""
-    kind: str = ""
-    theme: str = ""
-    subject: str = ""
-    text: str = ""
-    service_code: str = ""
-    incident_at: datetime | date | None = None
-    desired_result: str = ""
-    contact_email: str = ""
-    contact_phone: str = ""
-    contact_address: str = ""
-
-
-class AppealEditIn(Schema):
-    subject: str | None = None
-    text: str | None = None
-    service_code: str | None = None
-    incident_at: datetime | date | None = None
-    desired_result: str | None = None
-    contact_email: str | None = None
-    contact_phone: str | None = None
-    contact_address: str | None = None
+AppealIn = create_model(
+    "AppealIn",
+    __base__=Schema,
+    **_input_fields(staff=False),
+    repeat_of=(str | None, Field(None, description="number of an earlier own appeal to repeat")),
+    contest_of=(
+        str | None,
+        Field(None, description="number of an earlier own appeal whose answer is contested"),
+    ),
+)
+_staff_fields = _input_fields(staff=True)
+StaffAppealIn = create_model(
+    "StaffAppealIn",
+    __base__=Schema,
+    __doc__="An appeal registered by staff for a person who called, wrote or came in.",
+    channel=(str, Field(description="phone, email, letter, mfc, social or chat")),
+    # The caller's name first, as the console's form asks for it.
+    applicant_name=_staff_fields.pop("applicant_name"),
+    **_staff_fields,
+)
+AppealEditIn = create_model(
+    "AppealEditIn",
+    __base__=Schema,
+    **{
+        name: definition
+        for name, definition in _input_fields(staff=False, optional=True).items()
+        if name in EDITABLE
+    },
+)
 
 
 class TextIn(Schema):

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import UTC, date, datetime
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -17,6 +19,11 @@ from priemnaya.catalog.models import Department, Kind, Theme
 from priemnaya.core import clock
 from priemnaya.core.numbering import format_number
 
+# The earliest incident date a person may give. The database keeps a day of slack below it:
+# local midnight of that day is the evening before in UTC in every zone east of Greenwich.
+INCIDENT_EARLIEST = date(1900, 1, 1)
+INCIDENT_FLOOR = datetime(1899, 12, 31, tzinfo=UTC)
+
 
 class Appeal(models.Model):
     """An appeal (обращение): what the applicant asked, where it is and by when it is due."""
@@ -25,10 +32,10 @@ class Appeal(models.Model):
     kind = models.ForeignKey(Kind, verbose_name="вид", on_delete=models.PROTECT)
     theme = models.ForeignKey(Theme, verbose_name="тема", on_delete=models.PROTECT)
     subject = models.CharField("краткое содержание", max_length=200)
-    text = models.TextField("описание")
+    text = models.TextField("описание", max_length=5000)
     service_code = models.CharField("код госуслуги", max_length=64, blank=True)
     incident_at = models.DateTimeField("дата и время события", null=True, blank=True)
-    desired_result = models.TextField("желаемый результат", blank=True)
+    desired_result = models.TextField("желаемый результат", max_length=2000, blank=True)
 
     contact_phone = models.CharField("телефон", max_length=12, blank=True)
     contact_email = models.EmailField("e-mail", blank=True)
@@ -128,6 +135,11 @@ class Appeal(models.Model):
             models.CheckConstraint(
                 condition=Q(status="draft") | Q(number__isnull=False),
                 name="appeal_numbered_unless_draft",
+            ),
+            # Below this a date leaves the calendar in UTC and no page could show the appeal.
+            models.CheckConstraint(
+                condition=Q(incident_at__isnull=True) | Q(incident_at__gte=INCIDENT_FLOOR),
+                name="appeal_incident_from_1900",
             ),
         ]
         indexes = [

@@ -1,7 +1,7 @@
 """Appeal numbers: two digits of the year, a seven-digit sequence and a Damm check digit.
 
->>> format_number("2600012347")
-'26-0001234-7'
+>>> format_number(compose_number(2026, 1234))
+'26-0001234-9'
 
 The Damm check digit catches every single-digit error and every transposition of adjacent digits,
 so a number misheard over the phone is refused before any lookup.
@@ -63,7 +63,7 @@ def normalize_number(text: str) -> str:
     if not digits:
         raise MalformedNumber("Укажите номер обращения.")
     if not (digits.isascii() and digits.isdigit()) or len(digits) != NUMBER_LENGTH:
-        raise MalformedNumber("Номер обращения состоит из 10 цифр, например 26-0001234-7.")
+        raise MalformedNumber(f"Номер обращения состоит из 10 цифр, например {EXAMPLE_NUMBER}.")
     if not is_valid(digits):
         raise MalformedNumber("В номере обращения ошибка: проверьте цифры.")
     return digits
@@ -74,3 +74,7 @@ def format_number(digits: str) -> str:
     if len(digits) != NUMBER_LENGTH:
         return digits
     return f"{digits[:2]}-{digits[2:-1]}-{digits[-1]}"
+
+
+# The number shown as an example in placeholders and messages: a real one, so it passes the check.
+EXAMPLE_NUMBER = format_number(compose_number(2026, 1234))

@@ -418,13 +418,9 @@ def _file_follow_up(
     source: Appeal,
     client_token: str,
 ) -> Appeal:
-    """File a repeat or a contest of ``source`` for its applicant.
-
-    The one call of the follow-up service: when ``services.appeal_submit_follow_up(actor=,
-    data=, link=, source=, client_token=)`` replaces the ``follow_up`` argument, only this changes.
-    """
-    return services.appeal_submit(
-        actor=actor, data=data, client_token=client_token, follow_up=(link, source)
+    """File a repeat or a contest of ``source`` for its applicant."""
+    return services.appeal_submit_follow_up(
+        actor=actor, data=data, link=link, source=source, client_token=client_token
     )
 
 

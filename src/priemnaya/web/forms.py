@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django import forms
+from django.utils import timezone
 
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
+from priemnaya.appeals.inputs import INPUT_FIELDS, SPECS, AppealInput, FieldKind, InputField
+from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.states import (
     STAFF_INTAKE_CHANNELS,
     Channel,
@@ -44,7 +48,7 @@ class LoginForm(forms.Form):
 
 class RegisterForm(forms.Form):
     full_name = _text("Фамилия, имя, отчество", autocomplete="name")
-    email = _text("E-mail", required=False, autocomplete="email", inputmode="email")
+    email = _text("Электронная почта", required=False, autocomplete="email", inputmode="email")
     phone = _text(
         "Телефон", required=False, autocomplete="tel", inputmode="tel", placeholder="+7XXXXXXXXXX"
     )
@@ -85,27 +89,91 @@ def theme_choices():
     return choices
 
 
-class AppealForm(forms.Form):
-    kind = forms.ChoiceField(
-        label="Вид обращения", error_messages={"required": "Выберите вид обращения."}
-    )
-    theme = forms.ChoiceField(label="Тема", error_messages={"required": "Выберите тему обращения."})
-    subject = _text("Кратко, о чём обращение", maxlength=200)
-    text = _text("Описание", rows=8)
-    service_code = _text("Номер или код госуслуги", required=False)
-    incident_date = forms.DateField(
-        label="Дата события",
-        required=False,
-        widget=DATE_INPUT,
-        error_messages={"invalid": "Укажите дату в формате ДД.ММ.ГГГГ."},
-    )
-    desired_result = _text("Какой результат вы ждёте", required=False, rows=3)
-    contact_email = _text("E-mail для ответа", required=False, autocomplete="email")
-    contact_phone = _text(
-        "Телефон для ответа", required=False, autocomplete="tel", placeholder="+7XXXXXXXXXX"
-    )
-    contact_address = _text("Почтовый адрес", required=False, autocomplete="street-address")
+# How the browser may help with a field (autofill, keyboard, size); the rest comes from the spec.
+_KIND_ATTRS = {
+    FieldKind.EMAIL: {"autocomplete": "email", "inputmode": "email"},
+    FieldKind.PHONE: {"autocomplete": "tel", "inputmode": "tel", "placeholder": "+7XXXXXXXXXX"},
+    FieldKind.LONG_TEXT: {"rows": 3},
+}
+_FIELD_ATTRS = {
+    "text": {"rows": 8},
+    "contact_address": {"autocomplete": "street-address"},
+    "applicant_name": {"autocomplete": "off"},
+}
+
+
+def _input_field(spec: InputField) -> forms.Field:
+    """Return the form field for one of the appeal's input fields, as its spec describes it."""
+    field: forms.Field
+    if spec.kind is FieldKind.CHOICE:
+        field = forms.ChoiceField(label=spec.label, required=spec.required)
+    elif spec.kind is FieldKind.DATE:
+        field = forms.DateField(
+            label=spec.label,
+            required=spec.required,
+            widget=DATE_INPUT,
+            error_messages={"invalid": "Укажите дату в формате ДД.ММ.ГГГГ."},
+        )
+    else:
+        attrs = {**_KIND_ATTRS.get(spec.kind, {}), **_FIELD_ATTRS.get(spec.name, {})}
+        if spec.kind is FieldKind.TEXT and spec.max_length:
+            attrs["maxlength"] = spec.max_length
+        field = _text(spec.label, required=spec.required, **attrs)
+    if spec.missing:
+        field.error_messages["required"] = spec.missing
+    # The service checks the length after trimming; the page only shows the limit.
+    field.limit = spec.max_length
+    return field
+
+
+_AppealFields = type(
+    "_AppealFields",
+    (forms.Form,),
+    {spec.field_name: _input_field(spec) for spec in INPUT_FIELDS if not spec.staff_only},
+)
+
+
+class AppealFieldsForm(_AppealFields):
+    """The appeal's own fields, generated from the input spec (priemnaya.appeals.inputs)."""
+
+    # Service error fields that have a differently named form field.
+    FIELD_MAP = {spec.name: spec.field_name for spec in INPUT_FIELDS if spec.form_name}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = kind_choices()
+        self.fields["theme"].choices = theme_choices()
+
+    def appeal_input(self) -> AppealInput:
+        """Return what the form holds as the service's input (what passed the shape check)."""
+        data = getattr(self, "cleaned_data", {})
+        values = {
+            spec.name: data[spec.field_name]
+            for spec in INPUT_FIELDS
+            if data.get(spec.field_name) is not None
+        }
+        return AppealInput(**values)
+
+    @staticmethod
+    def initial_from(data: AppealInput) -> dict:
+        """Return form initial values for the service's input (the date as a local date)."""
+        initial = {spec.field_name: getattr(data, spec.name) for spec in INPUT_FIELDS}
+        if isinstance(data.incident_at, datetime):
+            initial[SPECS["incident_at"].field_name] = timezone.localtime(data.incident_at).date()
+        return initial
+
+
+class _SubmitForm(AppealFieldsForm):
+    # A token per rendered form: a second submit of the same form returns the first appeal.
     client_token = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_token", uuid.uuid4().hex)
+
+
+class AppealForm(_SubmitForm):
     # A repeat or contest of an earlier appeal: which one, and the earlier appeal's number.
     follow_up = forms.ChoiceField(
         choices=[("", "")] + [(f.value, f.value) for f in FollowUp],
@@ -114,20 +182,11 @@ class AppealForm(forms.Form):
     )
     source = forms.CharField(widget=forms.HiddenInput, required=False, max_length=32)
 
-    # Service error fields that have a differently named form field.
-    FIELD_MAP = {"incident_at": "incident_date"}
-
     def __init__(self, *args, draft: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
         if draft:
             # A draft may be unfinished: only kind and theme are needed to file it later.
             self.fields["subject"].required = self.fields["text"].required = False
-        self.fields["kind"].choices = kind_choices()
-        self.fields["theme"].choices = theme_choices()
-        self.fields["subject"].error_messages["required"] = "Укажите, о чём обращение."
-        self.fields["text"].error_messages["required"] = "Опишите ситуацию."
-        if not self.is_bound:
-            self.initial.setdefault("client_token", uuid.uuid4().hex)
         link = (self.data if self.is_bound else self.initial).get("follow_up")
         if link == FollowUp.CONTEST:
             # A contest is always of kind «обжалование»; the service sets it, the form shows it.
@@ -135,24 +194,25 @@ class AppealForm(forms.Form):
             self.initial["kind"] = CONTEST_KIND
 
 
-class StaffIntakeForm(AppealForm):
+class StaffIntakeForm(_SubmitForm):
     """An appeal that came by phone, e-mail, letter…: the operator types it in for the person."""
 
     channel = forms.ChoiceField(
         label="Канал поступления", error_messages={"required": "Выберите канал поступления."}
     )
-    applicant_name = _text("ФИО заявителя", autocomplete="off")
+    applicant_name = _input_field(SPECS["applicant_name"])
+    field_order = ("channel", "applicant_name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        del self.fields["follow_up"], self.fields["source"]
         self.fields["channel"].choices = [("", "— выберите —")] + [
             (c.value, c.label) for c in Channel if c in STAFF_INTAKE_CHANNELS
         ]
-        self.fields["applicant_name"].error_messages["required"] = "Укажите ФИО заявителя."
 
 
-class AppealEditForm(AppealForm):
+class AppealEditForm(AppealFieldsForm):
+    """What the applicant may still change; kind and theme are shown but stay as they are."""
+
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for name in ("kind", "theme"):
@@ -271,5 +331,8 @@ class CabinetFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Все статусы"), *Status.choices]
+        # The applicant's words for each state, as on the rest of the cabinet.
+        self.fields["status"].choices = [("", "Все статусы")] + [
+            (state.value, APPLICANT_VIEW[state][0]) for state in Status
+        ]
         self.fields["kind"].choices = [("", "Все виды"), *kind_choices()[1:]]

@@ -21,6 +21,7 @@ from priemnaya.api.schemas import (
 )
 from priemnaya.appeals import services
 from priemnaya.appeals.follow_ups import FollowUp
+from priemnaya.appeals.inputs import input_from_appeal
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import (
     AppealFilters,
@@ -31,7 +32,6 @@ from priemnaya.appeals.selectors import (
     applicant_appeals,
     page_of,
 )
-from priemnaya.appeals.services.intake import input_from_appeal
 from priemnaya.appeals.states import Channel
 from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
 
@@ -81,13 +81,22 @@ def appeal_create(
         raise NotPermitted("Подавать обращения через это API может заявитель.")
 
     def submit():
-        appeal = services.appeal_submit(
-            actor=user,
-            data=services.AppealInput(**payload.dict(exclude={"repeat_of", "contest_of"})),
-            channel=Channel.MOBILE,
-            client_token=f"api:{idempotency_key}" if idempotency_key else None,
-            follow_up=_follow_up(user, payload),
-        )
+        data = services.AppealInput(**payload.dict(exclude={"repeat_of", "contest_of"}))
+        client_token = f"api:{idempotency_key}" if idempotency_key else None
+        if (follow_up := _follow_up(user, payload)) is not None:
+            link, source = follow_up
+            appeal = services.appeal_submit_follow_up(
+                actor=user,
+                data=data,
+                link=link,
+                source=source,
+                client_token=client_token,
+                channel=Channel.MOBILE,
+            )
+        else:
+            appeal = services.appeal_submit(
+                actor=user, data=data, channel=Channel.MOBILE, client_token=client_token
+            )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
 
     def respond(result: tuple[int, dict]) -> Status:

@@ -7,6 +7,8 @@ from priemnaya.appeals.services.intake import (
     appeal_draft_save,
     appeal_edit,
     appeal_submit,
+    appeal_submit_draft,
+    appeal_submit_follow_up,
 )
 from priemnaya.appeals.services.routing import (
     appeal_assign,
@@ -45,6 +47,8 @@ __all__ = [
     "appeal_reopen",
     "appeal_request_info",
     "appeal_submit",
+    "appeal_submit_draft",
+    "appeal_submit_follow_up",
     "appeal_take",
     "appeal_withdraw",
     "appeals_autoclose",

@@ -1,7 +1,8 @@
 from django import template
 
+from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.presenters import Audience, format_date, status_label
-from priemnaya.core.numbering import format_number
+from priemnaya.core.numbering import EXAMPLE_NUMBER, format_number
 
 register = template.Library()
 
@@ -24,6 +25,18 @@ def accessible(bound_field):
 @register.filter
 def number(value: str) -> str:
     return format_number(value or "")
+
+
+@register.simple_tag
+def number_example() -> str:
+    """Return a well-formed appeal number to show as an example (it passes the check digit)."""
+    return EXAMPLE_NUMBER
+
+
+@register.filter
+def applicant_label(status: str) -> str:
+    """Return the plain-language label the applicant reads for a state."""
+    return APPLICANT_VIEW[status][0] if status in APPLICANT_VIEW else status
 
 
 @register.filter

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
+from priemnaya.appeals.inputs import appeal_input_problems, input_from_appeal
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import (
     AppealFilters,
@@ -18,12 +19,11 @@ from priemnaya.appeals.selectors import (
     draft_get,
     page_of,
 )
-from priemnaya.appeals.services.intake import input_from_appeal
 from priemnaya.catalog.selectors import themes_active
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
 from priemnaya.web.views.actions import APPLICANT_ACTIONS
-from priemnaya.web.views.common import apply_errors, citizen_required, get_or_404
+from priemnaya.web.views.common import add_problems, apply_errors, citizen_required, get_or_404
 from priemnaya.web.views.detail import act, render_detail
 
 PAGE_SIZE = 20
@@ -63,23 +63,6 @@ def appeal_list(request):
     )
 
 
-def appeal_input_of(form: AppealForm) -> services.AppealInput:
-    data = form.cleaned_data
-    return services.AppealInput(
-        kind=data.get("kind", ""),
-        theme=data.get("theme", ""),
-        subject=data.get("subject", ""),
-        text=data.get("text", ""),
-        service_code=data.get("service_code", ""),
-        incident_at=data.get("incident_date"),
-        desired_result=data.get("desired_result", ""),
-        contact_email=data.get("contact_email", ""),
-        contact_phone=data.get("contact_phone", ""),
-        contact_address=data.get("contact_address", ""),
-        applicant_name=data.get("applicant_name", ""),
-    )
-
-
 def _follow_up(request, link: str, number: str) -> tuple[FollowUp, Appeal] | None:
     """Return the follow-up named by the form or the link, with the earlier appeal (own only)."""
     if not link or not number:
@@ -92,12 +75,11 @@ def _follow_up(request, link: str, number: str) -> tuple[FollowUp, Appeal] | Non
 
 def _follow_up_initial(link: FollowUp, source: Appeal) -> dict:
     """Pre-fill a repeat with a copy of the earlier appeal, a contest with what it is about."""
-    data = input_from_appeal(source).__dict__
+    data = AppealForm.initial_from(input_from_appeal(source))
     contacts = {k: v for k, v in data.items() if k.startswith("contact_")}
     common = {"follow_up": link.value, "source": source.display_number, **contacts}
     if link is FollowUp.REPEAT:
-        incident = source.incident_at.date() if source.incident_at else None
-        return {**data, **common, "incident_date": incident}
+        return {**data, **common}
     return {
         **common,
         "kind": CONTEST_KIND,
@@ -127,26 +109,39 @@ def _bound_form(request) -> AppealForm:
     return AppealForm(request.POST, draft="save_draft" in request.POST)
 
 
+def _submit(
+    request, form: AppealForm, *, draft: Appeal | None, follow_up: tuple[FollowUp, Appeal] | None
+) -> Appeal:
+    data = form.appeal_input()
+    if draft is not None:
+        return services.appeal_submit_draft(actor=request.user, draft=draft, data=data)
+    client_token = form.cleaned_data.get("client_token") or None
+    if follow_up is not None:
+        link, source = follow_up
+        return services.appeal_submit_follow_up(
+            actor=request.user, data=data, link=link, source=source, client_token=client_token
+        )
+    return services.appeal_submit(actor=request.user, data=data, client_token=client_token)
+
+
 def _save_or_submit(request, form: AppealForm, draft=None):
     """Submit the form (or save it as a draft); on refusal show it again with the errors."""
     follow_up = _follow_up(request, form.data.get("follow_up", ""), form.data.get("source", ""))
-    if follow_up is not None and "save_draft" in request.POST:
+    if follow_up is not None and ("save_draft" in request.POST or draft is not None):
         form.add_error(None, "Повторное обращение и обжалование не сохраняются как черновик.")
-    if form.is_valid():
+    saving_draft = "save_draft" in request.POST
+    if not form.is_valid():
+        # Check the rules too, so that every mistake shows now, not one round at a time.
+        add_problems(form, appeal_input_problems(form.appeal_input(), partial=saving_draft))
+    else:
         try:
-            if "save_draft" in request.POST:
+            if saving_draft:
                 draft = services.appeal_draft_save(
-                    actor=request.user, data=appeal_input_of(form), draft=draft
+                    actor=request.user, data=form.appeal_input(), draft=draft
                 )
                 messages.success(request, "Черновик сохранён.")
                 return redirect("web:draft_edit", draft_id=draft.pk)
-            appeal = services.appeal_submit(
-                actor=request.user,
-                data=appeal_input_of(form),
-                client_token=form.cleaned_data.get("client_token") or None,
-                draft=draft,
-                follow_up=follow_up,
-            )
+            appeal = _submit(request, form, draft=draft, follow_up=follow_up)
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
@@ -179,11 +174,7 @@ def draft_edit(request, draft_id: int):
     draft = get_or_404(draft_get, user=request.user, draft_id=draft_id)
     if request.method == "POST":
         return _save_or_submit(request, _bound_form(request), draft=draft)
-    data = input_from_appeal(draft)
-    initial = {
-        **data.__dict__,
-        "incident_date": draft.incident_at.date() if draft.incident_at else None,
-    }
+    initial = AppealForm.initial_from(input_from_appeal(draft))
     return _render_form(request, AppealForm(initial=initial), draft=draft)
 
 
@@ -206,9 +197,11 @@ def appeal_edit(request, number: str):
         form = AppealEditForm(
             request.POST, initial={"kind": appeal.kind.code, "theme": appeal.theme.code}
         )
-        if form.is_valid():
+        if not form.is_valid():
+            add_problems(form, appeal_input_problems(form.appeal_input()))
+        else:
             try:
-                services.appeal_edit(appeal=appeal, actor=request.user, data=appeal_input_of(form))
+                services.appeal_edit(appeal=appeal, actor=request.user, data=form.appeal_input())
             except ApplicationError as exc:
                 apply_errors(form, exc)
             else:
@@ -216,12 +209,7 @@ def appeal_edit(request, number: str):
                 return redirect("web:appeal_detail", number=appeal.number)
         status = 400
     else:
-        data = input_from_appeal(appeal)
-        initial = {
-            **data.__dict__,
-            "incident_date": appeal.incident_at.date() if appeal.incident_at else None,
-        }
-        form = AppealEditForm(initial=initial)
+        form = AppealEditForm(initial=AppealEditForm.initial_from(input_from_appeal(appeal)))
         status = 200
     return render(request, "web/cabinet/edit.html", {"form": form, "appeal": appeal}, status=status)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from functools import wraps
 
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.http import Http404
 from django.shortcuts import render
 
@@ -40,6 +41,23 @@ def apply_errors(form, exc: ApplicationError) -> None:
         name = field_map.get(field, field)
         for message in messages:
             form.add_error(name if name in form.fields else None, message)
+
+
+def add_problems(form, problems: dict[str, list[str]]) -> None:
+    """Add the rules' findings to a form that failed its shape check, without saying twice.
+
+    A field the form already flagged keeps its own message: the rule would only restate it.
+    """
+    field_map = getattr(form, "FIELD_MAP", {})
+    for field, messages in problems.items():
+        name = field_map.get(field, field)
+        target = name if name in form.fields else None
+        shown = form.errors.get(target or NON_FIELD_ERRORS, [])
+        if target and shown:
+            continue
+        for message in messages:
+            if message not in shown:
+                form.add_error(target, message)
 
 
 def get_or_404(selector, **kwargs):

@@ -7,13 +7,14 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
+from priemnaya.appeals.inputs import appeal_input_problems
 from priemnaya.appeals.selectors import AppealFilters, appeal_page, page_of, staff_queue
 from priemnaya.appeals.states import Channel
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import QueueFilterForm, StaffIntakeForm
 from priemnaya.web.views.actions import STAFF_ACTIONS
-from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number, appeal_input_of, theme_templates
-from priemnaya.web.views.common import apply_errors, get_or_404, staff_required
+from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number, theme_templates
+from priemnaya.web.views.common import add_problems, apply_errors, get_or_404, staff_required
 from priemnaya.web.views.detail import act, render_detail
 
 DETAIL_TEMPLATE = "web/console/detail.html"
@@ -48,11 +49,14 @@ def appeal_register(request):
     """Register an appeal that came by phone, e-mail, letter or through the МФЦ."""
     if request.method == "POST":
         form = StaffIntakeForm(request.POST)
-        if form.is_valid():
+        if not form.is_valid():
+            problems = appeal_input_problems(form.appeal_input(), staff_intake=True)
+            add_problems(form, problems)
+        else:
             try:
                 appeal = services.appeal_submit(
                     actor=request.user,
-                    data=appeal_input_of(form),
+                    data=form.appeal_input(),
                     channel=form.cleaned_data["channel"],
                     client_token=form.cleaned_data.get("client_token") or None,
                 )

@@ -1,6 +1,10 @@
 // Progressive enhancements only: every form works without this file.
 (function () {
   "use strict";
+  // A refused form opens on its error summary, so keyboard and screen-reader users hear it first.
+  var summary = document.querySelector(".error-summary");
+  if (summary) { summary.focus(); }
+
   // A second click on a submit button does not send the form again.
   document.addEventListener("submit", function (event) {
     var form = event.target;
@@ -29,9 +33,10 @@
   // Live character counter for the description.
   document.querySelectorAll("[data-counter-for]").forEach(function (counter) {
     var field = document.getElementById(counter.dataset.counterFor);
-    if (!field) { return; }
+    var limit = parseInt(counter.dataset.limit, 10);
+    if (!field || !limit) { return; }
     var update = function () {
-      var left = 5000 - field.value.trim().length;
+      var left = limit - field.value.trim().length;
       counter.textContent = left >= 0 ? "Осталось символов: " + left : "Превышено на " + (-left) + " симв.";
     };
     field.addEventListener("input", update);

@@ -9,7 +9,7 @@ import priemnaya.core.clock
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("appeals", "0004_clock_defaults"),
+        ("appeals", "0005_input_limits"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
