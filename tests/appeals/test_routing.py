@@ -333,7 +333,7 @@ def test_an_answered_appeal_is_not_extended(answered, operator):
 
 def test_quality_control_assigns_a_member_of_the_department(registered, supervisor, operator):
     appeal, event = call_once(
-        services.appeal_assign, appeal=registered, actor=supervisor, assignee=operator
+        services.appeal_assign, appeal=registered, actor=supervisor, assignee_id=operator.pk
     )
     assert Appeal.objects.get(pk=appeal.pk).assignee == operator
     assert appeal.status == Status.REGISTERED
@@ -348,20 +348,26 @@ def test_only_members_of_the_department_can_be_assigned(registered, supervisor, 
         services.appeal_assign,
         appeal=registered,
         actor=supervisor,
-        assignee=specialist,
+        assignee_id=specialist.pk,
     )
-    assert list(error.errors) == ["assignee"]
+    assert list(error.errors) == ["assignee_id"]
 
 
 def test_an_ordinary_operator_cannot_assign(registered, operator):
     refuse(
-        NotPermitted, services.appeal_assign, appeal=registered, actor=operator, assignee=operator
+        NotPermitted,
+        services.appeal_assign,
+        appeal=registered,
+        actor=operator,
+        assignee_id=operator.pk,
     )
 
 
 def test_the_department_head_may_assign(registered, operator, catalog):
     head = make_user(Role.OPERATOR, departments=("support",), head=True)
-    appeal, _ = call_once(services.appeal_assign, appeal=registered, actor=head, assignee=operator)
+    appeal, _ = call_once(
+        services.appeal_assign, appeal=registered, actor=head, assignee_id=operator.pk
+    )
     assert appeal.assignee == operator
 
 
@@ -372,7 +378,7 @@ def test_nothing_about_a_closed_appeal_changes_hands(answered, citizen, supervis
         services.appeal_assign,
         appeal=closed,
         actor=supervisor,
-        assignee=operator,
+        assignee_id=operator.pk,
     )
     refuse(
         InvalidTransition,

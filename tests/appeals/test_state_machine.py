@@ -234,7 +234,7 @@ class AppealLifecycle(RuleBasedStateMachine):
                 days = data.draw(st.integers(min_value=1, max_value=30))
                 return {"due_date": appeal.due_at + timedelta(days=days), "reason": "Причина."}
             case "assign":
-                return {"assignee": self.people["operator"]}
+                return {"assignee_id": self.people["operator"].pk}
             case "rate":
                 return {
                     "rating": data.draw(st.integers(min_value=1, max_value=5)),

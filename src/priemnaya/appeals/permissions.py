@@ -94,3 +94,13 @@ def refusal(
     if action is Action.CONFIRM and appeal.review_requested_at is None:
         return InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")
     return None
+
+
+STAFF_ONLY = "Раздел доступен сотрудникам."
+
+
+def require_staff(user: User) -> User:
+    """Return the user if they work appeals (staff sections of pages and API), else NotPermitted."""
+    if not (user.is_authenticated and user.is_active and user.works_appeals):
+        raise NotPermitted(STAFF_ONLY)
+    return user

@@ -10,7 +10,12 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for
 from priemnaya.appeals.models import Answer, Appeal
-from priemnaya.appeals.permissions import refusal, side_of, staff_department_ids
+from priemnaya.appeals.permissions import (
+    refusal,
+    require_staff,
+    side_of,
+    staff_department_ids,
+)
 from priemnaya.appeals.presenters import (
     Audience,
     EventDescription,
@@ -61,6 +66,11 @@ def appeal_get(*, user: User, number: str) -> Appeal:
     if appeal is None:
         raise NotFound("Обращение не найдено.", field="number")
     return appeal
+
+
+def staff_appeal_get(*, user: User, number: str) -> Appeal:
+    """Return an appeal of the staff member's departments; NotPermitted for anyone else."""
+    return appeal_get(user=require_staff(user), number=number)
 
 
 def draft_get(*, user: User, draft_id: int) -> Appeal:
@@ -118,7 +128,7 @@ def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]
 
 def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     """Return the staff member's queue, soonest due first; closed work only when asked for."""
-    qs = appeals_visible_to(user=user) if user.works_appeals else Appeal.objects.none()
+    qs = appeals_visible_to(user=require_staff(user))
     if not filters.status and not filters.review:
         qs = qs.filter(status__in=OPEN_STATUSES)
     return _apply_filters(qs, filters, user).select_related("assignee").order_by("due_at", "id")

@@ -252,6 +252,8 @@ class RateForm(forms.Form):
 
 
 class AssignForm(forms.Form):
+    FIELD_MAP = {"assignee_id": "assignee"}
+
     assignee = forms.TypedChoiceField(
         label="Исполнитель", coerce=int, error_messages={"required": "Выберите исполнителя."}
     )

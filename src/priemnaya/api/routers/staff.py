@@ -19,18 +19,20 @@ from priemnaya.api.schemas import (
     StaffAppealIn,
     StaffMemberOut,
     TextIn,
+    detail_of,
     summary_of,
 )
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import require_staff
 from priemnaya.appeals.selectors import (
     AppealFilters,
-    appeal_get,
+    appeal_page_of,
     assignee_candidates,
     page_of,
+    staff_appeal_get,
     staff_queue,
 )
-from priemnaya.core.errors import NotPermitted, ValidationFailed
 
 router = Router(tags=["staff"])
 
@@ -47,12 +49,6 @@ class QueueFilters(Schema):
     q: str = ""
 
 
-def _staff(request):
-    if not request.auth.works_appeals:
-        raise NotPermitted("Раздел доступен сотрудникам.")
-    return request.auth
-
-
 @router.post("", response={201: AppealOut} | ERRORS)
 def register(
     request,
@@ -60,7 +56,7 @@ def register(
     idempotency_key: str | None = Header(None, alias="Idempotency-Key"),
 ):
     """Register an appeal that came by phone, e-mail, letter, МФЦ, social media or chat."""
-    user = _staff(request)
+    user = require_staff(request.auth)
 
     def submit():
         appeal = services.appeal_submit(
@@ -86,7 +82,7 @@ def register(
 @router.get("", response={200: AppealPageOut} | ERRORS)
 def queue(request, filters: Query[QueueFilters]):
     """The caller's queue: open appeals of their departments, soonest due first."""
-    user = _staff(request)
+    user = request.auth
     qs = staff_queue(user=user, filters=AppealFilters(**filters.dict(exclude={"page"})))
     rows, has_next = page_of(qs, page=filters.page, size=PAGE_SIZE)
     return {
@@ -97,8 +93,8 @@ def queue(request, filters: Query[QueueFilters]):
 
 
 def _act(request, number: str, service, **kwargs):
-    user = _staff(request)
-    appeal = appeal_get(user=user, number=number)
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
     result = service(appeal=appeal, actor=user, **kwargs)
     # Answer with the appeal as the action left it, even when the action (a redirect or an
     # escalation) took it out of the caller's departments: `in_your_queue` is then false.
@@ -108,8 +104,8 @@ def _act(request, number: str, service, **kwargs):
 @router.get("/{number}", response={200: AppealOut} | ERRORS)
 def detail(request, number: str):
     """One appeal as staff see it."""
-    user = _staff(request)
-    return appeal_body(appeal_get(user=user, number=number), user)
+    appeal = staff_appeal_get(user=request.auth, number=number)
+    return detail_of(appeal_page_of(appeal=appeal, user=request.auth))
 
 
 @router.post("/{number}/take", response={200: AppealOut} | ERRORS)
@@ -190,8 +186,8 @@ def confirm(request, number: str, payload: CommentIn):
 @router.get("/{number}/assignees", response={200: list[StaffMemberOut]} | ERRORS)
 def assignees(request, number: str):
     """Who may be made the assignee: active staff of the appeal's department."""
-    user = _staff(request)
-    appeal = appeal_get(user=user, number=number)
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
     return [
         {"id": u.pk, "full_name": u.full_name, "position": u.position}
         for u in assignee_candidates(appeal=appeal)
@@ -201,9 +197,7 @@ def assignees(request, number: str):
 @router.post("/{number}/assign", response={200: AppealOut} | ERRORS)
 def assign(request, number: str, payload: AssignIn):
     """Make a member of the department the assignee (heads and quality control)."""
-    user = _staff(request)
-    appeal = appeal_get(user=user, number=number)
-    assignee = assignee_candidates(appeal=appeal).filter(pk=payload.assignee_id).first()
-    if assignee is None:
-        raise ValidationFailed.single("assignee_id", "Выберите сотрудника этого отдела.")
-    return appeal_body(services.appeal_assign(appeal=appeal, actor=user, assignee=assignee), user)
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
+    appeal = services.appeal_assign(appeal=appeal, actor=user, assignee_id=payload.assignee_id)
+    return appeal_body(appeal, user)

@@ -11,7 +11,7 @@ from priemnaya.appeals import events
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import appeal_transition, required_text
-from priemnaya.catalog.models import Department, Membership, Regime
+from priemnaya.catalog.models import Department, Regime
 from priemnaya.core import clock
 from priemnaya.core.errors import ValidationFailed
 
@@ -63,13 +63,19 @@ def appeal_escalate(*, appeal: Appeal, actor: User | None, reason: str) -> Appea
     return t.appeal
 
 
-def appeal_assign(*, appeal: Appeal, actor: User, assignee: User) -> Appeal:
-    """Make a member of the appeal's department its assignee (heads and supervisors)."""
+def appeal_assign(*, appeal: Appeal, actor: User, assignee_id: int) -> Appeal:
+    """Make an active member of the appeal's department its assignee (heads and supervisors)."""
     with appeal_transition(appeal=appeal, action=Action.ASSIGN, actor=actor) as t:
-        member = Membership.objects.filter(user=assignee, department_id=t.appeal.department_id)
-        if not assignee.is_active or not member.exists():
+        assignee = (
+            User.objects.filter(
+                pk=assignee_id, is_active=True, membership__department_id=t.appeal.department_id
+            )
+            .distinct()
+            .first()
+        )
+        if assignee is None:
             raise ValidationFailed.single(
-                "assignee", "Исполнитель должен быть сотрудником ведомства."
+                "assignee_id", "Выберите сотрудника ведомства, в котором находится обращение."
             )
         t.appeal.assignee = assignee
         t.journal(events.appeal_assigned_event, assignee=assignee)

@@ -9,7 +9,6 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import assignee_candidates
-from priemnaya.core.errors import ValidationFailed
 from priemnaya.web import forms
 
 
@@ -26,10 +25,7 @@ class PageAction:
 
 
 def _assign(appeal: Appeal, actor: User, data: dict):
-    assignee = assignee_candidates(appeal=appeal).filter(pk=data["assignee"]).first()
-    if assignee is None:
-        raise ValidationFailed.single("assignee", "Выберите сотрудника этого отдела.")
-    return services.appeal_assign(appeal=appeal, actor=actor, assignee=assignee)
+    return services.appeal_assign(appeal=appeal, actor=actor, assignee_id=int(data["assignee"]))
 
 
 APPLICANT_ACTIONS: dict[str, PageAction] = {
