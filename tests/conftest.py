@@ -1,19 +1,24 @@
-"""Shared fixtures: the default catalog, one user per role, and a submitted appeal factory."""
+"""Shared fixtures: the default catalog, one user per role and appeals in each state of SPEC §4.
+
+They are thin wrappers over tests/factories.py, which tests call directly for anything more.
+"""
 
 from __future__ import annotations
 
-import itertools
+import os
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
-from priemnaya.accounts.models import User
-from priemnaya.accounts.roles import Role
-from priemnaya.appeals import services
-from priemnaya.catalog.models import Department, Membership
+from priemnaya.appeals.states import Status
 from priemnaya.catalog.services import catalog_load_defaults
+from tests import factories
 
-PASSWORD = "Test-pass-1!"
-_seq = itertools.count(1)
+# Property tests run under the profile named by HYPOTHESIS_PROFILE: "ci" (the default, what CI
+# runs) keeps Hypothesis's own settings; "quick" tries few examples for a fast local run.
+hypothesis_settings.register_profile("ci")
+hypothesis_settings.register_profile("quick", max_examples=10)
+hypothesis_settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
 
 
 def pytest_collection_modifyitems(config, items):
@@ -32,70 +37,96 @@ def catalog(db):
     catalog_load_defaults()
 
 
-def make_user(role: str = Role.CITIZEN, *, departments: tuple[str, ...] = (), head=False, **extra):
-    n = next(_seq)
-    user = User.objects.create_user(
-        email=extra.pop("email", f"{role}{n}@example.ru"),
-        password=PASSWORD,
-        full_name=extra.pop("full_name", f"Тестов {role.capitalize()} {n}"),
-        role=role,
-        **extra,
-    )
-    for code in departments:
-        Membership.objects.create(
-            user=user, department=Department.objects.get(code=code), is_head=head
-        )
-    return user
-
-
 @pytest.fixture
 def citizen(catalog):
-    return make_user(Role.CITIZEN)
+    return factories.make_citizen()
 
 
 @pytest.fixture
 def other_citizen(catalog):
-    return make_user(Role.CITIZEN)
+    return factories.make_citizen()
 
 
 @pytest.fixture
 def operator(catalog):
     """An operator of the portal support service (where tech themes are routed)."""
-    return make_user(Role.OPERATOR, departments=("support",))
+    return factories.make_operator()
+
+
+@pytest.fixture
+def head(catalog):
+    """The head of the support department, where `operator` works."""
+    return factories.make_head("support")
+
+
+@pytest.fixture
+def colleague(catalog):
+    """Another operator of the support department."""
+    return factories.make_operator(full_name="Коллегин Борис")
 
 
 @pytest.fixture
 def specialist(catalog):
-    return make_user(Role.SPECIALIST, departments=("services", "services-support"))
+    return factories.make_specialist()
 
 
 @pytest.fixture
 def supervisor(catalog):
-    return make_user(Role.SUPERVISOR, departments=("quality",), head=True)
+    return factories.make_supervisor()
 
 
 @pytest.fixture
 def auditor(catalog):
-    return make_user(Role.AUDITOR)
-
-
-def appeal_input(**overrides) -> services.AppealInput:
-    data = {
-        "kind": "support",
-        "theme": "tech-login",
-        "subject": "Не могу войти в кабинет",
-        "text": "После ввода пароля страница обновляется и снова просит логин.",
-        "contact_email": "reply@example.ru",
-    }
-    data.update(overrides)
-    return services.AppealInput(**data)
+    return factories.make_auditor()
 
 
 @pytest.fixture
 def submit(catalog):
     """Return a function that files an appeal for a citizen (support theme → support dept)."""
+    return factories.submit_appeal
 
-    def _submit(actor, **overrides):
-        return services.appeal_submit(actor=actor, data=appeal_input(**overrides))
 
-    return _submit
+# Appeals in each state of SPEC §4, filed by `citizen` and worked by `operator`.
+
+
+@pytest.fixture
+def registered(citizen, submit):
+    """A support appeal: routed to the «support» department, where `operator` works."""
+    return submit(citizen)
+
+
+@pytest.fixture
+def move(citizen, operator):
+    """Return a function that brings a registered appeal to a state."""
+
+    def _move(appeal, status):
+        return factories.bring_to(appeal, status, applicant=citizen, staff=operator)
+
+    return _move
+
+
+@pytest.fixture
+def in_progress(registered, move):
+    return move(registered, Status.IN_PROGRESS)
+
+
+@pytest.fixture
+def needs_info(registered, move):
+    return move(registered, Status.NEEDS_INFO)
+
+
+@pytest.fixture
+def answered(registered, move):
+    return move(registered, Status.ANSWERED)
+
+
+@pytest.fixture
+def complaint(citizen, submit):
+    """A 59-FZ complaint about a refused service: routed to «services» (`specialist`)."""
+    return submit(
+        citizen,
+        kind="complaint",
+        theme="services-refusal",
+        subject="Отказ в приёме заявления",
+        text="Заявление на услугу отклонено без объяснения причин.",
+    )

@@ -6,7 +6,6 @@ import json
 from datetime import date
 
 import pytest
-from django.test import Client
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -14,56 +13,20 @@ from priemnaya.api.models import IdempotencyRecord
 from priemnaya.api.schemas import AppealEditIn, AppealIn, StaffAppealIn
 from priemnaya.appeals.inputs import EDITABLE, INPUT_FIELDS
 from priemnaya.appeals.models import Appeal
-from tests.conftest import PASSWORD
-
-BODY = {
-    "kind": "support",
-    "theme": "tech-sms",
-    "subject": "Не приходит SMS",
-    "text": "Код подтверждения не приходит.",
-    "contact_phone": "+79161234567",
-}
+from tests.factories import APPEAL_BODY, api, signed_in
 
 APPLICANT_FIELDS = [s.name for s in INPUT_FIELDS if not s.staff_only]
 
 
-def token_for(client: Client, user) -> str:
-    response = client.post(
-        "/api/v1/auth/token",
-        {"login": user.email, "password": PASSWORD},
-        content_type="application/json",
-    )
-    assert response.status_code == 200
-    return response.json()["token"]
-
-
-def api(user):
-    client = Client()
-    token = token_for(client, user)
-
-    def call(method: str, path: str, body=None, **headers):
-        kwargs = {"content_type": "application/json", "HTTP_AUTHORIZATION": f"Bearer {token}"}
-        kwargs.update({f"HTTP_{k.upper().replace('-', '_')}": v for k, v in headers.items()})
-        if body is not None:
-            kwargs["data"] = json.dumps(body)
-        return getattr(client, method)(f"/api/v1{path}", **kwargs)
-
-    return call
-
-
-def test_token_refused_for_wrong_password(citizen, client):
-    response = client.post(
-        "/api/v1/auth/token",
-        {"login": citizen.email, "password": "wrong"},
-        content_type="application/json",
-    )
+def test_token_refused_for_wrong_password(citizen):
+    response = api()("post", "/auth/token", {"login": citizen.email, "password": "wrong"})
     assert response.status_code == 401
     assert response.json()["errors"][0]["field"] == "login"
 
 
-def test_catalog_codes(catalog, client):
-    kinds = {k["code"] for k in client.get("/api/v1/catalog/kinds").json()}
-    themes = {t["code"] for t in client.get("/api/v1/catalog/themes").json()}
+def test_catalog_codes(catalog):
+    kinds = {k["code"] for k in api()("get", "/catalog/kinds").json()}
+    themes = {t["code"] for t in api()("get", "/catalog/themes").json()}
     assert {
         "request",
         "complaint",
@@ -78,22 +41,24 @@ def test_catalog_codes(catalog, client):
 
 def test_create_with_idempotency_key_replays_and_guards(citizen):
     call = api(citizen)
-    first = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-1"})
+    first = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"})
     assert first.status_code == 201
     body = first.json()
     assert body["status"] == "registered"
     assert body["due_at"]
-    again = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-1"})
+    again = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"})
     assert again.status_code == 201
     assert again.json() == body
     assert Appeal.objects.count() == 1
-    changed = call("post", "/appeals", {**BODY, "subject": "Другое"}, **{"Idempotency-Key": "k-1"})
+    changed = call(
+        "post", "/appeals", {**APPEAL_BODY, "subject": "Другое"}, **{"Idempotency-Key": "k-1"}
+    )
     assert changed.status_code == 422
     assert changed.json()["errors"][0]["field"] == "Idempotency-Key"
     IdempotencyRecord.objects.create(
         user=citizen, key="k-2", endpoint="appeal_create", request_hash="x"
     )
-    running = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-2"})
+    running = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-2"})
     assert running.status_code in (409, 422)
 
 
@@ -102,11 +67,11 @@ def test_running_key_with_same_payload_is_409(citizen):
     from priemnaya.api.schemas import AppealIn
 
     call = api(citizen)
-    payload = AppealIn(**BODY).dict()
+    payload = AppealIn(**APPEAL_BODY).dict()
     IdempotencyRecord.objects.create(
         user=citizen, key="k-3", endpoint="appeal_create", request_hash=_fingerprint(payload)
     )
-    response = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-3"})
+    response = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-3"})
     assert response.status_code == 409
     assert Appeal.objects.count() == 0
 
@@ -114,16 +79,16 @@ def test_running_key_with_same_payload_is_409(citizen):
 @pytest.mark.parametrize(
     ("body", "field"),
     [
-        ({**BODY, "subject": ""}, "subject"),
-        ({**BODY, "text": "ы" * 5001}, "text"),
-        ({**BODY, "contact_phone": "123"}, "contact_phone"),
-        ({**BODY, "contact_phone": "", "contact_email": "bad@"}, "contact_email"),
-        ({**BODY, "theme": "nope"}, "theme"),
-        ({**BODY, "incident_at": "2999-01-01"}, "incident_at"),
-        ({**BODY, "incident_at": "not a date"}, "incident_at"),
-        ({**BODY, "incident_at": "0001-01-01"}, "incident_at"),
-        ({**BODY, "incident_at": "1899-12-31T23:00:00Z"}, "incident_at"),
-        ({**BODY, "subject": 12}, "subject"),
+        ({**APPEAL_BODY, "subject": ""}, "subject"),
+        ({**APPEAL_BODY, "text": "ы" * 5001}, "text"),
+        ({**APPEAL_BODY, "contact_phone": "123"}, "contact_phone"),
+        ({**APPEAL_BODY, "contact_phone": "", "contact_email": "bad@"}, "contact_email"),
+        ({**APPEAL_BODY, "theme": "nope"}, "theme"),
+        ({**APPEAL_BODY, "incident_at": "2999-01-01"}, "incident_at"),
+        ({**APPEAL_BODY, "incident_at": "not a date"}, "incident_at"),
+        ({**APPEAL_BODY, "incident_at": "0001-01-01"}, "incident_at"),
+        ({**APPEAL_BODY, "incident_at": "1899-12-31T23:00:00Z"}, "incident_at"),
+        ({**APPEAL_BODY, "subject": 12}, "subject"),
     ],
 )
 def test_bad_input_is_4xx_naming_the_field(citizen, body, field):
@@ -136,8 +101,8 @@ def test_bad_input_is_4xx_naming_the_field(citizen, body, field):
 def test_an_incident_before_1900_is_422_and_the_lists_keep_working(citizen, operator):
     # given the earliest date that is accepted, and one that is not
     call, staff = api(citizen), api(operator)
-    kept = call("post", "/appeals", {**BODY, "incident_at": "1900-01-01"})
-    refused = call("post", "/appeals", {**BODY, "incident_at": "0001-01-01"})
+    kept = call("post", "/appeals", {**APPEAL_BODY, "incident_at": "1900-01-01"})
+    refused = call("post", "/appeals", {**APPEAL_BODY, "incident_at": "0001-01-01"})
     # then
     assert kept.status_code == 201, kept.content
     assert refused.status_code == 422
@@ -162,20 +127,13 @@ def test_an_incident_before_1900_is_422_and_the_lists_keep_working(citizen, oper
 
 
 def test_non_json_body_is_4xx(citizen):
-    client = Client()
-    token = token_for(client, citizen)
-    response = client.post(
-        "/api/v1/appeals",
-        "{oops",
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )
+    response = api(citizen)("post", "/appeals", raw="{oops")
     assert 400 <= response.status_code < 500
 
 
 def test_round_trip_and_visibility(citizen, other_citizen, operator):
     mine, staff, other = api(citizen), api(operator), api(other_citizen)
-    number = mine("post", "/appeals", BODY).json()["number"]
+    number = mine("post", "/appeals", APPEAL_BODY).json()["number"]
     assert other("get", f"/appeals/{number}").status_code == 404
     assert mine("post", f"/staff/appeals/{number}/take").status_code == 403
     bad = number[:-1] + str((int(number[-1]) + 1) % 10)
@@ -214,10 +172,11 @@ def test_round_trip_and_visibility(citizen, other_citizen, operator):
 
 
 def test_session_auth_needs_csrf(citizen):
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(citizen)
+    client = signed_in(citizen, enforce_csrf_checks=True)
     assert client.get("/api/v1/appeals").status_code == 200
-    refused = client.post("/api/v1/appeals", json.dumps(BODY), content_type="application/json")
+    refused = client.post(
+        "/api/v1/appeals", json.dumps(APPEAL_BODY), content_type="application/json"
+    )
     assert refused.status_code in (401, 403)
     assert Appeal.objects.count() == 0
 
@@ -232,7 +191,7 @@ def test_openapi_schema(catalog, client):
 def test_list_and_detail_query_counts_do_not_grow(citizen, count, django_assert_max_num_queries):
     call = api(citizen)
     numbers = [
-        call("post", "/appeals", {**BODY, "subject": f"№{n}"}).json()["number"]
+        call("post", "/appeals", {**APPEAL_BODY, "subject": f"№{n}"}).json()["number"]
         for n in range(count)
     ]
     with django_assert_max_num_queries(4):

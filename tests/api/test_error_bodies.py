@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
 from django.conf import settings
 from django.test import Client, override_settings
 
 from priemnaya.appeals.models import Appeal
-from tests.api.test_contract import BODY, token_for
+from tests.factories import APPEAL_BODY, api
 
 TOO_BIG = settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 1
 
@@ -32,14 +30,8 @@ def quiet_client():
 
 
 def test_body_over_the_upload_limit_is_413_json(citizen, quiet_client):
-    token = token_for(quiet_client, citizen)
-    body = json.dumps({**BODY, "text": "ж" * TOO_BIG})
-    response = quiet_client.post(
-        "/api/v1/appeals",
-        body,
-        content_type="application/json",
-        HTTP_AUTHORIZATION=f"Bearer {token}",
-    )
+    call = api(citizen, client=quiet_client)
+    response = call("post", "/appeals", {**APPEAL_BODY, "text": "ж" * TOO_BIG})
     body = assert_error_json(response, 413)
     assert body["errors"][0]["code"] == "too_large"
     assert "МБ" in body["detail"]
@@ -47,8 +39,8 @@ def test_body_over_the_upload_limit_is_413_json(citizen, quiet_client):
 
 
 def test_body_over_the_upload_limit_without_auth_is_413_json(db, quiet_client):
-    body = json.dumps({"login": "x" * TOO_BIG, "password": "y"})
-    response = quiet_client.post("/api/v1/auth/token", body, content_type="application/json")
+    call = api(client=quiet_client)
+    response = call("post", "/auth/token", {"login": "x" * TOO_BIG, "password": "y"})
     assert_error_json(response, 413)
 
 
@@ -82,8 +74,7 @@ def test_unknown_page_outside_the_api_stays_html(db, quiet_client):
 
 @override_settings(DEBUG=False)
 def test_wrong_method_is_405_json_with_allow(citizen, quiet_client):
-    token = token_for(quiet_client, citizen)
-    response = quiet_client.delete("/api/v1/appeals", HTTP_AUTHORIZATION=f"Bearer {token}")
+    response = api(citizen, client=quiet_client)("delete", "/appeals")
     body = assert_error_json(response, 405)
     assert body["errors"][0]["code"] == "method_not_allowed"
     assert "DELETE" in body["detail"]

@@ -4,18 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
-from tests.api.test_contract import BODY, api
-
-
-@pytest.fixture
-def answered(citizen, operator, submit):
-    appeal = submit(citizen)
-    appeal = services.appeal_take(appeal=appeal, actor=operator)
-    return services.appeal_answer(
-        appeal=appeal, actor=operator, outcome="resolved", text="Сбросьте пароль."
-    )
+from tests.factories import APPEAL_BODY, api
 
 
 def test_contest_is_created_and_linked_both_ways(citizen, answered):
@@ -23,7 +13,7 @@ def test_contest_is_created_and_linked_both_ways(citizen, answered):
     # given the detail offers both follow-ups
     assert call("get", f"/appeals/{answered.number}").json()["follow_ups"] == ["repeat", "contest"]
     # when
-    response = call("post", "/appeals", {**BODY, "contest_of": answered.display_number})
+    response = call("post", "/appeals", {**APPEAL_BODY, "contest_of": answered.display_number})
     # then
     body = response.json()
     assert response.status_code == 201, body
@@ -46,7 +36,7 @@ def test_contest_is_created_and_linked_both_ways(citizen, answered):
 
 
 def test_repeat_keeps_the_kind_it_is_given(citizen, answered):
-    response = api(citizen)("post", "/appeals", {**BODY, "repeat_of": answered.number})
+    response = api(citizen)("post", "/appeals", {**APPEAL_BODY, "repeat_of": answered.number})
     assert response.status_code == 201
     assert response.json()["kind"] == "support"
     assert Appeal.objects.get(repeat_of=answered)
@@ -61,14 +51,16 @@ def test_repeat_keeps_the_kind_it_is_given(citizen, answered):
     ],
 )
 def test_bad_links_are_4xx_naming_the_field(citizen, answered, extra, field, status):
-    response = api(citizen)("post", "/appeals", {**BODY, **extra})
+    response = api(citizen)("post", "/appeals", {**APPEAL_BODY, **extra})
     assert response.status_code == status, response.content
     assert response.json()["errors"][0]["field"] == field
     assert Appeal.objects.count() == 1
 
 
 def test_another_citizens_appeal_cannot_be_followed_up(other_citizen, answered):
-    response = api(other_citizen)("post", "/appeals", {**BODY, "contest_of": answered.number})
+    response = api(other_citizen)(
+        "post", "/appeals", {**APPEAL_BODY, "contest_of": answered.number}
+    )
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "contest_of"
     assert Appeal.objects.count() == 1
@@ -76,6 +68,6 @@ def test_another_citizens_appeal_cannot_be_followed_up(other_citizen, answered):
 
 def test_contest_of_an_appeal_in_work_is_409(citizen, submit):
     source = submit(citizen)
-    response = api(citizen)("post", "/appeals", {**BODY, "contest_of": source.number})
+    response = api(citizen)("post", "/appeals", {**APPEAL_BODY, "contest_of": source.number})
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "contest_of"

@@ -2,15 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import pytest
-from django.test import Client
 
-from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
-from tests.api.test_contract import BODY, api
-from tests.conftest import make_user
+from tests.factories import APPEAL_BODY, api
 
 SURROGATE = "\ud800"
 NUL = "\x00"
@@ -25,18 +20,10 @@ def assert_invalid_characters(response, field: str) -> None:
     assert item["message"] == "Недопустимые символы в поле."
 
 
-@pytest.fixture
-def answered(citizen, operator, submit):
-    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
-    return services.appeal_answer(
-        appeal=appeal, actor=operator, outcome="resolved", text="Сбросьте пароль."
-    )
-
-
 @pytest.mark.parametrize("char", [SURROGATE, NUL], ids=["surrogate", "nul"])
 @pytest.mark.parametrize("field", ["kind", "theme", "subject", "contact_email", "repeat_of"])
 def test_filing_with_unstorable_characters_names_the_field(citizen, field, char):
-    response = api(citizen)("post", "/appeals", {**BODY, field: f"a{char}b"})
+    response = api(citizen)("post", "/appeals", {**APPEAL_BODY, field: f"a{char}b"})
     assert_invalid_characters(response, field)
     assert Appeal.objects.count() == 0
 
@@ -58,9 +45,8 @@ def test_rating_comment_with_unstorable_characters_is_422(citizen, answered, cha
 
 
 @pytest.mark.parametrize("char", [SURROGATE, NUL], ids=["surrogate", "nul"])
-def test_confirm_comment_with_unstorable_characters_is_422(citizen, answered, char):
+def test_confirm_comment_with_unstorable_characters_is_422(citizen, head, answered, char):
     api(citizen)("post", f"/appeals/{answered.number}/rate", {"rating": 1, "comment": "Нет."})
-    head = make_user("operator", departments=("support",), head=True)
     response = api(head)(
         "post", f"/staff/appeals/{answered.number}/confirm", {"comment": f"Верно{char}"}
     )
@@ -69,11 +55,7 @@ def test_confirm_comment_with_unstorable_characters_is_422(citizen, answered, ch
 
 @pytest.mark.parametrize("char", [SURROGATE, NUL], ids=["surrogate", "nul"])
 def test_token_password_with_unstorable_characters_is_422(citizen, char):
-    response = Client().post(
-        "/api/v1/auth/token",
-        json.dumps({"login": citizen.email, "password": f"pass{char}"}),
-        content_type="application/json",
-    )
+    response = api()("post", "/auth/token", {"login": citizen.email, "password": f"pass{char}"})
     assert_invalid_characters(response, "password")
 
 
@@ -91,12 +73,12 @@ def test_queue_filter_with_nul_is_422(operator, field):
 
 def test_ordinary_text_still_passes(citizen):
     # Typographic signs, other scripts and emoji are text, not hostile characters.
-    body = {**BODY, "subject": "«Жалоба» № 5 — 1 500 ₽ ½ 😊 中文"}
+    body = {**APPEAL_BODY, "subject": "«Жалоба» № 5 — 1 500 ₽ ½ 😊 中文"}
     response = api(citizen)("post", "/appeals", body)
     assert response.status_code == 201, response.content
 
 
 def test_idempotency_key_with_nul_is_422_on_the_header(citizen):
-    response = api(citizen)("post", "/appeals", BODY, **{"Idempotency-Key": "k\x00"})
+    response = api(citizen)("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k\x00"})
     assert_invalid_characters(response, "Idempotency-Key")
     assert Appeal.objects.count() == 0

@@ -10,8 +10,7 @@ from priemnaya.api.schemas import AppealIn
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
 from priemnaya.core import clock
-from tests.api.test_contract import BODY, api
-from tests.conftest import appeal_input
+from tests.factories import APPEAL_BODY, api, appeal_input
 
 
 def running(user, key: str, *, lease_until) -> IdempotencyRecord:
@@ -20,7 +19,7 @@ def running(user, key: str, *, lease_until) -> IdempotencyRecord:
         user=user,
         key=key,
         endpoint="appeal_create",
-        request_hash=_fingerprint(AppealIn(**BODY).dict()),
+        request_hash=_fingerprint(AppealIn(**APPEAL_BODY).dict()),
         lease_until=lease_until,
     )
 
@@ -36,7 +35,8 @@ def test_a_claim_holds_a_lease_while_it_runs(citizen, monkeypatch):
     monkeypatch.setattr(services, "appeal_submit", spy)
     before = clock.now()
     assert (
-        api(citizen)("post", "/appeals", BODY, **{"Idempotency-Key": "k-lease"}).status_code == 201
+        api(citizen)("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-lease"}).status_code
+        == 201
     )
     record = seen["record"]
     assert record.state == IdempotencyRecord.State.RUNNING
@@ -47,7 +47,7 @@ def test_a_stale_claim_is_taken_over_and_the_request_succeeds(citizen):
     # given a request that claimed the key and died before doing anything
     running(citizen, "k-stale", lease_until=clock.now() - timedelta(seconds=1))
     # when the app retries
-    response = api(citizen)("post", "/appeals", BODY, **{"Idempotency-Key": "k-stale"})
+    response = api(citizen)("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-stale"})
     # then the retry runs and the key records its answer
     assert response.status_code == 201, response.content
     assert Appeal.objects.count() == 1
@@ -64,18 +64,21 @@ def test_a_claim_from_before_leases_expires_a_lease_after_it_was_made(citizen):
     running(citizen, "k-new", lease_until=None)
     call = api(citizen)
     # then the old one is taken over and the new one still runs
-    assert call("post", "/appeals", BODY, **{"Idempotency-Key": "k-old"}).status_code == 201
-    assert call("post", "/appeals", BODY, **{"Idempotency-Key": "k-new"}).status_code == 409
+    assert call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-old"}).status_code == 201
+    assert call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-new"}).status_code == 409
 
 
 def test_takeover_after_a_committed_submission_returns_that_appeal(citizen):
     # given the first request filed the appeal, then died before recording the answer
     first = services.appeal_submit(
-        actor=citizen, data=appeal_input(**BODY), channel="mobile", client_token="api:k-crash"
+        actor=citizen,
+        data=appeal_input(**APPEAL_BODY),
+        channel="mobile",
+        client_token="api:k-crash",
     )
     running(citizen, "k-crash", lease_until=clock.now() - timedelta(seconds=1))
     # when the app retries with the same key
-    response = api(citizen)("post", "/appeals", BODY, **{"Idempotency-Key": "k-crash"})
+    response = api(citizen)("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-crash"})
     # then it gets the appeal already filed, not a second one
     assert response.status_code == 201, response.content
     assert response.json()["number"] == first.display_number
@@ -84,7 +87,7 @@ def test_takeover_after_a_committed_submission_returns_that_appeal(citizen):
 
 def test_a_fresh_claim_still_answers_409(citizen):
     running(citizen, "k-busy", lease_until=clock.now() + timedelta(seconds=20))
-    response = api(citizen)("post", "/appeals", BODY, **{"Idempotency-Key": "k-busy"})
+    response = api(citizen)("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-busy"})
     assert response.status_code == 409
     assert response.json()["errors"][0]["field"] == "Idempotency-Key"
     assert Appeal.objects.count() == 0
@@ -92,7 +95,7 @@ def test_a_fresh_claim_still_answers_409(citizen):
 
 def test_a_failed_call_frees_the_key(citizen):
     call = api(citizen)
-    bad = call("post", "/appeals", {**BODY, "subject": ""}, **{"Idempotency-Key": "k-bad"})
+    bad = call("post", "/appeals", {**APPEAL_BODY, "subject": ""}, **{"Idempotency-Key": "k-bad"})
     assert bad.status_code == 422
     assert not IdempotencyRecord.objects.filter(key="k-bad").exists()
 
@@ -143,8 +146,8 @@ def test_purge_runs_as_a_periodic_task(citizen, settings):
 def test_key_replays_after_takeover(citizen):
     running(citizen, "k-replay", lease_until=clock.now() - timedelta(minutes=5))
     call = api(citizen)
-    first = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-replay"})
-    again = call("post", "/appeals", BODY, **{"Idempotency-Key": "k-replay"})
+    first = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-replay"})
+    again = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-replay"})
     assert first.status_code == again.status_code == 201
     assert first.json() == again.json()
     assert Appeal.objects.count() == 1

@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
-
-from priemnaya.appeals import services
-from tests.api.test_contract import api
-from tests.conftest import make_user
+from tests.factories import api
 
 
-@pytest.fixture
-def answered(citizen, operator, submit):
-    appeal = submit(citizen)
-    appeal = services.appeal_take(appeal=appeal, actor=operator)
-    return services.appeal_answer(
-        appeal=appeal, actor=operator, outcome="resolved", text="Сбросьте пароль."
-    )
-
-
-def test_rate_low_then_confirm(citizen, operator, answered):
-    head = make_user("operator", departments=("support",), head=True)
+def test_rate_low_then_confirm(citizen, operator, head, answered):
     mine = api(citizen)
     # a low rating without a reason is 422 on `comment`
     response = mine("post", f"/appeals/{answered.number}/rate", {"rating": 1})

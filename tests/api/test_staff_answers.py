@@ -7,7 +7,7 @@ from datetime import timedelta
 from django.utils import timezone
 
 from priemnaya.appeals import services
-from tests.api.test_contract import api
+from tests.factories import api
 
 
 def test_extend_errors_name_due_date(citizen, operator, submit):

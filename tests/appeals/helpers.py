@@ -1,41 +1,10 @@
-"""Helpers for appeal tests: move an appeal to a state, check the journal of one call."""
+"""Helpers for appeal tests: the journal of one call; a refused call that changed nothing."""
 
 from __future__ import annotations
 
 from django.forms.models import model_to_dict
 
-from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal, Event
-from priemnaya.appeals.states import Status
-
-# The shortest path from «Получено» to each state, as (service, who acts, extra arguments).
-_PATHS = {
-    Status.REGISTERED: [],
-    Status.IN_PROGRESS: [("take", "staff", {})],
-    Status.NEEDS_INFO: [
-        ("take", "staff", {}),
-        ("request_info", "staff", {"question": "Уточните, пожалуйста, браузер."}),
-    ],
-    Status.ANSWERED: [
-        ("take", "staff", {}),
-        ("answer", "staff", {"outcome": "resolved", "text": "Проблема устранена."}),
-    ],
-    Status.CLOSED: [
-        ("take", "staff", {}),
-        ("answer", "staff", {"outcome": "resolved", "text": "Проблема устранена."}),
-        ("close", "applicant", {}),
-    ],
-    Status.WITHDRAWN: [("withdraw", "applicant", {})],
-}
-
-
-def bring_to(appeal: Appeal, status: str, *, applicant, staff) -> Appeal:
-    """Return the registered appeal moved to ``status`` through the ordinary transitions."""
-    for action, side, extra in _PATHS[Status(status)]:
-        actor = applicant if side == "applicant" else staff
-        appeal = getattr(services, f"appeal_{action}")(appeal=appeal, actor=actor, **extra)
-    assert appeal.status == status
-    return appeal
 
 
 def last_event_id() -> int:

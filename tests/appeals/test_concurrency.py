@@ -14,7 +14,7 @@ from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.states import EventType
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.core.numbering import is_valid, normalize_number
-from tests.conftest import appeal_input, make_user
+from tests.factories import appeal_input, make_user
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 

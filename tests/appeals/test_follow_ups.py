@@ -10,7 +10,7 @@ from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import EventType, Status
 from priemnaya.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from tests.appeals.helpers import call_once, snapshot
-from tests.conftest import appeal_input
+from tests.factories import appeal_input
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,7 @@ from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
 from priemnaya.core.errors import ValidationFailed
 from tests.appeals.helpers import refuse
-from tests.conftest import appeal_input
+from tests.factories import appeal_input
 
 BEFORE_CONSTRAINT = [("appeals", "0004_clock_defaults")]
 WITH_CONSTRAINT = [("appeals", "0005_input_limits")]

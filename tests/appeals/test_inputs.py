@@ -20,7 +20,7 @@ from priemnaya.appeals.states import Channel
 from priemnaya.catalog.models import Theme
 from priemnaya.core.errors import ValidationFailed
 from tests.appeals.helpers import refuse
-from tests.conftest import appeal_input
+from tests.factories import appeal_input
 
 
 def test_every_input_field_has_a_spec_with_a_russian_label():

@@ -17,7 +17,7 @@ from priemnaya.catalog.models import Theme
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import format_number, is_valid
 from tests.appeals.helpers import call_once, refuse
-from tests.conftest import appeal_input, make_user
+from tests.factories import appeal_input, make_user
 
 
 def test_submit_registers_numbers_routes_and_times_the_appeal(citizen):

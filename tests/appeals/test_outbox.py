@@ -185,7 +185,7 @@ def test_an_answer_may_only_be_marked_superseded(answered):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_transactions_committing_in_reverse_id_order_on_postgresql(catalog):
-    from tests.conftest import appeal_input, make_user
+    from tests.factories import appeal_input, make_user
 
     citizen = make_user()
     first = services.appeal_submit(actor=citizen, data=appeal_input(subject="Первое"))

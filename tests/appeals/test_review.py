@@ -14,15 +14,8 @@ from priemnaya.appeals.selectors import AppealFilters, appeal_actions, staff_que
 from priemnaya.appeals.states import EventType, Status
 from priemnaya.core.errors import InvalidTransition, NotPermitted, ValidationFailed
 from tests.appeals.helpers import call_once
-from tests.conftest import make_user
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def head(catalog):
-    """The head of the portal support service (where `answered` was answered)."""
-    return make_user("operator", departments=("support",), head=True)
 
 
 @pytest.fixture

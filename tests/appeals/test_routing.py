@@ -15,7 +15,7 @@ from priemnaya.appeals.states import EventType, Status
 from priemnaya.catalog.models import Department, Theme
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from tests.appeals.helpers import call_once, refuse
-from tests.conftest import make_user
+from tests.factories import make_user
 
 # --- redirect ---------------------------------------------------------------------------------
 
@@ -363,8 +363,7 @@ def test_an_ordinary_operator_cannot_assign(registered, operator):
     )
 
 
-def test_the_department_head_may_assign(registered, operator, catalog):
-    head = make_user(Role.OPERATOR, departments=("support",), head=True)
+def test_the_department_head_may_assign(registered, operator, head):
     appeal, _ = call_once(
         services.appeal_assign, appeal=registered, actor=head, assignee_id=operator.pk
     )

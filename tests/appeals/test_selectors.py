@@ -23,7 +23,7 @@ from priemnaya.appeals.selectors import (
 from priemnaya.appeals.states import Status
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import format_number
-from tests.conftest import make_user
+from tests.factories import make_user
 
 
 @pytest.fixture
@@ -168,10 +168,9 @@ def test_actions_follow_the_side_and_state(registered, citizen, operator, other_
     [Status.REGISTERED, Status.IN_PROGRESS, Status.NEEDS_INFO, Status.ANSWERED, Status.CLOSED],
 )
 def test_offered_actions_are_a_subset_of_the_table_for_everyone(
-    citizen, operator, supervisor, registered, move, state
+    citizen, operator, head, supervisor, registered, move, state
 ):
     # given a department head besides the ordinary operator and quality control
-    head = make_user("operator", departments=("support",), head=True)
     appeal = move(registered, state)
     for user, side in (
         (citizen, Side.APPLICANT),

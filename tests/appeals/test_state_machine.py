@@ -38,7 +38,7 @@ from priemnaya.core.errors import (
     ValidationFailed,
 )
 from tests.appeals.helpers import last_event_id, new_events
-from tests.conftest import appeal_input
+from tests.factories import appeal_input
 
 ACTORS = ["applicant", "outsider", "operator", "specialist", "supervisor", "auditor", "system"]
 # Departments each staff member works (tests/conftest.py); the supervisor sees all of them.
@@ -315,7 +315,7 @@ def test_no_call_sequence_breaks_the_transition_table(
     run_state_machine_as_test(
         AppealLifecycle,
         settings=settings(
-            max_examples=40,
+            max_examples=min(40, settings.default.max_examples),  # fewer under "quick"
             stateful_step_count=30,
             deadline=None,
             suppress_health_check=[HealthCheck.too_slow],

@@ -17,7 +17,6 @@ from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import compose_number
 from tests.appeals.helpers import call_once, refuse
-from tests.conftest import make_user
 
 ANSWER = {"outcome": "resolved", "text": "Сбой устранён, войдите снова."}
 
@@ -381,8 +380,7 @@ def test_quality_control_reopens_and_the_old_answer_is_kept_superseded(
     assert Answer.objects.filter(appeal=appeal).count() == 2
 
 
-def test_the_department_head_may_reopen(answered, catalog):
-    head = make_user(Role.OPERATOR, departments=("support",), head=True)
+def test_the_department_head_may_reopen(answered, head):
     appeal, _ = call_once(services.appeal_reopen, appeal=answered, actor=head, reason="Проверка")
     assert appeal.status == Status.IN_PROGRESS
 

@@ -9,7 +9,6 @@ from datetime import datetime, time
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -24,6 +23,7 @@ from priemnaya.core.workdays import is_working_day
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from priemnaya.demo.loader import STORIES, TARGET_APPEALS, load_demo
 from priemnaya.demo.samples import SAMPLES, SAMPLES_BY_KEY
+from tests.factories import signed_in
 
 pytestmark = pytest.mark.django_db
 
@@ -208,17 +208,13 @@ def test_demo_accounts_sign_in_with_the_printed_password(catalog):
         assert user.check_password(DEMO_PASSWORD)
 
 
-def _signed_in(email: str) -> Client:
-    client = Client()
-    response = client.post("/accounts/login/", {"login": email, "password": DEMO_PASSWORD})
-    assert response.status_code == 302
-    return client
-
-
 def test_cabinet_and_console_tell_the_story(catalog):
     load_demo()
+    # the demo accounts sign in through the login page with the printed password
+    citizen = signed_in(User.objects.get(email=MAIN_CITIZEN), password=DEMO_PASSWORD)
+    supervisor = signed_in(User.objects.get(email=SUPERVISOR), password=DEMO_PASSWORD)
     # the citizen's cabinet lists her appeals in every state
-    cabinet = _signed_in(MAIN_CITIZEN).get("/cabinet/")
+    cabinet = citizen.get("/cabinet/")
     assert cabinet.status_code == 200
     page = cabinet.content.decode()
     assert "Черновик: Сделать крупный шрифт" in page
@@ -226,17 +222,17 @@ def test_cabinet_and_console_tell_the_story(catalog):
         assert APPLICANT_VIEW[status][0] in page
     # her appeal waiting for details shows the specialist's question in the history
     waiting = Appeal.objects.get(applicant__email=MAIN_CITIZEN, status=Status.NEEDS_INFO)
-    detail = _signed_in(MAIN_CITIZEN).get(f"/cabinet/appeals/{waiting.number}/")
+    detail = citizen.get(f"/cabinet/appeals/{waiting.number}/")
     assert SAMPLES_BY_KEY["upload-scan"].question in detail.content.decode()
     # the supervisor's console: a full first page, a few marked overdue
-    console = _signed_in(SUPERVISOR).get("/console/")
+    console = supervisor.get("/console/")
     assert console.status_code == 200
     rows = console.content.decode()
     assert 1 <= rows.count('class="is-overdue"') <= 4
     assert rows.count("<tr") == 21  # header and twenty appeals
     answered = Appeal.objects.filter(status=Status.ANSWERED).first()
     assert answered is not None
-    page = _signed_in(SUPERVISOR).get(f"/console/appeals/{answered.number}/").content.decode()
+    page = supervisor.get(f"/console/appeals/{answered.number}/").content.decode()
     assert BY_SUBJECT[answered.subject].marker in page
 
 

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from priemnaya.appeals.models import Appeal
-from tests.conftest import PASSWORD
+from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.e2e
 

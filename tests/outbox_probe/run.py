@@ -27,25 +27,13 @@ def main(argv: list[str]) -> None:
 
     command = argv[0]
     if command == "seed":
-        from priemnaya.accounts.models import User
-        from priemnaya.appeals import services
         from priemnaya.catalog.services import catalog_load_defaults
+        from tests.factories import make_citizen, submit_appeal
 
         catalog_load_defaults()
-        citizen = User.objects.create_user(
-            email="probe@example.ru", password="Probe-pass-1!", full_name="Проба", role="citizen"
-        )
+        citizen = make_citizen(email="probe@example.ru", full_name="Проба")
         for n in range(int(argv[1])):
-            services.appeal_submit(
-                actor=citizen,
-                data=services.AppealInput(
-                    kind="support",
-                    theme="tech-login",
-                    subject=f"Проба {n}",
-                    text="Текст пробы.",
-                    contact_email="probe@example.ru",
-                ),
-            )
+            submit_appeal(citizen, subject=f"Проба {n}", text="Текст пробы.")
         print(Event.objects.count(), flush=True)
     elif command == "consume":
         delay = float(argv[argv.index("--delay") + 1]) if "--delay" in argv else 0.0

@@ -10,9 +10,7 @@ from priemnaya.appeals import services
 from priemnaya.appeals.follow_ups import FollowUp
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.states import Status
-from tests.appeals.helpers import bring_to
-from tests.conftest import appeal_input
-from tests.web.test_pages import signed_in
+from tests.factories import appeal_input, bring_to, signed_in
 
 # States whose staff label differs from what the applicant reads.
 DIFFERENT = [s for s in Status if s.label != APPLICANT_VIEW[s][0]]

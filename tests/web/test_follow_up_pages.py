@@ -6,18 +6,8 @@ import re
 
 import pytest
 
-from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
-from tests.web.test_pages import FORM, signed_in
-
-
-@pytest.fixture
-def answered(citizen, operator, submit):
-    appeal = submit(citizen)
-    appeal = services.appeal_take(appeal=appeal, actor=operator)
-    return services.appeal_answer(
-        appeal=appeal, actor=operator, outcome="resolved", text="Сбросьте пароль."
-    )
+from tests.factories import APPEAL_FORM, signed_in
 
 
 def form_of(page: str, name: str) -> str:
@@ -46,7 +36,9 @@ def test_citizen_contests_an_answer_from_the_appeal_page(citizen, answered):
     response = client.post(
         "/cabinet/new/",
         {
-            **{k: v for k, v in FORM.items() if k != "kind"},  # a disabled select is not sent
+            **{
+                k: v for k, v in APPEAL_FORM.items() if k != "kind"
+            },  # a disabled select is not sent
             "subject": "Не согласен с ответом",
             "text": "Пароль сбросил, войти всё равно не могу.",
             "follow_up": "contest",
@@ -76,7 +68,7 @@ def test_repeat_form_is_a_copy_of_the_earlier_appeal(citizen, answered):
     assert answered.subject in form
     response = client.post(
         "/cabinet/new/",
-        {**FORM, "follow_up": "repeat", "source": answered.number, "client_token": "r-1"},
+        {**APPEAL_FORM, "follow_up": "repeat", "source": answered.number, "client_token": "r-1"},
     )
     assert response.status_code == 302
     assert Appeal.objects.get(repeat_of=answered).kind.code == "support"
@@ -89,20 +81,20 @@ def test_follow_up_of_an_appeal_in_work_is_refused_on_the_form(citizen, submit):
     assert "?contest=" not in client.get(f"/cabinet/appeals/{source.number}/").content.decode()
     # when the contest is posted anyway
     response = client.post(
-        "/cabinet/new/", {**FORM, "follow_up": "contest", "source": source.number}
+        "/cabinet/new/", {**APPEAL_FORM, "follow_up": "contest", "source": source.number}
     )
     # then the form comes back with the reason and what was typed
     page = response.content.decode()
     assert response.status_code == 400
     assert "Обжаловать можно обращение, по которому дан ответ" in page
-    assert FORM["text"] in page
+    assert APPEAL_FORM["text"] in page
     assert Appeal.objects.count() == 1
 
 
 def test_follow_up_is_not_saved_as_draft(citizen, answered):
     response = signed_in(citizen).post(
         "/cabinet/new/",
-        {**FORM, "follow_up": "repeat", "source": answered.number, "save_draft": "1"},
+        {**APPEAL_FORM, "follow_up": "repeat", "source": answered.number, "save_draft": "1"},
     )
     assert response.status_code == 400
     assert "не сохраняются как черновик" in response.content.decode()
@@ -113,7 +105,9 @@ def test_follow_up_is_not_saved_as_draft(citizen, answered):
 def test_nobody_follows_up_another_citizens_appeal(other_citizen, answered, link):
     client = signed_in(other_citizen)
     assert client.get(f"/cabinet/new/?{link}={answered.number}").status_code == 404
-    response = client.post("/cabinet/new/", {**FORM, "follow_up": link, "source": answered.number})
+    response = client.post(
+        "/cabinet/new/", {**APPEAL_FORM, "follow_up": link, "source": answered.number}
+    )
     assert response.status_code == 404
     assert Appeal.objects.count() == 1
 

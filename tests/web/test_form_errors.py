@@ -11,8 +11,7 @@ from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Appeal
-from tests.web.test_pages import FORM, signed_in
-from tests.web.test_staff_intake import CALL
+from tests.factories import APPEAL_FORM, CALL_FORM, signed_in
 
 SITE_JS = Path(__file__).resolve().parents[2] / "src/priemnaya/web/static/web/site.js"
 SUMMARY = re.compile(
@@ -26,7 +25,7 @@ def future() -> str:
 
 def four_mistakes() -> dict:
     return {
-        **FORM,
+        **APPEAL_FORM,
         "subject": "",
         "text": "я" * 5001,
         "incident_date": future(),
@@ -74,7 +73,9 @@ def test_the_summary_comes_first_in_the_form(citizen):
 
 def test_a_shape_error_and_a_rule_on_the_same_field_are_not_doubled(citizen):
     # an unknown theme is refused by the form; the service would say it differently
-    response = signed_in(citizen).post("/cabinet/new/", {**FORM, "theme": "nope", "subject": ""})
+    response = signed_in(citizen).post(
+        "/cabinet/new/", {**APPEAL_FORM, "theme": "nope", "subject": ""}
+    )
     shown = errors_of(response.content.decode())
     assert len(shown["id_theme"]) == 1
     assert len(shown["id_subject"]) == 1
@@ -83,7 +84,7 @@ def test_a_shape_error_and_a_rule_on_the_same_field_are_not_doubled(citizen):
 def test_a_draft_with_shape_errors_also_shows_the_typed_mistakes(citizen):
     response = signed_in(citizen).post(
         "/cabinet/new/",
-        {**FORM, "kind": "", "contact_phone": "12", "save_draft": "1"},
+        {**APPEAL_FORM, "kind": "", "contact_phone": "12", "save_draft": "1"},
     )
     shown = errors_of(response.content.decode())
     assert set(shown) == {"id_kind", "id_contact_phone"}
@@ -101,7 +102,7 @@ def test_edit_shows_every_mistake_at_once(citizen, submit):
 
 
 def test_staff_intake_shows_every_mistake_at_once(operator):
-    call = {**CALL, "applicant_name": "", "contact_phone": "", "incident_date": future()}
+    call = {**CALL_FORM, "applicant_name": "", "contact_phone": "", "incident_date": future()}
     response = signed_in(operator).post("/console/new/", call)
     html = response.content.decode()
     assert response.status_code == 400

@@ -9,7 +9,7 @@ from django.test import Client
 
 from priemnaya.appeals.inputs import INPUT_FIELDS, SPECS, FieldKind
 from priemnaya.web.forms import AppealEditForm, AppealForm, StaffIntakeForm
-from tests.web.test_pages import signed_in
+from tests.factories import signed_in
 
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 APPLICANT_FIELDS = [s.name for s in INPUT_FIELDS if not s.staff_only]

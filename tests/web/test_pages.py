@@ -13,22 +13,7 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.core.numbering import EXAMPLE_NUMBER
-from tests.conftest import appeal_input
-
-FORM = {
-    "kind": "support",
-    "theme": "tech-login",
-    "subject": "Не могу войти",
-    "text": "Страница входа обновляется после ввода пароля.",
-    "contact_email": "me@example.ru",
-    "client_token": "token-1",
-}
-
-
-def signed_in(user) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
+from tests.factories import APPEAL_FORM, appeal_input, signed_in
 
 
 def test_home_shows_kinds_and_theme_catalog(catalog, client):
@@ -118,7 +103,7 @@ def test_empty_submission_shows_errors_per_field(citizen):
 )
 def test_bad_input_is_refused_with_message_and_input_kept(citizen, override, field_error):
     # when
-    response = signed_in(citizen).post("/cabinet/new/", {**FORM, **override})
+    response = signed_in(citizen).post("/cabinet/new/", {**APPEAL_FORM, **override})
     # then
     html = response.content.decode()
     assert response.status_code == 400
@@ -130,8 +115,8 @@ def test_bad_input_is_refused_with_message_and_input_kept(citizen, override, fie
 def test_an_incident_before_1900_is_refused_and_the_earliest_one_renders(citizen, operator):
     client = signed_in(citizen)
     # when
-    refused = client.post("/cabinet/new/", {**FORM, "incident_date": "0001-01-01"})
-    client.post("/cabinet/new/", {**FORM, "incident_date": "1900-01-01"})
+    refused = client.post("/cabinet/new/", {**APPEAL_FORM, "incident_date": "0001-01-01"})
+    client.post("/cabinet/new/", {**APPEAL_FORM, "incident_date": "1900-01-01"})
     # then
     assert refused.status_code == 400
     assert "Дата события — не раньше 01.01.1900." in refused.content.decode()
@@ -150,7 +135,7 @@ def test_an_incident_before_1900_is_refused_and_the_earliest_one_renders(citizen
 def test_submission_confirms_number_date_and_status(citizen):
     # when
     client = signed_in(citizen)
-    response = client.post("/cabinet/new/", FORM)
+    response = client.post("/cabinet/new/", APPEAL_FORM)
     # then
     appeal = Appeal.objects.get()
     assert response.status_code == 302
@@ -163,20 +148,20 @@ def test_submission_confirms_number_date_and_status(citizen):
 
 def test_double_submit_makes_one_appeal(citizen):
     client = signed_in(citizen)
-    first = client.post("/cabinet/new/", FORM)
-    second = client.post("/cabinet/new/", FORM)
+    first = client.post("/cabinet/new/", APPEAL_FORM)
+    second = client.post("/cabinet/new/", APPEAL_FORM)
     assert Appeal.objects.count() == 1
     assert first["Location"] == second["Location"]
 
 
 def test_draft_saved_then_submitted(citizen):
     client = signed_in(citizen)
-    response = client.post("/cabinet/new/", {**FORM, "text": "", "save_draft": "1"})
+    response = client.post("/cabinet/new/", {**APPEAL_FORM, "text": "", "save_draft": "1"})
     draft = Appeal.objects.get()
     assert draft.status == "draft"
     assert draft.number is None
     assert response["Location"] == f"/cabinet/drafts/{draft.pk}/"
-    response = client.post(f"/cabinet/drafts/{draft.pk}/", FORM)
+    response = client.post(f"/cabinet/drafts/{draft.pk}/", APPEAL_FORM)
     draft.refresh_from_db()
     assert draft.status == "registered"
     assert draft.number
@@ -215,7 +200,7 @@ def test_status_lookup_refuses_malformed_number_before_lookup(citizen, submit):
 def test_edit_before_taken_then_not_after(citizen, operator, submit):
     appeal = submit(citizen)
     client = signed_in(citizen)
-    data = {**FORM, "subject": "Новая формулировка"}
+    data = {**APPEAL_FORM, "subject": "Новая формулировка"}
     response = client.post(f"/cabinet/appeals/{appeal.number}/edit/", data)
     assert response.status_code == 302
     appeal.refresh_from_db()
@@ -291,8 +276,7 @@ def test_queue_filters_overdue(citizen, operator, submit):
 
 def test_posts_without_csrf_token_are_refused(citizen, submit):
     appeal = submit(citizen)
-    client = Client(enforce_csrf_checks=True)
-    client.force_login(citizen)
+    client = signed_in(citizen, enforce_csrf_checks=True)
     response = client.post(f"/cabinet/appeals/{appeal.number}/withdraw/", {})
     assert response.status_code == 403
     appeal.refresh_from_db()

@@ -2,26 +2,9 @@
 
 from __future__ import annotations
 
-import pytest
-
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
-from tests.conftest import make_user
-from tests.web.test_pages import signed_in
-
-
-@pytest.fixture
-def answered(citizen, operator, submit):
-    appeal = submit(citizen)
-    appeal = services.appeal_take(appeal=appeal, actor=operator)
-    return services.appeal_answer(
-        appeal=appeal, actor=operator, outcome="resolved", text="Сбросьте пароль."
-    )
-
-
-@pytest.fixture
-def head(catalog):
-    return make_user("operator", departments=("support",), head=True)
+from tests.factories import signed_in
 
 
 def test_dissatisfied_citizen_must_say_why_then_head_confirms(citizen, operator, head, answered):

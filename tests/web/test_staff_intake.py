@@ -6,16 +6,7 @@ import pytest
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import EventType
-from tests.api.test_contract import api
-from tests.web.test_pages import FORM, signed_in
-
-CALL = {
-    **{k: v for k, v in FORM.items() if k != "client_token"},
-    "channel": "phone",
-    "applicant_name": "Сидоров Пётр Ильич",
-    "contact_email": "",
-    "contact_phone": "8 (916) 123-45-67",
-}
+from tests.factories import CALL_FORM, signed_in
 
 
 def test_operator_registers_a_call_and_lands_on_its_page(operator):
@@ -24,7 +15,7 @@ def test_operator_registers_a_call_and_lands_on_its_page(operator):
     assert form.status_code == 200
     assert "Регистрация обращения" in form.content.decode()
     # when
-    response = client.post("/console/new/", {**CALL, "client_token": "call-1"})
+    response = client.post("/console/new/", {**CALL_FORM, "client_token": "call-1"})
     # then
     appeal = Appeal.objects.get()
     assert response.status_code == 302
@@ -42,7 +33,7 @@ def test_operator_registers_a_call_and_lands_on_its_page(operator):
     assert "Сидоров Пётр Ильич" in page
     assert "Телефон" in page
     # a double submit of the same form makes no second appeal
-    client.post("/console/new/", {**CALL, "client_token": "call-1"})
+    client.post("/console/new/", {**CALL_FORM, "client_token": "call-1"})
     assert Appeal.objects.count() == 1
 
 
@@ -55,32 +46,16 @@ def test_operator_registers_a_call_and_lands_on_its_page(operator):
     ],
 )
 def test_bad_intake_is_refused_with_the_field_named(operator, override, message):
-    response = signed_in(operator).post("/console/new/", {**CALL, **override})
+    response = signed_in(operator).post("/console/new/", {**CALL_FORM, **override})
     page = response.content.decode()
     assert response.status_code == 400
     assert message in page
-    assert CALL["text"] in page
+    assert CALL_FORM["text"] in page
     assert Appeal.objects.count() == 0
 
 
 def test_citizens_and_auditors_do_not_register_for_others(citizen, auditor):
     for user in (citizen, auditor):
         assert signed_in(user).get("/console/new/").status_code == 403
-        assert signed_in(user).post("/console/new/", CALL).status_code == 403
+        assert signed_in(user).post("/console/new/", CALL_FORM).status_code == 403
     assert Appeal.objects.count() == 0
-
-
-def test_staff_register_through_the_api(operator, citizen):
-    call = api(operator)
-    body = {k: v for k, v in CALL.items() if k != "incident_date"}
-    response = call("post", "/staff/appeals", body, **{"Idempotency-Key": "c-1"})
-    assert response.status_code == 201, response.content
-    assert response.json()["channel"] == "phone"
-    again = call("post", "/staff/appeals", body, **{"Idempotency-Key": "c-1"})
-    assert again.json() == response.json()
-    assert Appeal.objects.count() == 1
-    # a citizen may not use the staff intake; a wrong channel names the field
-    assert api(citizen)("post", "/staff/appeals", body).status_code == 403
-    bad = call("post", "/staff/appeals", {**body, "channel": "portal"})
-    assert bad.status_code == 422
-    assert bad.json()["errors"][0]["field"] == "channel"
