@@ -58,8 +58,11 @@ def test_create_with_idempotency_key_replays_and_guards(citizen):
     IdempotencyRecord.objects.create(
         user=citizen, key="k-2", endpoint="appeal_create", request_hash="x"
     )
+    # a different payload is refused even while the key's first call still runs
     running = call("post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-2"})
-    assert running.status_code in (409, 422)
+    assert running.status_code == 422
+    assert running.json()["errors"][0]["field"] == "Idempotency-Key"
+    assert Appeal.objects.count() == 1
 
 
 def test_running_key_with_same_payload_is_409(citizen):
@@ -91,9 +94,9 @@ def test_running_key_with_same_payload_is_409(citizen):
         ({**APPEAL_BODY, "subject": 12}, "subject"),
     ],
 )
-def test_bad_input_is_4xx_naming_the_field(citizen, body, field):
+def test_bad_input_is_422_naming_the_field(citizen, body, field):
     response = api(citizen)("post", "/appeals", body)
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 422
     assert field in [e["field"] for e in response.json()["errors"]]
     assert Appeal.objects.count() == 0
 
@@ -126,9 +129,11 @@ def test_an_incident_before_1900_is_422_and_the_lists_keep_working(citizen, oper
     assert Appeal.objects.count() == 1
 
 
-def test_non_json_body_is_4xx(citizen):
+def test_non_json_body_is_400(citizen):
     response = api(citizen)("post", "/appeals", raw="{oops")
-    assert 400 <= response.status_code < 500
+    assert response.status_code == 400
+    assert response.json()["errors"][0]["code"] == "json_invalid"
+    assert Appeal.objects.count() == 0
 
 
 def test_round_trip_and_visibility(citizen, other_citizen, operator):
@@ -177,7 +182,8 @@ def test_session_auth_needs_csrf(citizen):
     refused = client.post(
         "/api/v1/appeals", json.dumps(APPEAL_BODY), content_type="application/json"
     )
-    assert refused.status_code in (401, 403)
+    assert refused.status_code == 403
+    assert refused.json()["errors"][0]["code"] == "csrf_failed"
     assert Appeal.objects.count() == 0
 
 
@@ -185,19 +191,6 @@ def test_openapi_schema(catalog, client):
     schema = client.get("/api/v1/openapi.json").json()
     assert "/api/v1/appeals" in schema["paths"]
     assert "/api/v1/staff/appeals/{number}/take" in schema["paths"]
-
-
-@pytest.mark.parametrize("count", [3, 30])
-def test_list_and_detail_query_counts_do_not_grow(citizen, count, django_assert_max_num_queries):
-    call = api(citizen)
-    numbers = [
-        call("post", "/appeals", {**APPEAL_BODY, "subject": f"№{n}"}).json()["number"]
-        for n in range(count)
-    ]
-    with django_assert_max_num_queries(4):
-        assert call("get", "/appeals").status_code == 200
-    with django_assert_max_num_queries(8):
-        assert call("get", f"/appeals/{numbers[0]}").status_code == 200
 
 
 @pytest.mark.parametrize("page", ["1" + "0" * 25, "99999999999"])

@@ -6,14 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.test import Client
-from django.urls import reverse
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.core.numbering import EXAMPLE_NUMBER
-from tests.factories import APPEAL_FORM, appeal_input, signed_in
+from tests.factories import APPEAL_FORM, signed_in
 
 
 def test_home_shows_kinds_and_theme_catalog(catalog, client):
@@ -281,21 +280,6 @@ def test_posts_without_csrf_token_are_refused(citizen, submit):
     assert response.status_code == 403
     appeal.refresh_from_db()
     assert appeal.status == "registered"
-
-
-@pytest.mark.parametrize("count", [3, 30])
-def test_lists_cost_a_fixed_number_of_queries(citizen, operator, count, django_assert_num_queries):
-    # given
-    for n in range(count):
-        services.appeal_submit(actor=citizen, data=appeal_input(subject=f"Обращение {n}"))
-    cabinet, console = signed_in(citizen), signed_in(operator)
-    cabinet.get("/cabinet/")  # warm the session
-    console.get("/console/")
-    # then: session, user, filter choices (kinds, themes) and the page of appeals
-    with django_assert_num_queries(4):
-        assert cabinet.get(reverse("web:cabinet")).status_code == 200
-    with django_assert_num_queries(6):
-        assert console.get(reverse("web:console")).status_code == 200
 
 
 @pytest.mark.parametrize("page", ["1" + "0" * 25, "abc", "-3"])

@@ -1,0 +1,526 @@
+"""Exact query counts of every page, page action and API endpoint (STYLE.md: pinned, not a maximum).
+
+Each case makes what its request needs through the services (an appeal in the right state, a
+client that has just opened the page the request comes from), then counts the queries of that one
+request. A changed count is a decision: lower it here when a request gets cheaper, look for an N+1
+before raising it. The counts are the same on SQLite and PostgreSQL, savepoints included.
+docs/queries.md keeps the table beside the counts before issue 6.
+
+What the counts are made of (a failing case prints its SQL):
+- a page: the session and the user (2); the console also the user's departments (1);
+- an API call: the token with its user (1); staff calls also the user's departments (1);
+- an action: the appeal as the user may see it (1); in the service a savepoint, the appeal again
+  under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
+  action builds the appeal page again to choose where to send the user (answer, timeline, links:
+  3-4) and an API action answers with the appeal (the same, plus its theme: 4-5);
+- filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
+  and the read, in a savepoint), the appeal and its «registered» event, with their savepoints.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.http import HttpResponse
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from priemnaya.accounts.models import User
+from priemnaya.appeals import services
+from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.states import Status
+from tests.factories import (
+    APPEAL_BODY,
+    APPEAL_FORM,
+    CALL_BODY,
+    CALL_FORM,
+    PASSWORD,
+    api,
+    make_appeal,
+    make_citizen,
+    make_head,
+    make_operator,
+    save_draft,
+    signed_in,
+    submit_appeal,
+    under_review,
+)
+
+Request = Callable[[], HttpResponse]
+# Not a state: an answered appeal rated «Не удовлетворён», waiting for the head's review.
+UNDER_REVIEW = "under_review"
+
+
+@dataclass
+class World:
+    """A citizen with appeals in several states, the operator who works them and their head."""
+
+    citizen: User
+    operator: User
+    head: User
+    colleague: User
+
+    def appeal(self, status: str = Status.REGISTERED) -> Appeal:
+        if status == UNDER_REVIEW:
+            answered = self.appeal(Status.ANSWERED)
+            return under_review(answered, applicant=self.citizen)
+        return make_appeal(status, applicant=self.citizen, staff=self.operator)
+
+
+@pytest.fixture
+def world(catalog) -> World:
+    world = World(make_citizen(), make_operator(), make_head("support"), make_operator())
+    for status in (Status.IN_PROGRESS, Status.ANSWERED):  # the lists and queues are not empty
+        world.appeal(status)
+    return world
+
+
+def later(appeal: Appeal) -> str:
+    """A due date five days after the appeal's, as the forms and the API take it."""
+    return (timezone.localdate(appeal.due_at) + timedelta(days=5)).isoformat()
+
+
+# ---- how a request is made ----------------------------------------------------------------------
+
+Make = Callable[[World], Request]
+Data = dict | Callable[[Appeal], dict]
+
+
+def page(user: User | None, path: str, data: dict | None = None, *, came_from: str = "") -> Request:
+    """GET ``path`` (or POST ``data`` to it) as ``user``, who has just opened ``came_from``."""
+    client = Client() if user is None else signed_in(user)
+    client.get(came_from or path)
+    if data is None:
+        return lambda: client.get(path)
+    return lambda: client.post(path, data)
+
+
+def call(
+    user: User | None, method: str, path: str, body=None, *, came_from: str = "", **headers
+) -> Request:
+    """Call the API as ``user`` with a token already used on ``came_from``."""
+    caller = api(user)
+    caller("get", came_from or (path if method == "get" else "/catalog/kinds"))
+    return lambda: caller(method, path, body, **headers)
+
+
+def cabinet_action(action: str, data: dict, *, status: str) -> Make:
+    def make(w: World) -> Request:
+        path = f"/cabinet/appeals/{w.appeal(status).number}/"
+        return page(w.citizen, f"{path}{action}/", data, came_from=path)
+
+    return make
+
+
+def console_action(action: str, data: Data, *, status: str, by: str = "operator") -> Make:
+    def make(w: World) -> Request:
+        appeal = w.appeal(status)
+        form = data(appeal) if callable(data) else data
+        path = f"/console/appeals/{appeal.number}/"
+        return page(getattr(w, by), f"{path}{action}/", form, came_from=path)
+
+    return make
+
+
+def own_call(action: str, body=None, *, status: str) -> Make:
+    def make(w: World) -> Request:
+        path = f"/appeals/{w.appeal(status).number}"
+        return call(w.citizen, "post", f"{path}/{action}", body, came_from=path)
+
+    return make
+
+
+def staff_call(action: str, body: Data | None = None, *, status: str, by: str = "operator") -> Make:
+    def make(w: World) -> Request:
+        appeal = w.appeal(status)
+        path = f"/staff/appeals/{appeal.number}"
+        payload = body(appeal) if callable(body) else body
+        return call(getattr(w, by), "post", f"{path}/{action}", payload, came_from=path)
+
+    return make
+
+
+# ---- the table: what, queries, status, how ------------------------------------------------------
+
+R, P, N, A = Status.REGISTERED, Status.IN_PROGRESS, Status.NEEDS_INFO, Status.ANSWERED
+SIGN_UP = {
+    "full_name": "Иванов Иван Иванович",
+    "phone": "8 916 123-45-67",
+    "password": "Strong-pass-9",
+    "password2": "Strong-pass-9",
+    "consent": "on",
+}
+
+PAGES: list[tuple[str, int, int, Make]] = [
+    ("home", 2, 200, lambda w: page(None, "/")),
+    (
+        "status by number",
+        3,
+        200,
+        lambda w: page(w.citizen, f"/status/?number={w.appeal().display_number}"),
+    ),
+    ("login", 0, 200, lambda w: page(None, "/accounts/login/")),
+    (
+        "login, signed in",
+        9,
+        302,
+        lambda w: page(None, "/accounts/login/", {"login": w.citizen.email, "password": PASSWORD}),
+    ),
+    ("register", 0, 200, lambda w: page(None, "/accounts/register/")),
+    ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
+    ("cabinet list", 4, 200, lambda w: page(w.citizen, "/cabinet/")),
+    ("cabinet new form", 6, 200, lambda w: page(w.citizen, "/cabinet/new/")),
+    ("cabinet new, submitted", 20, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
+    (
+        "cabinet draft edit",
+        6,
+        200,
+        lambda w: page(w.citizen, f"/cabinet/drafts/{save_draft(w.citizen).pk}/"),
+    ),
+    (
+        "cabinet detail",
+        8,
+        200,
+        lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal(A).number}/"),
+    ),
+    (
+        "cabinet submitted",
+        3,
+        200,
+        lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal().number}/submitted/"),
+    ),
+    (
+        "cabinet edit form",
+        5,
+        200,
+        lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal().number}/edit/"),
+    ),
+    (
+        "cabinet edit, saved",
+        13,
+        302,
+        lambda w: page(
+            w.citizen,
+            f"/cabinet/appeals/{w.appeal().number}/edit/",
+            {**APPEAL_FORM, "subject": "Новая формулировка"},
+        ),
+    ),
+    ("console queue", 6, 200, lambda w: page(w.operator, "/console/")),
+    (
+        "console queue, filtered",
+        6,
+        200,
+        lambda w: page(
+            w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
+        ),
+    ),
+    ("console new form", 5, 200, lambda w: page(w.operator, "/console/new/")),
+    (
+        "console new, registered",
+        20,
+        302,
+        lambda w: page(w.operator, "/console/new/", {**CALL_FORM, "client_token": "c-1"}),
+    ),
+    (
+        "console detail",
+        9,
+        200,
+        lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
+    ),
+]
+
+CABINET_ACTIONS: list[tuple[str, int, int, Make]] = [
+    ("comment", 11, 302, cabinet_action("comment", {"comment-text": "Дополняю."}, status=R)),
+    (
+        "provide-info",
+        12,
+        302,
+        cabinet_action("provide-info", {"provide-info-text": "Firefox."}, status=N),
+    ),
+    ("withdraw", 11, 302, cabinet_action("withdraw", {"withdraw-reason": "Решено"}, status=R)),
+    ("close", 12, 302, cabinet_action("close", {}, status=A)),
+    ("rate", 12, 302, cabinet_action("rate", {"rate-rating": "5"}, status=A)),
+    ("escalate", 12, 302, cabinet_action("escalate", {"escalate-reason": "Долго."}, status=P)),
+]
+
+CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
+    ("take", 13, 302, console_action("take", {}, status=R)),
+    (
+        "request-info",
+        14,
+        302,
+        console_action("request-info", {"request-info-question": "Браузер?"}, status=P),
+    ),
+    (
+        "answer",
+        15,
+        302,
+        console_action(
+            "answer", {"answer-outcome": "resolved", "answer-text": "Исправлено."}, status=P
+        ),
+    ),
+    # The appeal leaves the operator's departments: the page sends them to the queue instead.
+    (
+        "redirect",
+        11,
+        302,
+        console_action(
+            "redirect", {"redirect-department": "services", "redirect-reason": "Услуги."}, status=P
+        ),
+    ),
+    (
+        "extend",
+        13,
+        302,
+        console_action(
+            "extend",
+            lambda appeal: {"extend-due_date": later(appeal), "extend-reason": "Проверка."},
+            status=P,
+        ),
+    ),
+    ("escalate", 10, 302, console_action("escalate", {"escalate-reason": "Выше."}, status=P)),
+    ("note", 13, 302, console_action("note", {"note-text": "Логи."}, status=P)),
+    ("comment", 13, 302, console_action("comment", {"comment-text": "Проверяем."}, status=P)),
+    (
+        "reopen",
+        14,
+        302,
+        console_action("reopen", {"reopen-reason": "Неполно."}, status=A, by="head"),
+    ),
+    (
+        "assign",
+        15,
+        302,
+        lambda w: console_action(
+            "assign", {"assign-assignee": str(w.colleague.pk)}, status=R, by="head"
+        )(w),
+    ),
+    (
+        "confirm",
+        13,
+        302,
+        console_action("confirm", {"confirm-comment": "Верно."}, status=UNDER_REVIEW, by="head"),
+    ),
+]
+
+API: list[tuple[str, int, int, Make]] = [
+    (
+        "POST /auth/token",
+        2,
+        200,
+        lambda w: call(
+            None, "post", "/auth/token", {"login": w.citizen.email, "password": PASSWORD}
+        ),
+    ),
+    ("GET /catalog/kinds", 1, 200, lambda w: call(None, "get", "/catalog/kinds")),
+    ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
+    ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
+    ("POST /appeals", 19, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    (
+        "POST /appeals with Idempotency-Key",
+        24,
+        201,
+        lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
+    ),
+    ("GET /appeals", 2, 200, lambda w: call(w.citizen, "get", "/appeals")),
+    (
+        "GET /appeals, filtered",
+        2,
+        200,
+        lambda w: call(w.citizen, "get", "/appeals?status=answered&kind=support&q=вой"),
+    ),
+    (
+        "GET /appeals/{n}",
+        6,
+        200,
+        lambda w: call(w.citizen, "get", f"/appeals/{w.appeal(A).number}"),
+    ),
+    (
+        "GET /appeals/{n}/events",
+        3,
+        200,
+        lambda w: call(w.citizen, "get", f"/appeals/{w.appeal(A).number}/events"),
+    ),
+    (
+        "PATCH /appeals/{n}",
+        13,
+        200,
+        lambda w: call(w.citizen, "patch", f"/appeals/{w.appeal().number}", {"subject": "Иначе"}),
+    ),
+    ("POST /appeals/{n}/comment", 11, 201, own_call("comment", {"text": "Дополняю."}, status=R)),
+    (
+        "POST /appeals/{n}/provide-info",
+        12,
+        200,
+        own_call("provide-info", {"text": "Да."}, status=N),
+    ),
+    ("POST /appeals/{n}/withdraw", 11, 200, own_call("withdraw", {"reason": "Решено"}, status=R)),
+    ("POST /appeals/{n}/close", 12, 200, own_call("close", status=A)),
+    ("POST /appeals/{n}/rate", 12, 200, own_call("rate", {"rating": 5}, status=A)),
+    ("POST /appeals/{n}/escalate", 12, 200, own_call("escalate", {"reason": "Долго."}, status=P)),
+    (
+        "POST /staff/appeals",
+        21,
+        201,
+        lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
+    ),
+    ("GET /staff/appeals", 3, 200, lambda w: call(w.operator, "get", "/staff/appeals")),
+    (
+        "GET /staff/appeals, filtered",
+        3,
+        200,
+        lambda w: call(
+            w.operator, "get", "/staff/appeals?status=in_progress&theme=tech-login&q=вой"
+        ),
+    ),
+    (
+        "GET /staff/appeals/{n}",
+        7,
+        200,
+        lambda w: call(w.operator, "get", f"/staff/appeals/{w.appeal(A).number}"),
+    ),
+    ("POST /staff/appeals/{n}/take", 13, 200, staff_call("take", status=R)),
+    (
+        "POST /staff/appeals/{n}/request-info",
+        14,
+        200,
+        staff_call("request-info", {"question": "Браузер?"}, status=P),
+    ),
+    (
+        "POST /staff/appeals/{n}/answer",
+        15,
+        200,
+        staff_call("answer", {"outcome": "resolved", "text": "Исправлено."}, status=P),
+    ),
+    (
+        "POST /staff/appeals/{n}/redirect",
+        10,
+        200,
+        staff_call("redirect", {"department": "services", "reason": "Услуги."}, status=P),
+    ),
+    (
+        "POST /staff/appeals/{n}/extend",
+        13,
+        200,
+        staff_call(
+            "extend", lambda appeal: {"due_date": later(appeal), "reason": "Проверка."}, status=P
+        ),
+    ),
+    (
+        "POST /staff/appeals/{n}/escalate",
+        10,
+        200,
+        staff_call("escalate", {"reason": "Выше."}, status=P),
+    ),
+    ("POST /staff/appeals/{n}/note", 13, 200, staff_call("note", {"text": "Логи."}, status=P)),
+    (
+        "POST /staff/appeals/{n}/comment",
+        13,
+        201,
+        staff_call("comment", {"text": "Проверяем."}, status=P),
+    ),
+    (
+        "POST /staff/appeals/{n}/reopen",
+        14,
+        200,
+        staff_call("reopen", {"reason": "Неполно."}, status=A, by="head"),
+    ),
+    (
+        "POST /staff/appeals/{n}/confirm",
+        13,
+        200,
+        staff_call("confirm", {"comment": "Верно."}, status=UNDER_REVIEW, by="head"),
+    ),
+    (
+        "GET /staff/appeals/{n}/assignees",
+        4,
+        200,
+        lambda w: call(w.head, "get", f"/staff/appeals/{w.appeal().number}/assignees"),
+    ),
+    (
+        "POST /staff/appeals/{n}/assign",
+        14,
+        200,
+        lambda w: staff_call("assign", {"assignee_id": w.colleague.pk}, status=R, by="head")(w),
+    ),
+]
+
+CASES = [
+    pytest.param(queries, status, make, id=f"{face} {what}")
+    for face, table in (
+        ("page", PAGES),
+        ("cabinet", CABINET_ACTIONS),
+        ("console", CONSOLE_ACTIONS),
+        ("api", API),
+    )
+    for what, queries, status, make in table
+]
+
+
+@pytest.mark.parametrize(("queries", "status", "make"), CASES)
+def test_each_request_costs_exactly(world, django_assert_num_queries, queries, status, make):
+    # given the appeal the request needs and a client that has just opened the page before
+    request = make(world)
+    # when / then
+    with django_assert_num_queries(queries):
+        response = request()
+    assert response.status_code == status, response.content[:500]
+
+
+# ---- lists and appeal pages do not grow with what they show -------------------------------------
+
+
+def count_queries(request: Request) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        assert request().status_code == 200
+    return len(queries)
+
+
+LISTS: list[tuple[str, Make]] = [
+    ("cabinet list", lambda w: page(w.citizen, "/cabinet/")),
+    ("console queue", lambda w: page(w.operator, "/console/")),
+    ("GET /appeals", lambda w: call(w.citizen, "get", "/appeals")),
+    ("GET /staff/appeals", lambda w: call(w.operator, "get", "/staff/appeals")),
+]
+
+
+@pytest.mark.parametrize("make", [pytest.param(make, id=what) for what, make in LISTS])
+def test_a_list_costs_the_same_for_3_and_30_appeals(world, make):
+    # given
+    counts = []
+    for total in (3, 30):
+        while Appeal.objects.filter(applicant=world.citizen).count() < total:
+            submit_appeal(world.citizen)
+        # when
+        counts.append(count_queries(make(world)))
+    # then
+    assert counts[0] == counts[1]
+
+
+APPEAL_PAGES: list[tuple[str, Callable[[World, Appeal], Request]]] = [
+    ("cabinet detail", lambda w, a: page(w.citizen, f"/cabinet/appeals/{a.number}/")),
+    ("console detail", lambda w, a: page(w.operator, f"/console/appeals/{a.number}/")),
+    ("GET /appeals/{n}", lambda w, a: call(w.citizen, "get", f"/appeals/{a.number}")),
+    ("GET /appeals/{n}/events", lambda w, a: call(w.citizen, "get", f"/appeals/{a.number}/events")),
+    ("GET /staff/appeals/{n}", lambda w, a: call(w.operator, "get", f"/staff/appeals/{a.number}")),
+]
+
+
+@pytest.mark.parametrize("make", [pytest.param(make, id=what) for what, make in APPEAL_PAGES])
+def test_an_appeal_page_costs_the_same_for_a_short_and_a_long_history(world, make):
+    # given an appeal in work, then the same after a long conversation
+    appeal = world.appeal(Status.IN_PROGRESS)
+    short = count_queries(make(world, appeal))
+    for n in range(10):
+        services.appeal_comment(appeal=appeal, actor=world.citizen, text=f"Вопрос {n}")
+        services.appeal_comment(appeal=appeal, actor=world.operator, text=f"Ответ {n}")
+        services.appeal_note(appeal=appeal, actor=world.operator, text=f"Заметка {n}")
+    # when
+    long = count_queries(make(world, appeal))
+    # then
+    assert short == long
