@@ -50,6 +50,7 @@ def too_large_message() -> str:
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(ApplicationError)
     def application_error(request, exc: ApplicationError):
+        items: list[dict[str, str | None]]
         if isinstance(exc, ValidationFailed):
             items = [
                 {"field": field, "message": message, "code": exc.code}

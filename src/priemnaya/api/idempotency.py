@@ -16,7 +16,7 @@ import hashlib
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -112,7 +112,8 @@ def run_idempotent(
         )
     record, lease = _claim(user=user, key=key, endpoint=endpoint, fingerprint=_fingerprint(payload))
     if lease is None:
-        return record.response_status, record.response_body
+        # A finished call: its status was recorded together with its state.
+        return cast(int, record.response_status), record.response_body
     try:
         status, body = call()
     except BaseException:

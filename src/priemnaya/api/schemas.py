@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated, Any, Literal, Union
+from typing import TYPE_CHECKING, Annotated, Any, Literal, Union
 
 from ninja import Field, Schema
 from pydantic import create_model
@@ -76,35 +76,50 @@ def _input_fields(*, staff: bool, optional: bool = False) -> dict[str, Any]:
     return definitions
 
 
-AppealIn = create_model(
-    "AppealIn",
-    __base__=Schema,
-    **_input_fields(staff=False),
-    repeat_of=(str | None, Field(None, description="number of an earlier own appeal to repeat")),
-    contest_of=(
-        str | None,
-        Field(None, description="number of an earlier own appeal whose answer is contested"),
-    ),
-)
-_staff_fields = _input_fields(staff=True)
-StaffAppealIn = create_model(
-    "StaffAppealIn",
-    __base__=Schema,
-    __doc__="An appeal registered by staff for a person who called, wrote or came in.",
-    channel=(str, Field(description="phone, email, letter, mfc, social or chat")),
-    # The caller's name first, as the console's form asks for it.
-    applicant_name=_staff_fields.pop("applicant_name"),
-    **_staff_fields,
-)
-AppealEditIn = create_model(
-    "AppealEditIn",
-    __base__=Schema,
-    **{
-        name: definition
-        for name, definition in _input_fields(staff=False, optional=True).items()
-        if name in EDITABLE
-    },
-)
+if TYPE_CHECKING:
+    # mypy cannot follow create_model: these say what the routers read from the built schemas.
+    class AppealIn(Schema):
+        repeat_of: str | None
+        contest_of: str | None
+
+    class StaffAppealIn(Schema):
+        channel: str
+
+    class AppealEditIn(Schema): ...
+
+else:
+    AppealIn = create_model(
+        "AppealIn",
+        __base__=Schema,
+        **_input_fields(staff=False),
+        repeat_of=(
+            str | None,
+            Field(None, description="number of an earlier own appeal to repeat"),
+        ),
+        contest_of=(
+            str | None,
+            Field(None, description="number of an earlier own appeal whose answer is contested"),
+        ),
+    )
+    _staff_fields = _input_fields(staff=True)
+    StaffAppealIn = create_model(
+        "StaffAppealIn",
+        __base__=Schema,
+        __doc__="An appeal registered by staff for a person who called, wrote or came in.",
+        channel=(str, Field(description="phone, email, letter, mfc, social or chat")),
+        # The caller's name first, as the console's form asks for it.
+        applicant_name=_staff_fields.pop("applicant_name"),
+        **_staff_fields,
+    )
+    AppealEditIn = create_model(
+        "AppealEditIn",
+        __base__=Schema,
+        **{
+            name: definition
+            for name, definition in _input_fields(staff=False, optional=True).items()
+            if name in EDITABLE
+        },
+    )
 
 
 class TextIn(Schema):
@@ -327,16 +342,20 @@ class EventBaseOut(Schema):
 
 def _event_schema(event_type: EventType) -> type[Schema]:
     camel = "".join(part.capitalize() for part in event_type.value.split("_"))
-    return create_model(  # type: ignore[call-overload]
+    return create_model(
         f"{camel}EventOut",
         __base__=EventBaseOut,
-        type=(Literal[event_type.value], ...),
+        # A Literal of a value known only at run time, which mypy cannot check.
+        type=(Literal[event_type.value], ...),  # type: ignore[arg-type]
         data=(EVENT_DATA.get(event_type, NoData), ...),
     )
 
 
 EVENT_SCHEMAS = [_event_schema(t) for t in EventType]
-EventOut = Annotated[Union[tuple(EVENT_SCHEMAS)], Field(discriminator="type")]  # noqa: UP007
+if TYPE_CHECKING:
+    EventOut = EventBaseOut  # the union below is built at run time, one schema per event type
+else:
+    EventOut = Annotated[Union[tuple(EVENT_SCHEMAS)], Field(discriminator="type")]  # noqa: UP007
 
 
 def event_of(event: EventDescription) -> dict:

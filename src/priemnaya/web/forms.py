@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import datetime
+from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -69,10 +70,16 @@ class RegisterForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("password") and data.get("password2") and data["password"] != data["password2"]:
             self.add_error("password2", "Пароли не совпадают.")
         return data
+
+
+def _choice_field(form: forms.BaseForm, name: str) -> forms.ChoiceField:
+    """Return the form's choice field ``name``, whose choices are filled in per request."""
+    return cast(forms.ChoiceField, form.fields[name])
 
 
 def kind_choices():
@@ -90,12 +97,12 @@ def theme_choices():
 
 
 # How the browser may help with a field (autofill, keyboard, size); the rest comes from the spec.
-_KIND_ATTRS = {
+_KIND_ATTRS: dict[FieldKind, dict[str, Any]] = {
     FieldKind.EMAIL: {"autocomplete": "email", "inputmode": "email"},
     FieldKind.PHONE: {"autocomplete": "tel", "inputmode": "tel", "placeholder": "+7XXXXXXXXXX"},
     FieldKind.LONG_TEXT: {"rows": 3},
 }
-_FIELD_ATTRS = {
+_FIELD_ATTRS: dict[str, dict[str, Any]] = {
     "text": {"rows": 8},
     "contact_address": {"autocomplete": "street-address"},
     "applicant_name": {"autocomplete": "off"},
@@ -122,15 +129,18 @@ def _input_field(spec: InputField) -> forms.Field:
     if spec.missing:
         field.error_messages["required"] = spec.missing
     # The service checks the length after trimming; the page only shows the limit.
-    field.limit = spec.max_length
+    field.limit = spec.max_length  # type: ignore[union-attr]  # our attribute, for the counter
     return field
 
 
-_AppealFields = type(
-    "_AppealFields",
-    (forms.Form,),
-    {spec.field_name: _input_field(spec) for spec in INPUT_FIELDS if not spec.staff_only},
-)
+if TYPE_CHECKING:
+    _AppealFields = forms.Form  # mypy cannot follow type(): the fields are declared at run time
+else:
+    _AppealFields = type(
+        "_AppealFields",
+        (forms.Form,),
+        {spec.field_name: _input_field(spec) for spec in INPUT_FIELDS if not spec.staff_only},
+    )
 
 
 class AppealFieldsForm(_AppealFields):
@@ -141,8 +151,8 @@ class AppealFieldsForm(_AppealFields):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = kind_choices()
-        self.fields["theme"].choices = theme_choices()
+        _choice_field(self, "kind").choices = kind_choices()
+        _choice_field(self, "theme").choices = theme_choices()
 
     def appeal_input(self) -> AppealInput:
         """Return what the form holds as the service's input (what passed the shape check)."""
@@ -205,7 +215,7 @@ class StaffIntakeForm(_SubmitForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["channel"].choices = [("", "— выберите —")] + [
+        _choice_field(self, "channel").choices = [("", "— выберите —")] + [
             (c.value, c.label) for c in Channel if c in STAFF_INTAKE_CHANNELS
         ]
 
@@ -260,7 +270,7 @@ class AssignForm(forms.Form):
 
     def __init__(self, *args, candidates=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].choices = [("", "— выберите —")] + [
+        _choice_field(self, "assignee").choices = [("", "— выберите —")] + [
             (u.pk, f"{u.full_name}, {u.position}" if u.position else u.full_name)
             for u in candidates
         ]
@@ -292,7 +302,7 @@ class RedirectForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["department"].choices = [("", "— выберите —")] + [
+        _choice_field(self, "department").choices = [("", "— выберите —")] + [
             (d.code, d.name) for d in departments_active()
         ]
 
@@ -319,11 +329,11 @@ class QueueFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", "Открытые")] + [
+        _choice_field(self, "status").choices = [("", "Открытые")] + [
             c for c in Status.choices if c[0] != Status.DRAFT
         ]
-        self.fields["kind"].choices = [("", "Все виды"), *kind_choices()[1:]]
-        self.fields["theme"].choices = [("", "Все темы"), *theme_choices()[1:]]
+        _choice_field(self, "kind").choices = [("", "Все виды"), *kind_choices()[1:]]
+        _choice_field(self, "theme").choices = [("", "Все темы"), *theme_choices()[1:]]
 
 
 class CabinetFilterForm(forms.Form):
@@ -334,7 +344,7 @@ class CabinetFilterForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         # The applicant's words for each state, as on the rest of the cabinet.
-        self.fields["status"].choices = [("", "Все статусы")] + [
+        _choice_field(self, "status").choices = [("", "Все статусы")] + [
             (state.value, APPLICANT_VIEW[state][0]) for state in Status
         ]
-        self.fields["kind"].choices = [("", "Все виды"), *kind_choices()[1:]]
+        _choice_field(self, "kind").choices = [("", "Все виды"), *kind_choices()[1:]]

@@ -154,8 +154,8 @@ def appeal_new(request):
     if request.method == "POST":
         return _save_or_submit(request, _bound_form(request))
     for link in FollowUp:
-        if number := request.GET.get(link.value):
-            follow_up = _follow_up(request, link.value, number)
+        number = request.GET.get(link.value, "")
+        if follow_up := _follow_up(request, link.value, number):
             initial = _follow_up_initial(*follow_up)
             return _render_form(request, AppealForm(initial=initial), follow_up=follow_up)
     theme = next((t for t in themes_active() if t.code == request.GET.get("theme")), None)
