@@ -6,12 +6,11 @@ from datetime import timedelta
 
 from django.utils import timezone
 
-from priemnaya.appeals import services
 from tests.factories import api
 
 
-def test_extend_errors_name_due_date(citizen, operator, submit):
-    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
+def test_extend_errors_name_due_date(operator, in_progress):
+    appeal = in_progress
     earlier = timezone.localdate(appeal.due_at) - timedelta(days=1)
     response = api(operator)(
         "post",
@@ -24,8 +23,8 @@ def test_extend_errors_name_due_date(citizen, operator, submit):
     assert body["detail"] == "Новый срок должен быть позже текущего."
 
 
-def test_extend_still_succeeds(citizen, operator, submit):
-    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
+def test_extend_still_succeeds(operator, in_progress):
+    appeal = in_progress
     later = timezone.localdate(appeal.due_at) + timedelta(days=5)
     response = api(operator)(
         "post",
@@ -36,8 +35,8 @@ def test_extend_still_succeeds(citizen, operator, submit):
     assert response.json()["extended"] is True
 
 
-def test_staff_comment_is_201(citizen, operator, submit):
-    appeal = services.appeal_take(appeal=submit(citizen), actor=operator)
+def test_staff_comment_is_201(operator, in_progress):
+    appeal = in_progress
     response = api(operator)(
         "post", f"/staff/appeals/{appeal.number}/comment", {"text": "Проверяем."}
     )
