@@ -187,6 +187,8 @@ PRIEMNAYA = {
     "API_TOKEN_TTL_DAYS": env.int("PRIEMNAYA_API_TOKEN_TTL_DAYS", default=30),
     "PAGE_SIZE": 20,
 }
+# The journal's outbox, relayed by `priemnaya worker` to every registered consumer.
+PRIEMNAYA_OUTBOX = "priemnaya.appeals.outbox"
 # Periodic jobs run by `priemnaya worker`: (dotted task path, interval in seconds).
 PRIEMNAYA_PERIODIC_TASKS = [
     (

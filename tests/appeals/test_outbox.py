@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import threading
+import time
 import uuid
 from pathlib import Path
 
@@ -292,3 +293,32 @@ def test_a_consumer_killed_mid_batch_hands_each_event_on_exactly_once(tmp_path):
     # then every event was handed on exactly once
     assert len(ids) == seeded == 12
     assert counts == dict.fromkeys(ids, 1)
+
+
+def test_the_worker_command_relays_what_the_web_process_commits(tmp_path):
+    url, drop = _database_url(tmp_path)
+    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "priemnaya.settings_test"}
+    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
+    worker = None
+    try:
+        _run(env, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0")
+        worker = subprocess.Popen(
+            [sys.executable, "-m", "priemnaya.cli", "worker"], env=env, cwd=ROOT
+        )
+        seeded = int(_run(env, "-m", "tests.outbox_probe.run", "seed", "3").stdout.split()[-1])
+        counts: dict = {}
+        for _ in range(120):
+            counts = json.loads(
+                _run(env, "-m", "tests.outbox_probe.run", "count", "probe-app").stdout.splitlines()[
+                    0
+                ]
+            )
+            if len(counts) == seeded:
+                break
+            time.sleep(0.25)
+    finally:
+        if worker is not None:
+            worker.terminate()
+            worker.wait(15)
+        drop()
+    assert list(counts.values()) == [1] * seeded

@@ -47,7 +47,8 @@ def main(argv: list[str]) -> None:
         while outbox.dispatch() or outbox.consume(probe).handled:
             pass
     elif command == "count":
-        rows = Handled.objects.values("event_id").annotate(n=Count("id"))
+        name = argv[1] if len(argv) > 1 else "probe"
+        rows = Handled.objects.filter(consumer=name).values("event_id").annotate(n=Count("id"))
         print(json.dumps({str(r["event_id"]): r["n"] for r in rows}), flush=True)
         print(json.dumps(sorted(Event.objects.values_list("id", flat=True))), flush=True)
     else:

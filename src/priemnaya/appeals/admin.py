@@ -43,10 +43,16 @@ class AppealAdmin(admin.ModelAdmin):
 
 @admin.register(Answer)
 class AnswerAdmin(admin.ModelAdmin):
-    list_display = ["appeal", "outcome", "issued_at", "executor_name"]
+    """Issued answers are part of the record: readable here, never added, changed or deleted."""
+
+    list_display = ["appeal", "outcome", "issued_at", "executor_name", "superseded_at"]
+    list_select_related = ["appeal"]
 
     def has_change_permission(self, request, obj=None):
         return False
 
     def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Protocol
 
-from django.db import transaction
+from django.db import close_old_connections, transaction
 from django.db.models import Q
 
 from priemnaya.appeals.models import Event, EventDelivery
@@ -156,9 +156,30 @@ def consume(consumer: Consumer, *, limit: int = CONSUME_BATCH) -> ConsumeResult:
 
 
 def relay_once() -> int:
-    """Dispatch what is new and let every consumer take one batch; return events handed on."""
-    dispatch()
-    return sum(consume(consumer).handled for consumer in consumers())
+    """Dispatch what is new and let every consumer take one batch; return how much moved."""
+    moved = dispatch()
+    return moved + sum(consume(consumer).handled for consumer in consumers())
+
+
+POLL_SECONDS = 0.5
+
+
+def relay_forever(*, poll: float = POLL_SECONDS, stop: threading.Event | None = None) -> None:
+    """Relay until stopped: at once while there is work, then every ``poll`` seconds or on wake.
+
+    The poll bounds the lag from commit to hand-over when the commit happened in another process
+    (the web server); ``wake()`` shortens it within this one.
+    """
+    while stop is None or not stop.is_set():
+        moved = 0
+        try:
+            moved = relay_once()
+        except Exception:
+            logger.exception("outbox relay failed; retrying")
+        finally:
+            close_old_connections()
+        if not moved:
+            wait(poll)
 
 
 def pending_count() -> int:

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import can_view
 from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
@@ -75,8 +76,7 @@ def act(
             apply_errors(form, exc)
         else:
             after = result if isinstance(result, Appeal) else appeal
-            page = appeal_page_of(appeal=after, user=request.user)
-            if not page.visible and gone:
+            if gone and not can_view(request.user, after):
                 messages.success(
                     request,
                     f"{spec.done} Обращение № {after.display_number} передано: "

@@ -7,6 +7,7 @@ import os
 import socket
 import threading
 import time
+from importlib import import_module
 
 from django.conf import settings
 from django.core.management.base import BaseCommand
@@ -39,12 +40,18 @@ class Command(BaseCommand):
 
     def handle(self, *args, interval: float, once: bool, **options):
         last_run: dict[str, float] = {}
+        # The journal's outbox (core imports no app: the relay is named in settings).
+        outbox = import_module(settings.PRIEMNAYA_OUTBOX)
         if once:
             enqueue_due(last_run, time.monotonic() + 10**9)
+            while outbox.relay_once():
+                pass
         else:
             threading.Thread(
                 target=self._schedule, args=(last_run,), daemon=True, name="scheduler"
             ).start()
+            # The journal's outbox: hands committed events to notifications, webhooks, search.
+            threading.Thread(target=outbox.relay_forever, daemon=True, name="outbox").start()
         worker = Worker(
             queue_names=["default"],
             interval=interval,
