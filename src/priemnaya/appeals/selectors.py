@@ -250,7 +250,7 @@ class AppealPage:
         return [action.slug for action in self.actions]
 
 
-def appeal_page_of(*, appeal: Appeal, user: User) -> AppealPage:
+def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) -> AppealPage:
     """Assemble the page of an appeal the user has just reached (or just acted on).
 
     If the user's own action took the appeal out of their reach (a redirect or escalation to
@@ -264,7 +264,7 @@ def appeal_page_of(*, appeal: Appeal, user: User) -> AppealPage:
         status_label=status_label(appeal.status, audience),
         next_step=next_step(appeal),
         answer=appeal_current_answer(appeal=appeal) if visible else None,
-        timeline=appeal_timeline(appeal=appeal, user=user) if visible else [],
+        timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
         actions=appeal_actions(appeal=appeal, user=user) if visible else [],
         links=appeal_links(appeal=appeal) if visible else [],
         follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
@@ -272,6 +272,7 @@ def appeal_page_of(*, appeal: Appeal, user: User) -> AppealPage:
     )
 
 
-def appeal_page(*, user: User, number: str) -> AppealPage:
+def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> AppealPage:
     """Return the page of the appeal with this number if the user may see it, else NotFound."""
-    return appeal_page_of(appeal=appeal_get(user=user, number=number), user=user)
+    appeal = appeal_get(user=user, number=number)
+    return appeal_page_of(appeal=appeal, user=user, with_timeline=with_timeline)

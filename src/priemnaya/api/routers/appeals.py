@@ -42,7 +42,8 @@ PAGE_SIZE = 20
 
 def appeal_body(appeal: Appeal, user) -> dict:
     """Return the detail representation of an appeal the user has just reached or acted on."""
-    return detail_of(appeal_page_of(appeal=appeal, user=user))
+    # The detail has no journal (it is GET …/events): don't read it.
+    return detail_of(appeal_page_of(appeal=appeal, user=user, with_timeline=False))
 
 
 def _follow_up(user, payload: AppealIn) -> tuple[FollowUp, Appeal] | None:
@@ -135,7 +136,7 @@ def appeal_list(request, filters: Query[ListFilters]):
 @router.get("/{number}", response={200: AppealOut} | ERRORS)
 def appeal_detail(request, number: str):
     """Return one appeal with its answer once there is one."""
-    return detail_of(appeal_page(user=request.auth, number=number))
+    return detail_of(appeal_page(user=request.auth, number=number, with_timeline=False))
 
 
 @router.get("/{number}/events", response={200: list[EventOut]} | ERRORS)

@@ -105,7 +105,7 @@ def _act(request, number: str, service, **kwargs):
 def detail(request, number: str):
     """One appeal as staff see it."""
     appeal = staff_appeal_get(user=request.auth, number=number)
-    return detail_of(appeal_page_of(appeal=appeal, user=request.auth))
+    return detail_of(appeal_page_of(appeal=appeal, user=request.auth, with_timeline=False))
 
 
 @router.post("/{number}/take", response={200: AppealOut} | ERRORS)
