@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("priemnaya.web.urls")),
 ]
 
+handler400 = "priemnaya.web.views.errors.bad_request"
 handler404 = "priemnaya.web.views.errors.not_found"
 handler500 = "priemnaya.web.views.errors.server_error"

@@ -1,3 +1,6 @@
+"""Error pages in Russian, for every error Django would otherwise answer in English."""
+
+from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 
 
@@ -7,3 +10,29 @@ def not_found(request, exception=None):
 
 def server_error(request):
     return render(request, "web/errors/500.html", status=500)
+
+
+def bad_request(request, exception=None):
+    """A malformed request; a form larger than the upload limit is 413 with its own words."""
+    if isinstance(exception, RequestDataTooBig):
+        context = {
+            "title": "Слишком большой запрос",
+            "message": "Отправленные данные больше допустимого размера. Сократите текст "
+            "и отправьте форму ещё раз.",
+        }
+        return render(request, "web/errors/400.html", context, status=413)
+    context = {
+        "title": "Неверный запрос",
+        "message": "Сервер не смог разобрать запрос. Вернитесь назад и попробуйте ещё раз.",
+    }
+    return render(request, "web/errors/400.html", context, status=400)
+
+
+def csrf_failure(request, reason: str = ""):
+    """The form's protection token is missing or stale (an old tab, cookies off)."""
+    context = {
+        "title": "Форма устарела",
+        "message": "Страница была открыта слишком давно или в браузере отключены cookie. "
+        "Обновите страницу и отправьте форму ещё раз — введённое придётся повторить.",
+    }
+    return render(request, "web/errors/400.html", context, status=403)
