@@ -520,3 +520,13 @@ def test_autoclose_closes_many_appeals_in_one_sweep(citizen, submit, move):
     assert closed == 40
     assert not Appeal.objects.filter(status=Status.ANSWERED).exists()
     assert Event.objects.filter(type=EventType.CLOSED).count() == 40
+
+
+def test_a_change_is_stamped_with_the_service_clock(registered, operator):
+    # given a history replayed at its own time (the demo does this)
+    moment = clock.days_ago(3)
+    # when
+    with clock.travel_to(moment):
+        appeal = services.appeal_take(appeal=registered, actor=operator)
+    # then the appeal says it changed then, not when the replay ran
+    assert Appeal.objects.get(pk=appeal.pk).updated_at == moment

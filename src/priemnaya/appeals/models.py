@@ -112,7 +112,8 @@ class Appeal(models.Model):
     first_response_at = models.DateTimeField("первая реакция", null=True, blank=True)
     answered_at = models.DateTimeField("дан ответ", null=True, blank=True)
     closed_at = models.DateTimeField("закрыто", null=True, blank=True)
-    updated_at = models.DateTimeField("изменено", auto_now=True)
+    # Set by the transition helper from the service clock (auto_now would ignore a replayed time).
+    updated_at = models.DateTimeField("изменено", default=clock.now)
 
     class Meta:
         verbose_name = "обращение"

@@ -99,9 +99,11 @@ def appeal_transition(
         if transition.target is not None:
             locked.status = transition.target
         if locked.pk is None:
+            locked.updated_at = t.now
             with transaction.atomic():  # a savepoint: a caller may recover from IntegrityError
                 locked.save()
         elif changed := t.changed_fields():
+            locked.updated_at = t.now
             locked.save(update_fields=[*changed, "updated_at"])
         if t._journal is None:
             raise RuntimeError(f"the transition {action} named no journal event")
