@@ -155,6 +155,13 @@ def test_journal_rows_cannot_be_changed(citizen, submit):
     Event.objects.filter(pk=event.pk).update(dispatched_at=event.created_at)
 
 
+def test_a_message_cannot_be_changed(citizen, submit):
+    appeal = submit(citizen)
+    message = services.appeal_comment(appeal=appeal, actor=citizen, text="Сообщение.")
+    with pytest.raises(IntegrityError), transaction.atomic():
+        type(message).objects.filter(pk=message.pk).update(text="подделка")
+
+
 @pytest.mark.postgres
 def test_journal_rows_and_messages_cannot_be_deleted_on_postgresql(citizen, submit):
     appeal = submit(citizen)

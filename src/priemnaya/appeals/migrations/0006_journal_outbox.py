@@ -121,7 +121,9 @@ BEGIN
         RAISE EXCEPTION 'append-only: rows of % are never deleted', TG_TABLE_NAME
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    IF (to_jsonb(NEW) - TG_ARGV) IS DISTINCT FROM (to_jsonb(OLD) - TG_ARGV) THEN
+    -- TG_ARGV is NULL (not empty) for a trigger created without arguments.
+    IF (to_jsonb(NEW) - COALESCE(TG_ARGV, '{}')) IS DISTINCT FROM
+       (to_jsonb(OLD) - COALESCE(TG_ARGV, '{}')) THEN
         RAISE EXCEPTION 'append-only: rows of % are never changed', TG_TABLE_NAME
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
