@@ -59,3 +59,11 @@ def test_citizens_and_auditors_do_not_register_for_others(citizen, auditor):
         assert signed_in(user).get("/console/new/").status_code == 403
         assert signed_in(user).post("/console/new/", CALL_FORM).status_code == 403
     assert Appeal.objects.count() == 0
+
+
+def test_the_intake_form_never_autofills_the_operators_own_details(operator):
+    page = signed_in(operator).get("/console/new/").content.decode()
+    for name in ("applicant_name", "contact_email", "contact_phone", "contact_address"):
+        at = page.index(f'name="{name}"')
+        tag = page[page.rindex("<", 0, at) : page.index(">", at)]
+        assert 'autocomplete="off"' in tag, name

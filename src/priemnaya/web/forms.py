@@ -218,6 +218,10 @@ class StaffIntakeForm(_SubmitForm):
         _choice_field(self, "channel").choices = [("", "— выберите —")] + [
             (c.value, c.label) for c in Channel if c in STAFF_INTAKE_CHANNELS
         ]
+        # The operator types in someone else's details: the browser must not offer the
+        # operator's own name, e-mail, phone or address.
+        for name in ("applicant_name", "contact_email", "contact_phone", "contact_address"):
+            self.fields[name].widget.attrs["autocomplete"] = "off"
 
 
 class AppealEditForm(AppealFieldsForm):
