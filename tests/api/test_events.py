@@ -41,3 +41,16 @@ def test_the_openapi_schema_documents_each_event_type(client):
     assert schema["ExtendedData"]["properties"]["due_date"]
     kind = schema["RedirectedEventOut"]["properties"]["type"]
     assert kind.get("const", (kind.get("enum") or [None])[0]) == "redirected"
+
+
+def test_an_edit_names_the_changed_fields_in_the_form_words(registered, citizen):
+    data = services.AppealInput(
+        subject=registered.subject,
+        text="Новое описание проблемы.",
+        contact_email=registered.contact_email,
+    )
+    services.appeal_edit(appeal=registered, actor=citizen, data=data)
+    edited = api(citizen)("get", f"/appeals/{registered.number}/events").json()[-1]
+    assert edited["type"] == "edited"
+    assert edited["data"] == {"fields": ["text"]}
+    assert edited["details"] == ["Изменено: описание"]

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from priemnaya.appeals.inputs import SPECS
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.states import EventType, Outcome, Status
@@ -85,17 +86,6 @@ _APPLICANT_TITLES = {
     EventType.RATED: "Вы оценили ответ",
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
-}
-
-FIELD_LABELS = {
-    "subject": "краткое содержание",
-    "text": "описание",
-    "service_code": "код госуслуги",
-    "incident_at": "дата события",
-    "desired_result": "желаемый результат",
-    "contact_email": "e-mail",
-    "contact_phone": "телефон",
-    "contact_address": "адрес",
 }
 
 
@@ -171,7 +161,7 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             if data.get("due_date"):
                 lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
         case EventType.EDITED if data["fields"]:
-            names = ", ".join(FIELD_LABELS.get(f, f) for f in data["fields"])
+            names = "; ".join(SPECS[f].label.lower() if f in SPECS else f for f in data["fields"])
             lines.append(f"Изменено: {names}")
         case EventType.INFO_PROVIDED if data.get("due_date"):
             lines.append(f"Срок ответа: до {format_date(data['due_date'])}")

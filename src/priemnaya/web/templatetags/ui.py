@@ -36,7 +36,7 @@ def number_example() -> str:
 @register.filter
 def applicant_label(status: str) -> str:
     """Return the plain-language label the applicant reads for a state."""
-    return APPLICANT_VIEW[status][0] if status in APPLICANT_VIEW else status
+    return status_label(status, Audience.APPLICANT) if status in APPLICANT_VIEW else status
 
 
 @register.filter
@@ -49,9 +49,3 @@ def isodate(value) -> str:
 def due(appeal) -> str:
     """The appeal's deadline as the local day it ends on (the one presenter of SPEC §5 dates)."""
     return format_date(appeal.due_at)
-
-
-@register.filter
-def status_for(status: str, audience: str) -> str:
-    """A state's name in the vocabulary of «applicant» or «staff»."""
-    return status_label(status, Audience(audience))
