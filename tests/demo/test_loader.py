@@ -19,9 +19,8 @@ from priemnaya.appeals.selectors import AppealFilters, staff_queue
 from priemnaya.appeals.states import EventType, MessageKind, Status
 from priemnaya.catalog.defaults import KINDS, THEMES
 from priemnaya.core import clock
-from priemnaya.core.workdays import is_working_day
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
-from priemnaya.demo.loader import STORIES, TARGET_APPEALS, load_demo
+from priemnaya.demo.loader import STORIES, TARGET_APPEALS, is_working_day, load_demo
 from priemnaya.demo.samples import SAMPLES, SAMPLES_BY_KEY
 from tests.factories import signed_in
 

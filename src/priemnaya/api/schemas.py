@@ -41,15 +41,16 @@ class KindOut(Schema):
     name: str
     description: str
     regime: str
-    resolution_days: int
-    resolution_unit: str
+    policy: str | None
+    resolution_days: int | None
+    resolution_unit: str | None
 
 
 class ThemeOut(Schema):
     code: str
     name: str
     parent: str | None
-    department: str
+    department: str | None
     hint: str
     template_text: str
     required_fields: list[str]

@@ -19,7 +19,7 @@ class DepartmentAdmin(admin.ModelAdmin):
 
 @admin.register(Kind)
 class KindAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "regime", "resolution_days", "resolution_unit", "is_active"]
+    list_display = ["name", "code", "regime", "is_active"]
     list_editable = ["is_active"]
 
 

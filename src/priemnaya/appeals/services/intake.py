@@ -18,14 +18,17 @@ from priemnaya.appeals.inputs import EDITABLE, AppealInput, appeal_input_clean
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
-from priemnaya.appeals.services.routing import escalation_target
+from priemnaya.appeals.services.routing import escalation_target, route_on_registration
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
+from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
+from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import (
     Conflict,
     InvalidTransition,
     NotFound,
     NotPermitted,
+    ServiceUnavailable,
     ValidationFailed,
 )
 from priemnaya.core.numbering import compose_number
@@ -98,6 +101,21 @@ def _new_appeal(
     return Appeal(**values, channel=channel, client_token=client_token, created_at=now)
 
 
+def _set_terms(a: Appeal, *, now: datetime) -> None:
+    """Give a registering appeal its policy, regime and deadlines (SPEC §5)."""
+    policy = policy_for(a.kind, a.theme)
+    a.policy, a.regime = policy, policy.regime
+    try:
+        a.due_at = resolution_due(policy=policy, department=a.department, registered_at=now)
+        a.first_response_due_at = first_response_due(
+            policy=policy, department=a.department, registered_at=now
+        )
+    except CalendarMissing as exc:
+        # Not the applicant's fault, and nothing they typed is lost: the form shows this.
+        raise ServiceUnavailable(str(exc)) from exc
+    a.original_due_at = a.due_at
+
+
 def _register(
     appeal: Appeal,
     *,
@@ -119,9 +137,7 @@ def _register(
             local_year = timezone.localtime(t.now).year
             a.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
             a.registered_at = t.now
-            a.department = a.theme.default_department
-            a.due_at = resolution_due(kind=a.kind, registered_at=t.now)
-            a.first_response_due_at = first_response_due(kind=a.kind, registered_at=t.now)
+            route_on_registration(a)
             links: dict[str, Appeal] = {}
             if follow_up is not None:
                 link, source = follow_up
@@ -129,6 +145,7 @@ def _register(
                 links[link.field] = source
                 if link is FollowUp.CONTEST:
                     a.department = escalation_target(source.department)
+            _set_terms(a, now=t.now)
             t.journal(events.appeal_registered_event, **links)
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.

@@ -8,14 +8,33 @@ from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
+from priemnaya.appeals.deadlines import end_of_day, extension_ceiling, local_day
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import appeal_transition, required_text
 from priemnaya.catalog.models import Department, Regime
-from priemnaya.core import clock
 from priemnaya.core.errors import ValidationFailed
 
 REASON_MAX = 2000
+
+
+def first_line_department() -> Department:
+    """Return the department whose operators route what no rule could."""
+    found = Department.objects.filter(is_first_line=True, is_active=True).order_by("pk").first()
+    if found is None:
+        found = Department.objects.filter(is_quality_control=True, is_active=True).first()
+    if found is None:
+        raise ValidationFailed.single("theme", "Не настроено ведомство первой линии.")
+    return found
+
+
+def route_on_registration(appeal: Appeal) -> None:
+    """Choose the department of a registering appeal: the theme's, or first-line «unrouted»."""
+    department = appeal.theme.default_department if appeal.theme.default_department_id else None
+    if department is not None and department.is_active:
+        appeal.department, appeal.unrouted = department, False
+    else:
+        appeal.department, appeal.unrouted = first_line_department(), True
 
 
 def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason: str) -> Appeal:
@@ -93,22 +112,32 @@ def appeal_extend(*, appeal: Appeal, actor: User, due_date: date, reason: str) -
         due_date = timezone.localdate(due_date) if timezone.is_aware(due_date) else due_date.date()
     with appeal_transition(appeal=appeal, action=Action.EXTEND, actor=actor) as t:
         a = t.appeal
-        kind = a.kind
-        if kind.regime == Regime.FZ59 and a.extended:
-            raise ValidationFailed.single(
-                "due_date", "Срок по 59-ФЗ можно продлить только один раз."
-            )
-        if a.due_at is None:
+        policy = a.policy
+        if a.due_at is None or policy is None:
             raise ValidationFailed.single("due_date", "У обращения нет срока ответа.")
-        old_due = timezone.localdate(a.due_at)
+        if a.extension_count >= policy.max_extensions:
+            raise ValidationFailed.single(
+                "due_date",
+                "Срок по 59-ФЗ можно продлить только один раз."
+                if a.regime == Regime.FZ59 and policy.max_extensions == 1
+                else f"Срок можно продлить не больше {policy.max_extensions} раз.",
+            )
+        old_due = local_day(a.department, a.due_at)
         if due_date <= old_due:
             raise ValidationFailed.single("due_date", "Новый срок должен быть позже текущего.")
-        if (due_date - old_due).days > kind.max_extension_days:
+        ceiling = extension_ceiling(
+            policy=policy,
+            department=a.department,
+            original_due=local_day(a.department, a.original_due_at or a.due_at),
+        )
+        if due_date > ceiling:
             raise ValidationFailed.single(
-                "due_date", f"Продлить можно не больше чем на {kind.max_extension_days} дней."
+                "due_date", f"Продлить можно не дальше чем до {ceiling:%d.%m.%Y}."
             )
-        a.due_at = clock.end_of_local_day(due_date)
+        a.due_at = end_of_day(a.department, due_date)
         a.extended = True
+        a.extension_count += 1
         a.extension_reason = reason
+        a.due_soon_warned_at = a.breached_at = None
         t.journal(events.appeal_extended_event, old_due=old_due, new_due=due_date, reason=reason)
     return t.appeal

@@ -6,10 +6,10 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
+from priemnaya.appeals.deadlines import resumed_due
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Answer, Appeal, Message
 from priemnaya.appeals.services.journal import appeal_transition, optional_text, required_text
@@ -35,7 +35,9 @@ def appeal_request_info(*, appeal: Appeal, actor: User, question: str) -> Appeal
     """Ask the applicant for details; the resolution clock stops until they answer."""
     question = required_text(question, field="question", max_length=MESSAGE_MAX)
     with appeal_transition(appeal=appeal, action=Action.REQUEST_INFO, actor=actor) as t:
-        t.appeal.paused_at = t.now
+        # The policy says whether the resolution clock stops while the applicant is asked.
+        if t.appeal.policy is None or t.appeal.policy.pause_on_needs_info:
+            t.appeal.paused_at = t.now
         message = Message.objects.create(
             appeal=t.appeal,
             author=actor,
@@ -47,24 +49,19 @@ def appeal_request_info(*, appeal: Appeal, actor: User, question: str) -> Appeal
     return t.appeal
 
 
-def resumed_due(due_at: datetime, *, paused_at: datetime, now: datetime) -> datetime:
-    """Return the due instant after a pause: later by the local days the appeal waited.
-
-    Deadlines are local calendar days ending at the end of a day, so a pause moves the due day by
-    whole days (the days from the day of the question to the day of the reply) — never by the
-    paused seconds, which would push the deadline past midnight into another day.
-    """
-    waited = (timezone.localdate(now) - timezone.localdate(paused_at)).days
-    return clock.end_of_local_day(timezone.localdate(due_at) + timedelta(days=max(waited, 0)))
-
-
 def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
     """Answer the clarification request: «Требуется уточнение» → «В работе», clock resumes."""
     text = required_text(text, field="text", max_length=MESSAGE_MAX)
     with appeal_transition(appeal=appeal, action=Action.PROVIDE_INFO, actor=actor) as t:
         a = t.appeal
-        if a.paused_at and a.due_at:
-            a.due_at = resumed_due(a.due_at, paused_at=a.paused_at, now=t.now)
+        if a.paused_at and a.due_at and a.policy is not None:
+            a.due_at = resumed_due(
+                policy=a.policy,
+                department=a.department,
+                due_at=a.due_at,
+                paused_at=a.paused_at,
+                now=t.now,
+            )
         a.paused_at = None
         reply = Message.objects.create(
             appeal=a, author=actor, kind=MessageKind.REPLY, text=text, created_at=t.now
