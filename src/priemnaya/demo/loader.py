@@ -288,9 +288,7 @@ def _plan(
     first = "draft" if story.steps == "draft" else "submit"
     steps = [Step(registered, first)]
     # The service computes the real due date at registration; this plans with the same policy.
-    due = resolution_due(
-        policy=policy, department=Department(), registered_at=registered
-    )
+    due = resolution_due(policy=policy, department=Department(), registered_at=registered)
     asked = answered = registered
     actions = [] if first == "draft" else story.steps.split()
     for i, action in enumerate(actions):
@@ -563,7 +561,8 @@ def load_demo() -> dict[str, int]:
     for n, story in enumerate(STORIES):
         sample = SAMPLES_BY_KEY[story.sample]
         _check(story, sample)
-        for i, step in enumerate(_schedule(story, n, policy_for(kinds[sample.kind], themes[sample.theme]), now)):
+        policy = policy_for(kinds[sample.kind], themes[sample.theme])
+        for i, step in enumerate(_schedule(story, n, policy, now)):
             timeline.append((step.at, n, i, step.action))
     # One history for all: numbers are allocated and journals written in the order things happened.
     timeline.sort()

@@ -4,7 +4,10 @@ from priemnaya.catalog.services import catalog_load_defaults
 
 
 class Command(BaseCommand):
-    help = "Добавить недостающие ведомства, виды, темы, политики сроков и годы календаря по умолчанию (правки не трогает)."
+    help = (
+        "Добавить недостающие ведомства, виды, темы, политики сроков и годы календаря "
+        "по умолчанию (правки не трогает)."
+    )
 
     def handle(self, *args, **options):
         created = catalog_load_defaults()
