@@ -3,7 +3,7 @@ rate and the auto-close timer. Each success writes one event; each refusal write
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import datetime, time, timedelta
 
 import pytest
 from django.utils import timezone
@@ -146,17 +146,38 @@ def test_provide_info_returns_the_appeal_to_work_and_journals_it_as_supplemented
     assert Message.objects.get(pk=event.message_id).kind == MessageKind.REPLY
 
 
-def test_the_due_date_moves_later_by_the_days_spent_waiting(needs_info, citizen):
-    # given the applicant answers three local days after the question
-    question_day = clock.now() - timedelta(days=3)
-    Appeal.objects.filter(pk=needs_info.pk).update(paused_at=question_day)
-    due_before = timezone.localdate(Appeal.objects.get(pk=needs_info.pk).due_at)
+def _moscow(local: str) -> datetime:
+    return timezone.make_aware(datetime.fromisoformat(local))
+
+
+def test_a_working_day_term_moves_by_the_working_days_spent_waiting(needs_info, citizen):
+    # given a support appeal (working days) due Thu 10.12.2026, asked on Thu 03.12 and answered
+    # on Mon 07.12: Thursday and Friday were working days lost to waiting
+    Appeal.objects.filter(pk=needs_info.pk).update(
+        due_at=_moscow("2026-12-10 23:59:59"), paused_at=_moscow("2026-12-03 10:00")
+    )
     # when
-    appeal = services.appeal_provide_info(appeal=needs_info, actor=citizen, text="Ответ.")
-    # then the due day is three days later and still ends at the end of a local day
-    due = timezone.localtime(appeal.due_at)
-    assert due.date() == due_before + timedelta(days=3)
-    assert (due.hour, due.minute, due.second) == (23, 59, 59)
+    with clock.travel_to(_moscow("2026-12-07 11:00")):
+        appeal = services.appeal_provide_info(appeal=needs_info, actor=citizen, text="Ответ.")
+    # then the due day is two working days later, at the end of that local day
+    assert timezone.localtime(appeal.due_at) == _moscow("2026-12-14 23:59:59")
+    assert appeal.paused_at is None
+
+
+def test_a_calendar_term_resumes_to_the_end_of_a_working_day(citizen, operator, submit):
+    # given a 59-FZ complaint due Fri 25.12.2026, paused on Thu 24.12 and answered Fri 25.12
+    complaint = submit(citizen, kind="complaint", theme="services-refusal")
+    Appeal.objects.filter(pk=complaint.pk).update(
+        status="needs_info",
+        due_at=_moscow("2026-12-25 23:59:59"),
+        paused_at=_moscow("2026-12-24 18:00"),
+    )
+    # when
+    with clock.travel_to(_moscow("2026-12-25 09:00")):
+        appeal = services.appeal_provide_info(appeal=complaint, actor=citizen, text="Ответ.")
+    # then one day later is Saturday 26.12: the term resumes to the end of Monday 28.12 — never
+    # «Sat 26.12.2026 00:00:00.001» (issue 7)
+    assert timezone.localtime(appeal.due_at) == _moscow("2026-12-28 23:59:59")
 
 
 @pytest.mark.parametrize("hours_waited", [0.5, 5])
