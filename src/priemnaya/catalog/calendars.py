@@ -15,6 +15,8 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+from django.dispatch import receiver
 
 from priemnaya.catalog.models import Calendar, CalendarDay, CalendarYear, Department
 from priemnaya.core import clock
@@ -27,6 +29,8 @@ SEED_YEARS = range(2024, 2028)
 # A calendar edited in one process reaches the others within this time.
 CACHE_SECONDS = 300
 _TRANSFER_PREFIX = "Выходной"
+# The source of a year or edit made by hand in admin (the loader writes «holidays <version>»).
+ADMIN_SOURCE = "администратор"
 
 _cache: dict[str, tuple[float, WorkCalendar]] = {}
 
@@ -115,6 +119,26 @@ def calendar_seed() -> int:
 
 def calendar_cache_clear() -> None:
     _cache.clear()
+
+
+@receiver(post_save, sender=Calendar)
+@receiver(post_delete, sender=Calendar)
+@receiver(post_save, sender=CalendarYear)
+@receiver(post_delete, sender=CalendarYear)
+@receiver(post_save, sender=CalendarDay)
+@receiver(post_delete, sender=CalendarDay)
+def _calendar_changed(**kwargs) -> None:
+    # An edit (admin, shell, import) must reach the next deadline computed in this process.
+    calendar_cache_clear()
+
+
+def calendar_year_touch(calendar: Calendar, year: int) -> None:
+    """Record on a year's source that an administrator changed its days (for audit)."""
+    row = CalendarYear.objects.filter(calendar=calendar, year=year).first()
+    if row is None or ADMIN_SOURCE in row.source:
+        return
+    row.source = f"{row.source}; правки: {ADMIN_SOURCE}" if row.source else ADMIN_SOURCE
+    row.save(update_fields=["source"])
 
 
 def _load(calendar: Calendar) -> WorkCalendar:
