@@ -11,8 +11,9 @@ from ninja import Router, Schema
 
 from priemnaya.appeals.deadlines import deadline_preview
 from priemnaya.catalog.calendars import FEDERAL, work_calendar
-from priemnaya.catalog.models import Calendar, Kind, Regime, Theme
+from priemnaya.catalog.models import Calendar, Regime
 from priemnaya.catalog.policies import PolicyMissing, policy_for
+from priemnaya.catalog.selectors import kinds_active, themes_active
 from priemnaya.core.calendar import SATURDAY, STANDARD_HOURS, CalendarMissing
 from priemnaya.core.deadlines import LastDay
 from priemnaya.core.errors import NotFound, ServiceUnavailable, ValidationFailed
@@ -132,12 +133,12 @@ def preview(
 def _policy(kind_code: str | None, theme_code: str | None):
     if not kind_code:
         raise ValidationFailed.single("kind", "Укажите kind: срок зависит от вида обращения.")
-    kind = Kind.objects.filter(code=kind_code, is_active=True).first()
+    kind = kinds_active().filter(code=kind_code).first()
     if kind is None:
         raise ValidationFailed.single("kind", f"Вида обращения «{kind_code}» нет.")
     theme = None
     if theme_code:
-        theme = Theme.objects.filter(code=theme_code, is_active=True).first()
+        theme = themes_active().filter(code=theme_code).first()
         if theme is None:
             raise ValidationFailed.single("theme", f"Темы «{theme_code}» нет.")
     try:
