@@ -14,7 +14,7 @@ import pytest
 
 from priemnaya.appeals.presenters import local_date
 from priemnaya.catalog.calendars import work_calendar
-from priemnaya.catalog.models import Policy
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.core import clock
 from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.deadlines import LastDay, Unit, add_working_days, term_last_day
@@ -173,3 +173,26 @@ def test_rule_23_the_form_shows_the_reason_and_keeps_the_input(citizen):
     assert response.status_code == 400
     assert "нет данных за 2031 год" in page
     assert form["text"] in page  # nothing the applicant typed is lost
+
+
+# ---- working-time targets through registration (issue 7 item 1) --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("zone", "expected"),
+    [
+        # Fri 17:00–18:00 (1 h), Mon 9 March off, Tue and Wed 9 h each, Thu 09:00–14:00
+        ("Europe/Moscow", datetime(2026, 3, 12, 14, 0, tzinfo=MOSCOW)),
+        # 17:00 Moscow is already Saturday 00:00 in Vladivostok: Tue 9 h, Wed 9 h, Thu 6 h
+        ("Asia/Vladivostok", datetime(2026, 3, 12, 15, 0, tzinfo=ZoneInfo("Asia/Vladivostok"))),
+    ],
+)
+def test_a_24_working_hour_first_reaction_counts_the_departments_hours(citizen, zone, expected):
+    Department.objects.filter(code="support").update(timezone=zone)
+    with clock.travel_to(datetime(2026, 3, 6, 17, 0, tzinfo=MOSCOW)):
+        appeal = factories.submit_appeal(citizen)  # support: first reaction in 24 working hours
+    assert appeal.policy.first_response_value == 24
+    assert appeal.first_response_due_at == expected
+    # the answer itself: 5 working days, to the end of the department's local day
+    local_due = appeal.due_at.astimezone(ZoneInfo(zone))
+    assert (local_due.date(), local_due.time()) == (D("2026-03-16"), time(23, 59, 59))
