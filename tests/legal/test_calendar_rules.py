@@ -20,7 +20,7 @@ from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.deadlines import LastDay, Unit, add_working_days, term_last_day
 from priemnaya.core.errors import ServiceUnavailable
 from tests import factories
-from tests.factories import APPEAL_FORM, api, signed_in
+from tests.factories import APPEAL_FORM, CALL_FORM, api, signed_in
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 D = date.fromisoformat
@@ -196,3 +196,13 @@ def test_a_24_working_hour_first_reaction_counts_the_departments_hours(citizen, 
     # the answer itself: 5 working days, to the end of the department's local day
     local_due = appeal.due_at.astimezone(ZoneInfo(zone))
     assert (local_due.date(), local_due.time()) == (D("2026-03-16"), time(23, 59, 59))
+
+
+def test_rule_23_the_console_intake_shows_the_reason_and_keeps_the_input(operator):
+    form = {**CALL_FORM, "client_token": "call-2031"}
+    with clock.travel_to(datetime(2031, 3, 3, 12, 0, tzinfo=MOSCOW)):
+        response = signed_in(operator).post("/console/new/", form)
+    page = response.content.decode()
+    assert response.status_code == 400
+    assert "нет данных за 2031 год" in page
+    assert form["applicant_name"] in page
