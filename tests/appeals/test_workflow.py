@@ -3,7 +3,8 @@ rate and the auto-close timer. Each success writes one event; each refusal write
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -16,6 +17,7 @@ from priemnaya.appeals.states import EventType, MessageKind, Status
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import compose_number
+from tests import factories
 from tests.appeals.helpers import call_once, refuse
 
 ANSWER = {"outcome": "resolved", "text": "Сбой устранён, войдите снова."}
@@ -146,38 +148,38 @@ def test_provide_info_returns_the_appeal_to_work_and_journals_it_as_supplemented
     assert Message.objects.get(pk=event.message_id).kind == MessageKind.REPLY
 
 
-def _moscow(local: str) -> datetime:
-    return timezone.make_aware(datetime.fromisoformat(local))
+# registered (Moscow), kind, the question day, the reply day, due before, due after
+PAUSES = [
+    # a 59-FZ complaint counts calendar days: 3 days waited move 20.01 → 23.01, a Saturday,
+    # so it ends on the next working day (a pause never shortens the term)
+    ("2026-12-21", "complaint", "2026-12-22", "2026-12-25", "2027-01-20", "2027-01-25"),
+    # a support message counts working days: Mon→Thu waited 3 working days, 5 wd term
+    ("2026-11-23", "support", "2026-11-23", "2026-11-26", "2026-11-30", "2026-12-03"),
+    # issue 7: a one-day pause moved Fri 25.12.2026 to Sat 26.12 00:00:00.001
+    ("2026-11-25", "complaint", "2026-11-30", "2026-12-01", "2026-12-25", "2026-12-28"),
+]
 
 
-def test_a_working_day_term_moves_by_the_working_days_spent_waiting(needs_info, citizen):
-    # given a support appeal (working days) due Thu 10.12.2026, asked on Thu 03.12 and answered
-    # on Mon 07.12: Thursday and Friday were working days lost to waiting
-    Appeal.objects.filter(pk=needs_info.pk).update(
-        due_at=_moscow("2026-12-10 23:59:59"), paused_at=_moscow("2026-12-03 10:00")
-    )
-    # when
-    with clock.travel_to(_moscow("2026-12-07 11:00")):
-        appeal = services.appeal_provide_info(appeal=needs_info, actor=citizen, text="Ответ.")
-    # then the due day is two working days later, at the end of that local day
-    assert timezone.localtime(appeal.due_at) == _moscow("2026-12-14 23:59:59")
-    assert appeal.paused_at is None
+@pytest.mark.parametrize(("registered", "kind", "asked", "replied", "before", "after"), PAUSES)
+def test_the_due_date_moves_later_by_the_days_spent_waiting(
+    citizen, operator, specialist, registered, kind, asked, replied, before, after
+):
+    def at(day: str) -> datetime:
+        return datetime.combine(date.fromisoformat(day), time(11, 0), ZoneInfo("Europe/Moscow"))
 
-
-def test_a_calendar_term_resumes_to_the_end_of_a_working_day(citizen, operator, submit):
-    # given a 59-FZ complaint due Fri 25.12.2026, paused on Thu 24.12 and answered Fri 25.12
-    complaint = submit(citizen, kind="complaint", theme="services-refusal")
-    Appeal.objects.filter(pk=complaint.pk).update(
-        status="needs_info",
-        due_at=_moscow("2026-12-25 23:59:59"),
-        paused_at=_moscow("2026-12-24 18:00"),
-    )
-    # when
-    with clock.travel_to(_moscow("2026-12-25 09:00")):
-        appeal = services.appeal_provide_info(appeal=complaint, actor=citizen, text="Ответ.")
-    # then one day later is Saturday 26.12: the term resumes to the end of Monday 28.12 — never
-    # «Sat 26.12.2026 00:00:00.001» (issue 7)
-    assert timezone.localtime(appeal.due_at) == _moscow("2026-12-28 23:59:59")
+    staff = specialist if kind == "complaint" else operator
+    theme = {"kind": kind, "theme": "services-refusal"} if kind == "complaint" else {"kind": kind}
+    with clock.travel_to(at(registered)):
+        appeal = factories.submit_appeal(citizen, **theme)
+    assert timezone.localdate(appeal.due_at) == date.fromisoformat(before)
+    with clock.travel_to(at(asked)):
+        appeal = factories.bring_to(appeal, Status.NEEDS_INFO, applicant=citizen, staff=staff)
+    with clock.travel_to(at(replied)):
+        appeal = services.appeal_provide_info(appeal=appeal, actor=citizen, text="Ответ.")
+    # then the due day moved later and still ends at the end of a local working day
+    due = timezone.localtime(appeal.due_at)
+    assert due.date() == date.fromisoformat(after)
+    assert (due.hour, due.minute, due.second) == (23, 59, 59)
 
 
 @pytest.mark.parametrize("hours_waited", [0.5, 5])

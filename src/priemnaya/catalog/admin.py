@@ -1,5 +1,7 @@
 from django.contrib import admin
 
+from priemnaya.catalog import admin_calendar  # noqa: F401 — registers the calendar's admin
+from priemnaya.catalog.admin_calendar import DepartmentAdminForm
 from priemnaya.catalog.models import Department, Kind, Membership, Theme
 
 
@@ -11,8 +13,9 @@ class MembershipInline(admin.TabularInline):
 
 @admin.register(Department)
 class DepartmentAdmin(admin.ModelAdmin):
-    list_display = ["name", "code", "parent", "is_quality_control", "is_active"]
-    list_filter = ["is_active", "is_quality_control"]
+    form = DepartmentAdminForm
+    list_display = ["name", "code", "parent", "timezone", "calendar", "is_first_line", "is_active"]
+    list_filter = ["is_active", "is_quality_control", "is_first_line", "calendar"]
     search_fields = ["name", "code"]
     inlines = [MembershipInline]
 

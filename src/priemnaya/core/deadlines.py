@@ -102,10 +102,16 @@ def term_last_day(
     """Return the last day of a term of days that starts the day after ``start``.
 
     Calendar days (59-FZ, Civil Code art. 191) end on ``start + value``, moved off a day off by
-    the rule; working days end on a working day by construction.
+    the rule (never back to the start day or before it); working days end on a working day by
+    construction.
     """
     if unit is Unit.CALENDAR_DAYS:
-        return roll(calendar, start + timedelta(days=value), rule)
+        last = roll(calendar, start + timedelta(days=value), rule)
+        if last <= start and value > 0:
+            # A short term over long holidays (1 January + 1 day) would roll back to before it
+            # began; a term never ends before its first day, so it moves forward instead.
+            last = roll(calendar, start + timedelta(days=value), LastDay.NEXT)
+        return last
     if unit is Unit.WORKING_DAYS:
         return add_working_days(calendar, start, value)
     raise ValueError(f"{unit} is not a unit of days")
