@@ -14,7 +14,8 @@ What the counts are made of (a failing case prints its SQL):
   action redirects (whether the appeal is still visible needs no query) and an API action answers
   with the appeal (answer, timeline, links and the theme: 4-5);
 - filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
-  and the read, in a savepoint), the appeal and its «registered» event, with their savepoints.
+  and the read, in a savepoint), the active routing rules (1), the deadline policy and the
+  calendar, the appeal and its «registered» event, with their savepoints.
 """
 
 from __future__ import annotations
@@ -175,7 +176,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 4, 200, lambda w: page(w.citizen, "/cabinet/")),
     ("cabinet new form", 6, 200, lambda w: page(w.citizen, "/cabinet/new/")),
-    ("cabinet new, submitted", 20, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
+    ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
         "cabinet draft edit",
         6,
@@ -222,7 +223,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("console new form", 5, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
-        20,
+        23,
         302,
         lambda w: page(w.operator, "/console/new/", {**CALL_FORM, "client_token": "c-1"}),
     ),
@@ -320,10 +321,10 @@ API: list[tuple[str, int, int, Make]] = [
     ("GET /catalog/kinds", 1, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
-    ("POST /appeals", 18, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    ("POST /appeals", 21, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (
         "POST /appeals with Idempotency-Key",
-        23,
+        26,
         201,
         lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
     ),
@@ -365,7 +366,7 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/escalate", 10, 200, own_call("escalate", {"reason": "Долго."}, status=P)),
     (
         "POST /staff/appeals",
-        20,
+        23,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),

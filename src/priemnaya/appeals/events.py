@@ -73,6 +73,7 @@ def appeal_registered_event(
     from_status: str,
     repeat_of: Appeal | None = None,
     contest_of: Appeal | None = None,
+    route: dict[str, Any] | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -85,6 +86,8 @@ def appeal_registered_event(
         department=appeal.department.code,
         repeat_of=repeat_of.number if repeat_of else None,
         contest_of=contest_of.number if contest_of else None,
+        # How the appeal was routed (catalog.routing.RouteDecision.journal): staff only.
+        route=route,
     )
 
 
@@ -197,6 +200,7 @@ def appeal_redirected_event(
     source: Department,
     target: Department,
     reason: str,
+    routed: bool | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -207,6 +211,8 @@ def appeal_redirected_event(
         source=source.code,
         target=target.code,
         target_name=target.name,
+        # True: the manual route of an appeal no rule could route (first line).
+        routed=routed,
     )
 
 

@@ -112,12 +112,22 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
     d = event.data
     match event.type:
         case EventType.REGISTERED:
-            return {
+            published = {
                 "number": format_number(d.get("number", "")),
                 "due_date": local_date(d.get("due_date") or d.get("due_at")),
                 "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,
                 "contest_of": format_number(d["contest_of"]) if d.get("contest_of") else None,
             }
+            # How it was routed is internal: the applicant reads only where it is (redirects).
+            if audience is Audience.STAFF and d.get("route"):
+                route = d["route"]
+                published["route"] = {
+                    "by": route.get("by", "rule" if route.get("rule") else ""),
+                    "rule": route.get("rule"),
+                    "rule_name": route.get("name", ""),
+                    "department": route.get("department", d.get("department", "")),
+                }
+            return published
         case EventType.EDITED:
             return {"fields": list(d.get("fields", []))}
         case EventType.INFO_PROVIDED:
@@ -137,6 +147,8 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
                 published["level"] = d.get("level", 0)
             if audience is Audience.STAFF:
                 published["previous_department"] = d.get("source", d.get("from", ""))
+                if event.type == EventType.REDIRECTED:
+                    published["routed"] = bool(d.get("routed"))
             return published
         case EventType.EXTENDED:
             return {
@@ -150,6 +162,14 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
     return {}
 
 
+_ROUTE_LINES = {
+    "rule": "Направлено по правилу «{rule_name}»",
+    "theme": "Направлено по теме обращения",
+    "first_line": "Не распределено: ни одно правило не подошло, у темы нет ведомства",
+    "contest": "Обжалование: направлено на уровень выше ответившего ведомства",
+}
+
+
 def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str]:
     lines: list[str] = []
     match event.type:
@@ -160,6 +180,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
                 lines.append(f"Повтор обращения № {data['repeat_of']}")
             if data.get("due_date"):
                 lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+            if route := data.get("route"):
+                lines.append(_ROUTE_LINES.get(route["by"], "").format(**route))
         case EventType.EDITED if data["fields"]:
             names = "; ".join(SPECS[f].label.lower() if f in SPECS else f for f in data["fields"])
             lines.append(f"Изменено: {names}")
@@ -169,6 +191,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Результат: {data['outcome_label']}")
         case EventType.REDIRECTED | EventType.ESCALATED if data["department_name"]:
             lines.append(f"Направлено: {data['department_name']}")
+            if data.get("routed"):
+                lines.append("Распределено вручную: ни одно правило не подошло")
         case EventType.EXTENDED:
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:

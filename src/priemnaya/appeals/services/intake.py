@@ -137,7 +137,7 @@ def _register(
             local_year = timezone.localtime(t.now).year
             a.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
             a.registered_at = t.now
-            route_on_registration(a)
+            route = route_on_registration(a).journal()
             links: dict[str, Appeal] = {}
             if follow_up is not None:
                 link, source = follow_up
@@ -145,8 +145,10 @@ def _register(
                 links[link.field] = source
                 if link is FollowUp.CONTEST:
                     a.department = escalation_target(source.department)
+                    a.routing_rule, a.unrouted = None, False
+                    route = {"by": "contest", "department": a.department.code}
             _set_terms(a, now=t.now)
-            t.journal(events.appeal_registered_event, **links)
+            t.journal(events.appeal_registered_event, route=route, **links)
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
         if client_token and (won := _same_submission(actor, client_token)):
