@@ -329,6 +329,10 @@ class RatedData(Schema):
     review: bool = Field(description="ответ передан на проверку руководителю")
 
 
+class IncidentLinkedData(Schema):
+    incident: int | None = Field(None, description="id инцидента (только сотрудникам)")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -340,6 +344,7 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.EXTENDED: ExtendedData,
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
+    EventType.INCIDENT_LINKED: IncidentLinkedData,
 }
 
 

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.models import Answer, Appeal, Event, Message
+from priemnaya.appeals.models import Answer, Appeal, Event, Incident, Message
 from priemnaya.appeals.states import EventType
 from priemnaya.catalog.models import Department
 from priemnaya.core import clock
@@ -291,4 +291,22 @@ def appeal_answer_confirmed_event(
         actor=actor,
         from_status=from_status,
         text=comment,
+    )
+
+
+# What the applicant reads when their appeal joins a known failure.
+INCIDENT_NOTICE = "Мы знаем о сбое и уже устраняем его."
+
+
+def appeal_incident_linked_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, incident: Incident
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.INCIDENT_LINKED,
+        actor=actor,
+        from_status=from_status,
+        text=INCIDENT_NOTICE,
+        incident=incident.pk,
+        signature=incident.signature,
     )

@@ -86,6 +86,7 @@ _APPLICANT_TITLES = {
     EventType.RATED: "Вы оценили ответ",
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
+    EventType.INCIDENT_LINKED: "Мы знаем о сбое",
 }
 
 
@@ -159,6 +160,8 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"assignee_name": d.get("assignee_name", "")}
         case EventType.RATED:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+        case EventType.INCIDENT_LINKED if audience is Audience.STAFF:
+            return {"incident": d.get("incident")}
     return {}
 
 
@@ -200,6 +203,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")
+    if event.type == EventType.INCIDENT_LINKED and data.get("incident"):
+        lines.append(f"Инцидент № {data['incident']}")
     if event.type == EventType.ESCALATED and audience is Audience.STAFF:
         lines.append(f"Уровень эскалации: {data['level']}")
     return lines

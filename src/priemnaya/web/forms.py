@@ -306,6 +306,10 @@ class AnswerForm(forms.Form):
     text = _text("Текст ответа", rows=8)
 
 
+class IncidentAnswerForm(forms.Form):
+    text = _text("Ответ всем заявителям", rows=6)
+
+
 class RedirectForm(forms.Form):
     department = forms.ChoiceField(
         label="Ведомство", error_messages={"required": "Выберите ведомство."}
