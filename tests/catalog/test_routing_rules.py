@@ -291,3 +291,77 @@ def test_admin_refuses_a_policy_that_breaks_its_model_rules(admin_client):
     assert "не может превышать 90 дней" in page.content.decode()
     policy.refresh_from_db()
     assert policy.resolution_value == 10
+
+
+def test_a_draft_on_a_theme_without_a_department_is_saved_and_routed_at_submission(citizen):
+    draft = services.appeal_draft_save(
+        actor=citizen, data=services.AppealInput(kind="request", theme="unsure")
+    )
+    assert draft.pk is not None
+
+
+def test_the_cabinet_form_takes_a_region_and_a_rule_routes_by_it(citizen):
+    # given a rule for Saint Petersburg
+    rule(region="78", department="esign", name="Петербург")
+    client = signed_in(citizen)
+    form = client.get("/cabinet/new/").content.decode()
+    assert '<option value="78">78 — Санкт-Петербург</option>' in form
+    # when the applicant picks the region
+    done = client.post(
+        "/cabinet/new/",
+        {
+            "kind": "support",
+            "theme": "tech-login",
+            "subject": "Не могу войти",
+            "text": "Страница входа обновляется.",
+            "contact_email": "me@example.ru",
+            "region": "78",
+            "client_token": "t-region",
+        },
+    )
+    # then the appeal keeps it and goes where the rule says
+    assert done.status_code == 302
+    appeal = citizen.appeals.get()
+    assert (appeal.region, appeal.department.code) == ("78", "esign")
+    wrong = client.post("/cabinet/new/", {"region": "00", "client_token": "t-2"})
+    assert "Выберите регион из списка" in wrong.content.decode()
+
+
+def test_admin_saves_a_rule_with_normalised_keywords(admin_client):
+    department = Department.objects.get(code="privacy")
+    saved = admin_client.post(
+        "/admin/catalog/routingrule/add/",
+        {
+            "order": "10",
+            "name": "Утечки",
+            "is_active": "on",
+            "keywords": " утечка ,, персональные данные ",
+            "department": department.pk,
+            "priority": str(Priority.HIGH),
+            "region": "",
+            "service_code": "",
+        },
+    )
+    assert saved.status_code == 302, saved.content.decode()[:2000]
+    created = RoutingRule.objects.get(name="Утечки")
+    assert created.keywords == "утечка, персональные данные"
+    assert created.priority == Priority.HIGH
+
+
+def test_the_staff_api_takes_a_region_and_names_it_when_wrong(operator):
+    caller = api(operator)
+    body = {
+        "channel": "phone",
+        "applicant_name": "Сидоров Пётр Ильич",
+        "kind": "support",
+        "theme": "tech-sms",
+        "subject": "Не приходит SMS",
+        "text": "Код подтверждения не приходит.",
+        "contact_phone": "+79161234567",
+    }
+    made = caller("post", "/staff/appeals", body | {"region": "7"})
+    assert made.status_code == 201
+    assert made.json()["region"] == "07"
+    wrong = caller("post", "/staff/appeals", body | {"region": "Москва"})
+    assert wrong.status_code == 422
+    assert [e["field"] for e in wrong.json()["errors"]] == ["region"]

@@ -18,7 +18,11 @@ from priemnaya.appeals.inputs import EDITABLE, AppealInput, appeal_input_clean
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
-from priemnaya.appeals.services.routing import escalation_target, route_on_registration
+from priemnaya.appeals.services.routing import (
+    escalation_target,
+    first_line_department,
+    route_on_registration,
+)
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
@@ -228,7 +232,8 @@ def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = 
     with appeal_transition(appeal=draft, action=Action.SAVE_DRAFT, actor=actor) as t:
         for name, value in values.items():
             setattr(t.appeal, name, value)
-        t.appeal.department = values["theme"].default_department
+        # Routed for real at submission; a theme without a department waits at the first line.
+        t.appeal.department = values["theme"].default_department or first_line_department()
         t.journal(events.appeal_draft_saved_event)
     return t.appeal
 
