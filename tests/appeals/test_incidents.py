@@ -212,3 +212,15 @@ def test_a_stranger_cannot_open_the_incident_page(outage):
     assert signed_in(stranger).get(f"/console/incidents/{incident.pk}/").status_code == 404
     with pytest.raises(NotFound):
         incident_get(user=stranger, incident_id=incident.pk)
+
+
+def test_a_worker_catching_up_later_still_sees_the_burst(catalog):
+    # given five reports registered while the worker was stopped
+    with clock.travel_to(MORNING):
+        for _ in range(5):
+            report()
+    # when it relays them two hours later
+    with clock.travel_to(MORNING + timedelta(hours=2)):
+        relay()
+    # then they are one incident
+    assert Incident.objects.get().appeals.count() == 5

@@ -365,3 +365,9 @@ def test_the_staff_api_takes_a_region_and_names_it_when_wrong(operator):
     wrong = caller("post", "/staff/appeals", body | {"region": "Москва"})
     assert wrong.status_code == 422
     assert [e["field"] for e in wrong.json()["errors"]] == ["region"]
+
+
+def test_the_rule_form_offers_the_appeal_priorities():
+    from priemnaya.catalog.admin_routing import PRIORITY_CHOICES
+
+    assert [(p.value, p.label) for p in Priority] == PRIORITY_CHOICES

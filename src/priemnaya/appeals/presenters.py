@@ -113,7 +113,7 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
     d = event.data
     match event.type:
         case EventType.REGISTERED:
-            published = {
+            published: dict[str, Any] = {
                 "number": format_number(d.get("number", "")),
                 "due_date": local_date(d.get("due_date") or d.get("due_at")),
                 "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,

@@ -7,10 +7,13 @@ from django.contrib import admin
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
-from priemnaya.appeals.states import Priority
 from priemnaya.catalog.models import Kind, Policy, PolicyAssignment, RoutingRule, Theme
 from priemnaya.catalog.regions import UnknownRegion, region_choices, region_code
 from priemnaya.catalog.routing import RouteInput, keyword_list, route_preview
+
+# The appeal's priorities (appeals.states.Priority; the catalog may not import appeals, a test
+# holds the two equal).
+PRIORITY_CHOICES = [(1, "Низкий"), (2, "Обычный"), (3, "Высокий"), (4, "Критический")]
 
 
 class RoutingRuleForm(forms.ModelForm):
@@ -20,7 +23,7 @@ class RoutingRuleForm(forms.ModelForm):
         coerce=int,
         empty_value=None,
         required=False,
-        choices=[("", "— не менять —"), *Priority.choices],
+        choices=[("", "— не менять —"), *PRIORITY_CHOICES],
     )
     region = forms.ChoiceField(
         label="Регион", required=False, choices=[("", "— любой —"), *region_choices()]

@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
-from priemnaya.catalog.models import Department, Kind, RoutingRule, Theme
+from priemnaya.catalog.models import Department, Kind, Policy, RoutingRule, Theme
 
 
 class RouteBy:
@@ -223,7 +223,7 @@ class RoutePreview:
 
     checks: list[RuleCheck]
     decision: RouteDecision | None
-    policy: object | None  # catalog.models.Policy; None when no kind was given
+    policy: Policy | None  # None when no kind was given
 
 
 def route_preview(route: RouteInput) -> RoutePreview:
@@ -244,7 +244,7 @@ def route_preview(route: RouteInput) -> RoutePreview:
             reasons = [f"ведомство «{rule.department.name}» не действует", *reasons]
         chosen = decision is not None and decision.rule is not None and decision.rule.pk == rule.pk
         checks.append(RuleCheck(rule, not reasons, reasons, chosen))
-    policy = None
+    policy: Policy | None = None
     if route.kind is not None:
         try:
             policy = policy_for(route.kind, route.theme)

@@ -150,11 +150,15 @@ def incident_detect(appeal: Appeal) -> Incident | None:
             _link(appeal, incident)
             return incident
     options = settings.PRIEMNAYA
-    since = clock.now() - timedelta(minutes=options["INCIDENT_WINDOW_MINUTES"])
+    # Measured from the appeal's registration, not from now: a worker catching up after a
+    # stop still sees the burst as it happened.
+    registered = appeal.registered_at or clock.now()
+    since = registered - timedelta(minutes=options["INCIDENT_WINDOW_MINUTES"])
     recent = (
         Appeal.objects.filter(
             kind_id=appeal.kind_id,
             registered_at__gte=since,
+            registered_at__lte=registered,
             incident__isnull=True,
             status__in=OPEN_STATUSES,
         )
