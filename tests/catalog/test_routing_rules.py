@@ -371,3 +371,16 @@ def test_the_rule_form_offers_the_appeal_priorities():
     from priemnaya.catalog.admin_routing import PRIORITY_CHOICES
 
     assert [(p.value, p.label) for p in Priority] == PRIORITY_CHOICES
+
+
+def test_policy_and_assignment_lists_open_in_admin(admin_client):
+    assert admin_client.get("/admin/catalog/policy/").status_code == 200
+    assert admin_client.get("/admin/catalog/policyassignment/").status_code == 200
+
+
+def test_the_console_marks_an_unrouted_appeal_for_the_first_line(citizen):
+    appeal = submit_appeal(citizen, kind="request", theme="unsure")
+    first_line = make_operator(departments=("citizens",))
+    page = signed_in(first_line).get(f"/console/appeals/{appeal.number}/").content.decode()
+    assert "не распределено" in page
+    assert "Не распределено: ни одно правило не подошло" in page  # the journal line
