@@ -384,3 +384,8 @@ def test_the_console_marks_an_unrouted_appeal_for_the_first_line(citizen):
     page = signed_in(first_line).get(f"/console/appeals/{appeal.number}/").content.decode()
     assert "не распределено" in page
     assert "Не распределено: ни одно правило не подошло" in page  # the journal line
+
+
+def test_the_preview_needs_the_right_to_view_rules(catalog):
+    clerk = signed_in(make_user(Role.OPERATOR, is_staff=True))
+    assert clerk.get("/admin/catalog/routingrule/check/").status_code == 403

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django import forms
 from django.contrib import admin
+from django.core.exceptions import PermissionDenied
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
@@ -109,6 +110,8 @@ class RoutingRuleAdmin(admin.ModelAdmin):
 
     def check_view(self, request):
         """«Проверить правило»: which rule an appeal like this meets, and why the others not."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         form = RouteCheckForm(request.GET or None)
         preview = None
         if form.is_bound and form.is_valid():
