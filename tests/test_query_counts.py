@@ -7,14 +7,16 @@ before raising it. The counts are the same on SQLite and PostgreSQL, savepoints 
 docs/queries.md keeps the table beside the counts before issue 6.
 
 What the counts are made of (a failing case prints its SQL):
-- a page: the session and the user (2); the console also the user's departments (1);
+- a page: the session and the user (2); the console also the user's departments (1); the queue
+  also the open incidents of those departments (1);
 - an API call: the token with its user (1); staff calls also the user's departments (1);
 - an action: the appeal as the user may see it (1); in the service a savepoint, the appeal again
   under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
   action redirects (whether the appeal is still visible needs no query) and an API action answers
   with the appeal (answer, timeline, links and the theme: 4-5);
 - filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
-  and the read, in a savepoint), the appeal and its «registered» event, with their savepoints.
+  and the read, in a savepoint), the active routing rules (1), the deadline policy and the
+  calendar, the appeal and its «registered» event, with their savepoints.
 """
 
 from __future__ import annotations
@@ -175,7 +177,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 4, 200, lambda w: page(w.citizen, "/cabinet/")),
     ("cabinet new form", 6, 200, lambda w: page(w.citizen, "/cabinet/new/")),
-    ("cabinet new, submitted", 20, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
+    ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
         "cabinet draft edit",
         6,
@@ -210,10 +212,10 @@ PAGES: list[tuple[str, int, int, Make]] = [
             {**APPEAL_FORM, "subject": "Новая формулировка"},
         ),
     ),
-    ("console queue", 6, 200, lambda w: page(w.operator, "/console/")),
+    ("console queue", 7, 200, lambda w: page(w.operator, "/console/")),
     (
         "console queue, filtered",
-        6,
+        7,
         200,
         lambda w: page(
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
@@ -222,7 +224,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("console new form", 5, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
-        20,
+        23,
         302,
         lambda w: page(w.operator, "/console/new/", {**CALL_FORM, "client_token": "c-1"}),
     ),
@@ -320,10 +322,10 @@ API: list[tuple[str, int, int, Make]] = [
     ("GET /catalog/kinds", 1, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
-    ("POST /appeals", 18, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    ("POST /appeals", 21, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (
         "POST /appeals with Idempotency-Key",
-        23,
+        26,
         201,
         lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
     ),
@@ -365,7 +367,7 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/escalate", 10, 200, own_call("escalate", {"reason": "Долго."}, status=P)),
     (
         "POST /staff/appeals",
-        20,
+        23,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),

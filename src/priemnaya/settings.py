@@ -187,6 +187,9 @@ PRIEMNAYA = {
     "AUTOCLOSE_DAYS": env.int("PRIEMNAYA_AUTOCLOSE_DAYS", default=10),
     "API_TOKEN_TTL_DAYS": env.int("PRIEMNAYA_API_TOKEN_TTL_DAYS", default=30),
     "PAGE_SIZE": 20,
+    # Incidents (SPEC §17): this many similar support appeals within the window open one.
+    "INCIDENT_THRESHOLD": env.int("PRIEMNAYA_INCIDENT_THRESHOLD", default=5),
+    "INCIDENT_WINDOW_MINUTES": env.int("PRIEMNAYA_INCIDENT_WINDOW_MINUTES", default=30),
 }
 # The journal's outbox, relayed by `priemnaya worker` to every registered consumer.
 PRIEMNAYA_OUTBOX = "priemnaya.appeals.outbox"

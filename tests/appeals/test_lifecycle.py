@@ -73,7 +73,7 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "assign",
         "note",
     ]
-    assert actions_for(Status.REGISTERED, Side.SYSTEM) == ["escalate"]
+    assert actions_for(Status.REGISTERED, Side.SYSTEM) == ["escalate", "link_incident"]
 
 
 def test_only_the_applicant_edits_and_only_before_work_starts():
@@ -81,9 +81,9 @@ def test_only_the_applicant_edits_and_only_before_work_starts():
     assert not allowed("edit", Status.REGISTERED, Side.STAFF)
 
 
-def test_the_timer_may_close_and_escalate_and_nothing_else():
+def test_the_system_may_close_escalate_and_link_to_an_incident_and_nothing_else():
     timer = {name for name, t in TRANSITIONS.items() if Side.SYSTEM in t.sides}
-    assert timer == {"close", "escalate"}
+    assert timer == {"close", "escalate", "link_incident"}
 
 
 def test_the_applicant_reads_a_label_and_a_next_step_for_every_state():

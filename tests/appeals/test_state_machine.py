@@ -52,7 +52,10 @@ PARENT = {
     "privacy": "quality",
     "quality": "quality",
 }
-ACTIONS = sorted(name for name in TRANSITIONS if name not in {"submit", "save_draft"})
+# Linking to an incident is done by the detector, not by a person (tests/appeals/test_incidents.py).
+ACTIONS = sorted(
+    name for name in TRANSITIONS if name not in {"submit", "save_draft", "link_incident"}
+)
 FILINGS = [
     ("support", "tech-login"),  # message, routed to «support»
     ("complaint", "services-refusal"),  # 59-FZ, routed to «services»

@@ -238,6 +238,10 @@ class AppealOut(AppealSummaryOut):
     in_your_queue: bool = Field(
         description="false, если ваше действие передало обращение за пределы ваших ведомств"
     )
+    region: str = Field("", description="код субъекта РФ («77»), если указан")
+    unrouted: bool | None = Field(
+        None, description="ждёт распределения оператором первой линии (только сотрудникам)"
+    )
     follow_ups: list[str]
     links: list[LinkOut]
     answer: AnswerOut | None
@@ -264,6 +268,13 @@ class NoData(Schema):
     pass
 
 
+class RouteData(Schema):
+    by: str = Field(description="rule, theme, first_line или contest")
+    rule: int | None = Field(None, description="id правила маршрутизации")
+    rule_name: str = ""
+    department: str = Field(description="код ведомства, куда направлено")
+
+
 class RegisteredData(Schema):
     number: str = Field(description="номер обращения")
     due_date: date | None = Field(description="последний день срока ответа (местная дата)")
@@ -271,6 +282,7 @@ class RegisteredData(Schema):
     contest_of: str | None = Field(
         None, description="номер обращения, ответ по которому обжалуется"
     )
+    route: RouteData | None = Field(None, description="как распределено (только сотрудникам)")
 
 
 class EditedData(Schema):
@@ -294,6 +306,9 @@ class MovedData(Schema):
     department: str = Field(description="код ведомства, куда передано обращение")
     department_name: str
     previous_department: str | None = Field(None, description="откуда (только сотрудникам)")
+    routed: bool | None = Field(
+        None, description="ручное распределение нераспределённого (только сотрудникам)"
+    )
 
 
 class EscalatedData(MovedData):
@@ -314,6 +329,10 @@ class RatedData(Schema):
     review: bool = Field(description="ответ передан на проверку руководителю")
 
 
+class IncidentLinkedData(Schema):
+    incident: int | None = Field(None, description="id инцидента (только сотрудникам)")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -325,6 +344,7 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.EXTENDED: ExtendedData,
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
+    EventType.INCIDENT_LINKED: IncidentLinkedData,
 }
 
 
@@ -427,6 +447,8 @@ def detail_of(page: AppealPage) -> dict:
         "actions": page.action_slugs,
         "follow_ups": page.follow_ups,
         "in_your_queue": page.visible,
+        "region": appeal.region,
+        "unrouted": appeal.unrouted if page.audience is Audience.STAFF else None,
         "links": [
             {
                 "relation": link.relation,

@@ -15,7 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.models import Answer, Appeal, Event, Message
+from priemnaya.appeals.models import Answer, Appeal, Event, Incident, Message
 from priemnaya.appeals.states import EventType
 from priemnaya.catalog.models import Department
 from priemnaya.core import clock
@@ -73,6 +73,7 @@ def appeal_registered_event(
     from_status: str,
     repeat_of: Appeal | None = None,
     contest_of: Appeal | None = None,
+    route: dict[str, Any] | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -85,6 +86,8 @@ def appeal_registered_event(
         department=appeal.department.code,
         repeat_of=repeat_of.number if repeat_of else None,
         contest_of=contest_of.number if contest_of else None,
+        # How the appeal was routed (catalog.routing.RouteDecision.journal): staff only.
+        route=route,
     )
 
 
@@ -197,6 +200,7 @@ def appeal_redirected_event(
     source: Department,
     target: Department,
     reason: str,
+    routed: bool | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -207,6 +211,8 @@ def appeal_redirected_event(
         source=source.code,
         target=target.code,
         target_name=target.name,
+        # True: the manual route of an appeal no rule could route (first line).
+        routed=routed,
     )
 
 
@@ -285,4 +291,22 @@ def appeal_answer_confirmed_event(
         actor=actor,
         from_status=from_status,
         text=comment,
+    )
+
+
+# What the applicant reads when their appeal joins a known failure.
+INCIDENT_NOTICE = "Мы знаем о сбое и уже устраняем его."
+
+
+def appeal_incident_linked_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, incident: Incident
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.INCIDENT_LINKED,
+        actor=actor,
+        from_status=from_status,
+        text=INCIDENT_NOTICE,
+        incident=incident.pk,
+        signature=incident.signature,
     )

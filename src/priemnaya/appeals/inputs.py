@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from priemnaya.appeals.models import INCIDENT_EARLIEST, Appeal
 from priemnaya.catalog.models import Kind, Theme
+from priemnaya.catalog.regions import UnknownRegion, region_code
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 from priemnaya.core.errors import ValidationFailed
@@ -29,6 +30,7 @@ class FieldKind(StrEnum):
     DATE = "date"
     EMAIL = "email"
     PHONE = "phone"
+    REGION = "region"  # a subject of the Federation by its code (catalog.regions)
 
 
 _CHECKED_AS_TEXT = {FieldKind.TEXT, FieldKind.LONG_TEXT}
@@ -136,6 +138,7 @@ class AppealInput:
             staff_only=True,
         ),
     )
+    region: str = field(default="", metadata=_spec("Регион", "регион", FieldKind.REGION))
 
 
 INPUT_FIELDS: tuple[InputField, ...] = tuple(
@@ -217,6 +220,12 @@ def _checked(
                 values[spec.name] = normalize(typed) if typed.strip() else ""
             except ContactInvalid as exc:
                 fail(spec.name, str(exc))
+    try:
+        values["region"] = region_code(data.region)
+    except UnknownRegion as exc:
+        values["region"] = ""
+        fail("region", str(exc))
+
     if not partial and not any(str(getattr(data, name)).strip() for name in CONTACTS):
         fail("contact_email", "Укажите хотя бы один способ связи: e-mail, телефон или адрес.")
 

@@ -37,6 +37,7 @@ class Action(StrEnum):
     NOTE = "note"
     RATE = "rate"
     CONFIRM = "confirm"
+    LINK_INCIDENT = "link_incident"
 
     @property
     def slug(self) -> str:
@@ -86,6 +87,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CONFIRM: _t(
         {S.ANSWERED, S.CLOSED}, None, {ST}, "Подтвердить ответ", reviewers_only=True
     ),
+    # Done by incident detection (a consumer of the journal), never offered on a page.
+    Action.LINK_INCIDENT: _t(WORKING, None, {SY}, "Связать с инцидентом"),
 }
 
 

@@ -215,6 +215,12 @@ class Appeal(models.Model):
                 name="appeal_unrouted_idx",
                 condition=Q(unrouted=True),
             ),
+            # Incident detection reads the support appeals of the last minutes not yet linked.
+            models.Index(
+                fields=["kind", "registered_at"],
+                name="appeal_incident_scan_idx",
+                condition=Q(incident__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

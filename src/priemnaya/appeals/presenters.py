@@ -86,6 +86,7 @@ _APPLICANT_TITLES = {
     EventType.RATED: "Вы оценили ответ",
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
+    EventType.INCIDENT_LINKED: "Мы знаем о сбое",
 }
 
 
@@ -112,12 +113,22 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
     d = event.data
     match event.type:
         case EventType.REGISTERED:
-            return {
+            published: dict[str, Any] = {
                 "number": format_number(d.get("number", "")),
                 "due_date": local_date(d.get("due_date") or d.get("due_at")),
                 "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,
                 "contest_of": format_number(d["contest_of"]) if d.get("contest_of") else None,
             }
+            # How it was routed is internal: the applicant reads only where it is (redirects).
+            if audience is Audience.STAFF and d.get("route"):
+                route = d["route"]
+                published["route"] = {
+                    "by": route.get("by", "rule" if route.get("rule") else ""),
+                    "rule": route.get("rule"),
+                    "rule_name": route.get("name", ""),
+                    "department": route.get("department", d.get("department", "")),
+                }
+            return published
         case EventType.EDITED:
             return {"fields": list(d.get("fields", []))}
         case EventType.INFO_PROVIDED:
@@ -137,6 +148,8 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
                 published["level"] = d.get("level", 0)
             if audience is Audience.STAFF:
                 published["previous_department"] = d.get("source", d.get("from", ""))
+                if event.type == EventType.REDIRECTED:
+                    published["routed"] = bool(d.get("routed"))
             return published
         case EventType.EXTENDED:
             return {
@@ -147,7 +160,17 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"assignee_name": d.get("assignee_name", "")}
         case EventType.RATED:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+        case EventType.INCIDENT_LINKED if audience is Audience.STAFF:
+            return {"incident": d.get("incident")}
     return {}
+
+
+_ROUTE_LINES = {
+    "rule": "Направлено по правилу «{rule_name}»",
+    "theme": "Направлено по теме обращения",
+    "first_line": "Не распределено: ни одно правило не подошло, у темы нет ведомства",
+    "contest": "Обжалование: направлено на уровень выше ответившего ведомства",
+}
 
 
 def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str]:
@@ -160,6 +183,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
                 lines.append(f"Повтор обращения № {data['repeat_of']}")
             if data.get("due_date"):
                 lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+            if route := data.get("route"):
+                lines.append(_ROUTE_LINES.get(route["by"], "").format(**route))
         case EventType.EDITED if data["fields"]:
             names = "; ".join(SPECS[f].label.lower() if f in SPECS else f for f in data["fields"])
             lines.append(f"Изменено: {names}")
@@ -169,6 +194,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Результат: {data['outcome_label']}")
         case EventType.REDIRECTED | EventType.ESCALATED if data["department_name"]:
             lines.append(f"Направлено: {data['department_name']}")
+            if data.get("routed"):
+                lines.append("Распределено вручную: ни одно правило не подошло")
         case EventType.EXTENDED:
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:
@@ -176,6 +203,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")
+    if event.type == EventType.INCIDENT_LINKED and data.get("incident"):
+        lines.append(f"Инцидент № {data['incident']}")
     if event.type == EventType.ESCALATED and audience is Audience.STAFF:
         lines.append(f"Уровень эскалации: {data['level']}")
     return lines

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for
-from priemnaya.appeals.models import Answer, Appeal
+from priemnaya.appeals.models import Answer, Appeal, Incident
 from priemnaya.appeals.permissions import (
     refusal,
     require_staff,
@@ -276,3 +276,37 @@ def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> Appea
     """Return the page of the appeal with this number if the user may see it, else NotFound."""
     appeal = appeal_get(user=user, number=number)
     return appeal_page_of(appeal=appeal, user=user, with_timeline=with_timeline)
+
+
+# ---- incidents ----
+
+
+def incidents_visible_to(*, user: User) -> QuerySet[Incident]:
+    """Return the incidents of the staff member's departments (all for supervisors)."""
+    require_staff(user)
+    qs = Incident.objects.select_related("department")
+    if user.sees_all_departments:
+        return qs
+    return qs.filter(department_id__in=staff_department_ids(user))
+
+
+def incidents_open(*, user: User) -> list[Incident]:
+    """Return the open incidents of the user's departments with their appeal counts (1 query)."""
+    return list(
+        incidents_visible_to(user=user)
+        .filter(state=Incident.State.OPEN)
+        .annotate(appeal_count=Count("appeals"))
+        .order_by("opened_at", "id")
+    )
+
+
+def incident_get(*, user: User, incident_id: int) -> Incident:
+    found = incidents_visible_to(user=user).filter(pk=incident_id).first()
+    if found is None:
+        raise NotFound("Инцидент не найден.", field="incident")
+    return found
+
+
+def incident_appeals(*, incident: Incident) -> list[Appeal]:
+    """Return the appeals linked to an incident, oldest first (1 query)."""
+    return list(incident.appeals.select_related("assignee").order_by("id"))

@@ -84,6 +84,7 @@ class EventType(models.TextChoices):
     RATED = "rated", "Ответ оценён"
     REOPENED = "reopened", "Возвращено в работу"
     ANSWER_CONFIRMED = "answer_confirmed", "Ответ подтверждён после проверки"
+    INCIDENT_LINKED = "incident_linked", "Связано с инцидентом"
 
 
 class MessageKind(models.TextChoices):

@@ -32,3 +32,6 @@ class ThemeAdmin(admin.ModelAdmin):
     list_filter = ["is_active", "default_department"]
     search_fields = ["name", "code", "hint"]
     list_select_related = ["parent", "default_department"]
+
+
+from priemnaya.catalog import admin_routing  # noqa: E402, F401 — routing rules and policies

@@ -19,6 +19,7 @@ from priemnaya.appeals.states import (
     Outcome,
     Status,
 )
+from priemnaya.catalog.regions import region_choices
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
 REQUIRED = "Заполните это поле."
@@ -114,6 +115,13 @@ def _input_field(spec: InputField) -> forms.Field:
     field: forms.Field
     if spec.kind is FieldKind.CHOICE:
         field = forms.ChoiceField(label=spec.label, required=spec.required)
+    elif spec.kind is FieldKind.REGION:
+        field = forms.ChoiceField(
+            label=spec.label,
+            required=spec.required,
+            choices=[("", "— не указан —"), *region_choices()],
+            error_messages={"invalid_choice": "Выберите регион из списка."},
+        )
     elif spec.kind is FieldKind.DATE:
         field = forms.DateField(
             label=spec.label,
@@ -296,6 +304,10 @@ class AnswerForm(forms.Form):
         required=False,
     )
     text = _text("Текст ответа", rows=8)
+
+
+class IncidentAnswerForm(forms.Form):
+    text = _text("Ответ всем заявителям", rows=6)
 
 
 class RedirectForm(forms.Form):

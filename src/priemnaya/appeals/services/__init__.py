@@ -2,6 +2,7 @@
 writes exactly one journal Event."""
 
 from priemnaya.appeals.services.conversation import appeal_comment, appeal_note
+from priemnaya.appeals.services.incidents import incident_detect, incident_resolve
 from priemnaya.appeals.services.intake import (
     AppealInput,
     appeal_draft_save,
@@ -52,4 +53,6 @@ __all__ = [
     "appeal_take",
     "appeal_withdraw",
     "appeals_autoclose",
+    "incident_detect",
+    "incident_resolve",
 ]

@@ -18,7 +18,11 @@ from priemnaya.appeals.inputs import EDITABLE, AppealInput, appeal_input_clean
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
-from priemnaya.appeals.services.routing import escalation_target, route_on_registration
+from priemnaya.appeals.services.routing import (
+    escalation_target,
+    first_line_department,
+    route_on_registration,
+)
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
@@ -137,7 +141,7 @@ def _register(
             local_year = timezone.localtime(t.now).year
             a.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
             a.registered_at = t.now
-            route_on_registration(a)
+            route = route_on_registration(a).journal()
             links: dict[str, Appeal] = {}
             if follow_up is not None:
                 link, source = follow_up
@@ -145,8 +149,10 @@ def _register(
                 links[link.field] = source
                 if link is FollowUp.CONTEST:
                     a.department = escalation_target(source.department)
+                    a.routing_rule, a.unrouted = None, False
+                    route = {"by": "contest", "department": a.department.code}
             _set_terms(a, now=t.now)
-            t.journal(events.appeal_registered_event, **links)
+            t.journal(events.appeal_registered_event, route=route, **links)
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
         if client_token and (won := _same_submission(actor, client_token)):
@@ -226,7 +232,8 @@ def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = 
     with appeal_transition(appeal=draft, action=Action.SAVE_DRAFT, actor=actor) as t:
         for name, value in values.items():
             setattr(t.appeal, name, value)
-        t.appeal.department = values["theme"].default_department
+        # Routed for real at submission; a theme without a department waits at the first line.
+        t.appeal.department = values["theme"].default_department or first_line_department()
         t.journal(events.appeal_draft_saved_event)
     return t.appeal
 

@@ -12,7 +12,10 @@ from priemnaya.appeals.deadlines import end_of_day, extension_ceiling, local_day
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import appeal_transition, required_text
+from priemnaya.appeals.states import Priority
+from priemnaya.catalog import routing as catalog_routing
 from priemnaya.catalog.models import Department, Regime
+from priemnaya.catalog.routing import RouteDecision, RouteInput, route_for
 from priemnaya.core.errors import ValidationFailed
 
 REASON_MAX = 2000
@@ -20,21 +23,34 @@ REASON_MAX = 2000
 
 def first_line_department() -> Department:
     """Return the department whose operators route what no rule could."""
-    found = Department.objects.filter(is_first_line=True, is_active=True).order_by("pk").first()
-    if found is None:
-        found = Department.objects.filter(is_quality_control=True, is_active=True).first()
+    found = catalog_routing.first_line_department()
     if found is None:
         raise ValidationFailed.single("theme", "Не настроено ведомство первой линии.")
     return found
 
 
-def route_on_registration(appeal: Appeal) -> None:
-    """Choose the department of a registering appeal: the theme's, or first-line «unrouted»."""
-    department = appeal.theme.default_department if appeal.theme.default_department_id else None
-    if department is not None and department.is_active:
-        appeal.department, appeal.unrouted = department, False
-    else:
-        appeal.department, appeal.unrouted = first_line_department(), True
+def route_on_registration(appeal: Appeal) -> RouteDecision:
+    """Choose the department of a registering appeal (SPEC §8) and return the decision.
+
+    The first matching routing rule sets the department and, if it says so, the priority; else
+    the theme's department; else the first line, marked «не распределено». The rules are read
+    once per registration (one query): an edit in admin applies to the very next appeal.
+    """
+    route = RouteInput.of(
+        kind=appeal.kind,
+        theme=appeal.theme,
+        service_code=appeal.service_code,
+        text=f"{appeal.subject}\n{appeal.text}",
+        region=appeal.region,
+    )
+    decision = route_for(route)
+    if decision is None:
+        raise ValidationFailed.single("theme", "Не настроено ведомство первой линии.")
+    appeal.department, appeal.unrouted = decision.department, decision.unrouted
+    appeal.routing_rule = decision.rule
+    if decision.priority in Priority.values:
+        appeal.priority = decision.priority
+    return decision
 
 
 def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason: str) -> Appeal:
@@ -49,7 +65,16 @@ def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason
             raise ValidationFailed.single("department", "Обращение уже находится в этом ведомстве.")
         t.appeal.department = target
         t.appeal.assignee = None
-        t.journal(events.appeal_redirected_event, source=source, target=target, reason=reason)
+        # A first-line operator's redirect is the manual route of an appeal no rule could route.
+        routed = t.appeal.unrouted
+        t.appeal.unrouted = False
+        t.journal(
+            events.appeal_redirected_event,
+            source=source,
+            target=target,
+            reason=reason,
+            routed=routed or None,
+        )
     return t.appeal
 
 

@@ -49,3 +49,11 @@ def isodate(value) -> str:
 def due(appeal) -> str:
     """The appeal's deadline as the local day it ends on (the one presenter of SPEC §5 dates)."""
     return format_date(appeal.due_at)
+
+
+@register.filter
+def region_name(code: str) -> str:
+    """Return «77 — Москва» for a region code (the code alone if unknown)."""
+    from priemnaya.catalog.regions import REGIONS
+
+    return f"{code} — {REGIONS[code]}" if code in REGIONS else code

@@ -8,10 +8,18 @@ from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
 from priemnaya.appeals.inputs import appeal_input_problems
-from priemnaya.appeals.selectors import AppealFilters, appeal_page, page_of, staff_queue
+from priemnaya.appeals.selectors import (
+    AppealFilters,
+    appeal_page,
+    incident_appeals,
+    incident_get,
+    incidents_open,
+    page_of,
+    staff_queue,
+)
 from priemnaya.appeals.states import Channel
 from priemnaya.core.errors import ApplicationError
-from priemnaya.web.forms import QueueFilterForm, StaffIntakeForm
+from priemnaya.web.forms import IncidentAnswerForm, QueueFilterForm, StaffIntakeForm
 from priemnaya.web.views.actions import STAFF_ACTIONS
 from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number, theme_templates
 from priemnaya.web.views.common import add_problems, apply_errors, get_or_404, staff_required
@@ -40,6 +48,7 @@ def queue(request):
             "page": page,
             "has_next": has_next,
             "query": query.urlencode(),
+            "incidents": incidents_open(user=request.user),
         },
     )
 
@@ -91,3 +100,25 @@ def appeal_act(request, number: str, action: str):
         done="web:console_detail",
         gone="web:console",
     )
+
+
+@staff_required
+def incident_detail(request, incident_id: int):
+    """An incident: its linked appeals and «Ответить всем» (one answer to every open one)."""
+    incident = get_or_404(incident_get, user=request.user, incident_id=incident_id)
+    form = IncidentAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.incident_resolve(
+                    incident=incident, actor=request.user, text=form.cleaned_data["text"]
+                )
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Ответ отправлен всем заявителям, инцидент закрыт.")
+                return redirect("web:console_incident", incident_id=incident.pk)
+        status = 400
+    context = {"incident": incident, "appeals": incident_appeals(incident=incident), "form": form}
+    return render(request, "web/console/incident.html", context, status=status)
