@@ -121,6 +121,8 @@ class Appeal(models.Model):
     escalation_level = models.PositiveSmallIntegerField("уровень эскалации", default=0)
     # The level the applicant last escalated from: once per level.
     applicant_escalated_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the applicant last escalated: a late deadline or an answer before it was already used.
+    applicant_escalated_at = models.DateTimeField(null=True, blank=True)
 
     repeat_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"

@@ -8,9 +8,10 @@ from django.db.models import Q, QuerySet
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.follow_ups import follow_ups_possible
-from priemnaya.appeals.lifecycle import Action, Side, actions_for
+from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
 from priemnaya.appeals.models import Answer, Appeal
 from priemnaya.appeals.permissions import (
+    escalation_refusal,
     refusal,
     require_staff,
     side_of,
@@ -244,6 +245,8 @@ class AppealPage:
     links: list[AppealLink]
     follow_ups: list[str]
     visible: bool = True
+    # Why the applicant's «Эскалация» is not offered now and when it will be (empty otherwise).
+    escalation_note: str = ""
 
     @property
     def action_slugs(self) -> list[str]:
@@ -258,6 +261,7 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
     """
     visible = side_of(user, appeal) in (Side.APPLICANT, Side.STAFF)
     audience = audience_of(user, appeal) if visible else Audience.STAFF
+    actions = appeal_actions(appeal=appeal, user=user) if visible else []
     return AppealPage(
         appeal=appeal,
         audience=audience,
@@ -265,11 +269,22 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
         next_step=next_step(appeal),
         answer=appeal_current_answer(appeal=appeal) if visible else None,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
-        actions=appeal_actions(appeal=appeal, user=user) if visible else [],
+        actions=actions,
         links=appeal_links(appeal=appeal) if visible else [],
         follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
         visible=visible,
+        escalation_note=escalation_note(appeal=appeal, user=user, actions=actions),
     )
+
+
+def escalation_note(*, appeal: Appeal, user: User, actions: list[Action]) -> str:
+    """Return why the applicant may not press «Эскалация» now and when they may, or ""."""
+    if Action.ESCALATE in actions or side_of(user, appeal) is not Side.APPLICANT:
+        return ""
+    if not allowed(Action.ESCALATE, appeal.status, Side.APPLICANT):
+        return ""
+    refused = escalation_refusal(appeal, Side.APPLICANT)
+    return refused.message if refused else ""
 
 
 def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> AppealPage:
