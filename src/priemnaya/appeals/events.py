@@ -286,3 +286,18 @@ def appeal_answer_confirmed_event(
         from_status=from_status,
         text=comment,
     )
+
+
+def appeal_forwarded_event(
+    *, appeal: Appeal, actor: User, from_status: str, answer: Answer
+) -> Event:
+    """A crime report without name or address sent to the competent body (59-FZ art. 11 p.1)."""
+    return _event(
+        appeal=appeal,
+        type=EventType.FORWARDED,
+        actor=actor,
+        from_status=from_status,
+        answer_id=answer.pk,
+        outcome=answer.outcome,
+        forward_to=answer.forward_to,
+    )

@@ -86,6 +86,7 @@ _APPLICANT_TITLES = {
     EventType.RATED: "Вы оценили ответ",
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
+    EventType.FORWARDED: "Направлено в орган по компетенции",
 }
 
 
@@ -147,6 +148,8 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"assignee_name": d.get("assignee_name", "")}
         case EventType.RATED:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+        case EventType.FORWARDED:
+            return {"forward_to": d.get("forward_to", "")}
     return {}
 
 
@@ -173,6 +176,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:
             lines.append(f"Исполнитель: {data['assignee_name']}")
+        case EventType.FORWARDED if data["forward_to"]:
+            lines.append(f"Направлено: {data['forward_to']}")
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")

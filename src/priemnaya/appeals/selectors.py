@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Q, QuerySet
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
 from priemnaya.appeals.models import Answer, Appeal
@@ -24,7 +26,7 @@ from priemnaya.appeals.presenters import (
     next_step,
     status_label,
 )
-from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, Status
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
@@ -291,3 +293,10 @@ def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> Appea
     """Return the page of the appeal with this number if the user may see it, else NotFound."""
     appeal = appeal_get(user=user, number=number)
     return appeal_page_of(appeal=appeal, user=user, with_timeline=with_timeline)
+
+
+def notice_due_on(appeal: Appeal) -> date | None:
+    """Return the day by which an unreadable or unclear appeal's notice is due (59-FZ art. 11)."""
+    if appeal.registered_at is None:
+        return None
+    return local_day(appeal.department, appeal.registered_at) + timedelta(NOTICE_DAYS)

@@ -76,9 +76,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
     ),
     "answer": PageAction(
         forms.AnswerForm,
-        lambda a, u, d: services.appeal_answer(
-            appeal=a, actor=u, outcome=d["outcome"], text=d["text"], legal_ground=d["legal_ground"]
-        ),
+        lambda a, u, d: services.appeal_answer(appeal=a, actor=u, **d),
         "Ответ выдан заявителю.",
     ),
     "redirect": PageAction(

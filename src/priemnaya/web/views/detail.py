@@ -7,7 +7,7 @@ from django.shortcuts import redirect, render
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import can_view
-from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of
+from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
@@ -45,6 +45,8 @@ def render_detail(
         "can_edit": "edit" in allowed,
         "links": page.links,
         "follow_ups": page.follow_ups,
+        # Unreadable or unclear appeals: the notice is due by registration + 7 days (rule 11).
+        "notice_due": notice_due_on(appeal) if "answer" in allowed else None,
     }
     return render(request, template, context, status=400 if bound else 200)
 
