@@ -173,6 +173,10 @@ def test_the_api_refuses_an_early_escalation_with_the_field_and_reason(registere
     error = response.json()["errors"][0]
     assert error["field"] == "escalation_level"
     assert "Эскалация станет доступна после" in error["message"]
+    # the detail says the same, and does not offer the action
+    detail = api(citizen)("get", f"/appeals/{registered.number}").json()
+    assert "escalate" not in detail["actions"]
+    assert detail["escalation_note"] == error["message"]
 
 
 def test_the_page_note_is_empty_for_staff(registered, operator):

@@ -268,6 +268,9 @@ class AppealOut(AppealSummaryOut):
         description="false, если ваше действие передало обращение за пределы ваших ведомств"
     )
     follow_ups: list[str]
+    escalation_note: str = Field(
+        "", description="почему заявителю пока нельзя эскалировать и когда станет можно"
+    )
     links: list[LinkOut]
     answer: AnswerOut | None
 
@@ -460,6 +463,7 @@ def detail_of(page: AppealPage) -> dict:
         "next_step": page.next_step,
         "actions": page.action_slugs,
         "follow_ups": page.follow_ups,
+        "escalation_note": page.escalation_note,
         "in_your_queue": page.visible,
         "links": [
             {
