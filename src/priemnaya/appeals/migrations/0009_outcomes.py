@@ -132,6 +132,12 @@ def renew_append_only_triggers(apps, schema_editor):
     _journal_outbox.add_append_only_triggers(apps, schema_editor)
 
 
-Migration.operations += [
-    migrations.RunPython(renew_append_only_triggers, renew_append_only_triggers),
+# Backwards the triggers are dropped before the new columns go (a SQLite trigger naming a dropped
+# column breaks the table) and created again once they are gone.
+Migration.operations = [
+    migrations.RunPython(migrations.RunPython.noop, renew_append_only_triggers),
+    *Migration.operations,
+    migrations.RunPython(
+        renew_append_only_triggers, _journal_outbox.drop_append_only_triggers
+    ),
 ]
