@@ -247,7 +247,8 @@ CABINET_ACTIONS: list[tuple[str, int, int, Make]] = [
     ("withdraw", 8, 302, cabinet_action("withdraw", {"withdraw-reason": "Решено"}, status=R)),
     ("close", 8, 302, cabinet_action("close", {}, status=A)),
     ("rate", 8, 302, cabinet_action("rate", {"rate-rating": "5"}, status=A)),
-    ("escalate", 9, 302, cabinet_action("escalate", {"escalate-reason": "Долго."}, status=P)),
+    # The applicant escalates an answered appeal: a fresh one is not yet escalated (issue 7).
+    ("escalate", 9, 302, cabinet_action("escalate", {"escalate-reason": "Долго."}, status=A)),
 ]
 
 CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
@@ -364,7 +365,8 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/withdraw", 9, 200, own_call("withdraw", {"reason": "Решено"}, status=R)),
     ("POST /appeals/{n}/close", 10, 200, own_call("close", status=A)),
     ("POST /appeals/{n}/rate", 10, 200, own_call("rate", {"rating": 5}, status=A)),
-    ("POST /appeals/{n}/escalate", 10, 200, own_call("escalate", {"reason": "Долго."}, status=P)),
+    # answered: the response carries the answer (+1 query against the in-progress appeal)
+    ("POST /appeals/{n}/escalate", 11, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
         "POST /staff/appeals",
         23,

@@ -13,6 +13,7 @@ from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import appeal_get
 from priemnaya.appeals.states import EventType, Status
 from priemnaya.catalog.models import Department, Theme
+from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from tests.appeals.helpers import call_once, refuse
 from tests.factories import make_user
@@ -133,9 +134,15 @@ def test_escalate_climbs_one_level_at_a_time(citizen, submit, specialist, superv
     assert (appeal.department.code, appeal.escalation_level) == ("services", 1)
     appeal = services.appeal_escalate(appeal=appeal, actor=specialist, reason="Нужен контроль")
     assert (appeal.department.code, appeal.escalation_level) == ("quality", 2)
-    # and at the top it stays in quality control, one level higher
-    appeal = services.appeal_escalate(appeal=appeal, actor=supervisor, reason="Ещё выше")
-    assert (appeal.department.code, appeal.escalation_level) == ("quality", 3)
+    # and quality control is the top: nothing goes above it
+    error = refuse(
+        InvalidTransition,
+        services.appeal_escalate,
+        appeal=appeal,
+        actor=supervisor,
+        reason="Ещё выше",
+    )
+    assert "выше эскалировать некуда" in error.message
 
 
 def test_a_top_level_department_escalates_to_quality_control(citizen, submit, catalog):
@@ -151,10 +158,11 @@ def test_a_top_level_department_escalates_to_quality_control(citizen, submit, ca
     assert appeal.escalation_level == 1
 
 
-def test_the_applicant_may_escalate(registered, citizen):
-    appeal, event = call_once(
-        services.appeal_escalate, appeal=registered, actor=citizen, reason="Долго нет ответа"
-    )
+def test_the_applicant_may_escalate_once_the_first_reaction_is_late(registered, citizen):
+    with clock.travel_to(registered.first_response_due_at + timedelta(minutes=1)):
+        appeal, event = call_once(
+            services.appeal_escalate, appeal=registered, actor=citizen, reason="Долго нет ответа"
+        )
     assert appeal.escalation_level == 1
     assert event.data["by"] == "applicant"
 
@@ -174,8 +182,9 @@ def test_escalate_needs_a_reason(registered, citizen):
     assert list(error.errors) == ["reason"]
 
 
-def test_an_answered_appeal_is_not_escalated(answered, citizen):
-    refuse(InvalidTransition, services.appeal_escalate, appeal=answered, actor=citizen, reason="!")
+def test_a_closed_appeal_is_not_escalated(answered, citizen):
+    closed = services.appeal_close(appeal=answered, actor=citizen)
+    refuse(InvalidTransition, services.appeal_escalate, appeal=closed, actor=citizen, reason="!")
 
 
 # --- extend -----------------------------------------------------------------------------------

@@ -151,9 +151,10 @@ def test_a_page_far_beyond_the_end_is_empty(citizen, submit):
 
 
 def test_actions_follow_the_side_and_state(registered, citizen, operator, other_citizen):
-    assert appeal_actions(appeal=registered, user=citizen) == actions_for(
-        Status.REGISTERED, Side.APPLICANT
-    )
+    # a fresh appeal: the applicant may escalate only once a deadline passed (issue 7)
+    assert appeal_actions(appeal=registered, user=citizen) == [
+        a for a in actions_for(Status.REGISTERED, Side.APPLICANT) if a != "escalate"
+    ]
     # assigning is for department heads and quality control, not an ordinary operator
     assert appeal_actions(appeal=registered, user=operator) == [
         a for a in actions_for(Status.REGISTERED, Side.STAFF) if a != "assign"

@@ -273,6 +273,23 @@ class AppealLifecycle(RuleBasedStateMachine):
             return ValidationFailed
         if action == "extend" and appeal.kind.regime == Regime.FZ59 and appeal.extended:
             return ValidationFailed  # 59-FZ: one extension only
+        if action == "escalate":
+            return self._escalation_refusal(side, appeal)
+        return None
+
+    @staticmethod
+    def _escalation_refusal(side, appeal) -> type | None:
+        if appeal.department.code == "quality":
+            return InvalidTransition  # nothing above quality control
+        if side is not Side.APPLICANT:
+            return None
+        # The machine never waits for a deadline: the applicant escalates only an answer, and
+        # only an answer given after their last escalation.
+        if appeal.status != Status.ANSWERED:
+            return InvalidTransition
+        since = appeal.applicant_escalated_at
+        if since is not None and appeal.answered_at <= since:
+            return InvalidTransition
         return None
 
     @invariant()

@@ -152,7 +152,20 @@ class QuestionIn(Schema):
 class AnswerIn(Schema):
     outcome: str
     text: str
-    legal_ground: str = ""
+    legal_ground: str = Field(
+        "",
+        description="для no_answer: no_name_or_address, obscene, unreadable, substance_unclear "
+        "или repeated (прекращение переписки)",
+    )
+    crime_report: bool = Field(
+        False, description="без фамилии/адреса, но о противоправном деянии: переслать"
+    )
+    forward_to: str = Field("", description="орган, куда переслать (при crime_report)")
+    contacts_readable: bool = Field(
+        True, description="имя и адрес читаемы: уведомление в 7 дней (unreadable и др.)"
+    )
+    no_new_arguments: bool = Field(False, description="нет новых доводов (для repeated)")
+    decision: str = Field("", description="решение руководителя (для repeated)")
 
 
 class RedirectIn(Schema):
@@ -180,6 +193,16 @@ class AnswerOut(Schema):
     executor_name: str
     executor_position: str
     executor_phone: str
+    reply_channel: str = Field(
+        description="как направлен ответ: electronic, post или phone_post (следует каналу подачи)"
+    )
+    reply_channel_label: str
+    notice: str = Field(description="уведомление заявителю по основанию ст. 11 59-ФЗ, или пусто")
+    forward_to: str = Field(description="орган, куда обращение направлено по компетенции")
+    notice_due_on: date | None = Field(
+        description="срок уведомления о нечитаемом или неясном обращении (регистрация + 7 дней)"
+    )
+    notice_in_time: bool | None = Field(description="уведомление направлено в срок")
 
     @staticmethod
     def of(answer: Answer) -> dict:
@@ -193,6 +216,12 @@ class AnswerOut(Schema):
             "executor_name": answer.executor_name,
             "executor_position": answer.executor_position,
             "executor_phone": answer.executor_phone,
+            "reply_channel": answer.reply_channel,
+            "reply_channel_label": answer.get_reply_channel_display(),
+            "notice": answer.notice,
+            "forward_to": answer.forward_to,
+            "notice_due_on": answer.notice_due_on,
+            "notice_in_time": answer.notice_in_time,
         }
 
 
@@ -243,6 +272,9 @@ class AppealOut(AppealSummaryOut):
         None, description="ждёт распределения оператором первой линии (только сотрудникам)"
     )
     follow_ups: list[str]
+    escalation_note: str = Field(
+        "", description="почему заявителю пока нельзя эскалировать и когда станет можно"
+    )
     links: list[LinkOut]
     answer: AnswerOut | None
 
@@ -294,8 +326,12 @@ class DueDateData(Schema):
 
 
 class AnsweredData(Schema):
-    outcome: str = Field(description="resolved, rejected, clarify или no_answer")
+    outcome: str = Field(description="resolved, rejected, clarify, no_answer или forwarded")
     outcome_label: str
+
+
+class ForwardedData(Schema):
+    forward_to: str = Field(description="орган, куда обращение направлено по компетенции")
 
 
 class ClosedData(Schema):
@@ -345,6 +381,7 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
     EventType.INCIDENT_LINKED: IncidentLinkedData,
+    EventType.FORWARDED: ForwardedData,
 }
 
 
@@ -446,6 +483,7 @@ def detail_of(page: AppealPage) -> dict:
         "next_step": page.next_step,
         "actions": page.action_slugs,
         "follow_ups": page.follow_ups,
+        "escalation_note": page.escalation_note,
         "in_your_queue": page.visible,
         "region": appeal.region,
         "unrouted": appeal.unrouted if page.audience is Audience.STAFF else None,

@@ -310,3 +310,18 @@ def appeal_incident_linked_event(
         incident=incident.pk,
         signature=incident.signature,
     )
+
+
+def appeal_forwarded_event(
+    *, appeal: Appeal, actor: User, from_status: str, answer: Answer
+) -> Event:
+    """A crime report without name or address sent to the competent body (59-FZ art. 11 p.1)."""
+    return _event(
+        appeal=appeal,
+        type=EventType.FORWARDED,
+        actor=actor,
+        from_status=from_status,
+        answer_id=answer.pk,
+        outcome=answer.outcome,
+        forward_to=answer.forward_to,
+    )

@@ -80,7 +80,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.COMMENT: _t(WORKING | {S.ANSWERED}, None, {A, ST}, "Комментарий"),
     Action.REDIRECT: _t(WORKING, None, {ST}, "Перенаправить"),
     Action.EXTEND: _t(WORKING, None, {ST}, "Продлить срок"),
-    Action.ESCALATE: _t(WORKING, None, {A, ST, SY}, "Эскалировать"),
+    # After the answer the applicant may still ask the higher level to look at it (SPEC §4).
+    Action.ESCALATE: _t(WORKING | {S.ANSWERED}, None, {A, ST, SY}, "Эскалировать"),
     Action.ASSIGN: _t(WORKING, None, {ST}, "Назначить исполнителя", reviewers_only=True),
     Action.NOTE: _t(WORKING | {S.ANSWERED}, None, {ST}, "Внутренняя заметка"),
     Action.RATE: _t({S.ANSWERED, S.CLOSED}, None, {A}, "Оценить ответ"),

@@ -13,6 +13,7 @@ from priemnaya.appeals.states import (
     NoAnswerGround,
     Outcome,
     Priority,
+    ReplyChannel,
     Status,
 )
 from priemnaya.catalog.models import Department, Kind, Policy, Regime, RoutingRule, Theme
@@ -121,6 +122,8 @@ class Appeal(models.Model):
     escalation_level = models.PositiveSmallIntegerField("уровень эскалации", default=0)
     # The level the applicant last escalated from: once per level.
     applicant_escalated_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the applicant last escalated: a late deadline or an answer before it was already used.
+    applicant_escalated_at = models.DateTimeField(null=True, blank=True)
 
     repeat_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
@@ -301,6 +304,21 @@ class Answer(models.Model):
     executor_position = models.CharField("должность", max_length=200, blank=True)
     executor_phone = models.CharField("рабочий телефон", max_length=32, blank=True)
     superseded_at = models.DateTimeField("заменён", null=True, blank=True)
+    # How the answer is sent: follows the intake channel (59-FZ; LEGAL.md §6 rule 15).
+    reply_channel = models.CharField(
+        "способ направления ответа", max_length=16, choices=ReplyChannel.choices, blank=True
+    )
+    # The standard notice of a ground of 59-FZ art. 11 the applicant reads with the answer.
+    notice = models.TextField("уведомление заявителю", blank=True)
+    # A crime report without name or address: the body it was forwarded to (art. 11 p.1).
+    forward_to = models.CharField("направлено в", max_length=300, blank=True)
+    # Unreadable or unclear appeals: the notice is due by registration + 7 days (art. 11 p.4);
+    # empty when the name and address cannot be read either (no notice is possible).
+    notice_due_on = models.DateField("срок уведомления", null=True, blank=True)
+    notice_in_time = models.BooleanField("уведомление в срок", null=True, blank=True)
+    # Stopping correspondence (art. 11 p.5): the head's decision and its confirmed premise.
+    no_new_arguments = models.BooleanField("нет новых доводов", default=False)
+    decision = models.TextField("решение руководителя", blank=True)
 
     class Meta:
         verbose_name = "ответ"

@@ -5,8 +5,9 @@ from __future__ import annotations
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side, allowed
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.states import Status
+from priemnaya.appeals.states import OPEN_STATUSES, Status
 from priemnaya.catalog.models import Membership
+from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
@@ -93,7 +94,84 @@ def refusal(
         )
     if action is Action.CONFIRM and appeal.review_requested_at is None:
         return InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")
+    if action is Action.ESCALATE:
+        return escalation_refusal(appeal, side)
     return None
+
+
+ESCALATION_TOP = "Обращение уже у контроля качества: выше эскалировать некуда."
+
+
+def _local_day_text(appeal: Appeal, moment) -> str:
+    from priemnaya.appeals.deadlines import local_day
+
+    return f"{local_day(appeal.department, moment):%d.%m.%Y}"
+
+
+def escalation_refusal(appeal: Appeal, side: Side) -> ApplicationError | None:
+    """Return why the appeal may not be escalated now by this side, or None if it may.
+
+    Nobody escalates above quality control. The applicant escalates only for a reason the law
+    and SPEC §4 recognise — the first reaction or the answer is late, or the answer is given —
+    once per level, and each reason counts once: after their escalation the appeal waits for the
+    higher level (a new answer or a later deadline), so a fresh appeal cannot be raised from
+    level to level in seconds.
+    """
+    if appeal.department.is_quality_control:
+        return InvalidTransition(ESCALATION_TOP, field="escalation_level")
+    if side is not Side.APPLICANT:
+        return None
+    if (
+        appeal.applicant_escalated_level is not None
+        and appeal.applicant_escalated_level >= appeal.escalation_level
+    ):
+        return InvalidTransition(
+            "Вы уже просили об эскалации на этом уровне.", field="escalation_level"
+        )
+    now = clock.now()
+    since = appeal.applicant_escalated_at
+    if appeal.status == Status.ANSWERED:
+        if since is None or (appeal.answered_at and appeal.answered_at > since):
+            return None
+        return InvalidTransition(
+            "Вы уже просили об эскалации после этого ответа: дождитесь решения "
+            "вышестоящего уровня.",
+            field="escalation_level",
+        )
+    if appeal.status not in OPEN_STATUSES:
+        return None  # the table already refused
+    first_due, due = appeal.first_response_due_at, appeal.due_at
+    late_first = first_due is not None and appeal.first_response_at is None and first_due < now
+    late_answer = due is not None and appeal.paused_at is None and due < now
+    # A deadline passed before the applicant's last escalation was already used as a reason.
+    if late_first and (since is None or first_due > since):
+        return None
+    if late_answer and (since is None or due > since):
+        return None
+    if appeal.paused_at is not None:
+        return InvalidTransition(
+            "Срок приостановлен до вашего ответа на запрос уточнения; эскалация станет "
+            "доступна, если после него срок ответа будет пропущен.",
+            field="escalation_level",
+        )
+    waits = [
+        moment
+        for moment in (
+            first_due if appeal.first_response_at is None else None,
+            due,
+        )
+        if moment is not None and moment > now and (since is None or moment > since)
+    ]
+    if waits:
+        return InvalidTransition(
+            f"Эскалация станет доступна после {_local_day_text(appeal, min(waits))}, "
+            "если ответа не будет.",
+            field="escalation_level",
+        )
+    return InvalidTransition(
+        "Вы уже просили об эскалации: дождитесь ответа вышестоящего уровня.",
+        field="escalation_level",
+    )
 
 
 STAFF_ONLY = "Раздел доступен сотрудникам."

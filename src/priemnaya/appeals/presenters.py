@@ -87,6 +87,7 @@ _APPLICANT_TITLES = {
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
     EventType.INCIDENT_LINKED: "Мы знаем о сбое",
+    EventType.FORWARDED: "Направлено в орган по компетенции",
 }
 
 
@@ -162,6 +163,8 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
         case EventType.INCIDENT_LINKED if audience is Audience.STAFF:
             return {"incident": d.get("incident")}
+        case EventType.FORWARDED:
+            return {"forward_to": d.get("forward_to", "")}
     return {}
 
 
@@ -200,6 +203,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:
             lines.append(f"Исполнитель: {data['assignee_name']}")
+        case EventType.FORWARDED if data["forward_to"]:
+            lines.append(f"Направлено: {data['forward_to']}")
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")

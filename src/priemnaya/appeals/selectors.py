@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 
 from django.db.models import Count, Q, QuerySet
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.follow_ups import follow_ups_possible
-from priemnaya.appeals.lifecycle import Action, Side, actions_for
+from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
 from priemnaya.appeals.models import Answer, Appeal, Incident
 from priemnaya.appeals.permissions import (
+    escalation_refusal,
     refusal,
     require_staff,
     side_of,
@@ -23,7 +26,7 @@ from priemnaya.appeals.presenters import (
     next_step,
     status_label,
 )
-from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, Status
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
@@ -244,6 +247,8 @@ class AppealPage:
     links: list[AppealLink]
     follow_ups: list[str]
     visible: bool = True
+    # Why the applicant's «Эскалация» is not offered now and when it will be (empty otherwise).
+    escalation_note: str = ""
 
     @property
     def action_slugs(self) -> list[str]:
@@ -258,6 +263,7 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
     """
     visible = side_of(user, appeal) in (Side.APPLICANT, Side.STAFF)
     audience = audience_of(user, appeal) if visible else Audience.STAFF
+    actions = appeal_actions(appeal=appeal, user=user) if visible else []
     return AppealPage(
         appeal=appeal,
         audience=audience,
@@ -265,11 +271,22 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
         next_step=next_step(appeal),
         answer=appeal_current_answer(appeal=appeal) if visible else None,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
-        actions=appeal_actions(appeal=appeal, user=user) if visible else [],
+        actions=actions,
         links=appeal_links(appeal=appeal) if visible else [],
         follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
         visible=visible,
+        escalation_note=escalation_note(appeal=appeal, user=user, actions=actions),
     )
+
+
+def escalation_note(*, appeal: Appeal, user: User, actions: list[Action]) -> str:
+    """Return why the applicant may not press «Эскалация» now and when they may, or ""."""
+    if Action.ESCALATE in actions or side_of(user, appeal) is not Side.APPLICANT:
+        return ""
+    if not allowed(Action.ESCALATE, appeal.status, Side.APPLICANT):
+        return ""
+    refused = escalation_refusal(appeal, Side.APPLICANT)
+    return refused.message if refused else ""
 
 
 def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> AppealPage:
@@ -310,3 +327,10 @@ def incident_get(*, user: User, incident_id: int) -> Incident:
 def incident_appeals(*, incident: Incident) -> list[Appeal]:
     """Return the appeals linked to an incident, oldest first (1 query)."""
     return list(incident.appeals.select_related("assignee").order_by("id"))
+
+
+def notice_due_on(appeal: Appeal) -> date | None:
+    """Return the day by which an unreadable or unclear appeal's notice is due (59-FZ art. 11)."""
+    if appeal.registered_at is None:
+        return None
+    return local_day(appeal.department, appeal.registered_at) + timedelta(NOTICE_DAYS)

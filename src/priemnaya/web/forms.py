@@ -302,7 +302,21 @@ class AnswerForm(forms.Form):
         label="Основание (для «Оставлено без ответа»)",
         choices=[("", "—"), *NoAnswerGround.choices],
         required=False,
+        help_text="Заявитель увидит стандартное уведомление по основанию ст. 11 59-ФЗ.",
     )
+    crime_report = forms.BooleanField(
+        label="Сообщение о противоправном деянии — направить по компетенции",
+        required=False,
+        help_text="Только для обращения без фамилии или адреса (ч. 1 ст. 11 59-ФЗ).",
+    )
+    forward_to = forms.CharField(label="Орган, куда направить", required=False, max_length=300)
+    contacts_readable = forms.BooleanField(
+        label="Фамилия и адрес читаемы (уведомить в течение 7 дней)", required=False, initial=True
+    )
+    no_new_arguments = forms.BooleanField(
+        label="Новых доводов нет (для прекращения переписки)", required=False
+    )
+    decision = _text("Решение руководителя о прекращении переписки", rows=2, required=False)
     text = _text("Текст ответа", rows=8)
 
 

@@ -122,15 +122,8 @@ def request_info(request, number: str, payload: QuestionIn):
 
 @router.post("/{number}/answer", response={200: AppealOut} | ERRORS)
 def answer(request, number: str, payload: AnswerIn):
-    """Issue the answer with its outcome."""
-    return _act(
-        request,
-        number,
-        services.appeal_answer,
-        outcome=payload.outcome,
-        text=payload.text,
-        legal_ground=payload.legal_ground,
-    )
+    """Issue the answer with its outcome (and, for «no_answer», the ground of 59-FZ art. 11)."""
+    return _act(request, number, services.appeal_answer, **payload.dict())
 
 
 @router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)

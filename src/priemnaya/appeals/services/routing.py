@@ -9,14 +9,15 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
 from priemnaya.appeals.deadlines import end_of_day, extension_ceiling, local_day
-from priemnaya.appeals.lifecycle import Action
+from priemnaya.appeals.lifecycle import Action, Side
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import ESCALATION_TOP
 from priemnaya.appeals.services.journal import appeal_transition, required_text
 from priemnaya.appeals.states import Priority
 from priemnaya.catalog import routing as catalog_routing
 from priemnaya.catalog.models import Department, Regime
 from priemnaya.catalog.routing import RouteDecision, RouteInput, route_for
-from priemnaya.core.errors import ValidationFailed
+from priemnaya.core.errors import InvalidTransition, ValidationFailed
 
 REASON_MAX = 2000
 
@@ -88,15 +89,24 @@ def escalation_target(department: Department) -> Department:
 
 
 def appeal_escalate(*, appeal: Appeal, actor: User | None, reason: str) -> Appeal:
-    """Raise the escalation level and pass the appeal up: to the parent or quality control."""
+    """Raise the escalation level and pass the appeal up: to the parent or quality control.
+
+    Staff and the timer (actor None) escalate whenever the appeal is being worked; the applicant
+    only when a deadline passed or the answer is given, once per level (`permissions`). Quality
+    control is the top: nothing is escalated above it.
+    """
     reason = required_text(reason, field="reason", max_length=REASON_MAX)
     with appeal_transition(appeal=appeal, action=Action.ESCALATE, actor=actor) as t:
         source = t.appeal.department
         target = escalation_target(source)
+        if target.pk == source.pk:
+            raise InvalidTransition(ESCALATION_TOP, field="escalation_level")
+        if t.side is Side.APPLICANT:
+            t.appeal.applicant_escalated_level = t.appeal.escalation_level
+            t.appeal.applicant_escalated_at = t.now
         t.appeal.escalation_level += 1
-        if target.pk != source.pk:
-            t.appeal.department = target
-            t.appeal.assignee = None
+        t.appeal.department = target
+        t.appeal.assignee = None
         t.journal(
             events.appeal_escalated_event,
             source=source,

@@ -6,16 +6,33 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
-from priemnaya.appeals.deadlines import resumed_due
+from priemnaya.appeals.deadlines import local_day, resumed_due
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Answer, Appeal, Message
+from priemnaya.appeals.permissions import may_review
 from priemnaya.appeals.services.journal import appeal_transition, optional_text, required_text
-from priemnaya.appeals.states import OUTCOME_CODES, MessageKind, NoAnswerGround, Outcome, Status
+from priemnaya.appeals.states import (
+    FORWARD_NOTICE,
+    GROUND_CODES,
+    GROUND_NOTICES,
+    NOTICE_DAYS,
+    NOTICE_WITHIN_DAYS,
+    OUTCOME_CODES,
+    REPLY_CHANNELS,
+    Channel,
+    MessageKind,
+    NoAnswerGround,
+    Outcome,
+    ReplyChannel,
+    Status,
+)
+from priemnaya.catalog.models import Department
 from priemnaya.core import clock
-from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
 
 ANSWER_MAX = 20_000
 MESSAGE_MAX = 5000
@@ -71,14 +88,62 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
 
 
 def appeal_answer(
-    *, appeal: Appeal, actor: User, outcome: str, text: str, legal_ground: str = ""
+    *,
+    appeal: Appeal,
+    actor: User,
+    outcome: str,
+    text: str,
+    legal_ground: str = "",
+    crime_report: bool = False,
+    forward_to: str = "",
+    contacts_readable: bool = True,
+    no_new_arguments: bool = False,
+    decision: str = "",
 ) -> Appeal:
-    """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes."""
+    """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes.
+
+    «Оставлено без ответа» needs a ground of 59-FZ art. 11 (LEGAL.md §6 rules 8, 10–12), and the
+    applicant reads that ground's standard notice with the answer. A crime report without name
+    or address is forwarded to the competent body instead (``crime_report``, ``forward_to``).
+    Stopping correspondence is a head's decision after two answers on the same question.
+    """
     errors: dict[str, list[str]] = {}
-    if outcome not in Outcome.values:
+    if outcome not in Outcome.values or outcome == Outcome.FORWARDED:
         errors["outcome"] = ["Выберите результат рассмотрения из списка."]
-    if outcome == Outcome.NO_ANSWER and legal_ground not in NoAnswerGround.values:
+    no_answer = outcome == Outcome.NO_ANSWER
+    if no_answer and legal_ground not in NoAnswerGround.values:
         errors["legal_ground"] = ["Укажите законное основание оставить обращение без ответа."]
+    ground = NoAnswerGround(legal_ground) if no_answer and not errors.get("legal_ground") else None
+    forward = ""
+    if crime_report:
+        if ground is not NoAnswerGround.NO_NAME_OR_ADDRESS:
+            errors["crime_report"] = [
+                "Пересылка по компетенции — для обращения без фамилии или адреса с сообщением "
+                "о противоправном деянии."
+            ]
+        try:
+            forward = required_text(
+                forward_to,
+                field="forward_to",
+                max_length=300,
+                missing="Укажите орган, куда направляется обращение.",
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if ground is NoAnswerGround.REPEATED:
+        if not no_new_arguments:
+            errors["no_new_arguments"] = [
+                "Подтвердите, что в обращении нет новых доводов или обстоятельств."
+            ]
+        try:
+            decision = required_text(
+                decision,
+                field="decision",
+                max_length=REASON_MAX,
+                missing="Приложите решение руководителя о прекращении переписки.",
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     try:
         text = required_text(text, field="text", max_length=ANSWER_MAX)
     except ValidationFailed as exc:
@@ -86,23 +151,102 @@ def appeal_answer(
     if errors:
         raise ValidationFailed(errors)
     with appeal_transition(appeal=appeal, action=Action.ANSWER, actor=actor) as t:
+        a = t.appeal
+        if ground is NoAnswerGround.REPEATED:
+            _check_stop_correspondence(a, actor)
+        notice_due = in_time = None
+        if crime_report:
+            final, code = Outcome.FORWARDED, OUTCOME_CODES[Outcome.FORWARDED]
+            notice = FORWARD_NOTICE.format(body=forward)
+        elif ground is not None:
+            final, code, notice = Outcome.NO_ANSWER, GROUND_CODES[ground], GROUND_NOTICES[ground]
+            if ground in NOTICE_WITHIN_DAYS and contacts_readable:
+                notice_due = local_day(a.department, a.registered_at) + timedelta(NOTICE_DAYS)
+                in_time = local_day(a.department, t.now) <= notice_due
+        else:
+            final, code, notice = Outcome(outcome), OUTCOME_CODES[Outcome(outcome)], ""
         answer = Answer.objects.create(
-            appeal=t.appeal,
-            outcome=outcome,
-            result_code=OUTCOME_CODES[Outcome(outcome)],
-            legal_ground=legal_ground if outcome == Outcome.NO_ANSWER else "",
+            appeal=a,
+            outcome=final,
+            result_code=code,
+            legal_ground=ground.value if ground else "",
             text=text,
             issued_at=t.now,
             executor=actor,
             executor_name=actor.full_name,
             executor_position=actor.position,
             executor_phone=actor.work_phone,
+            reply_channel=REPLY_CHANNELS.get(Channel(a.channel), ReplyChannel.ELECTRONIC),
+            notice=notice,
+            forward_to=forward,
+            notice_due_on=notice_due,
+            notice_in_time=in_time,
+            no_new_arguments=bool(no_new_arguments) and ground is NoAnswerGround.REPEATED,
+            decision=decision if ground is NoAnswerGround.REPEATED else "",
         )
-        t.appeal.answered_at = t.now
-        t.appeal.first_response_at = t.appeal.first_response_at or t.now
-        t.appeal.assignee = t.appeal.assignee or actor
-        t.journal(events.appeal_answered_event, answer=answer)
+        a.answered_at = t.now
+        a.first_response_at = a.first_response_at or t.now
+        a.assignee = a.assignee or actor
+        if crime_report:
+            t.journal(events.appeal_forwarded_event, answer=answer)
+        else:
+            t.journal(events.appeal_answered_event, answer=answer)
     return t.appeal
+
+
+# Stopping correspondence needs at least this many earlier answers on the same question.
+STOP_AFTER_ANSWERS = 2
+
+
+def _department_tree(department_id: int) -> set[int]:
+    """Return the ids of every department under the same top-level body as this one."""
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+
+    def root(pk: int) -> int:
+        seen: set[int] = set()
+        while parents.get(pk) and pk not in seen:
+            seen.add(pk)
+            pk = parents[pk]
+        return pk
+
+    top = root(department_id)
+    return {pk for pk in parents if root(pk) == top}
+
+
+def earlier_answered_count(appeal: Appeal) -> int:
+    """Return how many earlier appeals of the same applicant on the same theme the same body
+    (its department tree) answered: the premise of stopping correspondence (59-FZ art. 11 p.5)."""
+    same_applicant = (
+        Q(applicant_id=appeal.applicant_id)
+        if appeal.applicant_id
+        else Q(applicant__isnull=True, applicant_name__iexact=appeal.applicant_name)
+    )
+    return (
+        Appeal.objects.filter(
+            same_applicant,
+            theme_id=appeal.theme_id,
+            department_id__in=_department_tree(appeal.department_id),
+            status__in=[Status.ANSWERED, Status.CLOSED],
+            answered_at__isnull=False,
+        )
+        .exclude(pk=appeal.pk)
+        .count()
+    )
+
+
+def _check_stop_correspondence(appeal: Appeal, actor: User) -> None:
+    if not may_review(actor, appeal):
+        raise NotPermitted(
+            "Прекратить переписку может только руководитель отдела или контроль качества.",
+            field="legal_ground",
+        )
+    found = earlier_answered_count(appeal)
+    if found < STOP_AFTER_ANSWERS:
+        raise ValidationFailed.single(
+            "legal_ground",
+            "Прекратить переписку можно, только если заявителю уже дважды отвечали по существу "
+            f"на этот вопрос в этом ведомстве; найдено ответов: {found}.",
+        )
 
 
 def appeal_close(*, appeal: Appeal, actor: User | None) -> Appeal:

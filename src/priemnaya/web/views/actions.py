@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
@@ -19,6 +19,9 @@ class PageAction:
     done: str  # message shown after success
     # Extra form arguments that depend on the appeal (e.g. who may be assigned).
     form_kwargs: Callable[[Appeal], dict] = lambda appeal: {}
+    # Staff text fields and whether the applicant will read what is typed there (True) or only
+    # staff (False): the console marks each one (issue 7 item 7).
+    texts: dict[str, bool] = field(default_factory=dict)
 
     def make_form(self, appeal: Appeal, *args, **kwargs):
         return self.form(*args, **kwargs, **self.form_kwargs(appeal))
@@ -60,6 +63,7 @@ APPLICANT_ACTIONS: dict[str, PageAction] = {
         forms.ReasonForm,
         lambda a, u, d: services.appeal_escalate(appeal=a, actor=u, reason=d["reason"]),
         "Обращение передано на вышестоящий уровень.",
+        texts={"reason": True},
     ),
 }
 
@@ -73,13 +77,13 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         forms.QuestionForm,
         lambda a, u, d: services.appeal_request_info(appeal=a, actor=u, question=d["question"]),
         "Запрос уточнения отправлен заявителю.",
+        texts={"question": True},
     ),
     "answer": PageAction(
         forms.AnswerForm,
-        lambda a, u, d: services.appeal_answer(
-            appeal=a, actor=u, outcome=d["outcome"], text=d["text"], legal_ground=d["legal_ground"]
-        ),
+        lambda a, u, d: services.appeal_answer(appeal=a, actor=u, **d),
         "Ответ выдан заявителю.",
+        texts={"text": True, "forward_to": True, "decision": False},
     ),
     "redirect": PageAction(
         forms.RedirectForm,
@@ -87,6 +91,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
             appeal=a, actor=u, department_code=d["department"], reason=d["reason"]
         ),
         "Обращение перенаправлено.",
+        texts={"reason": True},
     ),
     "extend": PageAction(
         forms.ExtendForm,
@@ -94,22 +99,26 @@ STAFF_ACTIONS: dict[str, PageAction] = {
             appeal=a, actor=u, due_date=d["due_date"], reason=d["reason"]
         ),
         "Срок продлён, заявитель будет уведомлён.",
+        texts={"reason": True},
     ),
     "escalate": APPLICANT_ACTIONS["escalate"],
     "note": PageAction(
         forms.TextForm,
         lambda a, u, d: services.appeal_note(appeal=a, actor=u, text=d["text"]),
         "Заметка добавлена.",
+        texts={"text": False},
     ),
     "comment": PageAction(
         forms.TextForm,
         lambda a, u, d: services.appeal_comment(appeal=a, actor=u, text=d["text"]),
         "Сообщение заявителю отправлено.",
+        texts={"text": True},
     ),
     "reopen": PageAction(
         forms.ReasonForm,
         lambda a, u, d: services.appeal_reopen(appeal=a, actor=u, reason=d["reason"]),
         "Обращение возвращено в работу.",
+        texts={"reason": True},
     ),
     "assign": PageAction(
         forms.AssignForm,
@@ -121,6 +130,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         forms.OptionalCommentForm,
         lambda a, u, d: services.appeal_confirm(appeal=a, actor=u, comment=d["comment"]),
         "Ответ подтверждён, заявитель увидит это в истории.",
+        texts={"comment": True},
     ),
 }
 

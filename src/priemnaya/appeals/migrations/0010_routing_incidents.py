@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('appeals', '0008_deadline_engine'),
+        ('appeals', '0009_outcomes'),
         ('catalog', '0003_seed_production_calendar'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
