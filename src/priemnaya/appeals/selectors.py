@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from priemnaya.accounts.models import User
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for
-from priemnaya.appeals.models import Answer, Appeal
+from priemnaya.appeals.models import Answer, Appeal, Event
 from priemnaya.appeals.permissions import (
     refusal,
     require_staff,
@@ -23,7 +23,7 @@ from priemnaya.appeals.presenters import (
     next_step,
     status_label,
 )
-from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.appeals.states import OPEN_STATUSES, EventType, Status
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
@@ -161,6 +161,13 @@ def appeal_timeline(*, appeal: Appeal, user: User) -> list[EventDescription]:
     return [event_describe(event, audience=audience) for event in events]
 
 
+def appeal_overdue_event(*, appeal: Appeal) -> Event | None:
+    """Return the sweep's «срок нарушен» event of an overdue appeal (a query only when overdue)."""
+    if not (appeal.is_overdue and appeal.breached_at):
+        return None
+    return appeal.events.filter(type=EventType.OVERDUE).order_by("-created_at", "-id").first()
+
+
 def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
     return appeal.answers.filter(superseded_at__isnull=True).first()
 
@@ -262,7 +269,7 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
         appeal=appeal,
         audience=audience,
         status_label=status_label(appeal.status, audience),
-        next_step=next_step(appeal),
+        next_step=next_step(appeal, overdue=appeal_overdue_event(appeal=appeal)),
         answer=appeal_current_answer(appeal=appeal) if visible else None,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
         actions=appeal_actions(appeal=appeal, user=user) if visible else [],

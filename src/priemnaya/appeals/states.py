@@ -84,6 +84,10 @@ class EventType(models.TextChoices):
     RATED = "rated", "Ответ оценён"
     REOPENED = "reopened", "Возвращено в работу"
     ANSWER_CONFIRMED = "answer_confirmed", "Ответ подтверждён после проверки"
+    # Written by the deadline sweeps (appeals.sweeps), never by a person.
+    DUE_SOON = "due_soon", "Скоро срок ответа"
+    FIRST_RESPONSE_OVERDUE = "first_response_overdue", "Нарушен срок первой реакции"
+    OVERDUE = "overdue", "Срок ответа нарушен"
 
 
 class MessageKind(models.TextChoices):
