@@ -210,10 +210,13 @@ PAGES: list[tuple[str, int, int, Make]] = [
             {**APPEAL_FORM, "subject": "Новая формулировка"},
         ),
     ),
-    ("console queue", 6, 200, lambda w: page(w.operator, "/console/")),
+    # The tabs' counts: one aggregate, the policies' warning windows, first-line or not (+3).
+    ("console queue", 9, 200, lambda w: page(w.operator, "/console/")),
+    # the list reads the policies' windows too (+1)
+    ("console queue, due soon", 10, 200, lambda w: page(w.operator, "/console/?queue=due_soon")),
     (
         "console queue, filtered",
-        6,
+        9,
         200,
         lambda w: page(
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
@@ -370,6 +373,18 @@ API: list[tuple[str, int, int, Make]] = [
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
     ("GET /staff/appeals", 3, 200, lambda w: call(w.operator, "get", "/staff/appeals")),
+    (
+        "GET /staff/appeals?queue=due_soon",
+        4,
+        200,
+        lambda w: call(w.operator, "get", "/staff/appeals?queue=due_soon"),
+    ),
+    (
+        "GET /staff/appeals/queues",
+        5,
+        200,
+        lambda w: call(w.operator, "get", "/staff/appeals/queues"),
+    ),
     (
         "GET /staff/appeals, filtered",
         3,

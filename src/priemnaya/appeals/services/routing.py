@@ -49,6 +49,7 @@ def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason
             raise ValidationFailed.single("department", "Обращение уже находится в этом ведомстве.")
         t.appeal.department = target
         t.appeal.assignee = None
+        t.appeal.unrouted = False  # a person routed it: it leaves «Нераспределённые»
         t.journal(events.appeal_redirected_event, source=source, target=target, reason=reason)
     return t.appeal
 
