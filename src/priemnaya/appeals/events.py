@@ -304,7 +304,7 @@ def appeal_due_soon_event(
         due_date=due_date.isoformat(),
         hours_left=hours_left,
         assignee_id=appeal.assignee_id,
-        assignee_name=appeal.assignee.full_name if appeal.assignee_id else None,
+        assignee_name=appeal.assignee.full_name if appeal.assignee else None,
         department=appeal.department.code,
         department_name=appeal.department.name,
     )
@@ -346,5 +346,5 @@ def appeal_overdue_event(
         escalate=escalate,
         department=appeal.department.code,
         department_name=appeal.department.name,
-        assignee_name=appeal.assignee.full_name if appeal.assignee_id else None,
+        assignee_name=appeal.assignee.full_name if appeal.assignee else None,
     )
