@@ -395,3 +395,12 @@ def test_two_workers_sweeping_at_once_run_one_sweep():
     assert sorted(r is None for r in results) == [False, True]
     assert Event.objects.filter(type=EventType.OVERDUE).count() == 3
     assert connection.vendor == "postgresql"
+
+
+def test_the_passes_name_the_open_states_as_the_partial_indexes_do():
+    # SQLite uses a partial index only when the query repeats its condition's terms literally.
+    from priemnaya.appeals.states import OPEN_STATUSES
+
+    index = next(i for i in Appeal._meta.indexes if i.name == "appeal_breach_sweep_idx")
+    assert dict(index.condition.children)["status__in"] == sweeps.OPEN
+    assert set(sweeps.OPEN) == OPEN_STATUSES
