@@ -102,3 +102,19 @@ def test_staff_see_the_breach_in_the_queue_and_the_journal(complaint_in_work):
     data = {e["type"]: e for e in events.json()}
     assert data["overdue"]["data"]["escalated"] is True
     assert "Заявителю сообщено о нарушении срока" in data["overdue"]["details"]
+
+
+def test_the_status_page_says_the_deadline_passed(complaint_in_work, citizen):
+    client = signed_in(citizen)
+    late = complaint_in_work.due_at + MINUTE
+    url = f"/status/?number={complaint_in_work.display_number}"
+    # before the sweep handled the breach: no claim about who was told
+    with clock.travel_to(late):
+        unswept = client.get(url).content.decode()
+        sweeps.sweep_deadlines()
+        swept = client.get(url).content.decode()
+    assert f"Срок ответа — до {day(complaint_in_work)} — истёк" in unswept
+    assert "руководител" not in unswept
+    assert "Ответ будет дан в кратчайший срок." in unswept
+    assert "передано на контроль руководителю" in swept
+    assert "Ответ будет дан до" not in swept

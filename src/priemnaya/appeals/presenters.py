@@ -60,18 +60,23 @@ def overdue_since(appeal: Appeal) -> date | None:
     return due_date(appeal) if appeal.is_overdue else None
 
 
-def overdue_explanation(*, due: date | None, escalated: bool, extended: bool = False) -> list[str]:
+def overdue_explanation(
+    *, due: date | None, escalated: bool | None, extended: bool = False
+) -> list[str]:
     """What the applicant reads about a missed deadline: that it passed, why, and what now.
 
     A 59-FZ deadline cannot move by itself (only an extension made before it passes would), so
     no new date is promised: the appeal is under the head's control and answered as soon as
-    possible — what is true, not what would be comforting.
+    possible — what is true, not what would be comforting. ``escalated`` None: the sweep has not
+    handled the breach yet, so nothing is claimed about who was told.
     """
     until = f" — до {format_date(due)} —" if due else ""
     why = f"Срок ответа{until} истёк, а ответ ещё не подготовлен."
     if extended:
         why += " Срок уже продлевался, и продлённый срок тоже истёк."
-    if escalated:
+    if escalated is None:
+        now = "Ответ будет дан в кратчайший срок."
+    elif escalated:
         now = (
             "Обращение передано на контроль руководителю вышестоящего подразделения; "
             "ответ будет дан в кратчайший срок."
@@ -97,11 +102,10 @@ def next_step(appeal: Appeal, *, overdue: Event | None = None) -> str:
     that the deadline passed and what happens now (from the sweep's ``overdue`` event, if any).
     """
     if appeal.is_overdue:
-        data = overdue.data if overdue is not None else {}
         return " ".join(
             overdue_explanation(
                 due=due_date(appeal),
-                escalated=bool(data.get("escalate")),
+                escalated=bool(overdue.data.get("escalate")) if overdue is not None else None,
                 extended=appeal.extended,
             )
         )
