@@ -31,6 +31,7 @@ from django.conf import settings
 from django.db import transaction
 from django.db.models import Q, QuerySet
 
+from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.routing import appeal_escalate
 from priemnaya.appeals.services.sweeps import (
@@ -42,6 +43,7 @@ from priemnaya.appeals.services.sweeps import (
 )
 from priemnaya.appeals.services.workflow import appeal_close
 from priemnaya.appeals.states import Status
+from priemnaya.catalog.calendars import department_hours
 from priemnaya.catalog.models import BreachAction, Policy
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError
@@ -176,13 +178,13 @@ def _escalates(breach_action: str | None) -> bool:
 
 def _first_response_reason(appeal: Appeal) -> str:
     due = appeal.first_response_due_at
-    when = f" ({due:%d.%m.%Y %H:%M} UTC)" if due else ""
+    # The department's own clock: the target counted its working hours.
+    local = due.astimezone(department_hours(appeal.department).zone) if due else None
+    when = f" ({local:%d.%m.%Y %H:%M})" if local else ""
     return f"Не соблюдён срок первой реакции{when}: обращение передано на контроль автоматически."
 
 
 def _overdue_reason(appeal: Appeal) -> str:
-    from priemnaya.appeals.deadlines import local_day
-
     day = local_day(appeal.department, appeal.due_at) if appeal.due_at else None
     when = f" ({day:%d.%m.%Y})" if day else ""
     return f"Срок ответа{when} истёк, ответ не дан: обращение передано на контроль автоматически."
