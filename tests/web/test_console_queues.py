@@ -9,6 +9,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from priemnaya.appeals import sweeps
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import staff_queue_counts
 from priemnaya.appeals.states import Status
@@ -93,11 +94,13 @@ def test_the_unrouted_queue_is_for_the_first_line_and_supervisors(catalog, citiz
 def test_the_console_shows_the_tabs_with_counts(queues, operator):
     client = signed_in(operator)
     with clock.travel_to(NOW):
+        sweeps.sweep_due_soon()  # the assignee was warned: the row says so
         page = client.get("/console/").content.decode()
         overdue = client.get("/console/?queue=overdue").content.decode()
     assert 'data-queue="open">Все открытые <span class="tabs__count">4</span>' in page
     assert 'data-queue="due_soon">Скоро срок <span class="tabs__count">1</span>' in page
     assert "Просрочено" in page
+    assert page.count('class="badge badge--soon">скоро срок') == 1
     assert 'data-queue="unrouted"' not in page
     assert queues["late"].display_number in overdue
     assert queues["soon"].display_number not in overdue
