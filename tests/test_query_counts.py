@@ -212,10 +212,14 @@ PAGES: list[tuple[str, int, int, Make]] = [
             {**APPEAL_FORM, "subject": "Новая формулировка"},
         ),
     ),
-    ("console queue", 7, 200, lambda w: page(w.operator, "/console/")),
+    # The tabs' counts: one aggregate, the policies' warning windows, first-line or not (+3);
+    # the open incidents box (+1).
+    ("console queue", 10, 200, lambda w: page(w.operator, "/console/")),
+    # the list reads the policies' windows too (+1)
+    ("console queue, due soon", 11, 200, lambda w: page(w.operator, "/console/?queue=due_soon")),
     (
         "console queue, filtered",
-        7,
+        10,
         200,
         lambda w: page(
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
@@ -374,6 +378,18 @@ API: list[tuple[str, int, int, Make]] = [
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
     ("GET /staff/appeals", 3, 200, lambda w: call(w.operator, "get", "/staff/appeals")),
+    (
+        "GET /staff/appeals?queue=due_soon",
+        4,
+        200,
+        lambda w: call(w.operator, "get", "/staff/appeals?queue=due_soon"),
+    ),
+    (
+        "GET /staff/appeals/queues",
+        5,
+        200,
+        lambda w: call(w.operator, "get", "/staff/appeals/queues"),
+    ),
     (
         "GET /staff/appeals, filtered",
         3,

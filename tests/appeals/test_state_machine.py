@@ -26,7 +26,7 @@ from hypothesis.stateful import (
 )
 
 from priemnaya.appeals import services
-from priemnaya.appeals.lifecycle import TRANSITIONS, Side, allowed
+from priemnaya.appeals.lifecycle import SWEEP_ACTIONS, TRANSITIONS, Side, allowed
 from priemnaya.appeals.models import Answer, Appeal, Event
 from priemnaya.appeals.states import Channel, Status
 from priemnaya.catalog.models import Regime
@@ -52,9 +52,12 @@ PARENT = {
     "privacy": "quality",
     "quality": "quality",
 }
-# Linking to an incident is done by the detector, not by a person (tests/appeals/test_incidents.py).
+# Linking to an incident is done by the detector (tests/appeals/test_incidents.py); the deadline
+# sweeps' marks depend on the clock, not on who acts (tests/appeals/test_sweeps.py).
 ACTIONS = sorted(
-    name for name in TRANSITIONS if name not in {"submit", "save_draft", "link_incident"}
+    name
+    for name in TRANSITIONS
+    if name not in {"submit", "save_draft", "link_incident"} | SWEEP_ACTIONS
 )
 FILINGS = [
     ("support", "tech-login"),  # message, routed to «support»

@@ -14,6 +14,7 @@ from priemnaya.appeals import services
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.selectors import appeal_current_answer
 from priemnaya.appeals.states import EventType, MessageKind, Status
+from priemnaya.catalog.models import Policy
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import compose_number
@@ -521,8 +522,9 @@ def test_autoclose_closes_answers_older_than_the_period(citizen, operator, submi
     assert services.appeals_autoclose(now=now) == 0
 
 
-def test_autoclose_follows_the_configured_period(citizen, submit, move, settings):
-    settings.PRIEMNAYA = {**settings.PRIEMNAYA, "AUTOCLOSE_DAYS": 3}
+def test_autoclose_follows_the_configured_period(citizen, submit, move):
+    # the policy's days (tests/appeals/test_sweeps.py: the setting when there is no policy)
+    Policy.objects.filter(code="support").update(autoclose_days=3)
     appeal = move(submit(citizen), Status.ANSWERED)
     assert services.appeals_autoclose(now=timezone.now() + timedelta(days=2)) == 0
     assert services.appeals_autoclose(now=timezone.now() + timedelta(days=3, seconds=1)) == 1

@@ -10,7 +10,13 @@ from pydantic import create_model
 
 from priemnaya.appeals.inputs import EDITABLE, INPUT_FIELDS, FieldKind
 from priemnaya.appeals.models import Answer, Appeal
-from priemnaya.appeals.presenters import Audience, EventDescription, local_date, status_label
+from priemnaya.appeals.presenters import (
+    Audience,
+    EventDescription,
+    local_date,
+    overdue_since,
+    status_label,
+)
 from priemnaya.appeals.selectors import AppealPage
 from priemnaya.appeals.states import EventType
 
@@ -240,7 +246,10 @@ class AppealSummaryOut(Schema):
     registered_at: datetime | None
     due_at: datetime | None
     due_date: date | None = Field(description="последний день срока ответа (местная дата)")
-    overdue: bool
+    overdue: bool = Field(description="срок ответа истёк, а обращение ещё не отвечено")
+    overdue_since: date | None = Field(
+        description="последний день истёкшего срока (местная дата), если срок нарушен"
+    )
     escalation_level: int
 
 
@@ -369,6 +378,26 @@ class IncidentLinkedData(Schema):
     incident: int | None = Field(None, description="id инцидента (только сотрудникам)")
 
 
+class DueSoonData(Schema):
+    due_date: date | None = Field(description="последний день срока ответа (местная дата)")
+    hours_left: int | None = Field(description="часов до срока на момент предупреждения")
+    assignee_name: str | None = Field(description="кому: исполнитель (нет — ведомство)")
+    department: str
+    department_name: str
+
+
+class FirstResponseOverdueData(Schema):
+    first_response_due_at: datetime | None = Field(description="срок первой реакции")
+    escalated: bool = Field(description="передано на контроль автоматически")
+
+
+class OverdueData(Schema):
+    due_date: date | None = Field(description="последний день истёкшего срока (местная дата)")
+    escalated: bool = Field(description="передано на контроль руководителю автоматически")
+    extended: bool = Field(description="истёк уже продлённый срок")
+    assignee_name: str | None = Field(None, description="исполнитель (только сотрудникам)")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -382,6 +411,9 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.RATED: RatedData,
     EventType.INCIDENT_LINKED: IncidentLinkedData,
     EventType.FORWARDED: ForwardedData,
+    EventType.DUE_SOON: DueSoonData,
+    EventType.FIRST_RESPONSE_OVERDUE: FirstResponseOverdueData,
+    EventType.OVERDUE: OverdueData,
 }
 
 
@@ -456,6 +488,7 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
         "due_at": appeal.due_at,
         "due_date": local_date(appeal.due_at),
         "overdue": appeal.is_overdue,
+        "overdue_since": overdue_since(appeal),
         "escalation_level": appeal.escalation_level,
     }
 

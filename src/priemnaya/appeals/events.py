@@ -325,3 +325,65 @@ def appeal_forwarded_event(
         outcome=answer.outcome,
         forward_to=answer.forward_to,
     )
+
+
+# ---- the deadline sweeps (actor None: the system) -----------------------------------------------
+
+
+def appeal_due_soon_event(
+    *, appeal: Appeal, actor: None, from_status: str, due_date: date, hours_left: int
+) -> Event:
+    """Internal: the deadline is near; for the assignee, or the department when unassigned."""
+    return _event(
+        appeal=appeal,
+        type=EventType.DUE_SOON,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        due_date=due_date.isoformat(),
+        hours_left=hours_left,
+        assignee_id=appeal.assignee_id,
+        assignee_name=appeal.assignee.full_name if appeal.assignee else None,
+        department=appeal.department.code,
+        department_name=appeal.department.name,
+    )
+
+
+def appeal_first_response_overdue_event(
+    *, appeal: Appeal, actor: None, from_status: str, escalate: bool
+) -> Event:
+    """Internal: nobody reacted to a registered appeal by its first-response target."""
+    due = appeal.first_response_due_at
+    return _event(
+        appeal=appeal,
+        type=EventType.FIRST_RESPONSE_OVERDUE,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        first_response_due_at=due.isoformat() if due else None,
+        escalate=escalate,
+        department=appeal.department.code,
+        department_name=appeal.department.name,
+    )
+
+
+def appeal_overdue_event(
+    *, appeal: Appeal, actor: None, from_status: str, due_date: date, escalate: bool
+) -> Event:
+    """Public: the answer was not given by the deadline; the applicant is told what happens now.
+
+    The texts are the presenter's (``appeals.presenters``), per audience, from these facts.
+    """
+    return _event(
+        appeal=appeal,
+        type=EventType.OVERDUE,
+        actor=actor,
+        from_status=from_status,
+        due_date=due_date.isoformat(),
+        regime=appeal.regime,
+        extended=appeal.extended,
+        escalate=escalate,
+        department=appeal.department.code,
+        department_name=appeal.department.name,
+        assignee_name=appeal.assignee.full_name if appeal.assignee else None,
+    )

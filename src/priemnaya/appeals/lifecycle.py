@@ -38,6 +38,10 @@ class Action(StrEnum):
     RATE = "rate"
     CONFIRM = "confirm"
     LINK_INCIDENT = "link_incident"
+    # The deadline sweeps' marks (system only; the state does not change).
+    WARN_DUE_SOON = "warn_due_soon"
+    FLAG_FIRST_RESPONSE_OVERDUE = "flag_first_response_overdue"
+    FLAG_OVERDUE = "flag_overdue"
 
     @property
     def slug(self) -> str:
@@ -90,7 +94,17 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     # Done by incident detection (a consumer of the journal), never offered on a page.
     Action.LINK_INCIDENT: _t(WORKING, None, {SY}, "Связать с инцидентом"),
+    Action.WARN_DUE_SOON: _t(WORKING, None, {SY}, "Предупредить о сроке"),
+    Action.FLAG_FIRST_RESPONSE_OVERDUE: _t(
+        {S.REGISTERED}, None, {SY}, "Отметить нарушение срока первой реакции"
+    ),
+    Action.FLAG_OVERDUE: _t(WORKING, None, {SY}, "Отметить нарушение срока ответа"),
 }
+
+# Actions only the deadline sweeps perform: never offered on a page or in the API.
+SWEEP_ACTIONS = frozenset(
+    {Action.WARN_DUE_SOON, Action.FLAG_FIRST_RESPONSE_OVERDUE, Action.FLAG_OVERDUE}
+)
 
 
 def allowed(action: str, status: str, side: Side) -> bool:

@@ -55,6 +55,37 @@ def due_date(appeal: Appeal) -> date | None:
     return local_date(appeal.due_at)
 
 
+def overdue_since(appeal: Appeal) -> date | None:
+    """Return the last day of the deadline that passed without an answer, or None if in time."""
+    return due_date(appeal) if appeal.is_overdue else None
+
+
+def overdue_explanation(
+    *, due: date | None, escalated: bool | None, extended: bool = False
+) -> list[str]:
+    """What the applicant reads about a missed deadline: that it passed, why, and what now.
+
+    A 59-FZ deadline cannot move by itself (only an extension made before it passes would), so
+    no new date is promised: the appeal is under the head's control and answered as soon as
+    possible — what is true, not what would be comforting. ``escalated`` None: the sweep has not
+    handled the breach yet, so nothing is claimed about who was told.
+    """
+    until = f" — до {format_date(due)} —" if due else ""
+    why = f"Срок ответа{until} истёк, а ответ ещё не подготовлен."
+    if extended:
+        why += " Срок уже продлевался, и продлённый срок тоже истёк."
+    if escalated is None:
+        now = "Ответ будет дан в кратчайший срок."
+    elif escalated:
+        now = (
+            "Обращение передано на контроль руководителю вышестоящего подразделения; "
+            "ответ будет дан в кратчайший срок."
+        )
+    else:
+        now = "О нарушении срока сообщено руководителю; ответ будет дан в кратчайший срок."
+    return [why, now]
+
+
 def status_label(status: str, audience: Audience) -> str:
     """Return the state's name in the audience's vocabulary («Рассматривается» / «В работе»)."""
     if not status:
@@ -64,8 +95,20 @@ def status_label(status: str, audience: Audience) -> str:
     return Status(status).label
 
 
-def next_step(appeal: Appeal) -> str:
-    """Return what happens next, as the applicant reads it."""
+def next_step(appeal: Appeal, *, overdue: Event | None = None) -> str:
+    """Return what happens next, as the applicant reads it.
+
+    Past the deadline the promise «Ответ будет дан до …» would be false: the page says instead
+    that the deadline passed and what happens now (from the sweep's ``overdue`` event, if any).
+    """
+    if appeal.is_overdue:
+        return " ".join(
+            overdue_explanation(
+                due=due_date(appeal),
+                escalated=bool(overdue.data.get("escalate")) if overdue is not None else None,
+                extended=appeal.extended,
+            )
+        )
     return APPLICANT_VIEW[appeal.status][1].format(due=format_date(appeal.due_at))
 
 
@@ -88,6 +131,7 @@ _APPLICANT_TITLES = {
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
     EventType.INCIDENT_LINKED: "Мы знаем о сбое",
     EventType.FORWARDED: "Направлено в орган по компетенции",
+    EventType.OVERDUE: "Срок ответа истёк",
 }
 
 
@@ -165,6 +209,28 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"incident": d.get("incident")}
         case EventType.FORWARDED:
             return {"forward_to": d.get("forward_to", "")}
+        case EventType.DUE_SOON:
+            return {
+                "due_date": local_date(d.get("due_date")),
+                "hours_left": d.get("hours_left"),
+                "assignee_name": d.get("assignee_name"),
+                "department": d.get("department", ""),
+                "department_name": d.get("department_name", ""),
+            }
+        case EventType.FIRST_RESPONSE_OVERDUE:
+            return {
+                "first_response_due_at": parse_datetime(d.get("first_response_due_at") or ""),
+                "escalated": bool(d.get("escalate")),
+            }
+        case EventType.OVERDUE:
+            published = {
+                "due_date": local_date(d.get("due_date")),
+                "escalated": bool(d.get("escalate")),
+                "extended": bool(d.get("extended")),
+            }
+            if audience is Audience.STAFF:
+                published["assignee_name"] = d.get("assignee_name")
+            return published
     return {}
 
 
@@ -208,6 +274,36 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")
+        case EventType.DUE_SOON:
+            left = (
+                f", осталось около {data['hours_left']} ч" if data["hours_left"] is not None else ""
+            )
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}{left}")
+            whom = data["assignee_name"] or f"{data['department_name']} (исполнитель не назначен)"
+            lines.append(f"Кому: {whom}")
+        case EventType.FIRST_RESPONSE_OVERDUE:
+            due = data["first_response_due_at"]
+            when = timezone.localtime(due).strftime("%d.%m.%Y %H:%M") if due else "—"
+            lines.append(f"Срок первой реакции: {when}")
+            lines.append(
+                "Передано на контроль автоматически"
+                if data["escalated"]
+                else "Руководитель уведомлён"
+            )
+        case EventType.OVERDUE if audience is Audience.APPLICANT:
+            lines += overdue_explanation(
+                due=data["due_date"], escalated=data["escalated"], extended=data["extended"]
+            )
+        case EventType.OVERDUE:
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+            lines.append(
+                "Эскалировано автоматически по политике сроков"
+                if data["escalated"]
+                else "Уведомлены исполнитель и руководитель (эскалация политикой не предусмотрена)"
+            )
+            if data["assignee_name"]:
+                lines.append(f"Исполнитель: {data['assignee_name']}")
+            lines.append("Заявителю сообщено о нарушении срока")
     if event.type == EventType.INCIDENT_LINKED and data.get("incident"):
         lines.append(f"Инцидент № {data['incident']}")
     if event.type == EventType.ESCALATED and audience is Audience.STAFF:

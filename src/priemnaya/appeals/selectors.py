@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
 
@@ -11,7 +13,7 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
-from priemnaya.appeals.models import Answer, Appeal, Incident
+from priemnaya.appeals.models import Answer, Appeal, Event, Incident
 from priemnaya.appeals.permissions import (
     escalation_refusal,
     refusal,
@@ -26,9 +28,11 @@ from priemnaya.appeals.presenters import (
     next_step,
     status_label,
 )
-from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, Status
+from priemnaya.appeals.services.sweeps import DEFAULT_WARN_HOURS
+from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, EventType, Status
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.core import clock
-from priemnaya.core.errors import NotFound, ValidationFailed
+from priemnaya.core.errors import NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
 
 _LIST_RELATED = ("kind", "theme", "department")
@@ -87,8 +91,118 @@ def draft_get(*, user: User, draft_id: int) -> Appeal:
     return appeal
 
 
+class Queue(StrEnum):
+    """The console's work queues (SPEC §12), besides «all open»: each a tab with its count."""
+
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    UNROUTED = "unrouted"
+
+    @property
+    def label(self) -> str:
+        return QUEUE_LABELS[self]
+
+
+QUEUE_LABELS = {
+    Queue.DUE_SOON: "Скоро срок",
+    Queue.OVERDUE: "Просрочено",
+    Queue.UNROUTED: "Нераспределённые",
+}
+UNROUTED_STAFF_ONLY = "Очередь «Нераспределённые» доступна первой линии и контролю качества."
+
+
+def _overdue_q(now: datetime) -> Q:
+    # A paused appeal's clock is stopped: it is not late while the applicant is asked.
+    return Q(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=now)
+
+
+def _due_soon_q(now: datetime) -> Q:
+    """Open, unpaused appeals due within their policy's warning window (the sweep's window).
+
+    One range per distinct window: the policies are few, and a window computed in SQL from the
+    policy's hours is not portable (SQLite keeps date-times as text).
+    """
+    windows: dict[int, list[int]] = defaultdict(list)
+    for pk, hours in Policy.objects.values_list("pk", "warn_before_hours"):
+        windows[hours].append(pk)
+    in_window = Q(policy__isnull=True, due_at__lt=now + timedelta(hours=DEFAULT_WARN_HOURS))
+    for hours, pks in windows.items():
+        in_window |= Q(policy_id__in=pks, due_at__lt=now + timedelta(hours=hours))
+    return Q(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__gte=now) & in_window
+
+
+def sees_unrouted(user: User) -> bool:
+    """First-line staff route what no rule could; supervisors see every queue."""
+    if user.sees_all_departments:
+        return True
+    first_line = Department.objects.filter(pk__in=staff_department_ids(user), is_first_line=True)
+    return first_line.exists()
+
+
+def _queue_q(queue: Queue, user: User, now: datetime) -> Q:
+    match queue:
+        case Queue.DUE_SOON:
+            return _due_soon_q(now)
+        case Queue.OVERDUE:
+            return _overdue_q(now)
+        case Queue.UNROUTED:
+            if not sees_unrouted(user):
+                raise NotPermitted(UNROUTED_STAFF_ONLY)
+            return Q(unrouted=True, status__in=OPEN_STATUSES)
+
+
+def parse_queue(value: str) -> Queue | None:
+    """Return the queue named by a page or API parameter, or ValidationFailed naming «queue»."""
+    if not value:
+        return None
+    try:
+        return Queue(value)
+    except ValueError:
+        names = ", ".join(q.value for q in Queue)
+        raise ValidationFailed.single("queue", f"Очередь «{value}» неизвестна: {names}.") from None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many open appeals the staff member's queues hold; ``unrouted`` None if not theirs."""
+
+    open: int
+    due_soon: int
+    overdue: int
+    unrouted: int | None
+
+
+def staff_queue_counts(*, user: User) -> QueueCounts:
+    """Count the queues in one aggregate query over the appeals the user may see.
+
+    Open appeals only: the partial sweep indexes do not help a count, the department index does.
+    """
+    now = clock.now()
+    unrouted = sees_unrouted(require_staff(user))
+    aggregates = {
+        "open": Count("id"),
+        "due_soon": Count("id", filter=_due_soon_q(now)),
+        "overdue": Count("id", filter=_overdue_q(now)),
+    }
+    if unrouted:
+        aggregates["unrouted"] = Count("id", filter=Q(unrouted=True))
+    found = (
+        appeals_visible_to(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .aggregate(**aggregates)
+    )
+    return QueueCounts(
+        open=found["open"],
+        due_soon=found["due_soon"],
+        overdue=found["overdue"],
+        unrouted=found["unrouted"] if unrouted else None,
+    )
+
+
 @dataclass
 class AppealFilters:
+    queue: str = ""
     status: str = ""
     kind: str = ""
     theme: str = ""
@@ -100,6 +214,8 @@ class AppealFilters:
 
 
 def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> QuerySet[Appeal]:
+    if (queue := parse_queue(filters.queue)) is not None:
+        qs = qs.filter(_queue_q(queue, user, clock.now()))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.kind:
@@ -109,7 +225,7 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=clock.now())
+        qs = qs.filter(_overdue_q(clock.now()))
     if filters.mine:
         qs = qs.filter(assignee=user)
     if filters.review:
@@ -162,6 +278,13 @@ def appeal_timeline(*, appeal: Appeal, user: User) -> list[EventDescription]:
     if audience is not Audience.STAFF:
         events = events.filter(is_public=True)
     return [event_describe(event, audience=audience) for event in events]
+
+
+def appeal_overdue_event(*, appeal: Appeal) -> Event | None:
+    """Return the sweep's «срок нарушен» event of an overdue appeal (a query only when overdue)."""
+    if not (appeal.is_overdue and appeal.breached_at):
+        return None
+    return appeal.events.filter(type=EventType.OVERDUE).order_by("-created_at", "-id").first()
 
 
 def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
@@ -268,7 +391,7 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
         appeal=appeal,
         audience=audience,
         status_label=status_label(appeal.status, audience),
-        next_step=next_step(appeal),
+        next_step=next_step(appeal, overdue=appeal_overdue_event(appeal=appeal)),
         answer=appeal_current_answer(appeal=appeal) if visible else None,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
         actions=actions,

@@ -158,6 +158,10 @@ class EventType(models.TextChoices):
     ANSWER_CONFIRMED = "answer_confirmed", "Ответ подтверждён после проверки"
     INCIDENT_LINKED = "incident_linked", "Связано с инцидентом"
     FORWARDED = "forwarded", "Направлено в орган по компетенции"
+    # Written by the deadline sweeps (appeals.sweeps), never by a person.
+    DUE_SOON = "due_soon", "Скоро срок ответа"
+    FIRST_RESPONSE_OVERDUE = "first_response_overdue", "Нарушен срок первой реакции"
+    OVERDUE = "overdue", "Срок ответа нарушен"
 
 
 class MessageKind(models.TextChoices):

@@ -349,6 +349,8 @@ class ExtendForm(forms.Form):
 
 
 class QueueFilterForm(forms.Form):
+    # Chosen by the tabs above the filters; kept while the filters change.
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Статус", required=False)
     kind = forms.ChoiceField(label="Вид", required=False)
     theme = forms.ChoiceField(label="Тема", required=False)

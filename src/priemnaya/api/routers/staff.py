@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
@@ -32,6 +32,7 @@ from priemnaya.appeals.selectors import (
     page_of,
     staff_appeal_get,
     staff_queue,
+    staff_queue_counts,
 )
 
 router = Router(tags=["staff"])
@@ -39,6 +40,9 @@ router = Router(tags=["staff"])
 
 class QueueFilters(Schema):
     page: int = 1
+    queue: str = Field(
+        "", description="due_soon (скоро срок), overdue (просрочено), unrouted (нераспределённые)"
+    )
     status: str = ""
     kind: str = ""
     theme: str = ""
@@ -89,6 +93,27 @@ def queue(request, filters: Query[QueueFilters]):
         "items": [summary_of(a, staff=True) for a in rows],
         "page": max(filters.page, 1),
         "has_next": has_next,
+    }
+
+
+class QueueCountsOut(Schema):
+    open: int = Field(description="все открытые обращения ваших ведомств")
+    due_soon: int = Field(description="срок ответа в пределах окна предупреждения политики")
+    overdue: int = Field(description="срок ответа истёк")
+    unrouted: int | None = Field(
+        description="не распределены правилами (первой линии и контролю качества; иначе null)"
+    )
+
+
+@router.get("/queues", response={200: QueueCountsOut} | ERRORS)
+def queue_counts(request):
+    """How many open appeals each of the caller's queues holds (the console's tabs)."""
+    counts = staff_queue_counts(user=request.auth)
+    return {
+        "open": counts.open,
+        "due_soon": counts.due_soon,
+        "overdue": counts.overdue,
+        "unrouted": counts.unrouted,
     }
 
 

@@ -66,7 +66,8 @@ def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason
             raise ValidationFailed.single("department", "Обращение уже находится в этом ведомстве.")
         t.appeal.department = target
         t.appeal.assignee = None
-        # A first-line operator's redirect is the manual route of an appeal no rule could route.
+        # A person routed it: it leaves «Нераспределённые»; a first-line operator's redirect is
+        # the manual route of an appeal no rule could route.
         routed = t.appeal.unrouted
         t.appeal.unrouted = False
         t.journal(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db import transaction
 from django.db.models import Q
 
 from priemnaya.accounts.models import User
@@ -31,8 +29,7 @@ from priemnaya.appeals.states import (
     Status,
 )
 from priemnaya.catalog.models import Department
-from priemnaya.core import clock
-from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
+from priemnaya.core.errors import NotPermitted, ValidationFailed
 
 ANSWER_MAX = 20_000
 MESSAGE_MAX = 5000
@@ -71,6 +68,7 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
     text = required_text(text, field="text", max_length=MESSAGE_MAX)
     with appeal_transition(appeal=appeal, action=Action.PROVIDE_INFO, actor=actor) as t:
         a = t.appeal
+        old_due = a.due_at
         if a.paused_at and a.due_at and a.policy is not None:
             a.due_at = resumed_due(
                 policy=a.policy,
@@ -80,6 +78,11 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
                 now=t.now,
             )
         a.paused_at = None
+        if a.due_at != old_due:
+            # A new deadline gets its own warning; a breach stands unless it is now in time.
+            a.due_soon_warned_at = None
+            if a.due_at is not None and a.due_at > t.now:
+                a.breached_at = None
         reply = Message.objects.create(
             appeal=a, author=actor, kind=MessageKind.REPLY, text=text, created_at=t.now
         )
@@ -318,19 +321,7 @@ def appeal_confirm(*, appeal: Appeal, actor: User, comment: str = "") -> Appeal:
 
 
 def appeals_autoclose(*, now: datetime | None = None) -> int:
-    """Close answered appeals the applicant left open for AUTOCLOSE_DAYS; return how many."""
-    now = now or clock.now()
-    cutoff = now - timedelta(days=settings.PRIEMNAYA["AUTOCLOSE_DAYS"])
-    closed = 0
-    # An answer under review waits for the reviewer's decision rather than closing by itself.
-    due = Appeal.objects.filter(
-        status=Status.ANSWERED, answered_at__lt=cutoff, review_requested_at__isnull=True
-    )
-    for appeal in due.only("pk").iterator():
-        try:
-            with transaction.atomic():
-                appeal_close(appeal=appeal, actor=None)
-        except ApplicationError:
-            continue  # the applicant closed or it was reopened meanwhile
-        closed += 1
-    return closed
+    """Close answered appeals left without reaction for the policy's days; return how many."""
+    from priemnaya.appeals.sweeps import sweep_autoclose  # the sweeps build on these services
+
+    return sweep_autoclose(now=now)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -10,12 +12,15 @@ from priemnaya.appeals import services
 from priemnaya.appeals.inputs import appeal_input_problems
 from priemnaya.appeals.selectors import (
     AppealFilters,
+    Queue,
+    QueueCounts,
     appeal_page,
     incident_appeals,
     incident_get,
     incidents_open,
     page_of,
     staff_queue,
+    staff_queue_counts,
 )
 from priemnaya.appeals.states import Channel
 from priemnaya.core.errors import ApplicationError
@@ -28,15 +33,38 @@ from priemnaya.web.views.detail import act, render_detail
 DETAIL_TEMPLATE = "web/console/detail.html"
 
 
+@dataclass(frozen=True)
+class Tab:
+    queue: str
+    label: str
+    count: int
+    current: bool
+
+
+def _tabs(counts: QueueCounts, current: str) -> list[Tab]:
+    """The queue tabs with their counts; «Нераспределённые» only for those who route."""
+    tabs = [Tab("", "Все открытые", counts.open, not current)]
+    tabs += [
+        Tab(q.value, q.label, getattr(counts, q.value), current == q.value)
+        for q in Queue
+        if getattr(counts, q.value) is not None
+    ]
+    return tabs
+
+
 @staff_required
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = AppealFilters(**{k: v for k, v in data.items() if v not in (None, "")})
     page = _page_number(request)
-    rows, has_next = page_of(
-        staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE
-    )
+    try:
+        rows, has_next = page_of(
+            staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE
+        )
+    except ApplicationError as exc:  # an unknown queue, or one that is not theirs
+        messages.error(request, exc.message)
+        return redirect("web:console")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -44,6 +72,7 @@ def queue(request):
         "web/console/queue.html",
         {
             "form": form,
+            "tabs": _tabs(staff_queue_counts(user=request.user), filters.queue),
             "appeals": rows,
             "page": page,
             "has_next": has_next,
