@@ -9,10 +9,10 @@ from django.utils import timezone
 from tests.factories import api
 
 
-def test_extend_errors_name_due_date(operator, in_progress):
+def test_extend_errors_name_due_date(head, in_progress):
     appeal = in_progress
     earlier = timezone.localdate(appeal.due_at) - timedelta(days=1)
-    response = api(operator)(
+    response = api(head)(
         "post",
         f"/staff/appeals/{appeal.number}/extend",
         {"due_date": earlier.isoformat(), "reason": "Нужна проверка."},
@@ -23,16 +23,33 @@ def test_extend_errors_name_due_date(operator, in_progress):
     assert body["detail"] == "Новый срок должен быть позже текущего."
 
 
-def test_extend_still_succeeds(operator, in_progress):
+def test_extend_still_succeeds(head, in_progress):
     appeal = in_progress
     later = timezone.localdate(appeal.due_at) + timedelta(days=5)
-    response = api(operator)(
+    response = api(head)(
         "post",
         f"/staff/appeals/{appeal.number}/extend",
         {"due_date": later.isoformat(), "reason": "Нужна проверка."},
     )
     assert response.status_code == 200, response.content
     assert response.json()["extended"] is True
+
+
+def test_only_an_approver_may_extend(operator, in_progress):
+    # given the support policy has the head approve extensions; the operator is not the head
+    later = timezone.localdate(in_progress.due_at) + timedelta(days=5)
+    # when
+    response = api(operator)(
+        "post",
+        f"/staff/appeals/{in_progress.number}/extend",
+        {"due_date": later.isoformat(), "reason": "Нужна проверка."},
+    )
+    # then
+    assert response.status_code == 403
+    assert "руководитель" in response.json()["detail"]
+    # and the operator is not offered the action
+    actions = api(operator)("get", f"/staff/appeals/{in_progress.number}").json()["actions"]
+    assert "extend" not in actions
 
 
 def test_staff_comment_is_201(operator, in_progress):

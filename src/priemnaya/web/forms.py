@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -320,6 +320,15 @@ class ExtendForm(forms.Form):
     reason = _text("Причина продления", rows=2)
 
     FIELD_MAP: dict[str, str] = {}
+
+    def __init__(self, *args, approver: str = "", limit: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Who decides and how far, said before the form is sent (59-FZ art. 12 p.2).
+        hints = [f"Продлевает {approver}."] if approver else []
+        if limit is not None:
+            hints.append(f"Новый срок — не позже {limit:%d.%m.%Y}.")
+            self.fields["due_date"].widget.attrs["max"] = limit.isoformat()
+        self.fields["due_date"].help_text = " ".join(hints)
 
 
 class QueueFilterForm(forms.Form):

@@ -12,7 +12,7 @@ from priemnaya.appeals.deadlines import end_of_day, extension_ceiling, local_day
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import appeal_transition, required_text
-from priemnaya.catalog.models import Department, Regime
+from priemnaya.catalog.models import Department, Policy, Regime, TermUnit
 from priemnaya.core.errors import ValidationFailed
 
 REASON_MAX = 2000
@@ -101,6 +101,26 @@ def appeal_assign(*, appeal: Appeal, actor: User, assignee_id: int) -> Appeal:
     return t.appeal
 
 
+def ceiling_message(policy: Policy, ceiling: date) -> str:
+    unit = TermUnit(policy.resolution_unit).label
+    return (
+        f"Продлить можно не больше чем на {policy.max_extension_value} {unit} — "
+        f"не позже {ceiling:%d.%m.%Y}."
+    )
+
+
+def extension_limit(appeal: Appeal) -> date | None:
+    """Return the latest day the appeal's due date may be extended to, None if it may not be."""
+    policy = appeal.policy if appeal.policy_id else None
+    if appeal.due_at is None or policy is None or appeal.extension_count >= policy.max_extensions:
+        return None
+    return extension_ceiling(
+        policy=policy,
+        department=appeal.department,
+        original_due=local_day(appeal.department, appeal.original_due_at or appeal.due_at),
+    )
+
+
 def appeal_extend(*, appeal: Appeal, actor: User, due_date: date, reason: str) -> Appeal:
     """Move the resolution due date to a later local day, with a reason the applicant is told.
 
@@ -131,9 +151,7 @@ def appeal_extend(*, appeal: Appeal, actor: User, due_date: date, reason: str) -
             original_due=local_day(a.department, a.original_due_at or a.due_at),
         )
         if due_date > ceiling:
-            raise ValidationFailed.single(
-                "due_date", f"Продлить можно не дальше чем до {ceiling:%d.%m.%Y}."
-            )
+            raise ValidationFailed.single("due_date", ceiling_message(policy, ceiling))
         a.due_at = end_of_day(a.department, due_date)
         a.extended = True
         a.extension_count += 1

@@ -55,6 +55,7 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
     with appeal_transition(appeal=appeal, action=Action.PROVIDE_INFO, actor=actor) as t:
         a = t.appeal
         if a.paused_at and a.due_at and a.policy is not None:
+            before = a.due_at
             a.due_at = resumed_due(
                 policy=a.policy,
                 department=a.department,
@@ -62,6 +63,10 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
                 paused_at=a.paused_at,
                 now=t.now,
             )
+            if a.original_due_at is not None:
+                # The waiting time is not part of the term: an extension counts from the term's
+                # end as moved by the pause, not from the end it had before (SPEC §5).
+                a.original_due_at += a.due_at - before
         a.paused_at = None
         reply = Message.objects.create(
             appeal=a, author=actor, kind=MessageKind.REPLY, text=text, created_at=t.now

@@ -8,7 +8,10 @@ from dataclasses import dataclass
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import EXTENSION_APPROVERS, extension_approver
 from priemnaya.appeals.selectors import assignee_candidates
+from priemnaya.appeals.services.routing import extension_limit
+from priemnaya.catalog.models import Approver
 from priemnaya.web import forms
 
 
@@ -94,6 +97,10 @@ STAFF_ACTIONS: dict[str, PageAction] = {
             appeal=a, actor=u, due_date=d["due_date"], reason=d["reason"]
         ),
         "Срок продлён, заявитель будет уведомлён.",
+        form_kwargs=lambda appeal: {
+            "approver": EXTENSION_APPROVERS[Approver(extension_approver(appeal))],
+            "limit": extension_limit(appeal),
+        },
     ),
     "escalate": APPLICANT_ACTIONS["escalate"],
     "note": PageAction(

@@ -1,0 +1,173 @@
+"""LEGAL.md §6, the procedure rules (1, 4, 5, 6, 18, 19, 20), one table-driven test per rule.
+
+Each case is given / when / then against the real services; the names carry the rule's number.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+import pytest
+from django.utils import timezone
+
+from priemnaya.accounts.roles import Role
+from priemnaya.appeals import services
+from priemnaya.appeals.states import EventType
+from priemnaya.catalog.models import Department, Membership
+from priemnaya.core import clock
+from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
+from tests.appeals.helpers import call_once, refuse
+from tests.factories import make_supervisor, make_user
+
+
+def _moscow(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
+
+
+def _services_staff(*, heads: tuple[str, ...] = (), member_of: tuple[str, ...] = ()):
+    """A staff member of the services branch: head where said, an ordinary member elsewhere."""
+    user = make_user(Role.OPERATOR)
+    for code in heads + member_of:
+        Membership.objects.create(
+            user=user, department=Department.objects.get(code=code), is_head=code in heads
+        )
+    return user
+
+
+def _complaint(citizen, submit, *, theme="services-refusal"):
+    return submit(
+        citizen,
+        kind="complaint",
+        theme=theme,
+        subject="Отказ в приёме заявления",
+        text="Заявление отклонено без объяснения причин.",
+    )
+
+
+# --- rule 5: one extension, ≤ original + 30, a reason, an approver, before the due date, notice ---
+
+EXTENSION_CASES = [
+    # (case, approver, days after the current due date, reason, moment as days before due, error)
+    ("head of the department, +30, reason, in time", "head", 30, "Запрос в МВД", 1, None),
+    ("quality control may approve too", "supervisor", 10, "Запрос в МВД", 1, None),
+    ("head of the department above", "parent_head", 10, "Запрос в МВД", 1, None),
+    ("on the last day, before it ends", "head", 10, "Запрос в МВД", 0, None),
+    ("beyond original + 30", "head", 31, "Запрос в МВД", 1, ValidationFailed),
+    ("no reason", "head", 10, "", 1, ValidationFailed),
+    ("an ordinary specialist", "specialist", 10, "Запрос в МВД", 1, NotPermitted),
+    ("after the due date passed", "head", 10, "Запрос в МВД", -1, InvalidTransition),
+]
+
+
+@pytest.mark.parametrize(
+    ("approver", "days", "reason", "before_due", "error"),
+    [case[1:] for case in EXTENSION_CASES],
+    ids=[case[0] for case in EXTENSION_CASES],
+)
+def test_rule_5_extension(citizen, submit, specialist, approver, days, reason, before_due, error):
+    # given a request (59-FZ policy for this test) in «services-support», under «services»
+    appeal = submit(
+        citizen, kind="petition", theme="services-status", subject="Статус", text="Где заявление?"
+    )
+    assert appeal.department.code == "services-support"
+    actor = {
+        "head": lambda: _services_staff(heads=("services-support",)),
+        "parent_head": lambda: _services_staff(
+            heads=("services",), member_of=("services-support",)
+        ),
+        "supervisor": make_supervisor,
+        "specialist": lambda: specialist,
+    }[approver]()
+    due_day = timezone.localdate(appeal.due_at)
+    moment = appeal.due_at - timedelta(days=before_due) if before_due >= 0 else appeal.due_at
+    moment = moment - timedelta(hours=1) if before_due >= 0 else moment + timedelta(minutes=1)
+    kwargs = {
+        "appeal": appeal,
+        "actor": actor,
+        "due_date": due_day + timedelta(days=days),
+        "reason": reason,
+    }
+    with clock.travel_to(moment):
+        # when / then
+        if error is not None:
+            refuse(error, services.appeal_extend, **kwargs)
+            return
+        extended, event = call_once(services.appeal_extend, **kwargs)
+    assert timezone.localdate(extended.due_at) == due_day + timedelta(days=days)
+    assert event.type == EventType.EXTENDED
+    assert event.is_public  # the applicant is told, with the reason
+    assert event.text == reason
+    # and a second extension of a 59-FZ appeal is refused
+    with clock.travel_to(moment):
+        error = refuse(
+            ValidationFailed,
+            services.appeal_extend,
+            appeal=extended,
+            actor=actor,
+            due_date=timezone.localdate(extended.due_at) + timedelta(days=1),
+            reason="Ещё раз",
+        )
+    assert error.errors == {"due_date": ["Срок по 59-ФЗ можно продлить только один раз."]}
+
+
+# --- rule 20: only the right staff re-route, answer in the target department, extend -------------
+
+ROLE_CASES = [
+    # (case, action, who, error)
+    ("a supervisor re-routes", "redirect", "supervisor", None),
+    ("staff of the department re-route", "redirect", "operator", None),
+    ("a citizen cannot re-route", "redirect", "citizen", NotPermitted),
+    ("staff of another department cannot re-route", "redirect", "specialist", NotFound),
+    ("the target department answers", "answer", "specialist", None),
+    ("the source department cannot answer any more", "answer", "operator", NotFound),
+    ("the head extends", "extend", "head", None),
+    ("an operator cannot extend", "extend", "operator", NotPermitted),
+]
+
+
+@pytest.mark.parametrize(
+    ("action", "who", "error"),
+    [case[1:] for case in ROLE_CASES],
+    ids=[case[0] for case in ROLE_CASES],
+)
+def test_rule_20_only_the_right_staff_act(
+    registered, citizen, operator, specialist, supervisor, head, action, who, error
+):
+    people = {
+        "supervisor": supervisor,
+        "operator": operator,
+        "citizen": citizen,
+        "specialist": specialist,
+        "head": head,
+    }
+    appeal = registered
+    if action == "answer":
+        # given the appeal was re-routed from «support» to «services» and taken there
+        appeal = services.appeal_redirect(
+            appeal=appeal, actor=operator, department_code="services", reason="По компетенции"
+        )
+        if who == "specialist":
+            appeal = services.appeal_take(appeal=appeal, actor=specialist)
+    call = {
+        "redirect": lambda: (
+            services.appeal_redirect,
+            {"department_code": "services", "reason": "По компетенции"},
+        ),
+        "answer": lambda: (
+            services.appeal_answer,
+            {"outcome": "resolved", "text": "Ответ по существу."},
+        ),
+        "extend": lambda: (
+            services.appeal_extend,
+            {
+                "due_date": timezone.localdate(appeal.due_at) + timedelta(days=1),
+                "reason": "Ждём ответа разработчиков",
+            },
+        ),
+    }
+    service, kwargs = call[action]()
+    # when / then
+    if error is not None:
+        refuse(error, service, appeal=appeal, actor=people[who], **kwargs)
+    else:
+        call_once(service, appeal=appeal, actor=people[who], **kwargs)
