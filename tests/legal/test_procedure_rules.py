@@ -17,7 +17,7 @@ from priemnaya.catalog.models import Department, Membership
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from tests.appeals.helpers import call_once, refuse
-from tests.factories import make_supervisor, make_user
+from tests.factories import appeal_input, make_supervisor, make_user
 
 
 def _moscow(day: date, hour: int = 10) -> datetime:
@@ -42,6 +42,42 @@ def _complaint(citizen, submit, *, theme="services-refusal"):
         subject="Отказ в приёме заявления",
         text="Заявление отклонено без объяснения причин.",
     )
+
+
+# --- rule 1: received on R → registered by R+3, later → late_registration ------------------------
+
+RECEIVED = date(2026, 11, 16)
+REGISTRATION_CASES = [
+    # (case, channel, days after receipt, late)
+    ("letter registered the same day", "letter", 0, False),
+    ("call registered on R+3", "phone", 3, False),
+    ("МФЦ visit registered on R+4", "mfc", 4, True),
+    ("e-mail registered a week later", "email", 7, True),
+]
+
+
+@pytest.mark.parametrize(
+    ("channel", "days", "late"),
+    [case[1:] for case in REGISTRATION_CASES],
+    ids=[case[0] for case in REGISTRATION_CASES],
+)
+def test_rule_1_late_registration(operator, channel, days, late):
+    # given a complaint that reached the service on R
+    data = appeal_input(
+        kind="complaint", theme="services-refusal", applicant_name="Петров", received_on=RECEIVED
+    )
+    registered_on = RECEIVED + timedelta(days=days)
+    # when it is registered on R + days, at the end of that working day
+    with clock.travel_to(_moscow(registered_on, hour=17)):
+        appeal, event = call_once(
+            services.appeal_submit, actor=operator, data=data, channel=channel
+        )
+    # then the mark and the journal say whether the 3 days were kept
+    assert appeal.late_registration is late
+    assert event.data["received_date"] == RECEIVED.isoformat()
+    assert event.data.get("late_registration", False) is late
+    # and the term still counts from registration (59-FZ art. 12), not from receipt
+    assert appeal.registered_at.date() == registered_on
 
 
 # --- rule 5: one extension, ≤ original + 30, a reason, an approver, before the due date, notice ---

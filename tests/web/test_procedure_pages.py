@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from priemnaya.appeals.models import Appeal
 from priemnaya.core import clock
-from tests.factories import signed_in
+from tests.factories import CALL_FORM, signed_in
+
+MOSCOW = ZoneInfo("Europe/Moscow")
 
 
 def test_the_extend_form_says_who_may_extend_and_how_far(registered, operator, head):
@@ -39,3 +43,58 @@ def test_after_the_due_date_the_extend_form_is_gone(registered, head):
     assert f"/console/appeals/{registered.number}/extend/" not in page
     assert response.status_code == 400
     assert "Срок ответа уже истёк — продлить его нельзя." in response.content.decode()
+
+
+def _letter(received_on: date, **extra) -> dict:
+    return {
+        **CALL_FORM,
+        "channel": "letter",
+        "kind": "complaint",
+        "theme": "services-refusal",
+        "received_on": received_on.isoformat(),
+        "client_token": "letter-1",
+        **extra,
+    }
+
+
+def test_a_letter_registered_late_is_marked_on_its_page(operator, specialist):
+    # given a letter that came on Monday 16.11.2026, registered on Friday 20.11.2026
+    with clock.travel_to(datetime(2026, 11, 20, 10, tzinfo=MOSCOW)):
+        client = signed_in(operator)
+        # when
+        response = client.post("/console/new/", _letter(date(2026, 11, 16)))
+    # then
+    assert response.status_code == 302, response.content.decode()
+    appeal = Appeal.objects.get()
+    assert appeal.late_registration
+    assert timezone.localdate(appeal.received_at) == date(2026, 11, 16)
+    # the term still counts from registration (59-FZ art. 12): 20.11 + 30 = 20.12 (Sunday) → 18.12
+    assert timezone.localdate(appeal.due_at) == date(2026, 12, 18)
+    page = signed_in(specialist).get(response["Location"]).content.decode()
+    assert "зарегистрировано с нарушением срока (поступило 16.11.2026)" in page
+
+
+def test_a_received_date_in_the_future_is_refused_on_its_field(operator):
+    with clock.travel_to(datetime(2026, 11, 20, 10, tzinfo=MOSCOW)):
+        response = signed_in(operator).post("/console/new/", _letter(date(2026, 11, 21)))
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert "Дата поступления не может быть в будущем." in html
+    assert Appeal.objects.count() == 0
+
+
+def test_the_intake_form_previews_the_due_date_and_keeps_every_input(operator):
+    # given a half-filled form (no subject yet)
+    form = _letter(date(2026, 11, 19), subject="")
+    # when the operator asks for the term
+    with clock.travel_to(datetime(2026, 11, 20, 10, tzinfo=MOSCOW)):
+        response = signed_in(operator).post("/console/new/", {**form, "preview": "1"})
+    # then the page shows the due date of a registration today and nothing is registered
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "Срок ответа: до 18.12.2026 (политика «Обращение по 59-ФЗ: 30 календарных дней»)" in html
+    assert Appeal.objects.count() == 0
+    assert "Сидоров Пётр Ильич" in html
+    assert 'value="2026-11-19"' in html
+    assert 'value="letter-1"' in html
+    assert "Укажите, о чём обращение." not in html  # a preview is not a refusal

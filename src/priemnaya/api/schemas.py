@@ -108,9 +108,17 @@ else:
         __base__=Schema,
         __doc__="An appeal registered by staff for a person who called, wrote or came in.",
         channel=(str, Field(description="phone, email, letter, mfc, social or chat")),
+        received_on=(
+            date | None,
+            Field(
+                None,
+                description="дата поступления звонка, письма, e-mail или визита в МФЦ; "
+                "регистрация позже 3 дней отмечается (late_registration)",
+            ),
+        ),
         # The caller's name first, as the console's form asks for it.
         applicant_name=_staff_fields.pop("applicant_name"),
-        **_staff_fields,
+        **{name: d for name, d in _staff_fields.items() if name != "received_on"},
     )
     AppealEditIn = create_model(
         "AppealEditIn",
@@ -241,6 +249,16 @@ class AppealOut(AppealSummaryOut):
     follow_ups: list[str]
     links: list[LinkOut]
     answer: AnswerOut | None
+    complained_department: str | None = Field(
+        None, description="код ведомства, на которое жалоба (вид «жалоба»)"
+    )
+    complained_department_name: str | None = None
+    received_date: date | None = Field(
+        None, description="когда обращение поступило (письмо, звонок, МФЦ); только сотрудникам"
+    )
+    late_registration: bool | None = Field(
+        None, description="зарегистрировано позже срока после поступления; только сотрудникам"
+    )
 
 
 class LinkOut(Schema):
@@ -270,6 +288,12 @@ class RegisteredData(Schema):
     repeat_of: str | None = Field(None, description="номер повторяемого обращения")
     contest_of: str | None = Field(
         None, description="номер обращения, ответ по которому обжалуется"
+    )
+    received_date: date | None = Field(
+        None, description="когда письмо, звонок или визит поступили (только сотрудникам)"
+    )
+    late_registration: bool | None = Field(
+        None, description="зарегистрировано позже срока после поступления (только сотрудникам)"
     )
 
 
@@ -405,37 +429,54 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
 
 def detail_of(page: AppealPage) -> dict:
     appeal = page.appeal
-    return summary_of(appeal, staff=page.audience is Audience.STAFF) | {
-        "text": appeal.text,
-        "service_code": appeal.service_code,
-        "incident_at": appeal.incident_at,
-        "desired_result": appeal.desired_result,
-        "contact_email": appeal.contact_email,
-        "contact_phone": appeal.contact_phone,
-        "contact_address": appeal.contact_address,
-        "applicant_name": appeal.applicant_name,
-        "priority": appeal.priority,
-        "first_response_due_at": appeal.first_response_due_at,
-        "extended": appeal.extended,
-        "extension_reason": appeal.extension_reason,
-        "answered_at": appeal.answered_at,
-        "closed_at": appeal.closed_at,
-        "rating": appeal.rating,
-        "rating_comment": appeal.rating_comment,
-        "review_requested_at": appeal.review_requested_at,
-        "next_step": page.next_step,
-        "actions": page.action_slugs,
-        "follow_ups": page.follow_ups,
-        "in_your_queue": page.visible,
-        "links": [
+    return (
+        summary_of(appeal, staff=page.audience is Audience.STAFF)
+        | {
+            "text": appeal.text,
+            "service_code": appeal.service_code,
+            "incident_at": appeal.incident_at,
+            "desired_result": appeal.desired_result,
+            "contact_email": appeal.contact_email,
+            "contact_phone": appeal.contact_phone,
+            "contact_address": appeal.contact_address,
+            "applicant_name": appeal.applicant_name,
+            "priority": appeal.priority,
+            "first_response_due_at": appeal.first_response_due_at,
+            "extended": appeal.extended,
+            "extension_reason": appeal.extension_reason,
+            "answered_at": appeal.answered_at,
+            "closed_at": appeal.closed_at,
+            "rating": appeal.rating,
+            "rating_comment": appeal.rating_comment,
+            "review_requested_at": appeal.review_requested_at,
+            "next_step": page.next_step,
+            "actions": page.action_slugs,
+            "follow_ups": page.follow_ups,
+            "in_your_queue": page.visible,
+            "links": [
+                {
+                    "relation": link.relation,
+                    "label": link.label,
+                    "number": link.appeal.display_number,
+                    "subject": link.appeal.subject,
+                    "status": link.appeal.status,
+                }
+                for link in page.links
+            ],
+            "answer": AnswerOut.of(page.answer) if page.answer else None,
+            "complained_department": (
+                appeal.complained_department.code if appeal.complained_department_id else None
+            ),
+            "complained_department_name": (
+                appeal.complained_department.name if appeal.complained_department_id else None
+            ),
+        }
+        | (
             {
-                "relation": link.relation,
-                "label": link.label,
-                "number": link.appeal.display_number,
-                "subject": link.appeal.subject,
-                "status": link.appeal.status,
+                "received_date": local_date(appeal.received_at),
+                "late_registration": appeal.late_registration,
             }
-            for link in page.links
-        ],
-        "answer": AnswerOut.of(page.answer) if page.answer else None,
-    }
+            if page.audience is Audience.STAFF
+            else {}
+        )
+    )

@@ -85,6 +85,8 @@ def appeal_registered_event(
         department=appeal.department.code,
         repeat_of=repeat_of.number if repeat_of else None,
         contest_of=contest_of.number if contest_of else None,
+        received_date=_local_date(appeal.received_at) if appeal.received_at else None,
+        late_registration=True if appeal.late_registration else None,
     )
 
 

@@ -69,6 +69,14 @@ def next_step(appeal: Appeal) -> str:
     return APPLICANT_VIEW[appeal.status][1].format(due=format_date(appeal.due_at))
 
 
+def received_note(received: date | datetime | str | None, *, late: bool) -> str:
+    """Return how staff read the received date: a late registration is a visible mark."""
+    day = format_date(received)
+    if late:
+        return f"Зарегистрировано с нарушением срока (поступило {day})"
+    return f"Поступило {day}"
+
+
 # ---- events -------------------------------------------------------------------------------------
 
 _APPLICANT_TITLES = {
@@ -117,7 +125,14 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
                 "due_date": local_date(d.get("due_date") or d.get("due_at")),
                 "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,
                 "contest_of": format_number(d["contest_of"]) if d.get("contest_of") else None,
-            }
+            } | (
+                {
+                    "received_date": local_date(d.get("received_date")),
+                    "late_registration": bool(d.get("late_registration")),
+                }
+                if audience is Audience.STAFF and d.get("received_date")
+                else {}
+            )
         case EventType.EDITED:
             return {"fields": list(d.get("fields", []))}
         case EventType.INFO_PROVIDED:
@@ -160,6 +175,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
                 lines.append(f"Повтор обращения № {data['repeat_of']}")
             if data.get("due_date"):
                 lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+            if data.get("received_date"):
+                lines.append(received_note(data["received_date"], late=data["late_registration"]))
         case EventType.EDITED if data["fields"]:
             names = "; ".join(SPECS[f].label.lower() if f in SPECS else f for f in data["fields"])
             lines.append(f"Изменено: {names}")

@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals.deadlines import DeadlinePreview, deadline_preview
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for
 from priemnaya.appeals.models import Answer, Appeal
@@ -24,6 +26,8 @@ from priemnaya.appeals.presenters import (
     status_label,
 )
 from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.catalog.models import Kind, Theme
+from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
@@ -276,3 +280,17 @@ def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> Appea
     """Return the page of the appeal with this number if the user may see it, else NotFound."""
     appeal = appeal_get(user=user, number=number)
     return appeal_page_of(appeal=appeal, user=user, with_timeline=with_timeline)
+
+
+def intake_deadline_preview(*, kind: str, theme: str) -> DeadlinePreview | None:
+    """Return the due day an appeal of this kind and theme registered today would get.
+
+    None when kind or theme is not chosen yet. Raises CalendarMissing like registration does.
+    """
+    kind_row = Kind.objects.filter(code=kind, is_active=True).first() if kind else None
+    theme_row = Theme.objects.filter(code=theme, is_active=True).first() if theme else None
+    if kind_row is None or theme_row is None:
+        return None
+    return deadline_preview(
+        registered=timezone.localdate(clock.now()), policy=policy_for(kind_row, theme_row)
+    )

@@ -153,6 +153,11 @@ class AppealFieldsForm(_AppealFields):
         super().__init__(*args, **kwargs)
         _choice_field(self, "kind").choices = kind_choices()
         _choice_field(self, "theme").choices = theme_choices()
+        complained = _choice_field(self, "complained_department")
+        complained.choices = [("", "— не указано —")] + [
+            (d.code, d.name) for d in departments_active()
+        ]
+        complained.help_text = "Только для жалобы: ведомство, на действия которого жалоба."
 
     def appeal_input(self) -> AppealInput:
         """Return what the form holds as the service's input (what passed the shape check)."""
@@ -211,7 +216,8 @@ class StaffIntakeForm(_SubmitForm):
         label="Канал поступления", error_messages={"required": "Выберите канал поступления."}
     )
     applicant_name = _input_field(SPECS["applicant_name"])
-    field_order = ("channel", "applicant_name")
+    received_on = _input_field(SPECS["received_on"])
+    field_order = ("channel", "received_on", "applicant_name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,6 +228,10 @@ class StaffIntakeForm(_SubmitForm):
         # operator's own name, e-mail, phone or address.
         for name in ("applicant_name", "contact_email", "contact_phone", "contact_address"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["received_on"].help_text = (
+            "Для звонка, письма, e-mail или МФЦ, если поступило раньше сегодняшнего дня. "
+            "Срок ответа считается со дня регистрации."
+        )
 
 
 class AppealEditForm(AppealFieldsForm):
@@ -229,7 +239,7 @@ class AppealEditForm(AppealFieldsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "theme"):
+        for name in ("kind", "theme", "complained_department"):
             self.fields[name].disabled = True
             self.fields[name].required = False
 
