@@ -267,7 +267,7 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     # The appeal leaves the operator's departments: the page sends them to the queue instead.
     (
         "redirect",
-        11,
+        12,
         302,
         console_action(
             "redirect", {"redirect-department": "services", "redirect-reason": "Услуги."}, status=P

@@ -49,3 +49,26 @@ def test_a_received_date_is_for_calls_letters_email_and_mfc_only(operator):
         response = api(operator)("post", "/staff/appeals", body)
     assert response.status_code == 422
     assert [e["field"] for e in response.json()["errors"]] == ["received_on"]
+
+
+def test_a_complaint_names_the_body_it_is_about_and_is_never_sent_there(operator, specialist):
+    # given a complaint about the certification centre, registered through the API
+    body = {
+        **CALL_BODY,
+        "kind": "complaint",
+        "theme": "services-refusal",
+        "complained_department": "esign",
+    }
+    created = api(operator)("post", "/staff/appeals", body)
+    assert created.status_code == 201, created.content
+    assert created.json()["complained_department"] == "esign"
+    number = created.json()["number"].replace("-", "")
+    # when staff of «services» try to redirect it there
+    response = api(specialist)(
+        "post",
+        f"/staff/appeals/{number}/redirect",
+        {"department": "esign", "reason": "По компетенции"},
+    )
+    # then
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["department"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -421,3 +422,21 @@ def test_nothing_about_a_closed_appeal_changes_hands(answered, citizen, supervis
         due_date=closed.due_at + timedelta(days=1),
         reason="!",
     )
+
+
+# --- redirect: the due day across zones -------------------------------------------------------
+
+
+def test_a_redirect_keeps_the_due_day_in_the_target_zone(in_progress, operator):
+    # given the target department works in Vladivostok time
+    Department.objects.filter(code="services").update(timezone="Asia/Vladivostok")
+    day = timezone.localdate(in_progress.due_at)
+    # when
+    appeal = services.appeal_redirect(
+        appeal=in_progress, actor=operator, department_code="services", reason="По компетенции"
+    )
+    # then the due day is the same, and it ends at the end of that day in Vladivostok
+    vladivostok = ZoneInfo("Asia/Vladivostok")
+    local = appeal.due_at.astimezone(vladivostok)
+    assert (local.date(), local.hour, local.minute) == (day, 23, 59)
+    assert appeal.original_due_at.astimezone(vladivostok).date() == day

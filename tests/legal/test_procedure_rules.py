@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from priemnaya.accounts.roles import Role
 from priemnaya.appeals import services
+from priemnaya.appeals.selectors import appeal_timeline
 from priemnaya.appeals.states import EventType
 from priemnaya.catalog.models import Department, Membership
 from priemnaya.core import clock
@@ -32,6 +33,10 @@ def _services_staff(*, heads: tuple[str, ...] = (), member_of: tuple[str, ...] =
             user=user, department=Department.objects.get(code=code), is_head=code in heads
         )
     return user
+
+
+def services_timeline(appeal, user):
+    return appeal_timeline(appeal=appeal, user=user)
 
 
 def _complaint(citizen, submit, *, theme="services-refusal"):
@@ -144,6 +149,61 @@ def test_rule_5_extension(citizen, submit, specialist, approver, days, reason, b
             reason="Ещё раз",
         )
     assert error.errors == {"due_date": ["Срок по 59-ФЗ можно продлить только один раз."]}
+
+
+# --- rule 6: redirect until D+7 with a notice at once; never to the body complained about --------
+
+REDIRECT_CASES = [
+    # (case, days after registration, complained about, target, error)
+    ("on the day of registration", 0, "", "quality", None),
+    ("on D+7, the last day", 7, "", "quality", None),
+    ("on D+8, too late", 8, "", "quality", InvalidTransition),
+    ("a complaint to the body complained about", 1, "esign", "esign", ValidationFailed),
+    (
+        "a complaint to a body under the one complained about",
+        1,
+        "services",
+        "esign",
+        ValidationFailed,
+    ),
+    ("a complaint to another body", 1, "esign", "quality", None),
+]
+
+
+@pytest.mark.parametrize(
+    ("days", "complained", "target", "error"),
+    [case[1:] for case in REDIRECT_CASES],
+    ids=[case[0] for case in REDIRECT_CASES],
+)
+def test_rule_6_redirect(citizen, specialist, days, complained, target, error):
+    # given a complaint registered on D (10:00 Moscow) in «services»
+    registered_on = date(2026, 11, 2)
+    with clock.travel_to(_moscow(registered_on)):
+        appeal = services.appeal_submit(
+            actor=citizen,
+            data=appeal_input(
+                kind="complaint", theme="services-refusal", complained_department=complained
+            ),
+        )
+    kwargs = {
+        "appeal": appeal,
+        "actor": specialist,
+        "department_code": target,
+        "reason": "Вопрос в компетенции другого органа",
+    }
+    # when it is redirected on D + days, at the end of that day
+    with clock.travel_to(_moscow(registered_on + timedelta(days=days), hour=23)):
+        if error is not None:
+            failure = refuse(error, services.appeal_redirect, **kwargs)
+            assert failure.field == "department"
+            return
+        redirected, event = call_once(services.appeal_redirect, **kwargs)
+    # then the applicant is told at once: the event is public and on their timeline
+    assert redirected.department.code == target
+    assert event.type == EventType.REDIRECTED
+    assert event.is_public
+    timeline = services_timeline(redirected, citizen)
+    assert "Передано в другое ведомство" in [e.title for e in timeline]
 
 
 # --- rule 20: only the right staff re-route, answer in the target department, extend -------------

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.core import clock
-from tests.factories import CALL_FORM, signed_in
+from tests.factories import APPEAL_FORM, CALL_FORM, signed_in
 
 MOSCOW = ZoneInfo("Europe/Moscow")
 
@@ -98,3 +98,42 @@ def test_the_intake_form_previews_the_due_date_and_keeps_every_input(operator):
     assert 'value="2026-11-19"' in html
     assert 'value="letter-1"' in html
     assert "Укажите, о чём обращение." not in html  # a preview is not a refusal
+
+
+def test_the_console_warns_until_when_a_complaint_may_be_redirected(complaint, specialist):
+    registered_on = timezone.localdate(complaint.registered_at)
+    last = registered_on + timedelta(days=7)
+    url = f"/console/appeals/{complaint.number}/"
+    # before the window closes: the date, and the form
+    page = signed_in(specialist).get(url).content.decode()
+    assert f"Переадресовать можно до {last:%d.%m.%Y}" in page
+    assert f"{url}redirect/" in page
+    # after: why not, and no form
+    with clock.travel_to(complaint.registered_at + timedelta(days=9)):
+        page = signed_in(specialist).get(url).content.decode()
+    assert f"Переадресовать нельзя: 7 дней после регистрации истекли {last:%d.%m.%Y}" in page
+    assert f"{url}redirect/" not in page
+
+
+def test_a_citizen_names_the_body_a_complaint_is_about(citizen, specialist):
+    # when
+    response = signed_in(citizen).post(
+        "/cabinet/new/",
+        {
+            **APPEAL_FORM,
+            "kind": "complaint",
+            "theme": "services-refusal",
+            "complained_department": "esign",
+        },
+    )
+    # then
+    assert response.status_code == 302, response.content.decode()
+    appeal = Appeal.objects.get()
+    assert appeal.complained_department.code == "esign"
+    for user, url in (
+        (citizen, f"/cabinet/appeals/{appeal.number}/"),
+        (specialist, f"/console/appeals/{appeal.number}/"),
+    ):
+        page = signed_in(user).get(url).content.decode()
+        assert "На кого жалоба" in page
+        assert "Удостоверяющий центр" in page

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side, allowed
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Status
+from priemnaya.catalog.calendars import department_hours
 from priemnaya.catalog.models import Approver, Department, Membership
 from priemnaya.core import clock
+from priemnaya.core.deadlines import window_end
 from priemnaya.core.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
@@ -110,6 +114,27 @@ def may_extend(user: User | None, appeal: Appeal) -> bool:
 EXPIRED = "Срок ответа уже истёк — продлить его нельзя."
 
 
+def redirect_last_day(appeal: Appeal) -> date | None:
+    """Return the last local day the appeal may be redirected, None if the policy sets no window.
+
+    59-FZ art. 8 p.3: within 7 days of registration, counted in the department's zone.
+    """
+    policy = appeal.policy if appeal.policy_id else None
+    if policy is None or policy.redirect_days is None or appeal.registered_at is None:
+        return None
+    hours = department_hours(appeal.department)
+    return window_end(hours.local_date(appeal.registered_at), policy.redirect_days)
+
+
+def redirect_window_closed(appeal: Appeal) -> date | None:
+    """Return the window's last day if it has passed (no redirect now), else None."""
+    last = redirect_last_day(appeal)
+    if last is None:
+        return None
+    today = department_hours(appeal.department).local_date(clock.now())
+    return last if today > last else None
+
+
 def refusal(
     action: Action, appeal: Appeal, user: User | None, side: Side
 ) -> ApplicationError | None:
@@ -138,6 +163,12 @@ def refusal(
         # The decision must come while the term runs (59-FZ art. 12 p.2), not after a breach.
         if appeal.due_at is not None and clock.now() > appeal.due_at:
             return InvalidTransition(EXPIRED, field="due_date")
+    if action is Action.REDIRECT and (last := redirect_window_closed(appeal)) is not None:
+        return InvalidTransition(
+            f"Переадресовать можно было до {last:%d.%m.%Y}: {appeal.policy.redirect_days} дней "
+            "после регистрации прошли (59-ФЗ, ст. 8 ч. 3).",
+            field="department",
+        )
     if action is Action.CONFIRM and appeal.review_requested_at is None:
         return InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")
     return None

@@ -314,11 +314,14 @@ class RedirectForm(forms.Form):
     )
     reason = _text("Причина перенаправления", rows=2)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, last_day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         _choice_field(self, "department").choices = [("", "— выберите —")] + [
             (d.code, d.name) for d in departments_active()
         ]
+        if last_day is not None:
+            hint = f"Переадресовать можно до {last_day:%d.%m.%Y}; заявитель получит уведомление."
+            self.fields["department"].help_text = hint
 
 
 class ExtendForm(forms.Form):

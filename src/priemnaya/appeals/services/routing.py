@@ -11,6 +11,7 @@ from priemnaya.appeals import events
 from priemnaya.appeals.deadlines import end_of_day, extension_ceiling, local_day
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import department_line_ids
 from priemnaya.appeals.services.journal import appeal_transition, required_text
 from priemnaya.catalog.models import Department, Policy, Regime, TermUnit
 from priemnaya.core.errors import ValidationFailed
@@ -47,10 +48,28 @@ def appeal_redirect(*, appeal: Appeal, actor: User, department_code: str, reason
         source = t.appeal.department
         if target.pk == source.pk:
             raise ValidationFailed.single("department", "Обращение уже находится в этом ведомстве.")
+        complained = t.appeal.complained_department_id
+        if complained is not None and complained in department_line_ids(target):
+            raise ValidationFailed.single(
+                "department",
+                "Жалобу нельзя направить в ведомство, на которое она подана, "
+                "или в подчинённое ему (59-ФЗ, ст. 8 ч. 6).",
+            )
+        _keep_due_days(t.appeal, source=source, target=target)
         t.appeal.department = target
         t.appeal.assignee = None
         t.journal(events.appeal_redirected_event, source=source, target=target, reason=reason)
     return t.appeal
+
+
+def _keep_due_days(appeal: Appeal, *, source: Department, target: Department) -> None:
+    """Keep the due day across a redirect; in another zone it ends at the end of that day there."""
+    if source.timezone == target.timezone:
+        return
+    for name in ("due_at", "original_due_at"):
+        moment = getattr(appeal, name)
+        if moment is not None:
+            setattr(appeal, name, end_of_day(target, local_day(source, moment)))
 
 
 def escalation_target(department: Department) -> Department:

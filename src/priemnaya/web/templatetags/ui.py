@@ -1,7 +1,9 @@
 from django import template
 
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
+from priemnaya.appeals.permissions import redirect_last_day, redirect_window_closed
 from priemnaya.appeals.presenters import Audience, format_date, status_label
+from priemnaya.appeals.states import OPEN_STATUSES
 from priemnaya.core.numbering import EXAMPLE_NUMBER, format_number
 
 register = template.Library()
@@ -49,3 +51,17 @@ def isodate(value) -> str:
 def due(appeal) -> str:
     """The appeal's deadline as the local day it ends on (the one presenter of SPEC §5 dates)."""
     return format_date(appeal.due_at)
+
+
+@register.filter
+def redirect_note(appeal) -> str:
+    """Say until when an open appeal may be redirected, or since when it may not (59-FZ art. 8)."""
+    if appeal.status not in OPEN_STATUSES:
+        return ""
+    if (closed := redirect_window_closed(appeal)) is not None:
+        return (
+            f"Переадресовать нельзя: {appeal.policy.redirect_days} дней после регистрации "
+            f"истекли {closed:%d.%m.%Y} (59-ФЗ, ст. 8 ч. 3)."
+        )
+    last = redirect_last_day(appeal)
+    return f"Переадресовать можно до {last:%d.%m.%Y}." if last else ""

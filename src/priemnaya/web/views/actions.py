@@ -8,7 +8,11 @@ from dataclasses import dataclass
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.permissions import EXTENSION_APPROVERS, extension_approver
+from priemnaya.appeals.permissions import (
+    EXTENSION_APPROVERS,
+    extension_approver,
+    redirect_last_day,
+)
 from priemnaya.appeals.selectors import assignee_candidates
 from priemnaya.appeals.services.routing import extension_limit
 from priemnaya.catalog.models import Approver
@@ -90,6 +94,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
             appeal=a, actor=u, department_code=d["department"], reason=d["reason"]
         ),
         "Обращение перенаправлено.",
+        form_kwargs=lambda appeal: {"last_day": redirect_last_day(appeal)},
     ),
     "extend": PageAction(
         forms.ExtendForm,
