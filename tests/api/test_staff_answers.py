@@ -74,3 +74,31 @@ def test_schema_documents_201_for_both_comments(catalog, client):
         responses = paths[path]["post"]["responses"]
         assert "201" in responses
         assert "200" not in responses
+
+
+def test_staff_change_the_regime_and_the_applicant_sees_the_new_term(
+    supervisor, citizen, registered
+):
+    # when quality control considers the support message a 59-FZ appeal
+    response = api(supervisor)(
+        "post",
+        f"/staff/appeals/{registered.number}/regime",
+        {"regime": "fz59", "reason": "Заявитель просит рассмотреть по 59-ФЗ."},
+    )
+    # then
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["regime"] == "fz59"
+    due = timezone.localdate(registered.registered_at) + timedelta(days=30)
+    assert body["due_date"] <= due.isoformat()
+    events = api(citizen)("get", f"/appeals/{registered.number}/events").json()
+    changed = next(e for e in events if e["type"] == "regime_changed")
+    assert changed["data"]["regime"] == "fz59"
+    assert changed["data"]["due_date"] == body["due_date"]
+    assert changed["data"].get("policy") is None  # the policy code is for staff
+    # and a bad regime names its field
+    bad = api(supervisor)(
+        "post", f"/staff/appeals/{registered.number}/regime", {"regime": "x", "reason": "?"}
+    )
+    assert bad.status_code == 422
+    assert [e["field"] for e in bad.json()["errors"]] == ["regime"]

@@ -151,7 +151,7 @@ class AppealLifecycle(RuleBasedStateMachine):
             return "applicant"
         if side is Side.SYSTEM:
             return "system"
-        if action in {"reopen", "assign", "extend"}:
+        if action in {"reopen", "assign", "extend", "change_regime"}:
             return "supervisor"  # every default policy has the head approve an extension
         for who, departments in WORKS.items():
             if appeal.department.code in departments:
@@ -239,6 +239,9 @@ class AppealLifecycle(RuleBasedStateMachine):
                 return {"due_date": appeal.due_at + timedelta(days=days), "reason": "Причина."}
             case "assign":
                 return {"assignee_id": self.people["operator"].pk}
+            case "change_regime":
+                regime = data.draw(st.sampled_from(["fz59", "message"]))
+                return {"regime": regime, "reason": "Вид обращения определён иначе."}
             case "rate":
                 return {
                     "rating": data.draw(st.integers(min_value=1, max_value=5)),
@@ -264,7 +267,7 @@ class AppealLifecycle(RuleBasedStateMachine):
             return InvalidTransition
         if action == "rate" and kwargs["rating"] <= 2 and not kwargs["comment"]:
             return ValidationFailed  # «Не удовлетворён» needs a reason
-        if action in {"reopen", "assign", "confirm"} and who != "supervisor":
+        if action in {"reopen", "assign", "confirm", "change_regime"} and who != "supervisor":
             return NotPermitted  # heads and quality control only
         if action == "confirm" and appeal.review_requested_at is None:
             return InvalidTransition  # nothing to confirm
@@ -272,6 +275,8 @@ class AppealLifecycle(RuleBasedStateMachine):
             return ValidationFailed  # the assignee (operator) is not a member there
         if action == "redirect" and kwargs["department_code"] == appeal.department.code:
             return ValidationFailed
+        if action == "change_regime" and kwargs["regime"] == appeal.regime:
+            return ValidationFailed  # already in that regime
         if action == "extend" and who != "supervisor":
             return NotPermitted  # the head or quality control decides (59-FZ art. 12 p.2)
         if action == "extend" and appeal.extension_count >= appeal.policy.max_extensions:

@@ -14,7 +14,7 @@ from priemnaya.accounts.roles import Role
 from priemnaya.appeals import services
 from priemnaya.appeals.selectors import appeal_timeline
 from priemnaya.appeals.states import EventType
-from priemnaya.catalog.models import Department, Membership
+from priemnaya.catalog.models import Department, Membership, Policy, PolicyAssignment, Theme
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from tests.appeals.helpers import call_once, refuse
@@ -267,3 +267,139 @@ def test_rule_20_only_the_right_staff_act(
         refuse(error, service, appeal=appeal, actor=people[who], **kwargs)
     else:
         call_once(service, appeal=appeal, actor=people[who], **kwargs)
+
+
+# --- rule 4: a migration appeal to a governor → due = D + 20 -------------------------------------
+
+MIGRATION_CASES = [
+    # (case, registered, due): D + 20 calendar days, a non-working last day → the preceding one
+    ("an ordinary day", date(2026, 3, 2), date(2026, 3, 20)),  # 22.03 is a Sunday → Friday 20.03
+    ("over the May holidays", date(2026, 4, 21), date(2026, 5, 8)),  # 11.05 off → Friday 08.05
+    ("a plain weekday", date(2026, 6, 1), date(2026, 6, 19)),  # 21.06 Sunday → Friday 19.06
+    ("lands on a working day", date(2026, 6, 3), date(2026, 6, 23)),
+]
+
+
+@pytest.mark.parametrize(
+    ("registered", "due"),
+    [case[1:] for case in MIGRATION_CASES],
+    ids=[case[0] for case in MIGRATION_CASES],
+)
+def test_rule_4_migration_appeal_due_in_20_days(citizen, registered, due):
+    # given the migration policy is assigned to a theme
+    PolicyAssignment.objects.create(
+        theme=Theme.objects.get(code="services-refusal"),
+        policy=Policy.objects.get(code="fz59-migration"),
+    )
+    # when a petition on that theme is registered on D
+    with clock.travel_to(_moscow(registered)):
+        appeal = services.appeal_submit(
+            actor=citizen, data=appeal_input(kind="petition", theme="services-refusal")
+        )
+    # then
+    assert appeal.policy.code == "fz59-migration"
+    assert timezone.localdate(appeal.due_at) == due
+
+
+# --- rule 18: every item has a type, and a change of type is journaled ---------------------------
+
+REGIME_CASES = [
+    # (case, kind, theme, new regime, who, policy, due, error)
+    (
+        "a support message becomes a 59-FZ appeal",
+        "support",
+        "tech-login",
+        "fz59",
+        "supervisor",
+        "fz59",
+        date(2026, 12, 2),  # D=02.11.2026 + 30 = 02.12 (Wednesday)
+        None,
+    ),
+    (
+        "a complaint becomes a message",
+        "complaint",
+        "services-refusal",
+        "message",
+        "supervisor",
+        "message",
+        date(2026, 11, 17),  # D=02.11.2026 + 10 working days; 04.11 is a holiday
+        None,
+    ),
+    (
+        "the same regime again",
+        "support",
+        "tech-login",
+        "message",
+        "supervisor",
+        "",
+        None,
+        ValidationFailed,
+    ),
+    ("an operator may not", "support", "tech-login", "fz59", "operator", "", None, NotPermitted),
+]
+
+
+@pytest.mark.parametrize(
+    ("kind", "theme", "regime", "who", "policy", "due", "error"),
+    [case[1:] for case in REGIME_CASES],
+    ids=[case[0] for case in REGIME_CASES],
+)
+def test_rule_18_regime_change_is_journaled(
+    citizen, operator, supervisor, kind, theme, regime, who, policy, due, error
+):
+    # given an item registered on Monday 02.11.2026
+    with clock.travel_to(_moscow(date(2026, 11, 2))):
+        appeal = services.appeal_submit(actor=citizen, data=appeal_input(kind=kind, theme=theme))
+    actor = {"supervisor": supervisor, "operator": operator}[who]
+    kwargs = {"appeal": appeal, "actor": actor, "regime": regime, "reason": "Вид определён иначе"}
+    with clock.travel_to(_moscow(date(2026, 11, 3))):
+        # when / then
+        if error is not None:
+            refuse(error, services.appeal_change_regime, **kwargs)
+            return
+        changed, event = call_once(services.appeal_change_regime, **kwargs)
+    # the type, the policy and the term counted again from registration
+    assert (changed.regime, changed.policy.code) == (regime, policy)
+    assert timezone.localdate(changed.due_at) == due
+    assert changed.original_due_at == changed.due_at
+    assert changed.extension_count == 0
+    # and the journal has it, the applicant reads it
+    assert event.type == EventType.REGIME_CHANGED
+    assert event.is_public
+    assert event.data["old_regime"] != regime
+    described = next(e for e in appeal_timeline(appeal=changed, user=citizen) if e.id == event.id)
+    assert described.title == "Изменён порядок рассмотрения"
+    assert described.details[0].startswith("Обращение рассматривается как ")
+    assert f"срок ответа до {due:%d.%m.%Y}" in described.details[0]
+
+
+# --- rule 19: a message in working days, with real registration ----------------------------------
+
+MESSAGE_CASES = [
+    # (case, registered, working days, due)
+    ("over the New Year, 10 working days", date(2025, 12, 30), 10, date(2026, 1, 23)),
+    ("over the New Year, 8 working days", date(2025, 12, 30), 8, date(2026, 1, 21)),
+    ("over the May holidays, 10 working days", date(2026, 4, 30), 10, date(2026, 5, 18)),
+]
+
+
+@pytest.mark.parametrize(
+    ("registered", "days", "due"),
+    [case[1:] for case in MESSAGE_CASES],
+    ids=[case[0] for case in MESSAGE_CASES],
+)
+def test_rule_19_message_due_in_working_days(citizen, registered, days, due):
+    # given a message policy of N working days for the theme
+    policy = Policy.objects.get(code="message")
+    policy.pk, policy.code, policy.is_default = None, f"message-{days}", False
+    policy.resolution_value = days
+    policy.save()
+    PolicyAssignment.objects.create(theme=Theme.objects.get(code="tech-login"), policy=policy)
+    # when a gratitude message on it is registered on D
+    with clock.travel_to(_moscow(registered)):
+        appeal = services.appeal_submit(
+            actor=citizen, data=appeal_input(kind="gratitude", theme="tech-login")
+        )
+    # then
+    assert appeal.regime == "message"
+    assert timezone.localdate(appeal.due_at) == due

@@ -137,3 +137,18 @@ def test_a_citizen_names_the_body_a_complaint_is_about(citizen, specialist):
         page = signed_in(user).get(url).content.decode()
         assert "На кого жалоба" in page
         assert "Удостоверяющий центр" in page
+
+
+def test_quality_control_changes_the_regime_on_the_console(registered, supervisor, citizen):
+    # when
+    response = signed_in(supervisor).post(
+        f"/console/appeals/{registered.number}/change-regime/",
+        {"change-regime-regime": "fz59", "change-regime-reason": "Это обращение по 59-ФЗ."},
+    )
+    # then
+    assert response.status_code == 302
+    registered.refresh_from_db()
+    assert registered.regime == "fz59"
+    page = signed_in(citizen).get(f"/cabinet/appeals/{registered.number}/").content.decode()
+    assert "Изменён порядок рассмотрения" in page
+    assert "Обращение рассматривается как обращение по 59-ФЗ, срок ответа до" in page

@@ -173,6 +173,11 @@ class ExtendIn(Schema):
     reason: str
 
 
+class RegimeIn(Schema):
+    regime: str = Field(description="fz59 или message")
+    reason: str
+
+
 class RateIn(Schema):
     rating: int
     comment: str = ""
@@ -249,6 +254,7 @@ class AppealOut(AppealSummaryOut):
     follow_ups: list[str]
     links: list[LinkOut]
     answer: AnswerOut | None
+    regime: str = Field("", description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
     complained_department: str | None = Field(
         None, description="код ведомства, на которое жалоба (вид «жалоба»)"
     )
@@ -338,6 +344,15 @@ class RatedData(Schema):
     review: bool = Field(description="ответ передан на проверку руководителю")
 
 
+class RegimeChangedData(Schema):
+    regime: str = Field(description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
+    regime_label: str
+    due_date: date | None = Field(description="новый последний день срока ответа (местная дата)")
+    previous_due_date: date | None
+    previous_regime: str | None = Field(None, description="прежний режим (только сотрудникам)")
+    policy: str | None = Field(None, description="код политики сроков (только сотрудникам)")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -349,6 +364,7 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.EXTENDED: ExtendedData,
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
+    EventType.REGIME_CHANGED: RegimeChangedData,
 }
 
 
@@ -464,6 +480,7 @@ def detail_of(page: AppealPage) -> dict:
                 for link in page.links
             ],
             "answer": AnswerOut.of(page.answer) if page.answer else None,
+            "regime": appeal.regime,
             "complained_department": (
                 appeal.complained_department.code if appeal.complained_department_id else None
             ),

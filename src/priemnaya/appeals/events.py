@@ -17,7 +17,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.states import EventType
-from priemnaya.catalog.models import Department
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.core import clock
 
 
@@ -287,4 +287,29 @@ def appeal_answer_confirmed_event(
         actor=actor,
         from_status=from_status,
         text=comment,
+    )
+
+
+def appeal_regime_changed_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    old_regime: str,
+    old_policy: Policy | None,
+    old_due: datetime | None,
+    reason: str,
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.REGIME_CHANGED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        regime=appeal.regime,
+        policy=appeal.policy.code if appeal.policy else None,
+        old_regime=old_regime,
+        old_policy=old_policy.code if old_policy else None,
+        old_due_date=_local_date(old_due),
+        due_date=_local_date(appeal.due_at),
     )

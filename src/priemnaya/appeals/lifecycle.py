@@ -37,6 +37,7 @@ class Action(StrEnum):
     NOTE = "note"
     RATE = "rate"
     CONFIRM = "confirm"
+    CHANGE_REGIME = "change_regime"
 
     @property
     def slug(self) -> str:
@@ -85,6 +86,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.RATE: _t({S.ANSWERED, S.CLOSED}, None, {A}, "Оценить ответ"),
     Action.CONFIRM: _t(
         {S.ANSWERED, S.CLOSED}, None, {ST}, "Подтвердить ответ", reviewers_only=True
+    ),
+    Action.CHANGE_REGIME: _t(
+        WORKING, None, {ST}, "Изменить режим рассмотрения", reviewers_only=True
     ),
 }
 

@@ -19,6 +19,7 @@ from priemnaya.appeals.inputs import SPECS
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.states import EventType, Outcome, Status
+from priemnaya.catalog.models import Regime
 from priemnaya.core.numbering import format_number
 
 
@@ -94,7 +95,11 @@ _APPLICANT_TITLES = {
     EventType.RATED: "Вы оценили ответ",
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
+    EventType.REGIME_CHANGED: "Изменён порядок рассмотрения",
 }
+
+# How the applicant reads a regime: «Обращение рассматривается как …».
+_REGIME_AS = {"fz59": "обращение по 59-ФЗ", "message": "сообщение"}
 
 
 @dataclass(frozen=True)
@@ -162,6 +167,20 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"assignee_name": d.get("assignee_name", "")}
         case EventType.RATED:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+        case EventType.REGIME_CHANGED:
+            regime = d.get("regime", "")
+            published = {
+                "regime": regime,
+                "regime_label": Regime(regime).label if regime in Regime.values else "",
+                "due_date": local_date(d.get("due_date")),
+                "previous_due_date": local_date(d.get("old_due_date")),
+            }
+            if audience is Audience.STAFF:
+                published |= {
+                    "previous_regime": d.get("old_regime") or None,
+                    "policy": d.get("policy"),
+                }
+            return published
     return {}
 
 
@@ -190,6 +209,14 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:
             lines.append(f"Исполнитель: {data['assignee_name']}")
+        case EventType.REGIME_CHANGED if audience is Audience.APPLICANT:
+            lines.append(
+                f"Обращение рассматривается как {_REGIME_AS.get(data['regime'], data['regime'])}, "
+                f"срок ответа до {format_date(data['due_date'])}"
+            )
+        case EventType.REGIME_CHANGED:
+            lines.append(f"Режим: {data['regime_label']} (политика {data['policy']})")
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")

@@ -84,6 +84,7 @@ class EventType(models.TextChoices):
     RATED = "rated", "Ответ оценён"
     REOPENED = "reopened", "Возвращено в работу"
     ANSWER_CONFIRMED = "answer_confirmed", "Ответ подтверждён после проверки"
+    REGIME_CHANGED = "regime_changed", "Режим рассмотрения изменён"
 
 
 class MessageKind(models.TextChoices):

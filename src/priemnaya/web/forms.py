@@ -19,6 +19,7 @@ from priemnaya.appeals.states import (
     Outcome,
     Status,
 )
+from priemnaya.catalog.models import Regime
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
 REQUIRED = "Заполните это поле."
@@ -322,6 +323,16 @@ class RedirectForm(forms.Form):
         if last_day is not None:
             hint = f"Переадресовать можно до {last_day:%d.%m.%Y}; заявитель получит уведомление."
             self.fields["department"].help_text = hint
+
+
+class RegimeForm(forms.Form):
+    regime = forms.ChoiceField(
+        label="Рассматривать как",
+        choices=[("", "— выберите —"), *Regime.choices],
+        error_messages={"required": "Выберите режим рассмотрения."},
+        help_text="Срок ответа будет пересчитан от даты регистрации; заявитель увидит новый срок.",
+    )
+    reason = _text("Причина", rows=2)
 
 
 class ExtendForm(forms.Form):

@@ -8,13 +8,21 @@ from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
-from priemnaya.appeals.deadlines import end_of_day, extension_ceiling, local_day
+from priemnaya.appeals.deadlines import (
+    end_of_day,
+    extension_ceiling,
+    first_response_due,
+    local_day,
+    resolution_due,
+)
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import department_line_ids
 from priemnaya.appeals.services.journal import appeal_transition, required_text
 from priemnaya.catalog.models import Department, Policy, Regime, TermUnit
-from priemnaya.core.errors import ValidationFailed
+from priemnaya.catalog.policies import policy_for
+from priemnaya.core.calendar import CalendarMissing
+from priemnaya.core.errors import ServiceUnavailable, ValidationFailed
 
 REASON_MAX = 2000
 
@@ -177,4 +185,58 @@ def appeal_extend(*, appeal: Appeal, actor: User, due_date: date, reason: str) -
         a.extension_reason = reason
         a.due_soon_warned_at = a.breached_at = None
         t.journal(events.appeal_extended_event, old_due=old_due, new_due=due_date, reason=reason)
+    return t.appeal
+
+
+def regime_policy(appeal: Appeal, regime: str) -> Policy:
+    """Return the policy an appeal gets in a regime: its kind and theme's if it has that regime,
+    else the regime's own default (the policy coded like the regime, or the first of it)."""
+    chosen = policy_for(appeal.kind, appeal.theme)
+    if chosen.regime == regime:
+        return chosen
+    same = Policy.objects.filter(regime=regime)
+    found = same.filter(code=regime).first() or same.order_by("code").first()
+    if found is None:
+        raise ValidationFailed.single("regime", "Для этого режима не задана политика сроков.")
+    return found
+
+
+def appeal_change_regime(*, appeal: Appeal, actor: User, regime: str, reason: str) -> Appeal:
+    """Consider the appeal as a 59-FZ appeal or as a message from now on (SPEC §5).
+
+    The term is counted again from registration under the regime's policy; extensions and
+    sweep marks start afresh. The applicant is told the new regime and due date.
+    """
+    reason = required_text(reason, field="reason", max_length=REASON_MAX)
+    if regime not in Regime.values:
+        raise ValidationFailed.single("regime", "Выберите режим: обращение по 59-ФЗ или сообщение.")
+    with appeal_transition(appeal=appeal, action=Action.CHANGE_REGIME, actor=actor) as t:
+        a = t.appeal
+        if a.regime == regime:
+            raise ValidationFailed.single(
+                "regime", f"Обращение уже рассматривается в режиме «{Regime(regime).label}»."
+            )
+        old_regime, old_policy, old_due = a.regime, a.policy, a.due_at
+        policy = regime_policy(a, regime)
+        try:
+            due = resolution_due(
+                policy=policy, department=a.department, registered_at=a.registered_at
+            )
+            first = first_response_due(
+                policy=policy, department=a.department, registered_at=a.registered_at
+            )
+        except CalendarMissing as exc:
+            raise ServiceUnavailable(str(exc)) from exc
+        a.policy, a.regime = policy, regime
+        a.due_at = a.original_due_at = due
+        a.first_response_due_at = first
+        a.extended, a.extension_count, a.extension_reason = False, 0, ""
+        a.due_soon_warned_at = a.breached_at = a.first_response_breached_at = None
+        t.journal(
+            events.appeal_regime_changed_event,
+            old_regime=old_regime,
+            old_policy=old_policy,
+            old_due=old_due,
+            reason=reason,
+        )
     return t.appeal

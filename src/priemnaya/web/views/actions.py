@@ -129,6 +129,13 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         "Исполнитель назначен.",
         form_kwargs=lambda appeal: {"candidates": assignee_candidates(appeal=appeal)},
     ),
+    "change-regime": PageAction(
+        forms.RegimeForm,
+        lambda a, u, d: services.appeal_change_regime(
+            appeal=a, actor=u, regime=d["regime"], reason=d["reason"]
+        ),
+        "Режим рассмотрения изменён, срок пересчитан.",
+    ),
     "confirm": PageAction(
         forms.OptionalCommentForm,
         lambda a, u, d: services.appeal_confirm(appeal=a, actor=u, comment=d["comment"]),
@@ -152,6 +159,7 @@ LABELS = {
     "reopen": "Вернуть в работу",
     "confirm": "Подтвердить ответ",
     "assign": "Назначить исполнителя",
+    "change-regime": "Изменить режим рассмотрения",
 }
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}
