@@ -344,6 +344,13 @@ class RatedData(Schema):
     review: bool = Field(description="ответ передан на проверку руководителю")
 
 
+class ReopenedData(Schema):
+    due_date: date | None = Field(
+        None, description="новый срок ответа, если прежний уже прошёл (местная дата)"
+    )
+    previous_due_date: date | None = None
+
+
 class RegimeChangedData(Schema):
     regime: str = Field(description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
     regime_label: str
@@ -365,6 +372,7 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
     EventType.REGIME_CHANGED: RegimeChangedData,
+    EventType.REOPENED: ReopenedData,
 }
 
 

@@ -158,9 +158,23 @@ def appeal_withdrawn_event(*, appeal: Appeal, actor: User, from_status: str, rea
     )
 
 
-def appeal_reopened_event(*, appeal: Appeal, actor: User, from_status: str, reason: str) -> Event:
+def appeal_reopened_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    reason: str,
+    old_due: datetime | None = None,
+    new_due: datetime | None = None,
+) -> Event:
     return _event(
-        appeal=appeal, type=EventType.REOPENED, actor=actor, from_status=from_status, text=reason
+        appeal=appeal,
+        type=EventType.REOPENED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        old_due_date=_local_date(old_due),
+        due_date=_local_date(new_due),
     )
 
 

@@ -167,6 +167,11 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"assignee_name": d.get("assignee_name", "")}
         case EventType.RATED:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+        case EventType.REOPENED:
+            return {
+                "previous_due_date": local_date(d.get("old_due_date")),
+                "due_date": local_date(d.get("due_date")),
+            }
         case EventType.REGIME_CHANGED:
             regime = d.get("regime", "")
             published = {
@@ -209,6 +214,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:
             lines.append(f"Исполнитель: {data['assignee_name']}")
+        case EventType.REOPENED if data["due_date"]:
+            lines.append(f"Новый срок ответа: до {format_date(data['due_date'])}")
         case EventType.REGIME_CHANGED if audience is Audience.APPLICANT:
             lines.append(
                 f"Обращение рассматривается как {_REGIME_AS.get(data['regime'], data['regime'])}, "
