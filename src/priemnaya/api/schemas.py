@@ -453,6 +453,7 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
 
 def detail_of(page: AppealPage) -> dict:
     appeal = page.appeal
+    complained = appeal.complained_department
     return (
         summary_of(appeal, staff=page.audience is Audience.STAFF)
         | {
@@ -489,12 +490,8 @@ def detail_of(page: AppealPage) -> dict:
             ],
             "answer": AnswerOut.of(page.answer) if page.answer else None,
             "regime": appeal.regime,
-            "complained_department": (
-                appeal.complained_department.code if appeal.complained_department_id else None
-            ),
-            "complained_department_name": (
-                appeal.complained_department.name if appeal.complained_department_id else None
-            ),
+            "complained_department": complained.code if complained else None,
+            "complained_department_name": complained.name if complained else None,
         }
         | (
             {

@@ -299,8 +299,8 @@ def input_from_appeal(appeal: Appeal) -> AppealInput:
     for spec in INPUT_FIELDS:
         if spec.kind is not FieldKind.CHOICE and spec.name != "received_on":
             setattr(data, spec.name, getattr(appeal, spec.name))
-    if appeal.complained_department_id:
-        data.complained_department = appeal.complained_department.code
+    if (complained := appeal.complained_department) is not None:
+        data.complained_department = complained.code
     if appeal.received_at:
         data.received_on = timezone.localdate(appeal.received_at)
     return data

@@ -165,8 +165,8 @@ def refusal(
             return InvalidTransition(EXPIRED, field="due_date")
     if action is Action.REDIRECT and (last := redirect_window_closed(appeal)) is not None:
         return InvalidTransition(
-            f"Переадресовать можно было до {last:%d.%m.%Y}: {appeal.policy.redirect_days} дней "
-            "после регистрации прошли (59-ФЗ, ст. 8 ч. 3).",
+            f"Переадресовать можно было до {last:%d.%m.%Y}: срок переадресации после "
+            "регистрации истёк (59-ФЗ, ст. 8 ч. 3).",
             field="department",
         )
     if action is Action.CONFIRM and appeal.review_requested_at is None:

@@ -218,12 +218,13 @@ def appeal_change_regime(*, appeal: Appeal, actor: User, regime: str, reason: st
             )
         old_regime, old_policy, old_due = a.regime, a.policy, a.due_at
         policy = regime_policy(a, regime)
+        registered_at = a.registered_at or t.now
         try:
             due = resolution_due(
-                policy=policy, department=a.department, registered_at=a.registered_at
+                policy=policy, department=a.department, registered_at=registered_at
             )
             first = first_response_due(
-                policy=policy, department=a.department, registered_at=a.registered_at
+                policy=policy, department=a.department, registered_at=registered_at
             )
         except CalendarMissing as exc:
             raise ServiceUnavailable(str(exc)) from exc
