@@ -141,11 +141,14 @@ def extension_limit(appeal: Appeal) -> date | None:
     policy = appeal.policy if appeal.policy_id else None
     if appeal.due_at is None or policy is None or appeal.extension_count >= policy.max_extensions:
         return None
-    return extension_ceiling(
-        policy=policy,
-        department=appeal.department,
-        original_due=local_day(appeal.department, appeal.original_due_at or appeal.due_at),
-    )
+    try:
+        return extension_ceiling(
+            policy=policy,
+            department=appeal.department,
+            original_due=local_day(appeal.department, appeal.original_due_at or appeal.due_at),
+        )
+    except CalendarMissing:
+        return None  # the form then names no limit; the service reports the missing calendar
 
 
 def appeal_extend(*, appeal: Appeal, actor: User, due_date: date, reason: str) -> Appeal:
@@ -172,11 +175,14 @@ def appeal_extend(*, appeal: Appeal, actor: User, due_date: date, reason: str) -
         old_due = local_day(a.department, a.due_at)
         if due_date <= old_due:
             raise ValidationFailed.single("due_date", "Новый срок должен быть позже текущего.")
-        ceiling = extension_ceiling(
-            policy=policy,
-            department=a.department,
-            original_due=local_day(a.department, a.original_due_at or a.due_at),
-        )
+        try:
+            ceiling = extension_ceiling(
+                policy=policy,
+                department=a.department,
+                original_due=local_day(a.department, a.original_due_at or a.due_at),
+            )
+        except CalendarMissing as exc:
+            raise ServiceUnavailable(str(exc)) from exc
         if due_date > ceiling:
             raise ValidationFailed.single("due_date", ceiling_message(policy, ceiling))
         a.due_at = end_of_day(a.department, due_date)
