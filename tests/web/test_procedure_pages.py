@@ -23,8 +23,10 @@ def test_the_extend_form_says_who_may_extend_and_how_far(registered, operator, h
     assert "Продлить срок" in head_page
     assert "Продлевает руководитель отдела (или вышестоящего) либо контроль качества." in head_page
     assert "Новый срок — не позже" in head_page
-    # and the operator is not offered it
-    assert f"/console/appeals/{registered.number}/extend/" not in operator_page.content.decode()
+    # and the operator is not offered it, but told who may
+    html = operator_page.content.decode()
+    assert f"/console/appeals/{registered.number}/extend/" not in html
+    assert "Продлить срок может руководитель отдела (или вышестоящего)" in html
 
 
 def test_after_the_due_date_the_extend_form_is_gone(registered, head):
@@ -41,6 +43,7 @@ def test_after_the_due_date_the_extend_form_is_gone(registered, head):
         )
     # then
     assert f"/console/appeals/{registered.number}/extend/" not in page
+    assert "Срок ответа уже истёк — продлить его нельзя." in page
     assert response.status_code == 400
     assert "Срок ответа уже истёк — продлить его нельзя." in response.content.decode()
 
