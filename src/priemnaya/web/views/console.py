@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
@@ -16,6 +17,7 @@ from priemnaya.appeals.selectors import (
     staff_queue,
 )
 from priemnaya.appeals.states import Channel
+from priemnaya.core import clock
 from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import QueueFilterForm, StaffIntakeForm
@@ -82,7 +84,12 @@ def appeal_register(request):
     else:
         form = StaffIntakeForm(initial={"channel": Channel.PHONE})
         status = 200
-    context = {"form": form, "theme_templates": theme_templates(), "preview": preview}
+    context = {
+        "form": form,
+        "theme_templates": theme_templates(),
+        "preview": preview,
+        "today": timezone.localdate(clock.now()),
+    }
     return render(request, "web/console/new.html", context, status=status)
 
 
