@@ -176,11 +176,11 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("register", 0, 200, lambda w: page(None, "/accounts/register/")),
     ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 4, 200, lambda w: page(w.citizen, "/cabinet/")),
-    ("cabinet new form", 6, 200, lambda w: page(w.citizen, "/cabinet/new/")),
+    ("cabinet new form", 7, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
         "cabinet draft edit",
-        6,
+        7,
         200,
         lambda w: page(w.citizen, f"/cabinet/drafts/{save_draft(w.citizen).pk}/"),
     ),
@@ -198,13 +198,13 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "cabinet edit form",
-        5,
+        6,
         200,
         lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal().number}/edit/"),
     ),
     (
         "cabinet edit, saved",
-        12,
+        13,
         302,
         lambda w: page(
             w.citizen,
@@ -225,7 +225,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
         ),
     ),
-    ("console new form", 5, 200, lambda w: page(w.operator, "/console/new/")),
+    ("console new form", 6, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
         23,
@@ -274,7 +274,7 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     # The appeal leaves the operator's departments: the page sends them to the queue instead.
     (
         "redirect",
-        11,
+        12,
         302,
         console_action(
             "redirect", {"redirect-department": "services", "redirect-reason": "Услуги."}, status=P
@@ -282,12 +282,13 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     ),
     (
         "extend",
-        9,
+        12,
         302,
         console_action(
             "extend",
             lambda appeal: {"extend-due_date": later(appeal), "extend-reason": "Проверка."},
             status=P,
+            by="head",  # the support policy has the head approve an extension
         ),
     ),
     ("escalate", 10, 302, console_action("escalate", {"escalate-reason": "Выше."}, status=P)),
@@ -425,10 +426,13 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/extend",
-        11,
+        13,
         200,
         staff_call(
-            "extend", lambda appeal: {"due_date": later(appeal), "reason": "Проверка."}, status=P
+            "extend",
+            lambda appeal: {"due_date": later(appeal), "reason": "Проверка."},
+            status=P,
+            by="head",
         ),
     ),
     (

@@ -73,6 +73,7 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "escalate",
         "assign",
         "note",
+        "change_regime",
     ]
     assert actions_for(Status.REGISTERED, Side.SYSTEM) == [
         "escalate",
@@ -115,9 +116,10 @@ def test_actions_are_a_str_enum_whose_slugs_are_the_url_names():
     assert set(TRANSITIONS) == set(Action)
 
 
-def test_only_reviewers_assign_reopen_and_confirm():
+def test_only_reviewers_assign_reopen_confirm_and_change_the_regime():
     assert {a for a, t in TRANSITIONS.items() if t.reviewers_only} == {
         Action.ASSIGN,
         Action.REOPEN,
         Action.CONFIRM,
+        Action.CHANGE_REGIME,
     }

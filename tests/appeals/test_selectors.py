@@ -155,9 +155,12 @@ def test_actions_follow_the_side_and_state(registered, citizen, operator, other_
     assert appeal_actions(appeal=registered, user=citizen) == [
         a for a in actions_for(Status.REGISTERED, Side.APPLICANT) if a != "escalate"
     ]
-    # assigning is for department heads and quality control, not an ordinary operator
+    # assigning is for department heads and quality control, and so is extending under the
+    # support policy (the head approves); not for an ordinary operator
     assert appeal_actions(appeal=registered, user=operator) == [
-        a for a in actions_for(Status.REGISTERED, Side.STAFF) if a != "assign"
+        a
+        for a in actions_for(Status.REGISTERED, Side.STAFF)
+        if a not in {"assign", "extend", "change_regime"}
     ]
     assert appeal_actions(appeal=registered, user=other_citizen) == []
     assert "take" in appeal_actions(appeal=registered, user=operator)
@@ -182,6 +185,6 @@ def test_offered_actions_are_a_subset_of_the_table_for_everyone(
         offered = appeal_actions(appeal=appeal, user=user)
         assert set(offered) <= set(actions_for(state, side))
     # heads and quality control get the reviewer's actions the table allows; operators never do
-    reviewer_only = {"assign", "reopen"} & set(actions_for(state, Side.STAFF))
+    reviewer_only = {"assign", "reopen", "change_regime"} & set(actions_for(state, Side.STAFF))
     assert reviewer_only <= set(appeal_actions(appeal=appeal, user=head))
     assert not reviewer_only & set(appeal_actions(appeal=appeal, user=operator))

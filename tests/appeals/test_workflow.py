@@ -430,6 +430,48 @@ def test_reopen_needs_a_reason(answered, supervisor):
     assert list(error.errors) == ["reason"]
 
 
+REOPEN_CASES = [
+    # (case, reopened on, due after): a support appeal of 02.11.2026, 5 working days → 10.11
+    ("before the due date: the term stays", date(2026, 11, 9), date(2026, 11, 10)),
+    ("after it: 5 working days from the reopening", date(2026, 11, 16), date(2026, 11, 23)),
+]
+
+
+@pytest.mark.parametrize(
+    ("reopened_on", "due"),
+    [case[1:] for case in REOPEN_CASES],
+    ids=[case[0] for case in REOPEN_CASES],
+)
+def test_a_reopened_appeal_gets_a_fresh_term_if_its_own_has_passed(
+    citizen, operator, supervisor, reopened_on, due
+):
+    # given a support appeal registered on Monday 02.11.2026, due 10.11, answered on 05.11
+    with clock.travel_to(_moscow(date(2026, 11, 2))):
+        appeal = factories.submit_appeal(citizen)
+    with clock.travel_to(_moscow(date(2026, 11, 5))):
+        appeal = factories.bring_to(appeal, Status.ANSWERED, applicant=citizen, staff=operator)
+    old_due = appeal.due_at
+    assert timezone.localdate(old_due) == date(2026, 11, 10)
+    # when quality control reopens it
+    with clock.travel_to(_moscow(reopened_on)):
+        reopened, event = call_once(
+            services.appeal_reopen, appeal=appeal, actor=supervisor, reason="Ответ неполный."
+        )
+    # then
+    assert timezone.localdate(reopened.due_at) == due
+    assert reopened.due_at >= old_due  # never earlier than the old one
+    if reopened.due_at == old_due:
+        assert "due_date" not in event.data
+    else:
+        assert event.data["old_due_date"] == "2026-11-10"
+        assert event.data["due_date"] == due.isoformat()
+        assert reopened.breached_at is None
+
+
+def _moscow(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
+
+
 # --- rate -------------------------------------------------------------------------------------
 
 

@@ -114,9 +114,17 @@ else:
         __base__=Schema,
         __doc__="An appeal registered by staff for a person who called, wrote or came in.",
         channel=(str, Field(description="phone, email, letter, mfc, social or chat")),
+        received_on=(
+            date | None,
+            Field(
+                None,
+                description="дата поступления звонка, письма, e-mail или визита в МФЦ; "
+                "регистрация позже 3 дней отмечается (late_registration)",
+            ),
+        ),
         # The caller's name first, as the console's form asks for it.
         applicant_name=_staff_fields.pop("applicant_name"),
-        **_staff_fields,
+        **{name: d for name, d in _staff_fields.items() if name != "received_on"},
     )
     AppealEditIn = create_model(
         "AppealEditIn",
@@ -181,6 +189,11 @@ class RedirectIn(Schema):
 
 class ExtendIn(Schema):
     due_date: date
+    reason: str
+
+
+class RegimeIn(Schema):
+    regime: str = Field(description="fz59 или message")
     reason: str
 
 
@@ -286,6 +299,17 @@ class AppealOut(AppealSummaryOut):
     )
     links: list[LinkOut]
     answer: AnswerOut | None
+    regime: str = Field("", description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
+    complained_department: str | None = Field(
+        None, description="код ведомства, на которое жалоба (вид «жалоба»)"
+    )
+    complained_department_name: str | None = None
+    received_date: date | None = Field(
+        None, description="когда обращение поступило (письмо, звонок, МФЦ); только сотрудникам"
+    )
+    late_registration: bool | None = Field(
+        None, description="зарегистрировано позже срока после поступления; только сотрудникам"
+    )
 
 
 class LinkOut(Schema):
@@ -324,6 +348,12 @@ class RegisteredData(Schema):
         None, description="номер обращения, ответ по которому обжалуется"
     )
     route: RouteData | None = Field(None, description="как распределено (только сотрудникам)")
+    received_date: date | None = Field(
+        None, description="когда письмо, звонок или визит поступили (только сотрудникам)"
+    )
+    late_registration: bool | None = Field(
+        None, description="зарегистрировано позже срока после поступления (только сотрудникам)"
+    )
 
 
 class EditedData(Schema):
@@ -398,6 +428,22 @@ class OverdueData(Schema):
     assignee_name: str | None = Field(None, description="исполнитель (только сотрудникам)")
 
 
+class ReopenedData(Schema):
+    due_date: date | None = Field(
+        None, description="новый срок ответа, если прежний уже прошёл (местная дата)"
+    )
+    previous_due_date: date | None = None
+
+
+class RegimeChangedData(Schema):
+    regime: str = Field(description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
+    regime_label: str
+    due_date: date | None = Field(description="новый последний день срока ответа (местная дата)")
+    previous_due_date: date | None
+    previous_regime: str | None = Field(None, description="прежний режим (только сотрудникам)")
+    policy: str | None = Field(None, description="код политики сроков (только сотрудникам)")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -414,6 +460,8 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.DUE_SOON: DueSoonData,
     EventType.FIRST_RESPONSE_OVERDUE: FirstResponseOverdueData,
     EventType.OVERDUE: OverdueData,
+    EventType.REGIME_CHANGED: RegimeChangedData,
+    EventType.REOPENED: ReopenedData,
 }
 
 
@@ -495,40 +543,55 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
 
 def detail_of(page: AppealPage) -> dict:
     appeal = page.appeal
-    return summary_of(appeal, staff=page.audience is Audience.STAFF) | {
-        "text": appeal.text,
-        "service_code": appeal.service_code,
-        "incident_at": appeal.incident_at,
-        "desired_result": appeal.desired_result,
-        "contact_email": appeal.contact_email,
-        "contact_phone": appeal.contact_phone,
-        "contact_address": appeal.contact_address,
-        "applicant_name": appeal.applicant_name,
-        "priority": appeal.priority,
-        "first_response_due_at": appeal.first_response_due_at,
-        "extended": appeal.extended,
-        "extension_reason": appeal.extension_reason,
-        "answered_at": appeal.answered_at,
-        "closed_at": appeal.closed_at,
-        "rating": appeal.rating,
-        "rating_comment": appeal.rating_comment,
-        "review_requested_at": appeal.review_requested_at,
-        "next_step": page.next_step,
-        "actions": page.action_slugs,
-        "follow_ups": page.follow_ups,
-        "escalation_note": page.escalation_note,
-        "in_your_queue": page.visible,
-        "region": appeal.region,
-        "unrouted": appeal.unrouted if page.audience is Audience.STAFF else None,
-        "links": [
+    complained = appeal.complained_department
+    return (
+        summary_of(appeal, staff=page.audience is Audience.STAFF)
+        | {
+            "text": appeal.text,
+            "service_code": appeal.service_code,
+            "incident_at": appeal.incident_at,
+            "desired_result": appeal.desired_result,
+            "contact_email": appeal.contact_email,
+            "contact_phone": appeal.contact_phone,
+            "contact_address": appeal.contact_address,
+            "applicant_name": appeal.applicant_name,
+            "priority": appeal.priority,
+            "first_response_due_at": appeal.first_response_due_at,
+            "extended": appeal.extended,
+            "extension_reason": appeal.extension_reason,
+            "answered_at": appeal.answered_at,
+            "closed_at": appeal.closed_at,
+            "rating": appeal.rating,
+            "rating_comment": appeal.rating_comment,
+            "review_requested_at": appeal.review_requested_at,
+            "next_step": page.next_step,
+            "actions": page.action_slugs,
+            "follow_ups": page.follow_ups,
+            "escalation_note": page.escalation_note,
+            "in_your_queue": page.visible,
+            "region": appeal.region,
+            "unrouted": appeal.unrouted if page.audience is Audience.STAFF else None,
+            "links": [
+                {
+                    "relation": link.relation,
+                    "label": link.label,
+                    "number": link.appeal.display_number,
+                    "subject": link.appeal.subject,
+                    "status": link.appeal.status,
+                }
+                for link in page.links
+            ],
+            "answer": AnswerOut.of(page.answer) if page.answer else None,
+            "regime": appeal.regime,
+            "complained_department": complained.code if complained else None,
+            "complained_department_name": complained.name if complained else None,
+        }
+        | (
             {
-                "relation": link.relation,
-                "label": link.label,
-                "number": link.appeal.display_number,
-                "subject": link.appeal.subject,
-                "status": link.appeal.status,
+                "received_date": local_date(appeal.received_at),
+                "late_registration": appeal.late_registration,
             }
-            for link in page.links
-        ],
-        "answer": AnswerOut.of(page.answer) if page.answer else None,
-    }
+            if page.audience is Audience.STAFF
+            else {}
+        )
+    )

@@ -17,7 +17,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Answer, Appeal, Event, Incident, Message
 from priemnaya.appeals.states import EventType
-from priemnaya.catalog.models import Department
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.core import clock
 
 
@@ -88,6 +88,8 @@ def appeal_registered_event(
         contest_of=contest_of.number if contest_of else None,
         # How the appeal was routed (catalog.routing.RouteDecision.journal): staff only.
         route=route,
+        received_date=_local_date(appeal.received_at) if appeal.received_at else None,
+        late_registration=True if appeal.late_registration else None,
     )
 
 
@@ -159,9 +161,23 @@ def appeal_withdrawn_event(*, appeal: Appeal, actor: User, from_status: str, rea
     )
 
 
-def appeal_reopened_event(*, appeal: Appeal, actor: User, from_status: str, reason: str) -> Event:
+def appeal_reopened_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    reason: str,
+    old_due: datetime | None = None,
+    new_due: datetime | None = None,
+) -> Event:
     return _event(
-        appeal=appeal, type=EventType.REOPENED, actor=actor, from_status=from_status, text=reason
+        appeal=appeal,
+        type=EventType.REOPENED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        old_due_date=_local_date(old_due),
+        due_date=_local_date(new_due),
     )
 
 
@@ -386,4 +402,29 @@ def appeal_overdue_event(
         department=appeal.department.code,
         department_name=appeal.department.name,
         assignee_name=appeal.assignee.full_name if appeal.assignee else None,
+    )
+
+
+def appeal_regime_changed_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    old_regime: str,
+    old_policy: Policy | None,
+    old_due: datetime | None,
+    reason: str,
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.REGIME_CHANGED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        regime=appeal.regime,
+        policy=appeal.policy.code if appeal.policy else None,
+        old_regime=old_regime,
+        old_policy=old_policy.code if old_policy else None,
+        old_due_date=_local_date(old_due),
+        due_date=_local_date(appeal.due_at),
     )

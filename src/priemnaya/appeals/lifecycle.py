@@ -42,6 +42,7 @@ class Action(StrEnum):
     WARN_DUE_SOON = "warn_due_soon"
     FLAG_FIRST_RESPONSE_OVERDUE = "flag_first_response_overdue"
     FLAG_OVERDUE = "flag_overdue"
+    CHANGE_REGIME = "change_regime"
 
     @property
     def slug(self) -> str:
@@ -99,6 +100,9 @@ TRANSITIONS: dict[Action, Transition] = {
         {S.REGISTERED}, None, {SY}, "Отметить нарушение срока первой реакции"
     ),
     Action.FLAG_OVERDUE: _t(WORKING, None, {SY}, "Отметить нарушение срока ответа"),
+    Action.CHANGE_REGIME: _t(
+        WORKING, None, {ST}, "Изменить режим рассмотрения", reviewers_only=True
+    ),
 }
 
 # Actions only the deadline sweeps perform: never offered on a page or in the API.

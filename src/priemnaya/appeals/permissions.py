@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side, allowed
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import OPEN_STATUSES, Status
-from priemnaya.catalog.models import Membership
+from priemnaya.catalog.calendars import department_hours
+from priemnaya.catalog.models import Approver, Department, Membership
 from priemnaya.core import clock
+from priemnaya.core.deadlines import window_end
 from priemnaya.core.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
@@ -72,6 +76,65 @@ def may_review(user: User | None, appeal: Appeal) -> bool:
     return user.sees_all_departments or is_department_head(user, appeal.department_id)
 
 
+def department_line_ids(department: Department) -> list[int]:
+    """Return the ids of the department and every department above it, nearest first."""
+    ids, parent_id = [department.pk], department.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Department.objects.filter(pk=parent_id).values_list("parent_id", flat=True)[0]
+    return ids
+
+
+EXTENSION_APPROVERS = {
+    Approver.HEAD: "руководитель отдела (или вышестоящего) либо контроль качества",
+    Approver.STAFF: "любой сотрудник, работающий с обращением",
+}
+
+
+def extension_approver(appeal: Appeal) -> str:
+    """Return who may extend the appeal under its policy (59-FZ art. 12 p.2: the head)."""
+    policy = appeal.policy if appeal.policy_id else None
+    return policy.extension_approver if policy is not None else Approver.HEAD
+
+
+def may_extend(user: User | None, appeal: Appeal) -> bool:
+    """Return True if the user is an approver of the appeal's extension under its policy.
+
+    «head»: quality control, or a head of the appeal's department or of one above it;
+    «staff»: whoever works the appeal.
+    """
+    if user is None:
+        return False
+    if extension_approver(appeal) == Approver.STAFF or user.sees_all_departments:
+        return True
+    heads = head_department_ids(user)
+    return bool(heads) and any(pk in heads for pk in department_line_ids(appeal.department))
+
+
+EXPIRED = "Срок ответа уже истёк — продлить его нельзя."
+
+
+def redirect_last_day(appeal: Appeal) -> date | None:
+    """Return the last local day the appeal may be redirected, None if the policy sets no window.
+
+    59-FZ art. 8 p.3: within 7 days of registration, counted in the department's zone.
+    """
+    policy = appeal.policy if appeal.policy_id else None
+    if policy is None or policy.redirect_days is None or appeal.registered_at is None:
+        return None
+    hours = department_hours(appeal.department)
+    return window_end(hours.local_date(appeal.registered_at), policy.redirect_days)
+
+
+def redirect_window_closed(appeal: Appeal) -> date | None:
+    """Return the window's last day if it has passed (no redirect now), else None."""
+    last = redirect_last_day(appeal)
+    if last is None:
+        return None
+    today = department_hours(appeal.department).local_date(clock.now())
+    return last if today > last else None
+
+
 def refusal(
     action: Action, appeal: Appeal, user: User | None, side: Side
 ) -> ApplicationError | None:
@@ -91,6 +154,20 @@ def refusal(
     if transition.reviewers_only and side is Side.STAFF and not may_review(user, appeal):
         return NotPermitted(
             f"Действие «{transition.label}» доступно руководителю отдела и контролю качества."
+        )
+    if action is Action.EXTEND and side is Side.STAFF:
+        if not may_extend(user, appeal):
+            return NotPermitted(
+                f"Продлить срок может {EXTENSION_APPROVERS[Approver(extension_approver(appeal))]}."
+            )
+        # The decision must come while the term runs (59-FZ art. 12 p.2), not after a breach.
+        if appeal.due_at is not None and clock.now() > appeal.due_at:
+            return InvalidTransition(EXPIRED, field="due_date")
+    if action is Action.REDIRECT and (last := redirect_window_closed(appeal)) is not None:
+        return InvalidTransition(
+            f"Переадресовать можно было до {last:%d.%m.%Y}: срок переадресации после "
+            "регистрации истёк (59-ФЗ, ст. 8 ч. 3).",
+            field="department",
         )
     if action is Action.CONFIRM and appeal.review_requested_at is None:
         return InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")

@@ -19,6 +19,7 @@ from priemnaya.appeals.inputs import SPECS
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.states import EventType, Outcome, Status
+from priemnaya.catalog.models import Regime
 from priemnaya.core.numbering import format_number
 
 
@@ -112,6 +113,14 @@ def next_step(appeal: Appeal, *, overdue: Event | None = None) -> str:
     return APPLICANT_VIEW[appeal.status][1].format(due=format_date(appeal.due_at))
 
 
+def received_note(received: date | datetime | str | None, *, late: bool) -> str:
+    """Return how staff read the received date: a late registration is a visible mark."""
+    day = format_date(received)
+    if late:
+        return f"Зарегистрировано с нарушением срока (поступило {day})"
+    return f"Поступило {day}"
+
+
 # ---- events -------------------------------------------------------------------------------------
 
 _APPLICANT_TITLES = {
@@ -132,7 +141,11 @@ _APPLICANT_TITLES = {
     EventType.INCIDENT_LINKED: "Мы знаем о сбое",
     EventType.FORWARDED: "Направлено в орган по компетенции",
     EventType.OVERDUE: "Срок ответа истёк",
+    EventType.REGIME_CHANGED: "Изменён порядок рассмотрения",
 }
+
+# How the applicant reads a regime: «Обращение рассматривается как …».
+_REGIME_AS = {"fz59": "обращение по 59-ФЗ", "message": "сообщение"}
 
 
 @dataclass(frozen=True)
@@ -164,6 +177,9 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
                 "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,
                 "contest_of": format_number(d["contest_of"]) if d.get("contest_of") else None,
             }
+            if audience is Audience.STAFF and d.get("received_date"):
+                published["received_date"] = local_date(d.get("received_date"))
+                published["late_registration"] = bool(d.get("late_registration"))
             # How it was routed is internal: the applicant reads only where it is (redirects).
             if audience is Audience.STAFF and d.get("route"):
                 route = d["route"]
@@ -231,6 +247,25 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             if audience is Audience.STAFF:
                 published["assignee_name"] = d.get("assignee_name")
             return published
+        case EventType.REOPENED:
+            return {
+                "previous_due_date": local_date(d.get("old_due_date")),
+                "due_date": local_date(d.get("due_date")),
+            }
+        case EventType.REGIME_CHANGED:
+            regime = d.get("regime", "")
+            published = {
+                "regime": regime,
+                "regime_label": Regime(regime).label if regime in Regime.values else "",
+                "due_date": local_date(d.get("due_date")),
+                "previous_due_date": local_date(d.get("old_due_date")),
+            }
+            if audience is Audience.STAFF:
+                published |= {
+                    "previous_regime": d.get("old_regime") or None,
+                    "policy": d.get("policy"),
+                }
+            return published
     return {}
 
 
@@ -254,6 +289,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
                 lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
             if route := data.get("route"):
                 lines.append(_ROUTE_LINES.get(route["by"], "").format(**route))
+            if data.get("received_date"):
+                lines.append(received_note(data["received_date"], late=data["late_registration"]))
         case EventType.EDITED if data["fields"]:
             names = "; ".join(SPECS[f].label.lower() if f in SPECS else f for f in data["fields"])
             lines.append(f"Изменено: {names}")
@@ -271,6 +308,16 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Исполнитель: {data['assignee_name']}")
         case EventType.FORWARDED if data["forward_to"]:
             lines.append(f"Направлено: {data['forward_to']}")
+        case EventType.REOPENED if data["due_date"]:
+            lines.append(f"Новый срок ответа: до {format_date(data['due_date'])}")
+        case EventType.REGIME_CHANGED if audience is Audience.APPLICANT:
+            lines.append(
+                f"Обращение рассматривается как {_REGIME_AS.get(data['regime'], data['regime'])}, "
+                f"срок ответа до {format_date(data['due_date'])}"
+            )
+        case EventType.REGIME_CHANGED:
+            lines.append(f"Режим: {data['regime_label']} (политика {data['policy']})")
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")

@@ -8,9 +8,10 @@ from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.deadlines import local_day
+from priemnaya.appeals.deadlines import DeadlinePreview, deadline_preview, local_day
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
 from priemnaya.appeals.models import Answer, Appeal, Event, Incident
@@ -30,7 +31,8 @@ from priemnaya.appeals.presenters import (
 )
 from priemnaya.appeals.services.sweeps import DEFAULT_WARN_HOURS
 from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, EventType, Status
-from priemnaya.catalog.models import Department, Policy
+from priemnaya.catalog.models import Department, Kind, Policy, Theme
+from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
@@ -457,3 +459,17 @@ def notice_due_on(appeal: Appeal) -> date | None:
     if appeal.registered_at is None:
         return None
     return local_day(appeal.department, appeal.registered_at) + timedelta(NOTICE_DAYS)
+
+
+def intake_deadline_preview(*, kind: str, theme: str) -> DeadlinePreview | None:
+    """Return the due day an appeal of this kind and theme registered today would get.
+
+    None when kind or theme is not chosen yet. Raises CalendarMissing like registration does.
+    """
+    kind_row = Kind.objects.filter(code=kind, is_active=True).first() if kind else None
+    theme_row = Theme.objects.filter(code=theme, is_active=True).first() if theme else None
+    if kind_row is None or theme_row is None:
+        return None
+    return deadline_preview(
+        registered=timezone.localdate(clock.now()), policy=policy_for(kind_row, theme_row)
+    )

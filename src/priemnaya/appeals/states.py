@@ -162,6 +162,7 @@ class EventType(models.TextChoices):
     DUE_SOON = "due_soon", "Скоро срок ответа"
     FIRST_RESPONSE_OVERDUE = "first_response_overdue", "Нарушен срок первой реакции"
     OVERDUE = "overdue", "Срок ответа нарушен"
+    REGIME_CHANGED = "regime_changed", "Режим рассмотрения изменён"
 
 
 class MessageKind(models.TextChoices):

@@ -530,7 +530,8 @@ def _act(action: str, story: Story, n: int, run: _Replay) -> None:
             assert appeal.due_at is not None  # noqa: S101 — every registered appeal has one
             appeal = services.appeal_extend(
                 appeal=appeal,
-                actor=staff,
+                # Extensions are the head's decision (59-FZ art. 12 p.2): quality control here.
+                actor=run.users["supervisor"],
                 due_date=_extended(appeal.due_at),
                 reason=sample.extension,
             )

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -19,6 +19,7 @@ from priemnaya.appeals.states import (
     Outcome,
     Status,
 )
+from priemnaya.catalog.models import Regime
 from priemnaya.catalog.regions import region_choices
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
@@ -161,6 +162,11 @@ class AppealFieldsForm(_AppealFields):
         super().__init__(*args, **kwargs)
         _choice_field(self, "kind").choices = kind_choices()
         _choice_field(self, "theme").choices = theme_choices()
+        complained = _choice_field(self, "complained_department")
+        complained.choices = [("", "— не указано —")] + [
+            (d.code, d.name) for d in departments_active()
+        ]
+        complained.help_text = "Только для жалобы: ведомство, на действия которого жалоба."
 
     def appeal_input(self) -> AppealInput:
         """Return what the form holds as the service's input (what passed the shape check)."""
@@ -219,7 +225,8 @@ class StaffIntakeForm(_SubmitForm):
         label="Канал поступления", error_messages={"required": "Выберите канал поступления."}
     )
     applicant_name = _input_field(SPECS["applicant_name"])
-    field_order = ("channel", "applicant_name")
+    received_on = _input_field(SPECS["received_on"])
+    field_order = ("channel", "received_on", "applicant_name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -230,6 +237,10 @@ class StaffIntakeForm(_SubmitForm):
         # operator's own name, e-mail, phone or address.
         for name in ("applicant_name", "contact_email", "contact_phone", "contact_address"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["received_on"].help_text = (
+            "Для звонка, письма, e-mail или МФЦ, если поступило раньше сегодняшнего дня. "
+            "Срок ответа считается со дня регистрации."
+        )
 
 
 class AppealEditForm(AppealFieldsForm):
@@ -237,7 +248,7 @@ class AppealEditForm(AppealFieldsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "theme"):
+        for name in ("kind", "theme", "complained_department"):
             self.fields[name].disabled = True
             self.fields[name].required = False
 
@@ -330,11 +341,24 @@ class RedirectForm(forms.Form):
     )
     reason = _text("Причина перенаправления", rows=2)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, last_day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         _choice_field(self, "department").choices = [("", "— выберите —")] + [
             (d.code, d.name) for d in departments_active()
         ]
+        if last_day is not None:
+            hint = f"Переадресовать можно до {last_day:%d.%m.%Y}; заявитель получит уведомление."
+            self.fields["department"].help_text = hint
+
+
+class RegimeForm(forms.Form):
+    regime = forms.ChoiceField(
+        label="Рассматривать как",
+        choices=[("", "— выберите —"), *Regime.choices],
+        error_messages={"required": "Выберите режим рассмотрения."},
+        help_text="Срок ответа будет пересчитан от даты регистрации; заявитель увидит новый срок.",
+    )
+    reason = _text("Причина", rows=2)
 
 
 class ExtendForm(forms.Form):
@@ -346,6 +370,15 @@ class ExtendForm(forms.Form):
     reason = _text("Причина продления", rows=2)
 
     FIELD_MAP: dict[str, str] = {}
+
+    def __init__(self, *args, approver: str = "", limit: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Who decides and how far, said before the form is sent (59-FZ art. 12 p.2).
+        hints = [f"Продлевает {approver}."] if approver else []
+        if limit is not None:
+            hints.append(f"Новый срок — не позже {limit:%d.%m.%Y}.")
+            self.fields["due_date"].widget.attrs["max"] = limit.isoformat()
+        self.fields["due_date"].help_text = " ".join(hints)
 
 
 class QueueFilterForm(forms.Form):

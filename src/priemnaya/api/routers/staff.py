@@ -16,6 +16,7 @@ from priemnaya.api.schemas import (
     QuestionIn,
     ReasonIn,
     RedirectIn,
+    RegimeIn,
     StaffAppealIn,
     StaffMemberOut,
     TextIn,
@@ -168,6 +169,18 @@ def extend(request, number: str, payload: ExtendIn):
     """Extend the resolution deadline with a reason."""
     return _act(
         request, number, services.appeal_extend, due_date=payload.due_date, reason=payload.reason
+    )
+
+
+@router.post("/{number}/regime", response={200: AppealOut} | ERRORS)
+def change_regime(request, number: str, payload: RegimeIn):
+    """Consider the appeal as a 59-FZ appeal or a message; the term is counted again."""
+    return _act(
+        request,
+        number,
+        services.appeal_change_regime,
+        regime=payload.regime,
+        reason=payload.reason,
     )
 
 

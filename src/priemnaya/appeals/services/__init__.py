@@ -13,6 +13,7 @@ from priemnaya.appeals.services.intake import (
 )
 from priemnaya.appeals.services.routing import (
     appeal_assign,
+    appeal_change_regime,
     appeal_escalate,
     appeal_extend,
     appeal_redirect,
@@ -34,6 +35,7 @@ __all__ = [
     "AppealInput",
     "appeal_answer",
     "appeal_assign",
+    "appeal_change_regime",
     "appeal_close",
     "appeal_comment",
     "appeal_confirm",

@@ -27,6 +27,7 @@ from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core.calendar import CalendarMissing
+from priemnaya.core.deadlines import registration_late
 from priemnaya.core.errors import (
     Conflict,
     InvalidTransition,
@@ -78,6 +79,10 @@ def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
     return locked
 
 
+# Channels through which something reaches the service before staff register it (59-FZ art. 8).
+RECEIVED_CHANNELS = frozenset({Channel.PHONE, Channel.LETTER, Channel.MFC, Channel.EMAIL})
+
+
 def _new_appeal(
     *, actor: User, data: AppealInput, channel: str, client_token: str | None, now: datetime
 ) -> Appeal:
@@ -92,6 +97,10 @@ def _new_appeal(
     else:
         raise NotPermitted("Подавать обращения могут заявители и операторы.")
     problems = {} if channel in channels else {"channel": [wrong_channel]}
+    if data.received_on is not None and channel in channels and channel not in RECEIVED_CHANNELS:
+        problems["received_on"] = [
+            "Дату поступления указывают для звонков, писем, e-mail и обращений через МФЦ."
+        ]
     try:
         values = appeal_input_clean(data, staff_intake=not actor.is_citizen)
     except ValidationFailed as exc:
@@ -118,6 +127,12 @@ def _set_terms(a: Appeal, *, now: datetime) -> None:
         # Not the applicant's fault, and nothing they typed is lost: the form shows this.
         raise ServiceUnavailable(str(exc)) from exc
     a.original_due_at = a.due_at
+    # The term counts from registration (59-FZ art. 12); a late registration is only marked.
+    if a.received_at is not None and policy.registration_days is not None:
+        # Both days as the operator typed the received one: in the service's own zone.
+        a.late_registration = registration_late(
+            timezone.localdate(a.received_at), timezone.localdate(now), policy.registration_days
+        )
 
 
 def _register(

@@ -8,7 +8,7 @@ from django.db.models import Q
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
-from priemnaya.appeals.deadlines import local_day, resumed_due
+from priemnaya.appeals.deadlines import local_day, resolution_due, resumed_due
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Answer, Appeal, Message
 from priemnaya.appeals.permissions import may_review
@@ -29,7 +29,12 @@ from priemnaya.appeals.states import (
     Status,
 )
 from priemnaya.catalog.models import Department
-from priemnaya.core.errors import NotPermitted, ValidationFailed
+from priemnaya.core.calendar import CalendarMissing
+from priemnaya.core.errors import (
+    NotPermitted,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 
 ANSWER_MAX = 20_000
 MESSAGE_MAX = 5000
@@ -70,6 +75,7 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
         a = t.appeal
         old_due = a.due_at
         if a.paused_at and a.due_at and a.policy is not None:
+            before = a.due_at
             a.due_at = resumed_due(
                 policy=a.policy,
                 department=a.department,
@@ -77,6 +83,10 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
                 paused_at=a.paused_at,
                 now=t.now,
             )
+            if a.original_due_at is not None:
+                # The waiting time is not part of the term: an extension counts from the term's
+                # end as moved by the pause, not from the end it had before (SPEC §5).
+                a.original_due_at += a.due_at - before
         a.paused_at = None
         if a.due_at != old_due:
             # A new deadline gets its own warning; a breach stands unless it is now in time.
@@ -271,13 +281,33 @@ def appeal_withdraw(*, appeal: Appeal, actor: User, reason: str = "") -> Appeal:
 
 
 def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
-    """Return an answered appeal to work after review; the issued answer is kept as superseded."""
+    """Return an answered appeal to work after review; the issued answer is kept as superseded.
+
+    If the due date has passed, the reopened appeal gets a fresh term of its policy counted from
+    now — never earlier than the old one — so the work it needs is not overdue from the start.
+    """
     reason = required_text(reason, field="reason", max_length=REASON_MAX)
     with appeal_transition(appeal=appeal, action=Action.REOPEN, actor=actor) as t:
-        t.appeal.answers.filter(superseded_at__isnull=True).update(superseded_at=t.now)
-        t.appeal.answered_at = None
-        t.appeal.review_requested_at = None
-        t.journal(events.appeal_reopened_event, reason=reason)
+        a = t.appeal
+        a.answers.filter(superseded_at__isnull=True).update(superseded_at=t.now)
+        a.answered_at = None
+        a.review_requested_at = None
+        old_due = a.due_at
+        if old_due is not None and a.policy is not None and t.now > old_due:
+            try:
+                fresh = resolution_due(
+                    policy=a.policy, department=a.department, registered_at=t.now
+                )
+            except CalendarMissing as exc:
+                raise ServiceUnavailable(str(exc)) from exc
+            a.due_at = a.original_due_at = max(fresh, old_due)
+            a.due_soon_warned_at = a.breached_at = None
+        t.journal(
+            events.appeal_reopened_event,
+            reason=reason,
+            old_due=old_due if a.due_at != old_due else None,
+            new_due=a.due_at if a.due_at != old_due else None,
+        )
     return t.appeal
 
 

@@ -8,7 +8,14 @@ from dataclasses import dataclass, field
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import (
+    EXTENSION_APPROVERS,
+    extension_approver,
+    redirect_last_day,
+)
 from priemnaya.appeals.selectors import assignee_candidates
+from priemnaya.appeals.services.routing import extension_limit
+from priemnaya.catalog.models import Approver
 from priemnaya.web import forms
 
 
@@ -92,6 +99,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         ),
         "Обращение перенаправлено.",
         texts={"reason": True},
+        form_kwargs=lambda appeal: {"last_day": redirect_last_day(appeal)},
     ),
     "extend": PageAction(
         forms.ExtendForm,
@@ -100,6 +108,10 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         ),
         "Срок продлён, заявитель будет уведомлён.",
         texts={"reason": True},
+        form_kwargs=lambda appeal: {
+            "approver": EXTENSION_APPROVERS[Approver(extension_approver(appeal))],
+            "limit": extension_limit(appeal),
+        },
     ),
     "escalate": APPLICANT_ACTIONS["escalate"],
     "note": PageAction(
@@ -126,6 +138,13 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         "Исполнитель назначен.",
         form_kwargs=lambda appeal: {"candidates": assignee_candidates(appeal=appeal)},
     ),
+    "change-regime": PageAction(
+        forms.RegimeForm,
+        lambda a, u, d: services.appeal_change_regime(
+            appeal=a, actor=u, regime=d["regime"], reason=d["reason"]
+        ),
+        "Режим рассмотрения изменён, срок пересчитан.",
+    ),
     "confirm": PageAction(
         forms.OptionalCommentForm,
         lambda a, u, d: services.appeal_confirm(appeal=a, actor=u, comment=d["comment"]),
@@ -150,6 +169,7 @@ LABELS = {
     "reopen": "Вернуть в работу",
     "confirm": "Подтвердить ответ",
     "assign": "Назначить исполнителя",
+    "change-regime": "Изменить режим рассмотрения",
 }
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}

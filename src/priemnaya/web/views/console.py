@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
@@ -18,11 +19,14 @@ from priemnaya.appeals.selectors import (
     incident_appeals,
     incident_get,
     incidents_open,
+    intake_deadline_preview,
     page_of,
     staff_queue,
     staff_queue_counts,
 )
 from priemnaya.appeals.states import Channel
+from priemnaya.core import clock
+from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import IncidentAnswerForm, QueueFilterForm, StaffIntakeForm
 from priemnaya.web.views.actions import STAFF_ACTIONS
@@ -85,7 +89,13 @@ def queue(request):
 @staff_required
 def appeal_register(request):
     """Register an appeal that came by phone, e-mail, letter or through the МФЦ."""
-    if request.method == "POST":
+    preview = ""
+    if request.method == "POST" and "preview" in request.POST:
+        # «Рассчитать срок»: the same form again with every input kept, not checked yet.
+        form = StaffIntakeForm(initial=request.POST.dict())
+        preview = _due_preview(request.POST.get("kind", ""), request.POST.get("theme", ""))
+        status = 200
+    elif request.method == "POST":
         form = StaffIntakeForm(request.POST)
         if not form.is_valid():
             problems = appeal_input_problems(form.appeal_input(), staff_intake=True)
@@ -107,8 +117,25 @@ def appeal_register(request):
     else:
         form = StaffIntakeForm(initial={"channel": Channel.PHONE})
         status = 200
-    context = {"form": form, "theme_templates": theme_templates()}
+    context = {
+        "form": form,
+        "theme_templates": theme_templates(),
+        "preview": preview,
+        "today": timezone.localdate(clock.now()),
+    }
     return render(request, "web/console/new.html", context, status=status)
+
+
+def _due_preview(kind: str, theme: str) -> str:
+    """Return the due date a registration today would give, in words, or what is missing."""
+    try:
+        found = intake_deadline_preview(kind=kind, theme=theme)
+    except CalendarMissing as exc:
+        return str(exc)
+    if found is None:
+        return "Выберите вид и тему обращения, чтобы рассчитать срок ответа."
+    policy = found.policy.name if found.policy else found.regime
+    return f"Срок ответа: до {found.due_date:%d.%m.%Y} (политика «{policy}»)."
 
 
 @staff_required

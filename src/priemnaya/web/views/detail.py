@@ -42,7 +42,7 @@ def render_detail(
         )
     # A refused action whose form is no longer offered still shows why it was refused.
     stray = bound and bound[0] not in allowed
-    action_errors = bound[1].errors.get("__all__", []) if stray else []
+    action_errors = [e for errors in bound[1].errors.values() for e in errors] if stray else []
     context = {
         "page": page,
         "appeal": appeal,
