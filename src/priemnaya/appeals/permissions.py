@@ -218,12 +218,20 @@ def escalation_refusal(appeal: Appeal, side: Side) -> ApplicationError | None:
     if appeal.status not in OPEN_STATUSES:
         return None  # the table already refused
     first_due, due = appeal.first_response_due_at, appeal.due_at
-    late_first = first_due is not None and appeal.first_response_at is None and first_due < now
-    late_answer = due is not None and appeal.paused_at is None and due < now
     # A deadline passed before the applicant's last escalation was already used as a reason.
-    if late_first and (since is None or first_due > since):
-        return None
-    if late_answer and (since is None or due > since):
+    late_first = (
+        first_due is not None
+        and appeal.first_response_at is None
+        and first_due < now
+        and (since is None or first_due > since)
+    )
+    late_answer = (
+        due is not None
+        and appeal.paused_at is None
+        and due < now
+        and (since is None or due > since)
+    )
+    if late_first or late_answer:
         return None
     if appeal.paused_at is not None:
         return InvalidTransition(

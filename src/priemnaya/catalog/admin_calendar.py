@@ -52,8 +52,9 @@ class YearFilter(admin.SimpleListFilter):
         return [(str(y), str(y)) for y in years]
 
     def queryset(self, request, queryset):
-        if self.value() and self.value().isdigit():
-            return queryset.filter(date__year=int(self.value()))
+        value = self.value()
+        if value and value.isdigit():
+            return queryset.filter(date__year=int(value))
         return queryset
 
 
@@ -67,7 +68,7 @@ class CalendarDayForm(forms.ModelForm):
         }
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         working, hours = data.get("working"), data.get("hours")
         if working is False and hours:
             self.add_error("hours", "У выходного дня не может быть рабочих часов: укажите 0.")
@@ -143,7 +144,7 @@ class DepartmentAdminForm(forms.ModelForm):
         return name
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         opens, closes = data.get("opens_at"), data.get("closes_at")
         if opens and closes and closes <= opens:
             self.add_error("closes_at", "Конец рабочего дня должен быть позже начала.")

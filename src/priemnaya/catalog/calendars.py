@@ -198,9 +198,11 @@ def calendar_import_days(
     lists years the calendar (or its root) has no year entry for: those still raise
     CalendarMissing until the year is loaded.
     """
-    calendar = Calendar.objects.filter(code=code).first()
-    created = calendar is None
-    if created:
+    found = Calendar.objects.filter(code=code).first()
+    created = found is None
+    if found is not None:
+        calendar = found
+    else:
         parent_row = None
         if parent:
             parent_row = Calendar.objects.filter(code=parent).first()
@@ -218,7 +220,7 @@ def calendar_import_days(
             defaults={"working": d.working, "hours": d.hours, "note": d.note},
         )
     root = calendar
-    while root.parent_id:
+    while root.parent is not None:
         root = root.parent
     covered = set(
         CalendarYear.objects.filter(calendar=root, year__in=years).values_list("year", flat=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from django.core.checks import Error, Warning
+from django.core.checks import CheckMessage, Error, Warning
 from django.db import DatabaseError
 
 from priemnaya.core import clock
@@ -33,7 +33,7 @@ def calendar_years_check(app_configs=None, **kwargs) -> list:
     if not years:
         # The catalog was never loaded (a fresh database): `load_catalog` seeds the calendar.
         return []
-    problems = []
+    problems: list[CheckMessage] = []
     if today.year not in years:
         problems.append(
             Error(

@@ -122,7 +122,7 @@ def preview(
     return {
         "due_date": result.due_date,
         "policy": result.policy.code if result.policy else None,
-        "regime": REGIME_NAMES.get(result.regime, result.regime),
+        "regime": REGIME_NAMES.get(Regime(result.regime), result.regime),
         "term": result.term,
         "unit": result.unit,
         "last_day": result.last_day,

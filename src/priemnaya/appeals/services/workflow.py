@@ -173,7 +173,7 @@ def appeal_answer(
             notice = FORWARD_NOTICE.format(body=forward)
         elif ground is not None:
             final, code, notice = Outcome.NO_ANSWER, GROUND_CODES[ground], GROUND_NOTICES[ground]
-            if ground in NOTICE_WITHIN_DAYS and contacts_readable:
+            if ground in NOTICE_WITHIN_DAYS and contacts_readable and a.registered_at:
                 notice_due = local_day(a.department, a.registered_at) + timedelta(NOTICE_DAYS)
                 in_time = local_day(a.department, t.now) <= notice_due
         else:

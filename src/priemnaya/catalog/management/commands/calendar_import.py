@@ -54,7 +54,7 @@ class Command(BaseCommand):
         if not 1990 <= year <= 2100:
             raise CommandError(f"Год {year} вне допустимого диапазона 1990–2100.")
         calendar = Calendar.objects.filter(code=code).first()
-        if calendar is not None and calendar.parent_id:
+        if calendar is not None and calendar.parent is not None:
             raise CommandError(
                 f"Календарь «{code}» региональный: годы он берёт из «{calendar.parent.code}»; "
                 "загрузите год туда, а свои дни — через --file."
@@ -99,7 +99,8 @@ class Command(BaseCommand):
         except CalendarFileError as exc:
             raise CommandError(str(exc)) from None
         if done.created:
-            based = f", основан на «{done.calendar.parent.code}»" if done.calendar.parent_id else ""
+            parent = done.calendar.parent
+            based = f", основан на «{parent.code}»" if parent is not None else ""
             self.stdout.write(f"Создан календарь «{code}» ({done.calendar.name}{based}).")
         span = ", ".join(map(str, done.years))
         self.stdout.write(
