@@ -13,6 +13,7 @@ from priemnaya.appeals.models import Answer, Appeal
 from priemnaya.appeals.presenters import (
     Audience,
     EventDescription,
+    due_date,
     local_date,
     overdue_since,
     status_label,
@@ -534,7 +535,7 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
         "created_at": appeal.created_at,
         "registered_at": appeal.registered_at,
         "due_at": appeal.due_at,
-        "due_date": local_date(appeal.due_at),
+        "due_date": due_date(appeal),
         "overdue": appeal.is_overdue,
         "overdue_since": overdue_since(appeal),
         "escalation_level": appeal.escalation_level,

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.models import Answer, Appeal, Event, Incident, Message
 from priemnaya.appeals.states import EventType
 from priemnaya.catalog.models import Department, Policy
@@ -23,6 +24,11 @@ from priemnaya.core import clock
 
 def _local_date(moment: datetime | None) -> str | None:
     return timezone.localdate(moment).isoformat() if moment else None
+
+
+def _due_day(appeal: Appeal) -> str | None:
+    # The due day as the department counts it (its zone), not as Moscow would.
+    return local_day(appeal.department, appeal.due_at).isoformat() if appeal.due_at else None
 
 
 def _event(
@@ -81,7 +87,7 @@ def appeal_registered_event(
         actor=actor,
         from_status=from_status,
         number=appeal.number,
-        due_date=_local_date(appeal.due_at),
+        due_date=_due_day(appeal),
         channel=appeal.channel,
         department=appeal.department.code,
         repeat_of=repeat_of.number if repeat_of else None,
@@ -128,7 +134,7 @@ def appeal_info_provided_event(
         from_status=from_status,
         text=reply.text,
         message=reply,
-        due_date=_local_date(appeal.due_at),
+        due_date=_due_day(appeal),
     )
 
 
@@ -426,5 +432,5 @@ def appeal_regime_changed_event(
         old_regime=old_regime,
         old_policy=old_policy.code if old_policy else None,
         old_due_date=_local_date(old_due),
-        due_date=_local_date(appeal.due_at),
+        due_date=_due_day(appeal),
     )

@@ -15,6 +15,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.inputs import SPECS
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Appeal, Event
@@ -52,8 +53,9 @@ def format_date(value: datetime | date | str | None) -> str:
 
 
 def due_date(appeal: Appeal) -> date | None:
-    """Return the local day by the end of which the answer is due."""
-    return local_date(appeal.due_at)
+    """Return the day by the end of which the answer is due, in the department's zone (a due
+    moment of 23:59:59 in Kaliningrad is already the next day in Moscow)."""
+    return local_day(appeal.department, appeal.due_at) if appeal.due_at else None
 
 
 def overdue_since(appeal: Appeal) -> date | None:
@@ -110,7 +112,7 @@ def next_step(appeal: Appeal, *, overdue: Event | None = None) -> str:
                 extended=appeal.extended,
             )
         )
-    return APPLICANT_VIEW[appeal.status][1].format(due=format_date(appeal.due_at))
+    return APPLICANT_VIEW[appeal.status][1].format(due=format_date(due_date(appeal)))
 
 
 def received_note(received: date | datetime | str | None, *, late: bool) -> str:

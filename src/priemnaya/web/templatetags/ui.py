@@ -9,7 +9,7 @@ from priemnaya.appeals.permissions import (
     redirect_last_day,
     redirect_window_closed,
 )
-from priemnaya.appeals.presenters import Audience, format_date, status_label
+from priemnaya.appeals.presenters import Audience, due_date, format_date, status_label
 from priemnaya.appeals.states import OPEN_STATUSES
 from priemnaya.catalog.models import Approver
 from priemnaya.core import clock
@@ -59,7 +59,7 @@ def isodate(value) -> str:
 @register.filter
 def due(appeal) -> str:
     """The appeal's deadline as the local day it ends on (the one presenter of SPEC §5 dates)."""
-    return format_date(appeal.due_at)
+    return format_date(due_date(appeal))
 
 
 @register.filter
