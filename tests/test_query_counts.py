@@ -325,13 +325,14 @@ API: list[tuple[str, int, int, Make]] = [
             None, "post", "/auth/token", {"login": w.citizen.email, "password": PASSWORD}
         ),
     ),
-    ("GET /catalog/kinds", 1, 200, lambda w: call(None, "get", "/catalog/kinds")),
+    # kinds, their policy assignments and the default policy (the term each kind gets)
+    ("GET /catalog/kinds", 3, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
-    ("POST /appeals", 21, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    ("POST /appeals", 20, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (
         "POST /appeals with Idempotency-Key",
-        26,
+        25,
         201,
         lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
     ),
@@ -374,7 +375,7 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/escalate", 11, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
         "POST /staff/appeals",
-        23,
+        22,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
@@ -448,9 +449,10 @@ API: list[tuple[str, int, int, Make]] = [
         201,
         staff_call("comment", {"text": "Проверяем."}, status=P),
     ),
+    # the answer's actions ask who may extend: the department's line upwards (+1)
     (
         "POST /staff/appeals/{n}/reopen",
-        12,
+        13,
         200,
         staff_call("reopen", {"reason": "Неполно."}, status=A, by="head"),
     ),
@@ -468,7 +470,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/assign",
-        12,
+        13,
         200,
         lambda w: staff_call("assign", {"assignee_id": w.colleague.pk}, status=R, by="head")(w),
     ),

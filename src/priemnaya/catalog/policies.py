@@ -22,8 +22,8 @@ def policy_for(kind: Kind, theme: Theme | None) -> Policy:
 
     A theme's assignment also covers its sub-themes unless they have their own.
     """
-    themes = [t for t in (theme, theme.parent if theme and theme.parent_id else None) if t]
-    theme_ids = [t.pk for t in themes]
+    # Ids only: reading the parent row would cost a query per registration.
+    theme_ids = [i for i in (theme.pk, theme.parent_id) if i] if theme is not None else []
     matches = list(
         PolicyAssignment.objects.filter(
             Q(kind=kind, theme_id__in=theme_ids)
