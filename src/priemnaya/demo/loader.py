@@ -127,6 +127,8 @@ STORIES: list[Story] = [
     Story("account-locked", AK, "take withdraw", age=6),
     Story("foreign-docs", AK, "take note", due_in=16),
     Story("mfc-holidays", AK, "take answer", age=2),
+    # No theme fits: it waits in «Нераспределённые» for a first-line operator (issue 7).
+    Story("where-to", FE, age=0),
     # Calls to the hotline, registered by the operator.
     Story("benefit-stuck", None, "take note", due_in=3, channel=Channel.PHONE, caller=BELOVA),
     Story(
