@@ -11,6 +11,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from priemnaya.appeals.states import Status
+from priemnaya.catalog.calendars import calendar_cache_clear
 from priemnaya.catalog.services import catalog_load_defaults
 from tests import factories
 
@@ -30,6 +31,14 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "postgres" in item.keywords:
             item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_calendar_cache():
+    # A calendar cached in one test must not outlive that test's rolled-back database.
+    calendar_cache_clear()
+    yield
+    calendar_cache_clear()
 
 
 @pytest.fixture

@@ -7,14 +7,16 @@ before raising it. The counts are the same on SQLite and PostgreSQL, savepoints 
 docs/queries.md keeps the table beside the counts before issue 6.
 
 What the counts are made of (a failing case prints its SQL):
-- a page: the session and the user (2); the console also the user's departments (1);
+- a page: the session and the user (2); the console also the user's departments (1); the queue
+  also the open incidents of those departments (1);
 - an API call: the token with its user (1); staff calls also the user's departments (1);
 - an action: the appeal as the user may see it (1); in the service a savepoint, the appeal again
   under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
   action redirects (whether the appeal is still visible needs no query) and an API action answers
   with the appeal (answer, timeline, links and the theme: 4-5);
 - filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
-  and the read, in a savepoint), the appeal and its «registered» event, with their savepoints.
+  and the read, in a savepoint), the active routing rules (1), the deadline policy and the
+  calendar, the appeal and its «registered» event, with their savepoints.
 """
 
 from __future__ import annotations
@@ -174,11 +176,11 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("register", 0, 200, lambda w: page(None, "/accounts/register/")),
     ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 4, 200, lambda w: page(w.citizen, "/cabinet/")),
-    ("cabinet new form", 6, 200, lambda w: page(w.citizen, "/cabinet/new/")),
-    ("cabinet new, submitted", 20, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
+    ("cabinet new form", 7, 200, lambda w: page(w.citizen, "/cabinet/new/")),
+    ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
         "cabinet draft edit",
-        6,
+        7,
         200,
         lambda w: page(w.citizen, f"/cabinet/drafts/{save_draft(w.citizen).pk}/"),
     ),
@@ -196,13 +198,13 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "cabinet edit form",
-        5,
+        6,
         200,
         lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal().number}/edit/"),
     ),
     (
         "cabinet edit, saved",
-        12,
+        13,
         302,
         lambda w: page(
             w.citizen,
@@ -210,19 +212,23 @@ PAGES: list[tuple[str, int, int, Make]] = [
             {**APPEAL_FORM, "subject": "Новая формулировка"},
         ),
     ),
-    ("console queue", 6, 200, lambda w: page(w.operator, "/console/")),
+    # The tabs' counts: one aggregate, the policies' warning windows, first-line or not (+3);
+    # the open incidents box (+1).
+    ("console queue", 10, 200, lambda w: page(w.operator, "/console/")),
+    # the list reads the policies' windows too (+1)
+    ("console queue, due soon", 11, 200, lambda w: page(w.operator, "/console/?queue=due_soon")),
     (
         "console queue, filtered",
-        6,
+        10,
         200,
         lambda w: page(
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
         ),
     ),
-    ("console new form", 5, 200, lambda w: page(w.operator, "/console/new/")),
+    ("console new form", 6, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
-        20,
+        23,
         302,
         lambda w: page(w.operator, "/console/new/", {**CALL_FORM, "client_token": "c-1"}),
     ),
@@ -245,7 +251,8 @@ CABINET_ACTIONS: list[tuple[str, int, int, Make]] = [
     ("withdraw", 8, 302, cabinet_action("withdraw", {"withdraw-reason": "Решено"}, status=R)),
     ("close", 8, 302, cabinet_action("close", {}, status=A)),
     ("rate", 8, 302, cabinet_action("rate", {"rate-rating": "5"}, status=A)),
-    ("escalate", 9, 302, cabinet_action("escalate", {"escalate-reason": "Долго."}, status=P)),
+    # The applicant escalates an answered appeal: a fresh one is not yet escalated (issue 7).
+    ("escalate", 9, 302, cabinet_action("escalate", {"escalate-reason": "Долго."}, status=A)),
 ]
 
 CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
@@ -267,7 +274,7 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     # The appeal leaves the operator's departments: the page sends them to the queue instead.
     (
         "redirect",
-        11,
+        12,
         302,
         console_action(
             "redirect", {"redirect-department": "services", "redirect-reason": "Услуги."}, status=P
@@ -275,12 +282,13 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     ),
     (
         "extend",
-        9,
+        12,
         302,
         console_action(
             "extend",
             lambda appeal: {"extend-due_date": later(appeal), "extend-reason": "Проверка."},
             status=P,
+            by="head",  # the support policy has the head approve an extension
         ),
     ),
     ("escalate", 10, 302, console_action("escalate", {"escalate-reason": "Выше."}, status=P)),
@@ -317,13 +325,14 @@ API: list[tuple[str, int, int, Make]] = [
             None, "post", "/auth/token", {"login": w.citizen.email, "password": PASSWORD}
         ),
     ),
-    ("GET /catalog/kinds", 1, 200, lambda w: call(None, "get", "/catalog/kinds")),
+    # kinds, their policy assignments and the default policy (the term each kind gets)
+    ("GET /catalog/kinds", 3, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
-    ("POST /appeals", 18, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    ("POST /appeals", 20, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (
         "POST /appeals with Idempotency-Key",
-        23,
+        25,
         201,
         lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
     ),
@@ -362,14 +371,27 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/withdraw", 9, 200, own_call("withdraw", {"reason": "Решено"}, status=R)),
     ("POST /appeals/{n}/close", 10, 200, own_call("close", status=A)),
     ("POST /appeals/{n}/rate", 10, 200, own_call("rate", {"rating": 5}, status=A)),
-    ("POST /appeals/{n}/escalate", 10, 200, own_call("escalate", {"reason": "Долго."}, status=P)),
+    # answered: the response carries the answer (+1 query against the in-progress appeal)
+    ("POST /appeals/{n}/escalate", 11, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
         "POST /staff/appeals",
-        20,
+        22,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
     ("GET /staff/appeals", 3, 200, lambda w: call(w.operator, "get", "/staff/appeals")),
+    (
+        "GET /staff/appeals?queue=due_soon",
+        4,
+        200,
+        lambda w: call(w.operator, "get", "/staff/appeals?queue=due_soon"),
+    ),
+    (
+        "GET /staff/appeals/queues",
+        5,
+        200,
+        lambda w: call(w.operator, "get", "/staff/appeals/queues"),
+    ),
     (
         "GET /staff/appeals, filtered",
         3,
@@ -405,10 +427,13 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/extend",
-        11,
+        13,
         200,
         staff_call(
-            "extend", lambda appeal: {"due_date": later(appeal), "reason": "Проверка."}, status=P
+            "extend",
+            lambda appeal: {"due_date": later(appeal), "reason": "Проверка."},
+            status=P,
+            by="head",
         ),
     ),
     (
@@ -424,9 +449,10 @@ API: list[tuple[str, int, int, Make]] = [
         201,
         staff_call("comment", {"text": "Проверяем."}, status=P),
     ),
+    # the answer's actions ask who may extend: the department's line upwards (+1)
     (
         "POST /staff/appeals/{n}/reopen",
-        12,
+        13,
         200,
         staff_call("reopen", {"reason": "Неполно."}, status=A, by="head"),
     ),
@@ -444,7 +470,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/assign",
-        12,
+        13,
         200,
         lambda w: staff_call("assign", {"assignee_id": w.colleague.pk}, status=R, by="head")(w),
     ),

@@ -187,15 +187,20 @@ PRIEMNAYA = {
     "AUTOCLOSE_DAYS": env.int("PRIEMNAYA_AUTOCLOSE_DAYS", default=10),
     "API_TOKEN_TTL_DAYS": env.int("PRIEMNAYA_API_TOKEN_TTL_DAYS", default=30),
     "PAGE_SIZE": 20,
+    # Incidents (SPEC §17): this many similar support appeals within the window open one.
+    "INCIDENT_THRESHOLD": env.int("PRIEMNAYA_INCIDENT_THRESHOLD", default=5),
+    "INCIDENT_WINDOW_MINUTES": env.int("PRIEMNAYA_INCIDENT_WINDOW_MINUTES", default=30),
+    # Seconds between runs of the deadline sweeps (due soon, breaches) and of the auto-close;
+    # however many workers run, each runs once per interval (core.leases).
+    "SWEEP_EVERY": env.int("PRIEMNAYA_SWEEP_EVERY", default=60),
+    "AUTOCLOSE_EVERY": env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
 }
 # The journal's outbox, relayed by `priemnaya worker` to every registered consumer.
 PRIEMNAYA_OUTBOX = "priemnaya.appeals.outbox"
 # Periodic jobs run by `priemnaya worker`: (dotted task path, interval in seconds).
 PRIEMNAYA_PERIODIC_TASKS = [
-    (
-        "priemnaya.appeals.tasks.appeals_autoclose",
-        env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
-    ),
+    ("priemnaya.appeals.tasks.appeals_sweep", PRIEMNAYA["SWEEP_EVERY"]),
+    ("priemnaya.appeals.tasks.appeals_autoclose", PRIEMNAYA["AUTOCLOSE_EVERY"]),
     (
         "priemnaya.api.tasks.idempotency_purge",
         env.int("PRIEMNAYA_IDEMPOTENCY_PURGE_EVERY", default=3600),

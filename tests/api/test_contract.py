@@ -219,6 +219,7 @@ def test_the_api_schemas_follow_the_spec():
     assert list(AppealIn.model_fields) == [*APPLICANT_FIELDS, "repeat_of", "contest_of"]
     assert list(StaffAppealIn.model_fields) == [
         "channel",
+        "received_on",
         "applicant_name",
         *APPLICANT_FIELDS,
     ]

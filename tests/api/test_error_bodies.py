@@ -49,7 +49,7 @@ def test_unhandled_error_is_500_json_without_traceback(catalog, quiet_client, mo
     def broken():
         raise RuntimeError("secret internals")
 
-    monkeypatch.setattr("priemnaya.api.routers.catalog.kinds_active", broken)
+    monkeypatch.setattr("priemnaya.api.routers.catalog.kinds_with_policies", broken)
     response = quiet_client.get("/api/v1/catalog/kinds")
     body = assert_error_json(response, 500)
     assert body["detail"].startswith("Внутренняя ошибка")

@@ -29,8 +29,14 @@ def test_events_publish_documented_fields_not_internal_keys(registered, citizen,
     events = api(citizen)("get", f"/appeals/{registered.number}/events").json()
     redirected = next(e for e in events if e["type"] == "redirected")
     # the applicant learns where it went, not where it came from or any internal key
-    assert set(redirected["data"]) == {"department", "department_name", "previous_department"}
+    assert set(redirected["data"]) == {
+        "department",
+        "department_name",
+        "previous_department",
+        "routed",
+    }
     assert redirected["data"]["previous_department"] is None
+    assert redirected["data"]["routed"] is None  # staff only
     assert redirected["data"]["department"] == "services"
     assert redirected["details"] == [f"Направлено: {redirected['data']['department_name']}"]
 

@@ -7,6 +7,7 @@ import pytest
 from priemnaya.appeals.lifecycle import (
     APPLICANT_VIEW,
     NEW,
+    SWEEP_ACTIONS,
     TRANSITIONS,
     Action,
     Side,
@@ -72,8 +73,15 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "escalate",
         "assign",
         "note",
+        "change_regime",
     ]
-    assert actions_for(Status.REGISTERED, Side.SYSTEM) == ["escalate"]
+    assert actions_for(Status.REGISTERED, Side.SYSTEM) == [
+        "escalate",
+        "link_incident",
+        "warn_due_soon",
+        "flag_first_response_overdue",
+        "flag_overdue",
+    ]
 
 
 def test_only_the_applicant_edits_and_only_before_work_starts():
@@ -81,9 +89,12 @@ def test_only_the_applicant_edits_and_only_before_work_starts():
     assert not allowed("edit", Status.REGISTERED, Side.STAFF)
 
 
-def test_the_timer_may_close_and_escalate_and_nothing_else():
+def test_the_system_may_close_escalate_link_incidents_and_mark_deadlines_and_nothing_else():
     timer = {name for name, t in TRANSITIONS.items() if Side.SYSTEM in t.sides}
-    assert timer == {"close", "escalate"}
+    assert timer == {"close", "escalate", "link_incident"} | SWEEP_ACTIONS
+    # the deadline sweeps' marks are the system's alone and never change the state
+    assert all(TRANSITIONS[a].sides == {Side.SYSTEM} for a in SWEEP_ACTIONS)
+    assert all(TRANSITIONS[a].target is None for a in SWEEP_ACTIONS)
 
 
 def test_the_applicant_reads_a_label_and_a_next_step_for_every_state():
@@ -105,9 +116,10 @@ def test_actions_are_a_str_enum_whose_slugs_are_the_url_names():
     assert set(TRANSITIONS) == set(Action)
 
 
-def test_only_reviewers_assign_reopen_and_confirm():
+def test_only_reviewers_assign_reopen_confirm_and_change_the_regime():
     assert {a for a, t in TRANSITIONS.items() if t.reviewers_only} == {
         Action.ASSIGN,
         Action.REOPEN,
         Action.CONFIRM,
+        Action.CHANGE_REGIME,
     }

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -12,10 +13,11 @@ from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import appeal_get
 from priemnaya.appeals.states import EventType, Status
-from priemnaya.catalog.models import Department, Theme
+from priemnaya.catalog.models import Approver, Department, Policy, Theme
+from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from tests.appeals.helpers import call_once, refuse
-from tests.factories import make_user
+from tests.factories import make_head, make_user
 
 # --- redirect ---------------------------------------------------------------------------------
 
@@ -133,9 +135,15 @@ def test_escalate_climbs_one_level_at_a_time(citizen, submit, specialist, superv
     assert (appeal.department.code, appeal.escalation_level) == ("services", 1)
     appeal = services.appeal_escalate(appeal=appeal, actor=specialist, reason="Нужен контроль")
     assert (appeal.department.code, appeal.escalation_level) == ("quality", 2)
-    # and at the top it stays in quality control, one level higher
-    appeal = services.appeal_escalate(appeal=appeal, actor=supervisor, reason="Ещё выше")
-    assert (appeal.department.code, appeal.escalation_level) == ("quality", 3)
+    # and quality control is the top: nothing goes above it
+    error = refuse(
+        InvalidTransition,
+        services.appeal_escalate,
+        appeal=appeal,
+        actor=supervisor,
+        reason="Ещё выше",
+    )
+    assert "выше эскалировать некуда" in error.message
 
 
 def test_a_top_level_department_escalates_to_quality_control(citizen, submit, catalog):
@@ -151,10 +159,11 @@ def test_a_top_level_department_escalates_to_quality_control(citizen, submit, ca
     assert appeal.escalation_level == 1
 
 
-def test_the_applicant_may_escalate(registered, citizen):
-    appeal, event = call_once(
-        services.appeal_escalate, appeal=registered, actor=citizen, reason="Долго нет ответа"
-    )
+def test_the_applicant_may_escalate_once_the_first_reaction_is_late(registered, citizen):
+    with clock.travel_to(registered.first_response_due_at + timedelta(minutes=1)):
+        appeal, event = call_once(
+            services.appeal_escalate, appeal=registered, actor=citizen, reason="Долго нет ответа"
+        )
     assert appeal.escalation_level == 1
     assert event.data["by"] == "applicant"
 
@@ -174,21 +183,28 @@ def test_escalate_needs_a_reason(registered, citizen):
     assert list(error.errors) == ["reason"]
 
 
-def test_an_answered_appeal_is_not_escalated(answered, citizen):
-    refuse(InvalidTransition, services.appeal_escalate, appeal=answered, actor=citizen, reason="!")
+def test_a_closed_appeal_is_not_escalated(answered, citizen):
+    closed = services.appeal_close(appeal=answered, actor=citizen)
+    refuse(InvalidTransition, services.appeal_escalate, appeal=closed, actor=citizen, reason="!")
 
 
 # --- extend -----------------------------------------------------------------------------------
 
 
-def test_a_59_fz_appeal_is_extended_once_by_up_to_30_days(complaint, specialist):
+@pytest.fixture
+def services_head(catalog):
+    """The head of «services», where complaints about refused services go: may extend there."""
+    return make_head("services")
+
+
+def test_a_59_fz_appeal_is_extended_once_by_up_to_30_days(complaint, services_head):
     # given
     due = complaint.due_at
     # when
     appeal, event = call_once(
         services.appeal_extend,
         appeal=complaint,
-        actor=specialist,
+        actor=services_head,
         due_date=due + timedelta(days=30),
         reason="Запрошены документы в другом ведомстве.",
     )
@@ -208,7 +224,7 @@ def test_a_59_fz_appeal_is_extended_once_by_up_to_30_days(complaint, specialist)
         ValidationFailed,
         services.appeal_extend,
         appeal=appeal,
-        actor=specialist,
+        actor=services_head,
         due_date=appeal.due_at + timedelta(days=1),
         reason="Ещё",
     )
@@ -220,22 +236,31 @@ def test_a_59_fz_appeal_is_extended_once_by_up_to_30_days(complaint, specialist)
     [timedelta(days=31), timedelta(days=30, hours=12), timedelta(days=30, seconds=1)],
     ids=["31d", "30d12h", "30d1s"],
 )
-def test_no_extension_is_longer_than_30_days(complaint, specialist, extra):
+def test_no_extension_is_longer_than_30_days(complaint, services_head, extra):
     error = refuse(
         ValidationFailed,
         services.appeal_extend,
         appeal=complaint,
-        actor=specialist,
+        actor=services_head,
         due_date=complaint.due_at + extra,
         reason="Очень долго",
     )
-    assert error.errors == {"due_date": ["Продлить можно не больше чем на 30 дней."]}
+    ceiling = timezone.localdate(complaint.due_at) + timedelta(days=30)
+    assert error.errors == {
+        "due_date": [
+            f"Продлить можно не больше чем на 30 календарных дней — не позже {ceiling:%d.%m.%Y}."
+        ]
+    }
 
 
-def test_after_a_pause_the_extension_still_counts_calendar_days(complaint, specialist, citizen):
+def test_after_a_pause_the_extension_still_counts_calendar_days(
+    complaint, services_head, specialist, citizen
+):
     # given the clock was paused, so the due date no longer falls at the end of a day
     appeal = services.appeal_take(appeal=complaint, actor=specialist)
-    appeal = services.appeal_request_info(appeal=appeal, actor=specialist, question="Копия отказа?")
+    appeal = services.appeal_request_info(
+        appeal=appeal, actor=services_head, question="Копия отказа?"
+    )
     Appeal.objects.filter(pk=appeal.pk).update(paused_at=timezone.now() - timedelta(hours=30))
     appeal = services.appeal_provide_info(appeal=appeal, actor=citizen, text="Прилагаю.")
     day = timezone.localdate(appeal.due_at)
@@ -244,62 +269,81 @@ def test_after_a_pause_the_extension_still_counts_calendar_days(complaint, speci
         ValidationFailed,
         services.appeal_extend,
         appeal=appeal,
-        actor=specialist,
+        actor=services_head,
         due_date=day + timedelta(days=31),
         reason="Причина",
     )
     extended = services.appeal_extend(
-        appeal=appeal, actor=specialist, due_date=day + timedelta(days=30), reason="Причина"
+        appeal=appeal, actor=services_head, due_date=day + timedelta(days=30), reason="Причина"
     )
     # then
     assert timezone.localdate(extended.due_at) == day + timedelta(days=30)
 
 
 @pytest.mark.parametrize("shift", [timedelta(0), -timedelta(days=1)], ids=["same", "earlier"])
-def test_the_new_due_date_must_be_later(complaint, specialist, shift):
+def test_the_new_due_date_must_be_later(complaint, services_head, shift):
     error = refuse(
         ValidationFailed,
         services.appeal_extend,
         appeal=complaint,
-        actor=specialist,
+        actor=services_head,
         due_date=complaint.due_at + shift,
         reason="Причина",
     )
     assert error.errors == {"due_date": ["Новый срок должен быть позже текущего."]}
 
 
-def test_extend_to_a_date_means_the_end_of_that_day(complaint, specialist):
+def test_extend_to_a_date_means_the_end_of_that_day(complaint, services_head):
     day = timezone.localtime(complaint.due_at).date() + timedelta(days=10)
     appeal = services.appeal_extend(
-        appeal=complaint, actor=specialist, due_date=day, reason="Причина"
+        appeal=complaint, actor=services_head, due_date=day, reason="Причина"
     )
     local = timezone.localtime(appeal.due_at)
     assert (local.date(), local.hour, local.minute, local.second) == (day, 23, 59, 59)
 
 
-def test_a_message_may_be_extended_more_than_once(registered, operator):
+def test_a_message_may_be_extended_as_often_as_its_policy_allows(registered, operator):
+    # given a message policy that allows two extensions, approved by any staff member
+    Policy.objects.filter(pk=registered.policy_id).update(
+        max_extensions=2, extension_approver=Approver.STAFF
+    )
     first = services.appeal_extend(
         appeal=registered,
         actor=operator,
-        due_date=registered.due_at + timedelta(days=5),
+        due_date=registered.due_at + timedelta(days=1),
         reason="Ждём разработчиков",
     )
+    # when
     second, _ = call_once(
         services.appeal_extend,
         appeal=first,
         actor=operator,
-        due_date=first.due_at + timedelta(days=5),
+        due_date=first.due_at + timedelta(days=1),
         reason="Ещё ждём",
     )
-    assert second.due_at == registered.due_at + timedelta(days=10)
+    # then
+    assert second.extension_count == 2
+    assert timezone.localdate(second.due_at) == timezone.localdate(registered.due_at) + timedelta(
+        days=2
+    )
+    # and a third is refused
+    error = refuse(
+        ValidationFailed,
+        services.appeal_extend,
+        appeal=second,
+        actor=operator,
+        due_date=second.due_at + timedelta(days=1),
+        reason="И ещё",
+    )
+    assert error.errors == {"due_date": ["Срок можно продлить не больше 2 раз."]}
 
 
-def test_extend_needs_a_reason(complaint, specialist):
+def test_extend_needs_a_reason(complaint, services_head):
     error = refuse(
         ValidationFailed,
         services.appeal_extend,
         appeal=complaint,
-        actor=specialist,
+        actor=services_head,
         due_date=complaint.due_at + timedelta(days=1),
         reason="",
     )
@@ -387,3 +431,21 @@ def test_nothing_about_a_closed_appeal_changes_hands(answered, citizen, supervis
         due_date=closed.due_at + timedelta(days=1),
         reason="!",
     )
+
+
+# --- redirect: the due day across zones -------------------------------------------------------
+
+
+def test_a_redirect_keeps_the_due_day_in_the_target_zone(in_progress, operator):
+    # given the target department works in Vladivostok time
+    Department.objects.filter(code="services").update(timezone="Asia/Vladivostok")
+    day = timezone.localdate(in_progress.due_at)
+    # when
+    appeal = services.appeal_redirect(
+        appeal=in_progress, actor=operator, department_code="services", reason="По компетенции"
+    )
+    # then the due day is the same, and it ends at the end of that day in Vladivostok
+    vladivostok = ZoneInfo("Asia/Vladivostok")
+    local = appeal.due_at.astimezone(vladivostok)
+    assert (local.date(), local.hour, local.minute) == (day, 23, 59)
+    assert appeal.original_due_at.astimezone(vladivostok).date() == day

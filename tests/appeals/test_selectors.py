@@ -151,12 +151,16 @@ def test_a_page_far_beyond_the_end_is_empty(citizen, submit):
 
 
 def test_actions_follow_the_side_and_state(registered, citizen, operator, other_citizen):
-    assert appeal_actions(appeal=registered, user=citizen) == actions_for(
-        Status.REGISTERED, Side.APPLICANT
-    )
-    # assigning is for department heads and quality control, not an ordinary operator
+    # a fresh appeal: the applicant may escalate only once a deadline passed (issue 7)
+    assert appeal_actions(appeal=registered, user=citizen) == [
+        a for a in actions_for(Status.REGISTERED, Side.APPLICANT) if a != "escalate"
+    ]
+    # assigning is for department heads and quality control, and so is extending under the
+    # support policy (the head approves); not for an ordinary operator
     assert appeal_actions(appeal=registered, user=operator) == [
-        a for a in actions_for(Status.REGISTERED, Side.STAFF) if a != "assign"
+        a
+        for a in actions_for(Status.REGISTERED, Side.STAFF)
+        if a not in {"assign", "extend", "change_regime"}
     ]
     assert appeal_actions(appeal=registered, user=other_citizen) == []
     assert "take" in appeal_actions(appeal=registered, user=operator)
@@ -181,6 +185,6 @@ def test_offered_actions_are_a_subset_of_the_table_for_everyone(
         offered = appeal_actions(appeal=appeal, user=user)
         assert set(offered) <= set(actions_for(state, side))
     # heads and quality control get the reviewer's actions the table allows; operators never do
-    reviewer_only = {"assign", "reopen"} & set(actions_for(state, Side.STAFF))
+    reviewer_only = {"assign", "reopen", "change_regime"} & set(actions_for(state, Side.STAFF))
     assert reviewer_only <= set(appeal_actions(appeal=appeal, user=head))
     assert not reviewer_only & set(appeal_actions(appeal=appeal, user=operator))

@@ -26,10 +26,9 @@ from hypothesis.stateful import (
 )
 
 from priemnaya.appeals import services
-from priemnaya.appeals.lifecycle import TRANSITIONS, Side, allowed
+from priemnaya.appeals.lifecycle import SWEEP_ACTIONS, TRANSITIONS, Side, allowed
 from priemnaya.appeals.models import Answer, Appeal, Event
 from priemnaya.appeals.states import Channel, Status
-from priemnaya.catalog.models import Regime
 from priemnaya.core.errors import (
     ApplicationError,
     InvalidTransition,
@@ -52,7 +51,13 @@ PARENT = {
     "privacy": "quality",
     "quality": "quality",
 }
-ACTIONS = sorted(name for name in TRANSITIONS if name not in {"submit", "save_draft"})
+# Linking to an incident is done by the detector (tests/appeals/test_incidents.py); the deadline
+# sweeps' marks depend on the clock, not on who acts (tests/appeals/test_sweeps.py).
+ACTIONS = sorted(
+    name
+    for name in TRANSITIONS
+    if name not in {"submit", "save_draft", "link_incident"} | SWEEP_ACTIONS
+)
 FILINGS = [
     ("support", "tech-login"),  # message, routed to «support»
     ("complaint", "services-refusal"),  # 59-FZ, routed to «services»
@@ -152,8 +157,8 @@ class AppealLifecycle(RuleBasedStateMachine):
             return "applicant"
         if side is Side.SYSTEM:
             return "system"
-        if action in {"reopen", "assign"}:
-            return "supervisor"
+        if action in {"reopen", "assign", "extend", "change_regime"}:
+            return "supervisor"  # every default policy has the head approve an extension
         for who, departments in WORKS.items():
             if appeal.department.code in departments:
                 return who
@@ -231,10 +236,18 @@ class AppealLifecycle(RuleBasedStateMachine):
                 target = data.draw(st.sampled_from(sorted(PARENT)))
                 return {"department_code": target, "reason": "По компетенции."}
             case "extend":
-                days = data.draw(st.integers(min_value=1, max_value=30))
+                # Within the policy's length (in calendar days it always fits), or far beyond it
+                # (twice the length plus the New Year holidays is past any working-day ceiling).
+                limit = appeal.policy.max_extension_value
+                days = data.draw(
+                    st.one_of(st.integers(min_value=1, max_value=limit), st.just(2 * limit + 15))
+                )
                 return {"due_date": appeal.due_at + timedelta(days=days), "reason": "Причина."}
             case "assign":
                 return {"assignee_id": self.people["operator"].pk}
+            case "change_regime":
+                regime = data.draw(st.sampled_from(["fz59", "message"]))
+                return {"regime": regime, "reason": "Вид обращения определён иначе."}
             case "rate":
                 return {
                     "rating": data.draw(st.integers(min_value=1, max_value=5)),
@@ -260,7 +273,7 @@ class AppealLifecycle(RuleBasedStateMachine):
             return InvalidTransition
         if action == "rate" and kwargs["rating"] <= 2 and not kwargs["comment"]:
             return ValidationFailed  # «Не удовлетворён» needs a reason
-        if action in {"reopen", "assign", "confirm"} and who != "supervisor":
+        if action in {"reopen", "assign", "confirm", "change_regime"} and who != "supervisor":
             return NotPermitted  # heads and quality control only
         if action == "confirm" and appeal.review_requested_at is None:
             return InvalidTransition  # nothing to confirm
@@ -268,8 +281,33 @@ class AppealLifecycle(RuleBasedStateMachine):
             return ValidationFailed  # the assignee (operator) is not a member there
         if action == "redirect" and kwargs["department_code"] == appeal.department.code:
             return ValidationFailed
-        if action == "extend" and appeal.kind.regime == Regime.FZ59 and appeal.extended:
-            return ValidationFailed  # 59-FZ: one extension only
+        if action == "change_regime" and kwargs["regime"] == appeal.regime:
+            return ValidationFailed  # already in that regime
+        if action == "extend" and who != "supervisor":
+            return NotPermitted  # the head or quality control decides (59-FZ art. 12 p.2)
+        if action == "extend" and appeal.extension_count >= appeal.policy.max_extensions:
+            return ValidationFailed  # one extension only under every default policy
+        if action == "extend" and kwargs["due_date"] > appeal.due_at + timedelta(
+            days=appeal.policy.max_extension_value
+        ):
+            return ValidationFailed  # beyond the policy's length
+        if action == "escalate":
+            return self._escalation_refusal(side, appeal)
+        return None
+
+    @staticmethod
+    def _escalation_refusal(side, appeal) -> type | None:
+        if appeal.department.code == "quality":
+            return InvalidTransition  # nothing above quality control
+        if side is not Side.APPLICANT:
+            return None
+        # The machine never waits for a deadline: the applicant escalates only an answer, and
+        # only an answer given after their last escalation.
+        if appeal.status != Status.ANSWERED:
+            return InvalidTransition
+        since = appeal.applicant_escalated_at
+        if since is not None and appeal.answered_at <= since:
+            return InvalidTransition
         return None
 
     @invariant()

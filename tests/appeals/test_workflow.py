@@ -3,7 +3,8 @@ rate and the auto-close timer. Each success writes one event; each refusal write
 
 from __future__ import annotations
 
-from datetime import time, timedelta
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
@@ -13,9 +14,11 @@ from priemnaya.appeals import services
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.selectors import appeal_current_answer
 from priemnaya.appeals.states import EventType, MessageKind, Status
+from priemnaya.catalog.models import Policy
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import compose_number
+from tests import factories
 from tests.appeals.helpers import call_once, refuse
 
 ANSWER = {"outcome": "resolved", "text": "Сбой устранён, войдите снова."}
@@ -146,16 +149,37 @@ def test_provide_info_returns_the_appeal_to_work_and_journals_it_as_supplemented
     assert Message.objects.get(pk=event.message_id).kind == MessageKind.REPLY
 
 
-def test_the_due_date_moves_later_by_the_days_spent_waiting(needs_info, citizen):
-    # given the applicant answers three local days after the question
-    question_day = clock.now() - timedelta(days=3)
-    Appeal.objects.filter(pk=needs_info.pk).update(paused_at=question_day)
-    due_before = timezone.localdate(Appeal.objects.get(pk=needs_info.pk).due_at)
-    # when
-    appeal = services.appeal_provide_info(appeal=needs_info, actor=citizen, text="Ответ.")
-    # then the due day is three days later and still ends at the end of a local day
+# registered (Moscow), kind, the question day, the reply day, due before, due after
+PAUSES = [
+    # a 59-FZ complaint counts calendar days: 3 days waited move 20.01 → 23.01, a Saturday,
+    # so it ends on the next working day (a pause never shortens the term)
+    ("2026-12-21", "complaint", "2026-12-22", "2026-12-25", "2027-01-20", "2027-01-25"),
+    # a support message counts working days: Mon→Thu waited 3 working days, 5 wd term
+    ("2026-11-23", "support", "2026-11-23", "2026-11-26", "2026-11-30", "2026-12-03"),
+    # issue 7: a one-day pause moved Fri 25.12.2026 to Sat 26.12 00:00:00.001
+    ("2026-11-25", "complaint", "2026-11-30", "2026-12-01", "2026-12-25", "2026-12-28"),
+]
+
+
+@pytest.mark.parametrize(("registered", "kind", "asked", "replied", "before", "after"), PAUSES)
+def test_the_due_date_moves_later_by_the_days_spent_waiting(
+    citizen, operator, specialist, registered, kind, asked, replied, before, after
+):
+    def at(day: str) -> datetime:
+        return datetime.combine(date.fromisoformat(day), time(11, 0), ZoneInfo("Europe/Moscow"))
+
+    staff = specialist if kind == "complaint" else operator
+    theme = {"kind": kind, "theme": "services-refusal"} if kind == "complaint" else {"kind": kind}
+    with clock.travel_to(at(registered)):
+        appeal = factories.submit_appeal(citizen, **theme)
+    assert timezone.localdate(appeal.due_at) == date.fromisoformat(before)
+    with clock.travel_to(at(asked)):
+        appeal = factories.bring_to(appeal, Status.NEEDS_INFO, applicant=citizen, staff=staff)
+    with clock.travel_to(at(replied)):
+        appeal = services.appeal_provide_info(appeal=appeal, actor=citizen, text="Ответ.")
+    # then the due day moved later and still ends at the end of a local working day
     due = timezone.localtime(appeal.due_at)
-    assert due.date() == due_before + timedelta(days=3)
+    assert due.date() == date.fromisoformat(after)
     assert (due.hour, due.minute, due.second) == (23, 59, 59)
 
 
@@ -260,7 +284,8 @@ def test_no_answer_on_the_merits_needs_a_legal_ground(in_progress, operator):
         legal_ground="unreadable",
     )
     answer = appeal_current_answer(appeal=appeal)
-    assert (answer.result_code, answer.legal_ground) == (4, "unreadable")
+    # each ground has its own result code (docs/decisions.md)
+    assert (answer.result_code, answer.legal_ground) == (43, "unreadable")
 
 
 def test_answer_names_every_bad_field(in_progress, operator):
@@ -405,6 +430,48 @@ def test_reopen_needs_a_reason(answered, supervisor):
     assert list(error.errors) == ["reason"]
 
 
+REOPEN_CASES = [
+    # (case, reopened on, due after): a support appeal of 02.11.2026, 5 working days → 10.11
+    ("before the due date: the term stays", date(2026, 11, 9), date(2026, 11, 10)),
+    ("after it: 5 working days from the reopening", date(2026, 11, 16), date(2026, 11, 23)),
+]
+
+
+@pytest.mark.parametrize(
+    ("reopened_on", "due"),
+    [case[1:] for case in REOPEN_CASES],
+    ids=[case[0] for case in REOPEN_CASES],
+)
+def test_a_reopened_appeal_gets_a_fresh_term_if_its_own_has_passed(
+    citizen, operator, supervisor, reopened_on, due
+):
+    # given a support appeal registered on Monday 02.11.2026, due 10.11, answered on 05.11
+    with clock.travel_to(_moscow(date(2026, 11, 2))):
+        appeal = factories.submit_appeal(citizen)
+    with clock.travel_to(_moscow(date(2026, 11, 5))):
+        appeal = factories.bring_to(appeal, Status.ANSWERED, applicant=citizen, staff=operator)
+    old_due = appeal.due_at
+    assert timezone.localdate(old_due) == date(2026, 11, 10)
+    # when quality control reopens it
+    with clock.travel_to(_moscow(reopened_on)):
+        reopened, event = call_once(
+            services.appeal_reopen, appeal=appeal, actor=supervisor, reason="Ответ неполный."
+        )
+    # then
+    assert timezone.localdate(reopened.due_at) == due
+    assert reopened.due_at >= old_due  # never earlier than the old one
+    if reopened.due_at == old_due:
+        assert "due_date" not in event.data
+    else:
+        assert event.data["old_due_date"] == "2026-11-10"
+        assert event.data["due_date"] == due.isoformat()
+        assert reopened.breached_at is None
+
+
+def _moscow(day: date, hour: int = 10) -> datetime:
+    return datetime(day.year, day.month, day.day, hour, tzinfo=timezone.get_current_timezone())
+
+
 # --- rate -------------------------------------------------------------------------------------
 
 
@@ -497,8 +564,9 @@ def test_autoclose_closes_answers_older_than_the_period(citizen, operator, submi
     assert services.appeals_autoclose(now=now) == 0
 
 
-def test_autoclose_follows_the_configured_period(citizen, submit, move, settings):
-    settings.PRIEMNAYA = {**settings.PRIEMNAYA, "AUTOCLOSE_DAYS": 3}
+def test_autoclose_follows_the_configured_period(citizen, submit, move):
+    # the policy's days (tests/appeals/test_sweeps.py: the setting when there is no policy)
+    Policy.objects.filter(code="support").update(autoclose_days=3)
     appeal = move(submit(citizen), Status.ANSWERED)
     assert services.appeals_autoclose(now=timezone.now() + timedelta(days=2)) == 0
     assert services.appeals_autoclose(now=timezone.now() + timedelta(days=3, seconds=1)) == 1

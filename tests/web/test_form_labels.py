@@ -76,7 +76,7 @@ def test_the_forms_follow_the_spec(catalog):
     assert [n for n in AppealForm().fields if n in names] == names
     assert list(AppealEditForm().fields) == names
     staff = StaffIntakeForm()
-    assert list(staff.fields)[:2] == ["channel", "applicant_name"]
+    assert list(staff.fields)[:3] == ["channel", "received_on", "applicant_name"]
     for spec in INPUT_FIELDS:
         field = staff.fields[spec.field_name]
         assert field.label == spec.label

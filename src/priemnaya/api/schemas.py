@@ -10,7 +10,14 @@ from pydantic import create_model
 
 from priemnaya.appeals.inputs import EDITABLE, INPUT_FIELDS, FieldKind
 from priemnaya.appeals.models import Answer, Appeal
-from priemnaya.appeals.presenters import Audience, EventDescription, local_date, status_label
+from priemnaya.appeals.presenters import (
+    Audience,
+    EventDescription,
+    due_date,
+    local_date,
+    overdue_since,
+    status_label,
+)
 from priemnaya.appeals.selectors import AppealPage
 from priemnaya.appeals.states import EventType
 
@@ -41,15 +48,16 @@ class KindOut(Schema):
     name: str
     description: str
     regime: str
-    resolution_days: int
-    resolution_unit: str
+    policy: str | None
+    resolution_days: int | None
+    resolution_unit: str | None
 
 
 class ThemeOut(Schema):
     code: str
     name: str
     parent: str | None
-    department: str
+    department: str | None
     hint: str
     template_text: str
     required_fields: list[str]
@@ -107,9 +115,17 @@ else:
         __base__=Schema,
         __doc__="An appeal registered by staff for a person who called, wrote or came in.",
         channel=(str, Field(description="phone, email, letter, mfc, social or chat")),
+        received_on=(
+            date | None,
+            Field(
+                None,
+                description="дата поступления звонка, письма, e-mail или визита в МФЦ; "
+                "регистрация позже 3 дней отмечается (late_registration)",
+            ),
+        ),
         # The caller's name first, as the console's form asks for it.
         applicant_name=_staff_fields.pop("applicant_name"),
-        **_staff_fields,
+        **{name: d for name, d in _staff_fields.items() if name != "received_on"},
     )
     AppealEditIn = create_model(
         "AppealEditIn",
@@ -151,7 +167,20 @@ class QuestionIn(Schema):
 class AnswerIn(Schema):
     outcome: str
     text: str
-    legal_ground: str = ""
+    legal_ground: str = Field(
+        "",
+        description="для no_answer: no_name_or_address, obscene, unreadable, substance_unclear "
+        "или repeated (прекращение переписки)",
+    )
+    crime_report: bool = Field(
+        False, description="без фамилии/адреса, но о противоправном деянии: переслать"
+    )
+    forward_to: str = Field("", description="орган, куда переслать (при crime_report)")
+    contacts_readable: bool = Field(
+        True, description="имя и адрес читаемы: уведомление в 7 дней (unreadable и др.)"
+    )
+    no_new_arguments: bool = Field(False, description="нет новых доводов (для repeated)")
+    decision: str = Field("", description="решение руководителя (для repeated)")
 
 
 class RedirectIn(Schema):
@@ -161,6 +190,11 @@ class RedirectIn(Schema):
 
 class ExtendIn(Schema):
     due_date: date
+    reason: str
+
+
+class RegimeIn(Schema):
+    regime: str = Field(description="fz59 или message")
     reason: str
 
 
@@ -179,6 +213,16 @@ class AnswerOut(Schema):
     executor_name: str
     executor_position: str
     executor_phone: str
+    reply_channel: str = Field(
+        description="как направлен ответ: electronic, post или phone_post (следует каналу подачи)"
+    )
+    reply_channel_label: str
+    notice: str = Field(description="уведомление заявителю по основанию ст. 11 59-ФЗ, или пусто")
+    forward_to: str = Field(description="орган, куда обращение направлено по компетенции")
+    notice_due_on: date | None = Field(
+        description="срок уведомления о нечитаемом или неясном обращении (регистрация + 7 дней)"
+    )
+    notice_in_time: bool | None = Field(description="уведомление направлено в срок")
 
     @staticmethod
     def of(answer: Answer) -> dict:
@@ -192,6 +236,12 @@ class AnswerOut(Schema):
             "executor_name": answer.executor_name,
             "executor_position": answer.executor_position,
             "executor_phone": answer.executor_phone,
+            "reply_channel": answer.reply_channel,
+            "reply_channel_label": answer.get_reply_channel_display(),
+            "notice": answer.notice,
+            "forward_to": answer.forward_to,
+            "notice_due_on": answer.notice_due_on,
+            "notice_in_time": answer.notice_in_time,
         }
 
 
@@ -210,7 +260,10 @@ class AppealSummaryOut(Schema):
     registered_at: datetime | None
     due_at: datetime | None
     due_date: date | None = Field(description="последний день срока ответа (местная дата)")
-    overdue: bool
+    overdue: bool = Field(description="срок ответа истёк, а обращение ещё не отвечено")
+    overdue_since: date | None = Field(
+        description="последний день истёкшего срока (местная дата), если срок нарушен"
+    )
     escalation_level: int
 
 
@@ -237,9 +290,27 @@ class AppealOut(AppealSummaryOut):
     in_your_queue: bool = Field(
         description="false, если ваше действие передало обращение за пределы ваших ведомств"
     )
+    region: str = Field("", description="код субъекта РФ («77»), если указан")
+    unrouted: bool | None = Field(
+        None, description="ждёт распределения оператором первой линии (только сотрудникам)"
+    )
     follow_ups: list[str]
+    escalation_note: str = Field(
+        "", description="почему заявителю пока нельзя эскалировать и когда станет можно"
+    )
     links: list[LinkOut]
     answer: AnswerOut | None
+    regime: str = Field("", description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
+    complained_department: str | None = Field(
+        None, description="код ведомства, на которое жалоба (вид «жалоба»)"
+    )
+    complained_department_name: str | None = None
+    received_date: date | None = Field(
+        None, description="когда обращение поступило (письмо, звонок, МФЦ); только сотрудникам"
+    )
+    late_registration: bool | None = Field(
+        None, description="зарегистрировано позже срока после поступления; только сотрудникам"
+    )
 
 
 class LinkOut(Schema):
@@ -263,12 +334,26 @@ class NoData(Schema):
     pass
 
 
+class RouteData(Schema):
+    by: str = Field(description="rule, theme, first_line или contest")
+    rule: int | None = Field(None, description="id правила маршрутизации")
+    rule_name: str = ""
+    department: str = Field(description="код ведомства, куда направлено")
+
+
 class RegisteredData(Schema):
     number: str = Field(description="номер обращения")
     due_date: date | None = Field(description="последний день срока ответа (местная дата)")
     repeat_of: str | None = Field(None, description="номер повторяемого обращения")
     contest_of: str | None = Field(
         None, description="номер обращения, ответ по которому обжалуется"
+    )
+    route: RouteData | None = Field(None, description="как распределено (только сотрудникам)")
+    received_date: date | None = Field(
+        None, description="когда письмо, звонок или визит поступили (только сотрудникам)"
+    )
+    late_registration: bool | None = Field(
+        None, description="зарегистрировано позже срока после поступления (только сотрудникам)"
     )
 
 
@@ -281,8 +366,12 @@ class DueDateData(Schema):
 
 
 class AnsweredData(Schema):
-    outcome: str = Field(description="resolved, rejected, clarify или no_answer")
+    outcome: str = Field(description="resolved, rejected, clarify, no_answer или forwarded")
     outcome_label: str
+
+
+class ForwardedData(Schema):
+    forward_to: str = Field(description="орган, куда обращение направлено по компетенции")
 
 
 class ClosedData(Schema):
@@ -293,6 +382,9 @@ class MovedData(Schema):
     department: str = Field(description="код ведомства, куда передано обращение")
     department_name: str
     previous_department: str | None = Field(None, description="откуда (только сотрудникам)")
+    routed: bool | None = Field(
+        None, description="ручное распределение нераспределённого (только сотрудникам)"
+    )
 
 
 class EscalatedData(MovedData):
@@ -313,6 +405,46 @@ class RatedData(Schema):
     review: bool = Field(description="ответ передан на проверку руководителю")
 
 
+class IncidentLinkedData(Schema):
+    incident: int | None = Field(None, description="id инцидента (только сотрудникам)")
+
+
+class DueSoonData(Schema):
+    due_date: date | None = Field(description="последний день срока ответа (местная дата)")
+    hours_left: int | None = Field(description="часов до срока на момент предупреждения")
+    assignee_name: str | None = Field(description="кому: исполнитель (нет — ведомство)")
+    department: str
+    department_name: str
+
+
+class FirstResponseOverdueData(Schema):
+    first_response_due_at: datetime | None = Field(description="срок первой реакции")
+    escalated: bool = Field(description="передано на контроль автоматически")
+
+
+class OverdueData(Schema):
+    due_date: date | None = Field(description="последний день истёкшего срока (местная дата)")
+    escalated: bool = Field(description="передано на контроль руководителю автоматически")
+    extended: bool = Field(description="истёк уже продлённый срок")
+    assignee_name: str | None = Field(None, description="исполнитель (только сотрудникам)")
+
+
+class ReopenedData(Schema):
+    due_date: date | None = Field(
+        None, description="новый срок ответа, если прежний уже прошёл (местная дата)"
+    )
+    previous_due_date: date | None = None
+
+
+class RegimeChangedData(Schema):
+    regime: str = Field(description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
+    regime_label: str
+    due_date: date | None = Field(description="новый последний день срока ответа (местная дата)")
+    previous_due_date: date | None
+    previous_regime: str | None = Field(None, description="прежний режим (только сотрудникам)")
+    policy: str | None = Field(None, description="код политики сроков (только сотрудникам)")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -324,6 +456,13 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.EXTENDED: ExtendedData,
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
+    EventType.INCIDENT_LINKED: IncidentLinkedData,
+    EventType.FORWARDED: ForwardedData,
+    EventType.DUE_SOON: DueSoonData,
+    EventType.FIRST_RESPONSE_OVERDUE: FirstResponseOverdueData,
+    EventType.OVERDUE: OverdueData,
+    EventType.REGIME_CHANGED: RegimeChangedData,
+    EventType.REOPENED: ReopenedData,
 }
 
 
@@ -396,45 +535,64 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
         "created_at": appeal.created_at,
         "registered_at": appeal.registered_at,
         "due_at": appeal.due_at,
-        "due_date": local_date(appeal.due_at),
+        "due_date": due_date(appeal),
         "overdue": appeal.is_overdue,
+        "overdue_since": overdue_since(appeal),
         "escalation_level": appeal.escalation_level,
     }
 
 
 def detail_of(page: AppealPage) -> dict:
     appeal = page.appeal
-    return summary_of(appeal, staff=page.audience is Audience.STAFF) | {
-        "text": appeal.text,
-        "service_code": appeal.service_code,
-        "incident_at": appeal.incident_at,
-        "desired_result": appeal.desired_result,
-        "contact_email": appeal.contact_email,
-        "contact_phone": appeal.contact_phone,
-        "contact_address": appeal.contact_address,
-        "applicant_name": appeal.applicant_name,
-        "priority": appeal.priority,
-        "first_response_due_at": appeal.first_response_due_at,
-        "extended": appeal.extended,
-        "extension_reason": appeal.extension_reason,
-        "answered_at": appeal.answered_at,
-        "closed_at": appeal.closed_at,
-        "rating": appeal.rating,
-        "rating_comment": appeal.rating_comment,
-        "review_requested_at": appeal.review_requested_at,
-        "next_step": page.next_step,
-        "actions": page.action_slugs,
-        "follow_ups": page.follow_ups,
-        "in_your_queue": page.visible,
-        "links": [
+    complained = appeal.complained_department
+    return (
+        summary_of(appeal, staff=page.audience is Audience.STAFF)
+        | {
+            "text": appeal.text,
+            "service_code": appeal.service_code,
+            "incident_at": appeal.incident_at,
+            "desired_result": appeal.desired_result,
+            "contact_email": appeal.contact_email,
+            "contact_phone": appeal.contact_phone,
+            "contact_address": appeal.contact_address,
+            "applicant_name": appeal.applicant_name,
+            "priority": appeal.priority,
+            "first_response_due_at": appeal.first_response_due_at,
+            "extended": appeal.extended,
+            "extension_reason": appeal.extension_reason,
+            "answered_at": appeal.answered_at,
+            "closed_at": appeal.closed_at,
+            "rating": appeal.rating,
+            "rating_comment": appeal.rating_comment,
+            "review_requested_at": appeal.review_requested_at,
+            "next_step": page.next_step,
+            "actions": page.action_slugs,
+            "follow_ups": page.follow_ups,
+            "escalation_note": page.escalation_note,
+            "in_your_queue": page.visible,
+            "region": appeal.region,
+            "unrouted": appeal.unrouted if page.audience is Audience.STAFF else None,
+            "links": [
+                {
+                    "relation": link.relation,
+                    "label": link.label,
+                    "number": link.appeal.display_number,
+                    "subject": link.appeal.subject,
+                    "status": link.appeal.status,
+                }
+                for link in page.links
+            ],
+            "answer": AnswerOut.of(page.answer) if page.answer else None,
+            "regime": appeal.regime,
+            "complained_department": complained.code if complained else None,
+            "complained_department_name": complained.name if complained else None,
+        }
+        | (
             {
-                "relation": link.relation,
-                "label": link.label,
-                "number": link.appeal.display_number,
-                "subject": link.appeal.subject,
-                "status": link.appeal.status,
+                "received_date": local_date(appeal.received_at),
+                "late_registration": appeal.late_registration,
             }
-            for link in page.links
-        ],
-        "answer": AnswerOut.of(page.answer) if page.answer else None,
-    }
+            if page.audience is Audience.STAFF
+            else {}
+        )
+    )

@@ -5,7 +5,7 @@ from priemnaya.api import errors
 from priemnaya.api.auth import API_AUTH
 from priemnaya.api.docs import OfflineSwagger
 from priemnaya.api.input_guard import refuse_unstorable
-from priemnaya.api.routers import appeals, catalog, staff, token
+from priemnaya.api.routers import appeals, calendar, catalog, incidents, staff, token
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -32,3 +32,5 @@ api.add_router("/auth", token.router)
 api.add_router("/catalog", catalog.router)
 api.add_router("/appeals", appeals.router)
 api.add_router("/staff/appeals", staff.router)
+api.add_router("", calendar.router)
+api.add_router("/staff/incidents", incidents.router)

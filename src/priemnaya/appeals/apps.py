@@ -5,3 +5,9 @@ class AppealsConfig(AppConfig):
     name = "priemnaya.appeals"
     label = "appeals"
     verbose_name = "Обращения"
+
+    def ready(self) -> None:
+        from priemnaya.appeals import outbox
+        from priemnaya.appeals.services.incidents import IncidentDetector
+
+        outbox.register(IncidentDetector())

@@ -15,14 +15,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
-from priemnaya.appeals.models import Answer, Appeal, Event, Message
+from priemnaya.appeals.deadlines import local_day
+from priemnaya.appeals.models import Answer, Appeal, Event, Incident, Message
 from priemnaya.appeals.states import EventType
-from priemnaya.catalog.models import Department
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.core import clock
 
 
 def _local_date(moment: datetime | None) -> str | None:
     return timezone.localdate(moment).isoformat() if moment else None
+
+
+def _due_day(appeal: Appeal) -> str | None:
+    # The due day as the department counts it (its zone), not as Moscow would.
+    return local_day(appeal.department, appeal.due_at).isoformat() if appeal.due_at else None
 
 
 def _event(
@@ -73,6 +79,7 @@ def appeal_registered_event(
     from_status: str,
     repeat_of: Appeal | None = None,
     contest_of: Appeal | None = None,
+    route: dict[str, Any] | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -80,11 +87,15 @@ def appeal_registered_event(
         actor=actor,
         from_status=from_status,
         number=appeal.number,
-        due_date=_local_date(appeal.due_at),
+        due_date=_due_day(appeal),
         channel=appeal.channel,
         department=appeal.department.code,
         repeat_of=repeat_of.number if repeat_of else None,
         contest_of=contest_of.number if contest_of else None,
+        # How the appeal was routed (catalog.routing.RouteDecision.journal): staff only.
+        route=route,
+        received_date=_local_date(appeal.received_at) if appeal.received_at else None,
+        late_registration=True if appeal.late_registration else None,
     )
 
 
@@ -123,7 +134,7 @@ def appeal_info_provided_event(
         from_status=from_status,
         text=reply.text,
         message=reply,
-        due_date=_local_date(appeal.due_at),
+        due_date=_due_day(appeal),
     )
 
 
@@ -156,9 +167,23 @@ def appeal_withdrawn_event(*, appeal: Appeal, actor: User, from_status: str, rea
     )
 
 
-def appeal_reopened_event(*, appeal: Appeal, actor: User, from_status: str, reason: str) -> Event:
+def appeal_reopened_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    reason: str,
+    old_due: datetime | None = None,
+    new_due: datetime | None = None,
+) -> Event:
     return _event(
-        appeal=appeal, type=EventType.REOPENED, actor=actor, from_status=from_status, text=reason
+        appeal=appeal,
+        type=EventType.REOPENED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        old_due_date=_local_date(old_due),
+        due_date=_local_date(new_due),
     )
 
 
@@ -197,6 +222,7 @@ def appeal_redirected_event(
     source: Department,
     target: Department,
     reason: str,
+    routed: bool | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -207,6 +233,8 @@ def appeal_redirected_event(
         source=source.code,
         target=target.code,
         target_name=target.name,
+        # True: the manual route of an appeal no rule could route (first line).
+        routed=routed,
     )
 
 
@@ -285,4 +313,124 @@ def appeal_answer_confirmed_event(
         actor=actor,
         from_status=from_status,
         text=comment,
+    )
+
+
+# What the applicant reads when their appeal joins a known failure.
+INCIDENT_NOTICE = "Мы знаем о сбое и уже устраняем его."
+
+
+def appeal_incident_linked_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, incident: Incident
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.INCIDENT_LINKED,
+        actor=actor,
+        from_status=from_status,
+        text=INCIDENT_NOTICE,
+        incident=incident.pk,
+        signature=incident.signature,
+    )
+
+
+def appeal_forwarded_event(
+    *, appeal: Appeal, actor: User, from_status: str, answer: Answer
+) -> Event:
+    """A crime report without name or address sent to the competent body (59-FZ art. 11 p.1)."""
+    return _event(
+        appeal=appeal,
+        type=EventType.FORWARDED,
+        actor=actor,
+        from_status=from_status,
+        answer_id=answer.pk,
+        outcome=answer.outcome,
+        forward_to=answer.forward_to,
+    )
+
+
+# ---- the deadline sweeps (actor None: the system) -----------------------------------------------
+
+
+def appeal_due_soon_event(
+    *, appeal: Appeal, actor: None, from_status: str, due_date: date, hours_left: int
+) -> Event:
+    """Internal: the deadline is near; for the assignee, or the department when unassigned."""
+    return _event(
+        appeal=appeal,
+        type=EventType.DUE_SOON,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        due_date=due_date.isoformat(),
+        hours_left=hours_left,
+        assignee_id=appeal.assignee_id,
+        assignee_name=appeal.assignee.full_name if appeal.assignee else None,
+        department=appeal.department.code,
+        department_name=appeal.department.name,
+    )
+
+
+def appeal_first_response_overdue_event(
+    *, appeal: Appeal, actor: None, from_status: str, escalate: bool
+) -> Event:
+    """Internal: nobody reacted to a registered appeal by its first-response target."""
+    due = appeal.first_response_due_at
+    return _event(
+        appeal=appeal,
+        type=EventType.FIRST_RESPONSE_OVERDUE,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        first_response_due_at=due.isoformat() if due else None,
+        escalate=escalate,
+        department=appeal.department.code,
+        department_name=appeal.department.name,
+    )
+
+
+def appeal_overdue_event(
+    *, appeal: Appeal, actor: None, from_status: str, due_date: date, escalate: bool
+) -> Event:
+    """Public: the answer was not given by the deadline; the applicant is told what happens now.
+
+    The texts are the presenter's (``appeals.presenters``), per audience, from these facts.
+    """
+    return _event(
+        appeal=appeal,
+        type=EventType.OVERDUE,
+        actor=actor,
+        from_status=from_status,
+        due_date=due_date.isoformat(),
+        regime=appeal.regime,
+        extended=appeal.extended,
+        escalate=escalate,
+        department=appeal.department.code,
+        department_name=appeal.department.name,
+        assignee_name=appeal.assignee.full_name if appeal.assignee else None,
+    )
+
+
+def appeal_regime_changed_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    old_regime: str,
+    old_policy: Policy | None,
+    old_due: datetime | None,
+    reason: str,
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.REGIME_CHANGED,
+        actor=actor,
+        from_status=from_status,
+        text=reason,
+        regime=appeal.regime,
+        policy=appeal.policy.code if appeal.policy else None,
+        old_regime=old_regime,
+        old_policy=old_policy.code if old_policy else None,
+        old_due_date=_local_date(old_due),
+        due_date=_due_day(appeal),
     )

@@ -8,14 +8,15 @@ all derived from these specs, so a field or a limit changes in one place.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from enum import StrEnum
 from typing import Any
 
 from django.utils import timezone
 
 from priemnaya.appeals.models import INCIDENT_EARLIEST, Appeal
-from priemnaya.catalog.models import Kind, Theme
+from priemnaya.catalog.models import Department, Kind, Theme
+from priemnaya.catalog.regions import UnknownRegion, region_code
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 from priemnaya.core.errors import ValidationFailed
@@ -29,6 +30,7 @@ class FieldKind(StrEnum):
     DATE = "date"
     EMAIL = "email"
     PHONE = "phone"
+    REGION = "region"  # a subject of the Federation by its code (catalog.regions)
 
 
 _CHECKED_AS_TEXT = {FieldKind.TEXT, FieldKind.LONG_TEXT}
@@ -136,6 +138,20 @@ class AppealInput:
             staff_only=True,
         ),
     )
+    region: str = field(default="", metadata=_spec("Регион", "регион", FieldKind.REGION))
+    # When a letter, a call or an МФЦ visit reached the service: registration is due within
+    # the policy's days of it (59-FZ art. 8 p.2), and a later one is marked.
+    received_on: date | None = field(
+        default=None,
+        metadata=_spec(
+            "Дата поступления", "дату поступления", FieldKind.DATE, editable=False, staff_only=True
+        ),
+    )
+    # The body a complaint is about: it is never redirected there (59-FZ art. 8 p.6).
+    complained_department: str = field(
+        default="",
+        metadata=_spec("На кого жалоба", "на кого жалоба", FieldKind.CHOICE, editable=False),
+    )
 
 
 INPUT_FIELDS: tuple[InputField, ...] = tuple(
@@ -165,6 +181,25 @@ def _incident(value: datetime | date | None) -> tuple[datetime | None, str | Non
     if moment > clock.now():
         return None, "Дата события не может быть в будущем."
     return moment, None
+
+
+# How far back a received date may go: older post is a data entry error, not a late letter.
+RECEIVED_EARLIEST_DAYS = 366
+COMPLAINT_KIND = "complaint"
+
+
+def _received(value: date | datetime | None) -> tuple[datetime | None, str | None]:
+    """Return the start of the local day the appeal was received, or the problem with the date."""
+    if value is None:
+        return None, None
+    day = value.date() if isinstance(value, datetime) else value
+    today = timezone.localdate(clock.now())
+    if day > today:
+        return None, "Дата поступления не может быть в будущем."
+    earliest = today - timedelta(days=RECEIVED_EARLIEST_DAYS)
+    if day < earliest:
+        return None, f"Дата поступления — не раньше {earliest:%d.%m.%Y}."
+    return timezone.make_aware(datetime.combine(day, time.min)), None
 
 
 def _checked(
@@ -209,6 +244,20 @@ def _checked(
     if problem:
         fail("incident_at", problem)
 
+    # Only staff record when something reached them; an applicant's appeal arrives as it is sent.
+    values["received_at"], problem = _received(data.received_on if staff_intake else None)
+    if problem:
+        fail("received_on", problem)
+
+    complained = None
+    if data.complained_department and kind is not None and kind.code == COMPLAINT_KIND:
+        complained = Department.objects.filter(
+            code=data.complained_department, is_active=True
+        ).first()
+        if complained is None:
+            fail("complained_department", "Выберите ведомство из списка.")
+    values["complained_department"] = complained
+
     for spec in INPUT_FIELDS:
         if normalize := _NORMALIZERS.get(spec.kind):
             typed = getattr(data, spec.name)
@@ -217,6 +266,12 @@ def _checked(
                 values[spec.name] = normalize(typed) if typed.strip() else ""
             except ContactInvalid as exc:
                 fail(spec.name, str(exc))
+    try:
+        values["region"] = region_code(data.region)
+    except UnknownRegion as exc:
+        values["region"] = ""
+        fail("region", str(exc))
+
     if not partial and not any(str(getattr(data, name)).strip() for name in CONTACTS):
         fail("contact_email", "Укажите хотя бы один способ связи: e-mail, телефон или адрес.")
 
@@ -251,6 +306,10 @@ def input_from_appeal(appeal: Appeal) -> AppealInput:
     """Return the appeal's current content as input, e.g. to pre-fill the edit form."""
     data = AppealInput(kind=appeal.kind.code, theme=appeal.theme.code)
     for spec in INPUT_FIELDS:
-        if spec.kind is not FieldKind.CHOICE:
+        if spec.kind is not FieldKind.CHOICE and spec.name != "received_on":
             setattr(data, spec.name, getattr(appeal, spec.name))
+    if (complained := appeal.complained_department) is not None:
+        data.complained_department = complained.code
+    if appeal.received_at:
+        data.received_on = timezone.localdate(appeal.received_at)
     return data

@@ -37,6 +37,12 @@ class Action(StrEnum):
     NOTE = "note"
     RATE = "rate"
     CONFIRM = "confirm"
+    LINK_INCIDENT = "link_incident"
+    # The deadline sweeps' marks (system only; the state does not change).
+    WARN_DUE_SOON = "warn_due_soon"
+    FLAG_FIRST_RESPONSE_OVERDUE = "flag_first_response_overdue"
+    FLAG_OVERDUE = "flag_overdue"
+    CHANGE_REGIME = "change_regime"
 
     @property
     def slug(self) -> str:
@@ -79,14 +85,30 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.COMMENT: _t(WORKING | {S.ANSWERED}, None, {A, ST}, "Комментарий"),
     Action.REDIRECT: _t(WORKING, None, {ST}, "Перенаправить"),
     Action.EXTEND: _t(WORKING, None, {ST}, "Продлить срок"),
-    Action.ESCALATE: _t(WORKING, None, {A, ST, SY}, "Эскалировать"),
+    # After the answer the applicant may still ask the higher level to look at it (SPEC §4).
+    Action.ESCALATE: _t(WORKING | {S.ANSWERED}, None, {A, ST, SY}, "Эскалировать"),
     Action.ASSIGN: _t(WORKING, None, {ST}, "Назначить исполнителя", reviewers_only=True),
     Action.NOTE: _t(WORKING | {S.ANSWERED}, None, {ST}, "Внутренняя заметка"),
     Action.RATE: _t({S.ANSWERED, S.CLOSED}, None, {A}, "Оценить ответ"),
     Action.CONFIRM: _t(
         {S.ANSWERED, S.CLOSED}, None, {ST}, "Подтвердить ответ", reviewers_only=True
     ),
+    # Done by incident detection (a consumer of the journal), never offered on a page.
+    Action.LINK_INCIDENT: _t(WORKING, None, {SY}, "Связать с инцидентом"),
+    Action.WARN_DUE_SOON: _t(WORKING, None, {SY}, "Предупредить о сроке"),
+    Action.FLAG_FIRST_RESPONSE_OVERDUE: _t(
+        {S.REGISTERED}, None, {SY}, "Отметить нарушение срока первой реакции"
+    ),
+    Action.FLAG_OVERDUE: _t(WORKING, None, {SY}, "Отметить нарушение срока ответа"),
+    Action.CHANGE_REGIME: _t(
+        WORKING, None, {ST}, "Изменить режим рассмотрения", reviewers_only=True
+    ),
 }
+
+# Actions only the deadline sweeps perform: never offered on a page or in the API.
+SWEEP_ACTIONS = frozenset(
+    {Action.WARN_DUE_SOON, Action.FLAG_FIRST_RESPONSE_OVERDUE, Action.FLAG_OVERDUE}
+)
 
 
 def allowed(action: str, status: str, side: Side) -> bool:

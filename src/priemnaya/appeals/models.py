@@ -13,9 +13,10 @@ from priemnaya.appeals.states import (
     NoAnswerGround,
     Outcome,
     Priority,
+    ReplyChannel,
     Status,
 )
-from priemnaya.catalog.models import Department, Kind, Theme
+from priemnaya.catalog.models import Department, Kind, Policy, Regime, RoutingRule, Theme
 from priemnaya.core import clock
 from priemnaya.core.numbering import format_number
 
@@ -77,13 +78,52 @@ class Appeal(models.Model):
     )
     status = models.CharField("статус", max_length=16, choices=Status.choices)
 
+    # The deadline policy chosen at registration (kind and theme) and the regime it gives; a
+    # change of regime is journaled.
+    policy = models.ForeignKey(
+        Policy, verbose_name="политика сроков", null=True, blank=True, on_delete=models.PROTECT
+    )
+    regime = models.CharField("режим", max_length=16, choices=Regime.choices, blank=True)
+    # When a letter, a call or an МФЦ visit reached the service, if before registration.
+    received_at = models.DateTimeField("поступило", null=True, blank=True)
+    late_registration = models.BooleanField("зарегистрировано позже срока", default=False)
+    # A complaint names the body it is about; it is never redirected there (59-FZ art. 8 p.6).
+    complained_department = models.ForeignKey(
+        Department,
+        verbose_name="на кого жалоба",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="complaints_against",
+    )
+    region = models.CharField("регион (код)", max_length=8, blank=True)
+    # Routing: the rule that sent the appeal, or «не распределено» for first-line operators.
+    routing_rule = models.ForeignKey(
+        RoutingRule, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unrouted = models.BooleanField("не распределено", default=False)
+    incident = models.ForeignKey(
+        "Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+    )
+
     first_response_due_at = models.DateTimeField("срок первой реакции", null=True, blank=True)
     due_at = models.DateTimeField("срок ответа", null=True, blank=True)
+    # The due moment set at registration: extensions are measured from it.
+    original_due_at = models.DateTimeField("первоначальный срок", null=True, blank=True)
     extended = models.BooleanField("срок продлён", default=False)
+    extension_count = models.PositiveSmallIntegerField("продлений", default=0)
     extension_reason = models.TextField("причина продления", blank=True)
+    # Sweep marks: each warning or breach is handled once per deadline (reset when it moves).
+    due_soon_warned_at = models.DateTimeField(null=True, blank=True)
+    breached_at = models.DateTimeField("срок нарушен", null=True, blank=True)
+    first_response_breached_at = models.DateTimeField(null=True, blank=True)
     # Set while needs_info: the resolution clock is stopped and resumes on provide_info.
     paused_at = models.DateTimeField("срок приостановлен", null=True, blank=True)
     escalation_level = models.PositiveSmallIntegerField("уровень эскалации", default=0)
+    # The level the applicant last escalated from: once per level.
+    applicant_escalated_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    # When the applicant last escalated: a late deadline or an answer before it was already used.
+    applicant_escalated_at = models.DateTimeField(null=True, blank=True)
 
     repeat_of = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
@@ -147,6 +187,43 @@ class Appeal(models.Model):
             models.Index(fields=["department", "status", "due_at"], name="appeal_queue_idx"),
             models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
             models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
+            # The sweeps read only open appeals not yet handled, in due order.
+            models.Index(
+                fields=["due_at", "id"],
+                name="appeal_breach_sweep_idx",
+                condition=Q(
+                    status__in=["registered", "in_progress", "needs_info"],
+                    breached_at__isnull=True,
+                ),
+            ),
+            models.Index(
+                fields=["due_at", "id"],
+                name="appeal_due_soon_sweep_idx",
+                condition=Q(
+                    status__in=["registered", "in_progress", "needs_info"],
+                    due_soon_warned_at__isnull=True,
+                ),
+            ),
+            models.Index(
+                fields=["first_response_due_at", "id"],
+                name="appeal_first_resp_sweep_idx",
+                condition=Q(
+                    status="registered",
+                    first_response_breached_at__isnull=True,
+                    first_response_due_at__isnull=False,
+                ),
+            ),
+            models.Index(
+                fields=["department", "id"],
+                name="appeal_unrouted_idx",
+                condition=Q(unrouted=True),
+            ),
+            # Incident detection reads the support appeals of the last minutes not yet linked.
+            models.Index(
+                fields=["kind", "registered_at"],
+                name="appeal_incident_scan_idx",
+                condition=Q(incident__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -168,6 +245,47 @@ class Appeal(models.Model):
         )
 
 
+class Incident(models.Model):
+    """A critical failure: many similar support appeals in a short time, answered once."""
+
+    class State(models.TextChoices):
+        OPEN = "open", "Открыт"
+        RESOLVED = "resolved", "Устранён"
+
+    title = models.CharField("что случилось", max_length=200)
+    # What groups the appeals: an error code, or the sorted stems of their subject.
+    signature = models.CharField("признак", max_length=200)
+    state = models.CharField("состояние", max_length=16, choices=State.choices, default=State.OPEN)
+    policy = models.ForeignKey(
+        Policy, verbose_name="политика сроков", null=True, blank=True, on_delete=models.PROTECT
+    )
+    department = models.ForeignKey(
+        Department, verbose_name="ведомство", on_delete=models.PROTECT, related_name="incidents"
+    )
+    opened_at = models.DateTimeField("открыт", default=clock.now)
+    first_response_due_at = models.DateTimeField("срок реакции", null=True, blank=True)
+    resolved_at = models.DateTimeField("устранён", null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    answer_text = models.TextField("ответ всем", blank=True)
+
+    class Meta:
+        verbose_name = "инцидент"
+        verbose_name_plural = "инциденты"
+        ordering = ["-opened_at", "-id"]
+        indexes = [
+            models.Index(
+                fields=["signature", "opened_at"],
+                name="incident_open_idx",
+                condition=Q(state="open"),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Инцидент #{self.pk}: {self.title}"
+
+
 class Answer(models.Model):
     """An issued answer; never changed — a reopened appeal supersedes it with a new one."""
 
@@ -186,6 +304,21 @@ class Answer(models.Model):
     executor_position = models.CharField("должность", max_length=200, blank=True)
     executor_phone = models.CharField("рабочий телефон", max_length=32, blank=True)
     superseded_at = models.DateTimeField("заменён", null=True, blank=True)
+    # How the answer is sent: follows the intake channel (59-FZ; LEGAL.md §6 rule 15).
+    reply_channel = models.CharField(
+        "способ направления ответа", max_length=16, choices=ReplyChannel.choices, blank=True
+    )
+    # The standard notice of a ground of 59-FZ art. 11 the applicant reads with the answer.
+    notice = models.TextField("уведомление заявителю", blank=True)
+    # A crime report without name or address: the body it was forwarded to (art. 11 p.1).
+    forward_to = models.CharField("направлено в", max_length=300, blank=True)
+    # Unreadable or unclear appeals: the notice is due by registration + 7 days (art. 11 p.4);
+    # empty when the name and address cannot be read either (no notice is possible).
+    notice_due_on = models.DateField("срок уведомления", null=True, blank=True)
+    notice_in_time = models.BooleanField("уведомление в срок", null=True, blank=True)
+    # Stopping correspondence (art. 11 p.5): the head's decision and its confirmed premise.
+    no_new_arguments = models.BooleanField("нет новых доводов", default=False)
+    decision = models.TextField("решение руководителя", blank=True)
 
     class Meta:
         verbose_name = "ответ"

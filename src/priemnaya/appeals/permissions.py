@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side, allowed
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.states import Status
-from priemnaya.catalog.models import Membership
+from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.catalog.calendars import department_hours
+from priemnaya.catalog.models import Approver, Department, Membership
+from priemnaya.core import clock
+from priemnaya.core.deadlines import window_end
 from priemnaya.core.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
@@ -71,6 +76,65 @@ def may_review(user: User | None, appeal: Appeal) -> bool:
     return user.sees_all_departments or is_department_head(user, appeal.department_id)
 
 
+def department_line_ids(department: Department) -> list[int]:
+    """Return the ids of the department and every department above it, nearest first."""
+    ids, parent_id = [department.pk], department.parent_id
+    while parent_id is not None and parent_id not in ids:
+        ids.append(parent_id)
+        parent_id = Department.objects.filter(pk=parent_id).values_list("parent_id", flat=True)[0]
+    return ids
+
+
+EXTENSION_APPROVERS = {
+    Approver.HEAD: "руководитель отдела (или вышестоящего) либо контроль качества",
+    Approver.STAFF: "любой сотрудник, работающий с обращением",
+}
+
+
+def extension_approver(appeal: Appeal) -> str:
+    """Return who may extend the appeal under its policy (59-FZ art. 12 p.2: the head)."""
+    policy = appeal.policy if appeal.policy_id else None
+    return policy.extension_approver if policy is not None else Approver.HEAD
+
+
+def may_extend(user: User | None, appeal: Appeal) -> bool:
+    """Return True if the user is an approver of the appeal's extension under its policy.
+
+    «head»: quality control, or a head of the appeal's department or of one above it;
+    «staff»: whoever works the appeal.
+    """
+    if user is None:
+        return False
+    if extension_approver(appeal) == Approver.STAFF or user.sees_all_departments:
+        return True
+    heads = head_department_ids(user)
+    return bool(heads) and any(pk in heads for pk in department_line_ids(appeal.department))
+
+
+EXPIRED = "Срок ответа уже истёк — продлить его нельзя."
+
+
+def redirect_last_day(appeal: Appeal) -> date | None:
+    """Return the last local day the appeal may be redirected, None if the policy sets no window.
+
+    59-FZ art. 8 p.3: within 7 days of registration, counted in the department's zone.
+    """
+    policy = appeal.policy if appeal.policy_id else None
+    if policy is None or policy.redirect_days is None or appeal.registered_at is None:
+        return None
+    hours = department_hours(appeal.department)
+    return window_end(hours.local_date(appeal.registered_at), policy.redirect_days)
+
+
+def redirect_window_closed(appeal: Appeal) -> date | None:
+    """Return the window's last day if it has passed (no redirect now), else None."""
+    last = redirect_last_day(appeal)
+    if last is None:
+        return None
+    today = department_hours(appeal.department).local_date(clock.now())
+    return last if today > last else None
+
+
 def refusal(
     action: Action, appeal: Appeal, user: User | None, side: Side
 ) -> ApplicationError | None:
@@ -91,9 +155,108 @@ def refusal(
         return NotPermitted(
             f"Действие «{transition.label}» доступно руководителю отдела и контролю качества."
         )
+    if action is Action.EXTEND and side is Side.STAFF:
+        if not may_extend(user, appeal):
+            return NotPermitted(
+                f"Продлить срок может {EXTENSION_APPROVERS[Approver(extension_approver(appeal))]}."
+            )
+        # The decision must come while the term runs (59-FZ art. 12 p.2), not after a breach.
+        if appeal.due_at is not None and clock.now() > appeal.due_at:
+            return InvalidTransition(EXPIRED, field="due_date")
+    if action is Action.REDIRECT and (last := redirect_window_closed(appeal)) is not None:
+        return InvalidTransition(
+            f"Переадресовать можно было до {last:%d.%m.%Y}: срок переадресации после "
+            "регистрации истёк (59-ФЗ, ст. 8 ч. 3).",
+            field="department",
+        )
     if action is Action.CONFIRM and appeal.review_requested_at is None:
         return InvalidTransition("Заявитель не просил пересмотреть этот ответ.", field="review")
+    if action is Action.ESCALATE:
+        return escalation_refusal(appeal, side)
     return None
+
+
+ESCALATION_TOP = "Обращение уже у контроля качества: выше эскалировать некуда."
+
+
+def _local_day_text(appeal: Appeal, moment) -> str:
+    from priemnaya.appeals.deadlines import local_day
+
+    return f"{local_day(appeal.department, moment):%d.%m.%Y}"
+
+
+def escalation_refusal(appeal: Appeal, side: Side) -> ApplicationError | None:
+    """Return why the appeal may not be escalated now by this side, or None if it may.
+
+    Nobody escalates above quality control. The applicant escalates only for a reason the law
+    and SPEC §4 recognise — the first reaction or the answer is late, or the answer is given —
+    once per level, and each reason counts once: after their escalation the appeal waits for the
+    higher level (a new answer or a later deadline), so a fresh appeal cannot be raised from
+    level to level in seconds.
+    """
+    if appeal.department.is_quality_control:
+        return InvalidTransition(ESCALATION_TOP, field="escalation_level")
+    if side is not Side.APPLICANT:
+        return None
+    if (
+        appeal.applicant_escalated_level is not None
+        and appeal.applicant_escalated_level >= appeal.escalation_level
+    ):
+        return InvalidTransition(
+            "Вы уже просили об эскалации на этом уровне.", field="escalation_level"
+        )
+    now = clock.now()
+    since = appeal.applicant_escalated_at
+    if appeal.status == Status.ANSWERED:
+        if since is None or (appeal.answered_at and appeal.answered_at > since):
+            return None
+        return InvalidTransition(
+            "Вы уже просили об эскалации после этого ответа: дождитесь решения "
+            "вышестоящего уровня.",
+            field="escalation_level",
+        )
+    if appeal.status not in OPEN_STATUSES:
+        return None  # the table already refused
+    first_due, due = appeal.first_response_due_at, appeal.due_at
+    # A deadline passed before the applicant's last escalation was already used as a reason.
+    late_first = (
+        first_due is not None
+        and appeal.first_response_at is None
+        and first_due < now
+        and (since is None or first_due > since)
+    )
+    late_answer = (
+        due is not None
+        and appeal.paused_at is None
+        and due < now
+        and (since is None or due > since)
+    )
+    if late_first or late_answer:
+        return None
+    if appeal.paused_at is not None:
+        return InvalidTransition(
+            "Срок приостановлен до вашего ответа на запрос уточнения; эскалация станет "
+            "доступна, если после него срок ответа будет пропущен.",
+            field="escalation_level",
+        )
+    waits = [
+        moment
+        for moment in (
+            first_due if appeal.first_response_at is None else None,
+            due,
+        )
+        if moment is not None and moment > now and (since is None or moment > since)
+    ]
+    if waits:
+        return InvalidTransition(
+            f"Эскалация станет доступна после {_local_day_text(appeal, min(waits))}, "
+            "если ответа не будет.",
+            field="escalation_level",
+        )
+    return InvalidTransition(
+        "Вы уже просили об эскалации: дождитесь ответа вышестоящего уровня.",
+        field="escalation_level",
+    )
 
 
 STAFF_ONLY = "Раздел доступен сотрудникам."

@@ -15,10 +15,12 @@ from typing import Any
 from django.utils import timezone
 from django.utils.dateparse import parse_date, parse_datetime
 
+from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.inputs import SPECS
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.states import EventType, Outcome, Status
+from priemnaya.catalog.models import Regime
 from priemnaya.core.numbering import format_number
 
 
@@ -51,8 +53,40 @@ def format_date(value: datetime | date | str | None) -> str:
 
 
 def due_date(appeal: Appeal) -> date | None:
-    """Return the local day by the end of which the answer is due."""
-    return local_date(appeal.due_at)
+    """Return the day by the end of which the answer is due, in the department's zone (a due
+    moment of 23:59:59 in Kaliningrad is already the next day in Moscow)."""
+    return local_day(appeal.department, appeal.due_at) if appeal.due_at else None
+
+
+def overdue_since(appeal: Appeal) -> date | None:
+    """Return the last day of the deadline that passed without an answer, or None if in time."""
+    return due_date(appeal) if appeal.is_overdue else None
+
+
+def overdue_explanation(
+    *, due: date | None, escalated: bool | None, extended: bool = False
+) -> list[str]:
+    """What the applicant reads about a missed deadline: that it passed, why, and what now.
+
+    A 59-FZ deadline cannot move by itself (only an extension made before it passes would), so
+    no new date is promised: the appeal is under the head's control and answered as soon as
+    possible — what is true, not what would be comforting. ``escalated`` None: the sweep has not
+    handled the breach yet, so nothing is claimed about who was told.
+    """
+    until = f" — до {format_date(due)} —" if due else ""
+    why = f"Срок ответа{until} истёк, а ответ ещё не подготовлен."
+    if extended:
+        why += " Срок уже продлевался, и продлённый срок тоже истёк."
+    if escalated is None:
+        now = "Ответ будет дан в кратчайший срок."
+    elif escalated:
+        now = (
+            "Обращение передано на контроль руководителю вышестоящего подразделения; "
+            "ответ будет дан в кратчайший срок."
+        )
+    else:
+        now = "О нарушении срока сообщено руководителю; ответ будет дан в кратчайший срок."
+    return [why, now]
 
 
 def status_label(status: str, audience: Audience) -> str:
@@ -64,9 +98,29 @@ def status_label(status: str, audience: Audience) -> str:
     return Status(status).label
 
 
-def next_step(appeal: Appeal) -> str:
-    """Return what happens next, as the applicant reads it."""
-    return APPLICANT_VIEW[appeal.status][1].format(due=format_date(appeal.due_at))
+def next_step(appeal: Appeal, *, overdue: Event | None = None) -> str:
+    """Return what happens next, as the applicant reads it.
+
+    Past the deadline the promise «Ответ будет дан до …» would be false: the page says instead
+    that the deadline passed and what happens now (from the sweep's ``overdue`` event, if any).
+    """
+    if appeal.is_overdue:
+        return " ".join(
+            overdue_explanation(
+                due=due_date(appeal),
+                escalated=bool(overdue.data.get("escalate")) if overdue is not None else None,
+                extended=appeal.extended,
+            )
+        )
+    return APPLICANT_VIEW[appeal.status][1].format(due=format_date(due_date(appeal)))
+
+
+def received_note(received: date | datetime | str | None, *, late: bool) -> str:
+    """Return how staff read the received date: a late registration is a visible mark."""
+    day = format_date(received)
+    if late:
+        return f"Зарегистрировано с нарушением срока (поступило {day})"
+    return f"Поступило {day}"
 
 
 # ---- events -------------------------------------------------------------------------------------
@@ -86,7 +140,14 @@ _APPLICANT_TITLES = {
     EventType.RATED: "Вы оценили ответ",
     EventType.REOPENED: "Обращение снова рассматривается",
     EventType.ANSWER_CONFIRMED: "Ответ проверен и подтверждён",
+    EventType.INCIDENT_LINKED: "Мы знаем о сбое",
+    EventType.FORWARDED: "Направлено в орган по компетенции",
+    EventType.OVERDUE: "Срок ответа истёк",
+    EventType.REGIME_CHANGED: "Изменён порядок рассмотрения",
 }
+
+# How the applicant reads a regime: «Обращение рассматривается как …».
+_REGIME_AS = {"fz59": "обращение по 59-ФЗ", "message": "сообщение"}
 
 
 @dataclass(frozen=True)
@@ -112,12 +173,25 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
     d = event.data
     match event.type:
         case EventType.REGISTERED:
-            return {
+            published: dict[str, Any] = {
                 "number": format_number(d.get("number", "")),
                 "due_date": local_date(d.get("due_date") or d.get("due_at")),
                 "repeat_of": format_number(d["repeat_of"]) if d.get("repeat_of") else None,
                 "contest_of": format_number(d["contest_of"]) if d.get("contest_of") else None,
             }
+            if audience is Audience.STAFF and d.get("received_date"):
+                published["received_date"] = local_date(d.get("received_date"))
+                published["late_registration"] = bool(d.get("late_registration"))
+            # How it was routed is internal: the applicant reads only where it is (redirects).
+            if audience is Audience.STAFF and d.get("route"):
+                route = d["route"]
+                published["route"] = {
+                    "by": route.get("by", "rule" if route.get("rule") else ""),
+                    "rule": route.get("rule"),
+                    "rule_name": route.get("name", ""),
+                    "department": route.get("department", d.get("department", "")),
+                }
+            return published
         case EventType.EDITED:
             return {"fields": list(d.get("fields", []))}
         case EventType.INFO_PROVIDED:
@@ -137,6 +211,8 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
                 published["level"] = d.get("level", 0)
             if audience is Audience.STAFF:
                 published["previous_department"] = d.get("source", d.get("from", ""))
+                if event.type == EventType.REDIRECTED:
+                    published["routed"] = bool(d.get("routed"))
             return published
         case EventType.EXTENDED:
             return {
@@ -147,7 +223,60 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"assignee_name": d.get("assignee_name", "")}
         case EventType.RATED:
             return {"rating": d.get("rating"), "review": bool(d.get("review"))}
+        case EventType.INCIDENT_LINKED if audience is Audience.STAFF:
+            return {"incident": d.get("incident")}
+        case EventType.FORWARDED:
+            return {"forward_to": d.get("forward_to", "")}
+        case EventType.DUE_SOON:
+            return {
+                "due_date": local_date(d.get("due_date")),
+                "hours_left": d.get("hours_left"),
+                "assignee_name": d.get("assignee_name"),
+                "department": d.get("department", ""),
+                "department_name": d.get("department_name", ""),
+            }
+        case EventType.FIRST_RESPONSE_OVERDUE:
+            return {
+                "first_response_due_at": parse_datetime(d.get("first_response_due_at") or ""),
+                "escalated": bool(d.get("escalate")),
+            }
+        case EventType.OVERDUE:
+            published = {
+                "due_date": local_date(d.get("due_date")),
+                "escalated": bool(d.get("escalate")),
+                "extended": bool(d.get("extended")),
+            }
+            if audience is Audience.STAFF:
+                published["assignee_name"] = d.get("assignee_name")
+            return published
+        case EventType.REOPENED:
+            return {
+                "previous_due_date": local_date(d.get("old_due_date")),
+                "due_date": local_date(d.get("due_date")),
+            }
+        case EventType.REGIME_CHANGED:
+            regime = d.get("regime", "")
+            published = {
+                "regime": regime,
+                "regime_label": Regime(regime).label if regime in Regime.values else "",
+                "due_date": local_date(d.get("due_date")),
+                "previous_due_date": local_date(d.get("old_due_date")),
+            }
+            if audience is Audience.STAFF:
+                published |= {
+                    "previous_regime": d.get("old_regime") or None,
+                    "policy": d.get("policy"),
+                }
+            return published
     return {}
+
+
+_ROUTE_LINES = {
+    "rule": "Направлено по правилу «{rule_name}»",
+    "theme": "Направлено по теме обращения",
+    "first_line": "Не распределено: ни одно правило не подошло, у темы нет ведомства",
+    "contest": "Обжалование: направлено на уровень выше ответившего ведомства",
+}
 
 
 def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str]:
@@ -160,6 +289,10 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
                 lines.append(f"Повтор обращения № {data['repeat_of']}")
             if data.get("due_date"):
                 lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+            if route := data.get("route"):
+                lines.append(_ROUTE_LINES.get(route["by"], "").format(**route))
+            if data.get("received_date"):
+                lines.append(received_note(data["received_date"], late=data["late_registration"]))
         case EventType.EDITED if data["fields"]:
             names = "; ".join(SPECS[f].label.lower() if f in SPECS else f for f in data["fields"])
             lines.append(f"Изменено: {names}")
@@ -169,13 +302,59 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Результат: {data['outcome_label']}")
         case EventType.REDIRECTED | EventType.ESCALATED if data["department_name"]:
             lines.append(f"Направлено: {data['department_name']}")
+            if data.get("routed"):
+                lines.append("Распределено вручную: ни одно правило не подошло")
         case EventType.EXTENDED:
             lines.append(f"Новый срок: до {format_date(data['due_date'])}")
         case EventType.ASSIGNED:
             lines.append(f"Исполнитель: {data['assignee_name']}")
+        case EventType.FORWARDED if data["forward_to"]:
+            lines.append(f"Направлено: {data['forward_to']}")
+        case EventType.REOPENED if data["due_date"]:
+            lines.append(f"Новый срок ответа: до {format_date(data['due_date'])}")
+        case EventType.REGIME_CHANGED if audience is Audience.APPLICANT:
+            lines.append(
+                f"Обращение рассматривается как {_REGIME_AS.get(data['regime'], data['regime'])}, "
+                f"срок ответа до {format_date(data['due_date'])}"
+            )
+        case EventType.REGIME_CHANGED:
+            lines.append(f"Режим: {data['regime_label']} (политика {data['policy']})")
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
         case EventType.RATED if data["rating"]:
             review = " — ответ передан на проверку руководителю" if data["review"] else ""
             lines.append(f"Оценка: {data['rating']} из 5{review}")
+        case EventType.DUE_SOON:
+            left = (
+                f", осталось около {data['hours_left']} ч" if data["hours_left"] is not None else ""
+            )
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}{left}")
+            whom = data["assignee_name"] or f"{data['department_name']} (исполнитель не назначен)"
+            lines.append(f"Кому: {whom}")
+        case EventType.FIRST_RESPONSE_OVERDUE:
+            due = data["first_response_due_at"]
+            when = timezone.localtime(due).strftime("%d.%m.%Y %H:%M") if due else "—"
+            lines.append(f"Срок первой реакции: {when}")
+            lines.append(
+                "Передано на контроль автоматически"
+                if data["escalated"]
+                else "Руководитель уведомлён"
+            )
+        case EventType.OVERDUE if audience is Audience.APPLICANT:
+            lines += overdue_explanation(
+                due=data["due_date"], escalated=data["escalated"], extended=data["extended"]
+            )
+        case EventType.OVERDUE:
+            lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
+            lines.append(
+                "Эскалировано автоматически по политике сроков"
+                if data["escalated"]
+                else "Уведомлены исполнитель и руководитель (эскалация политикой не предусмотрена)"
+            )
+            if data["assignee_name"]:
+                lines.append(f"Исполнитель: {data['assignee_name']}")
+            lines.append("Заявителю сообщено о нарушении срока")
+    if event.type == EventType.INCIDENT_LINKED and data.get("incident"):
+        lines.append(f"Инцидент № {data['incident']}")
     if event.type == EventType.ESCALATED and audience is Audience.STAFF:
         lines.append(f"Уровень эскалации: {data['level']}")
     return lines

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from enum import StrEnum
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.appeals.deadlines import DeadlinePreview, deadline_preview, local_day
 from priemnaya.appeals.follow_ups import follow_ups_possible
-from priemnaya.appeals.lifecycle import Action, Side, actions_for
-from priemnaya.appeals.models import Answer, Appeal
+from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
+from priemnaya.appeals.models import Answer, Appeal, Event, Incident
 from priemnaya.appeals.permissions import (
+    escalation_refusal,
     refusal,
     require_staff,
     side_of,
@@ -23,9 +29,12 @@ from priemnaya.appeals.presenters import (
     next_step,
     status_label,
 )
-from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.appeals.services.sweeps import DEFAULT_WARN_HOURS
+from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, EventType, Status
+from priemnaya.catalog.models import Department, Kind, Policy, Theme
+from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
-from priemnaya.core.errors import NotFound, ValidationFailed
+from priemnaya.core.errors import NotFound, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
 
 _LIST_RELATED = ("kind", "theme", "department")
@@ -84,8 +93,118 @@ def draft_get(*, user: User, draft_id: int) -> Appeal:
     return appeal
 
 
+class Queue(StrEnum):
+    """The console's work queues (SPEC §12), besides «all open»: each a tab with its count."""
+
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    UNROUTED = "unrouted"
+
+    @property
+    def label(self) -> str:
+        return QUEUE_LABELS[self]
+
+
+QUEUE_LABELS = {
+    Queue.DUE_SOON: "Скоро срок",
+    Queue.OVERDUE: "Просрочено",
+    Queue.UNROUTED: "Нераспределённые",
+}
+UNROUTED_STAFF_ONLY = "Очередь «Нераспределённые» доступна первой линии и контролю качества."
+
+
+def _overdue_q(now: datetime) -> Q:
+    # A paused appeal's clock is stopped: it is not late while the applicant is asked.
+    return Q(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=now)
+
+
+def _due_soon_q(now: datetime) -> Q:
+    """Open, unpaused appeals due within their policy's warning window (the sweep's window).
+
+    One range per distinct window: the policies are few, and a window computed in SQL from the
+    policy's hours is not portable (SQLite keeps date-times as text).
+    """
+    windows: dict[int, list[int]] = defaultdict(list)
+    for pk, hours in Policy.objects.values_list("pk", "warn_before_hours"):
+        windows[hours].append(pk)
+    in_window = Q(policy__isnull=True, due_at__lt=now + timedelta(hours=DEFAULT_WARN_HOURS))
+    for hours, pks in windows.items():
+        in_window |= Q(policy_id__in=pks, due_at__lt=now + timedelta(hours=hours))
+    return Q(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__gte=now) & in_window
+
+
+def sees_unrouted(user: User) -> bool:
+    """First-line staff route what no rule could; supervisors see every queue."""
+    if user.sees_all_departments:
+        return True
+    first_line = Department.objects.filter(pk__in=staff_department_ids(user), is_first_line=True)
+    return first_line.exists()
+
+
+def _queue_q(queue: Queue, user: User, now: datetime) -> Q:
+    match queue:
+        case Queue.DUE_SOON:
+            return _due_soon_q(now)
+        case Queue.OVERDUE:
+            return _overdue_q(now)
+        case Queue.UNROUTED:
+            if not sees_unrouted(user):
+                raise NotPermitted(UNROUTED_STAFF_ONLY)
+            return Q(unrouted=True, status__in=OPEN_STATUSES)
+
+
+def parse_queue(value: str) -> Queue | None:
+    """Return the queue named by a page or API parameter, or ValidationFailed naming «queue»."""
+    if not value:
+        return None
+    try:
+        return Queue(value)
+    except ValueError:
+        names = ", ".join(q.value for q in Queue)
+        raise ValidationFailed.single("queue", f"Очередь «{value}» неизвестна: {names}.") from None
+
+
+@dataclass(frozen=True)
+class QueueCounts:
+    """How many open appeals the staff member's queues hold; ``unrouted`` None if not theirs."""
+
+    open: int
+    due_soon: int
+    overdue: int
+    unrouted: int | None
+
+
+def staff_queue_counts(*, user: User) -> QueueCounts:
+    """Count the queues in one aggregate query over the appeals the user may see.
+
+    Open appeals only: the partial sweep indexes do not help a count, the department index does.
+    """
+    now = clock.now()
+    unrouted = sees_unrouted(require_staff(user))
+    aggregates = {
+        "open": Count("id"),
+        "due_soon": Count("id", filter=_due_soon_q(now)),
+        "overdue": Count("id", filter=_overdue_q(now)),
+    }
+    if unrouted:
+        aggregates["unrouted"] = Count("id", filter=Q(unrouted=True))
+    found = (
+        appeals_visible_to(user=user)
+        .filter(status__in=OPEN_STATUSES)
+        .order_by()
+        .aggregate(**aggregates)
+    )
+    return QueueCounts(
+        open=found["open"],
+        due_soon=found["due_soon"],
+        overdue=found["overdue"],
+        unrouted=found["unrouted"] if unrouted else None,
+    )
+
+
 @dataclass
 class AppealFilters:
+    queue: str = ""
     status: str = ""
     kind: str = ""
     theme: str = ""
@@ -97,6 +216,8 @@ class AppealFilters:
 
 
 def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> QuerySet[Appeal]:
+    if (queue := parse_queue(filters.queue)) is not None:
+        qs = qs.filter(_queue_q(queue, user, clock.now()))
     if filters.status:
         qs = qs.filter(status=filters.status)
     if filters.kind:
@@ -106,7 +227,7 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
     if filters.department:
         qs = qs.filter(department__code=filters.department)
     if filters.overdue:
-        qs = qs.filter(status__in=OPEN_STATUSES, paused_at__isnull=True, due_at__lt=clock.now())
+        qs = qs.filter(_overdue_q(clock.now()))
     if filters.mine:
         qs = qs.filter(assignee=user)
     if filters.review:
@@ -159,6 +280,13 @@ def appeal_timeline(*, appeal: Appeal, user: User) -> list[EventDescription]:
     if audience is not Audience.STAFF:
         events = events.filter(is_public=True)
     return [event_describe(event, audience=audience) for event in events]
+
+
+def appeal_overdue_event(*, appeal: Appeal) -> Event | None:
+    """Return the sweep's «срок нарушен» event of an overdue appeal (a query only when overdue)."""
+    if not (appeal.is_overdue and appeal.breached_at):
+        return None
+    return appeal.events.filter(type=EventType.OVERDUE).order_by("-created_at", "-id").first()
 
 
 def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
@@ -244,6 +372,8 @@ class AppealPage:
     links: list[AppealLink]
     follow_ups: list[str]
     visible: bool = True
+    # Why the applicant's «Эскалация» is not offered now and when it will be (empty otherwise).
+    escalation_note: str = ""
 
     @property
     def action_slugs(self) -> list[str]:
@@ -258,21 +388,88 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
     """
     visible = side_of(user, appeal) in (Side.APPLICANT, Side.STAFF)
     audience = audience_of(user, appeal) if visible else Audience.STAFF
+    actions = appeal_actions(appeal=appeal, user=user) if visible else []
     return AppealPage(
         appeal=appeal,
         audience=audience,
         status_label=status_label(appeal.status, audience),
-        next_step=next_step(appeal),
+        next_step=next_step(appeal, overdue=appeal_overdue_event(appeal=appeal)),
         answer=appeal_current_answer(appeal=appeal) if visible else None,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
-        actions=appeal_actions(appeal=appeal, user=user) if visible else [],
+        actions=actions,
         links=appeal_links(appeal=appeal) if visible else [],
         follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
         visible=visible,
+        escalation_note=escalation_note(appeal=appeal, user=user, actions=actions),
     )
+
+
+def escalation_note(*, appeal: Appeal, user: User, actions: list[Action]) -> str:
+    """Return why the applicant may not press «Эскалация» now and when they may, or ""."""
+    if Action.ESCALATE in actions or side_of(user, appeal) is not Side.APPLICANT:
+        return ""
+    if not allowed(Action.ESCALATE, appeal.status, Side.APPLICANT):
+        return ""
+    refused = escalation_refusal(appeal, Side.APPLICANT)
+    return refused.message if refused else ""
 
 
 def appeal_page(*, user: User, number: str, with_timeline: bool = True) -> AppealPage:
     """Return the page of the appeal with this number if the user may see it, else NotFound."""
     appeal = appeal_get(user=user, number=number)
     return appeal_page_of(appeal=appeal, user=user, with_timeline=with_timeline)
+
+
+# ---- incidents ----
+
+
+def incidents_visible_to(*, user: User) -> QuerySet[Incident]:
+    """Return the incidents of the staff member's departments (all for supervisors)."""
+    require_staff(user)
+    qs = Incident.objects.select_related("department")
+    if user.sees_all_departments:
+        return qs
+    return qs.filter(department_id__in=staff_department_ids(user))
+
+
+def incidents_open(*, user: User) -> list[Incident]:
+    """Return the open incidents of the user's departments with their appeal counts (1 query)."""
+    return list(
+        incidents_visible_to(user=user)
+        .filter(state=Incident.State.OPEN)
+        .annotate(appeal_count=Count("appeals"))
+        .order_by("opened_at", "id")
+    )
+
+
+def incident_get(*, user: User, incident_id: int) -> Incident:
+    found = incidents_visible_to(user=user).filter(pk=incident_id).first()
+    if found is None:
+        raise NotFound("Инцидент не найден.", field="incident")
+    return found
+
+
+def incident_appeals(*, incident: Incident) -> list[Appeal]:
+    """Return the appeals linked to an incident, oldest first (1 query)."""
+    return list(incident.appeals.select_related("assignee").order_by("id"))
+
+
+def notice_due_on(appeal: Appeal) -> date | None:
+    """Return the day by which an unreadable or unclear appeal's notice is due (59-FZ art. 11)."""
+    if appeal.registered_at is None:
+        return None
+    return local_day(appeal.department, appeal.registered_at) + timedelta(NOTICE_DAYS)
+
+
+def intake_deadline_preview(*, kind: str, theme: str) -> DeadlinePreview | None:
+    """Return the due day an appeal of this kind and theme registered today would get.
+
+    None when kind or theme is not chosen yet. Raises CalendarMissing like registration does.
+    """
+    kind_row = Kind.objects.filter(code=kind, is_active=True).first() if kind else None
+    theme_row = Theme.objects.filter(code=theme, is_active=True).first() if theme else None
+    if kind_row is None or theme_row is None:
+        return None
+    return deadline_preview(
+        registered=timezone.localdate(clock.now()), policy=policy_for(kind_row, theme_row)
+    )

@@ -5,3 +5,11 @@ class CatalogConfig(AppConfig):
     name = "priemnaya.catalog"
     label = "catalog"
     verbose_name = "Каталог"
+
+    def ready(self) -> None:
+        from django.core.checks import register
+
+        from priemnaya.catalog import calendars  # noqa: F401 — connects the cache-clearing signals
+        from priemnaya.catalog.checks import calendar_years_check
+
+        register(calendar_years_check)

@@ -2,11 +2,21 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from priemnaya.catalog.models import Department, Kind, Theme
+from priemnaya.catalog.models import Department, Kind, Policy, PolicyAssignment, Theme
 
 
 def kinds_active() -> QuerySet[Kind]:
     return Kind.objects.filter(is_active=True)
+
+
+def kinds_with_policies() -> list[tuple[Kind, Policy | None]]:
+    """Return the active kinds, each with the policy it gets when no theme overrides it."""
+    by_kind = {
+        a.kind_id: a.policy
+        for a in PolicyAssignment.objects.filter(theme__isnull=True).select_related("policy")
+    }
+    default = Policy.objects.filter(is_default=True).first()
+    return [(k, by_kind.get(k.pk, default)) for k in kinds_active()]
 
 
 def themes_active() -> QuerySet[Theme]:

@@ -60,3 +60,10 @@ class NotFound(ApplicationError):
 class Conflict(ApplicationError):
     code = "conflict"
     status = 409
+
+
+class ServiceUnavailable(ApplicationError):
+    """The service cannot do this now for a reason on its side (e.g. calendar data missing)."""
+
+    code = "unavailable"
+    status = 503

@@ -24,9 +24,11 @@ from priemnaya.appeals.deadlines import resolution_due
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Channel
-from priemnaya.catalog.models import Department, Kind, Membership
+from priemnaya.catalog.calendars import work_calendar
+from priemnaya.catalog.models import Department, Kind, Membership, Policy, Theme
+from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
-from priemnaya.core.workdays import add_working_days, is_working_day
+from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
 
@@ -125,6 +127,8 @@ STORIES: list[Story] = [
     Story("account-locked", AK, "take withdraw", age=6),
     Story("foreign-docs", AK, "take note", due_in=16),
     Story("mfc-holidays", AK, "take answer", age=2),
+    # No theme fits: it waits in «Нераспределённые» for a first-line operator (issue 7).
+    Story("where-to", FE, age=0),
     # Calls to the hotline, registered by the operator.
     Story("benefit-stuck", None, "take note", due_in=3, channel=Channel.PHONE, caller=BELOVA),
     Story(
@@ -225,6 +229,14 @@ def _local(day, at: time) -> datetime:
     return timezone.make_aware(datetime.combine(day, at))
 
 
+def is_working_day(day) -> bool:
+    return work_calendar().is_working(day)
+
+
+def add_working_days(day, days: int):
+    return arithmetic.add_working_days(work_calendar(), day, days)
+
+
 def _jitter(n: int, i: int) -> int:
     """Return a few minutes that differ per story and step, so that nothing happens on the hour."""
     return (n * 17 + i * 11) % 45 + 3
@@ -264,7 +276,7 @@ def _plan(
     story: Story,
     n: int,
     registered: datetime,
-    kind: Kind,
+    policy: Policy,
     latest: datetime,
     follow_up_shift: int = 0,
 ) -> tuple[list[Step], datetime] | None:
@@ -277,7 +289,8 @@ def _plan(
         return None
     first = "draft" if story.steps == "draft" else "submit"
     steps = [Step(registered, first)]
-    due = resolution_due(kind=kind, registered_at=registered)
+    # The service computes the real due date at registration; this plans with the same policy.
+    due = resolution_due(policy=policy, department=Department(), registered_at=registered)
     asked = answered = registered
     actions = [] if first == "draft" else story.steps.split()
     for i, action in enumerate(actions):
@@ -329,7 +342,7 @@ def _extended(due: datetime) -> datetime:
     return clock.end_of_local_day(timezone.localdate(due) + timedelta(days=EXTENSION_DAYS))
 
 
-def _schedule(story: Story, n: int, kind: Kind, now: datetime) -> list[Step]:
+def _schedule(story: Story, n: int, policy: Policy, now: datetime) -> list[Step]:
     """Pick the registration day of the story and return its steps, all before ``now``."""
     today = timezone.localdate(now)
     latest = now - MARGIN
@@ -340,7 +353,7 @@ def _schedule(story: Story, n: int, kind: Kind, now: datetime) -> list[Step]:
         for back in range(story.age or 0, SEARCH_DAYS):
             registered = _registration(story, n, today - timedelta(days=back))
             for shift in shifts:
-                if planned := _plan(story, n, registered, kind, latest, shift):
+                if planned := _plan(story, n, registered, policy, latest, shift):
                     return planned[0]
         raise RuntimeError(f"demo story {n} does not fit before {now}")
     # Due dates move in steps of working days, so aim as close to the wanted one as the calendar
@@ -351,7 +364,7 @@ def _schedule(story: Story, n: int, kind: Kind, now: datetime) -> list[Step]:
     best: tuple[tuple[int, bool, int], list[Step]] | None = None
     for back in range(SEARCH_DAYS):
         day = today - timedelta(days=back)
-        planned = _plan(story, n, _registration(story, n, day), kind, latest)
+        planned = _plan(story, n, _registration(story, n, day), policy, latest)
         if planned is None:
             continue
         steps, due = planned
@@ -519,7 +532,8 @@ def _act(action: str, story: Story, n: int, run: _Replay) -> None:
             assert appeal.due_at is not None  # noqa: S101 — every registered appeal has one
             appeal = services.appeal_extend(
                 appeal=appeal,
-                actor=staff,
+                # Extensions are the head's decision (59-FZ art. 12 p.2): quality control here.
+                actor=run.users["supervisor"],
                 due_date=_extended(appeal.due_at),
                 reason=sample.extension,
             )
@@ -545,11 +559,13 @@ def load_demo() -> dict[str, int]:
         return {"appeals": 0}
     now = clock.now()
     kinds = {kind.code: kind for kind in Kind.objects.all()}
+    themes = {theme.code: theme for theme in Theme.objects.all()}
     timeline: list[tuple[datetime, int, int, str]] = []
     for n, story in enumerate(STORIES):
         sample = SAMPLES_BY_KEY[story.sample]
         _check(story, sample)
-        for i, step in enumerate(_schedule(story, n, kinds[sample.kind], now)):
+        policy = policy_for(kinds[sample.kind], themes[sample.theme])
+        for i, step in enumerate(_schedule(story, n, policy, now)):
             timeline.append((step.at, n, i, step.action))
     # One history for all: numbers are allocated and journals written in the order things happened.
     timeline.sort()

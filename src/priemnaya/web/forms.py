@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING, Any, cast
 
 from django import forms
@@ -19,6 +19,8 @@ from priemnaya.appeals.states import (
     Outcome,
     Status,
 )
+from priemnaya.catalog.models import Regime
+from priemnaya.catalog.regions import region_choices
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
 
 REQUIRED = "Заполните это поле."
@@ -114,6 +116,13 @@ def _input_field(spec: InputField) -> forms.Field:
     field: forms.Field
     if spec.kind is FieldKind.CHOICE:
         field = forms.ChoiceField(label=spec.label, required=spec.required)
+    elif spec.kind is FieldKind.REGION:
+        field = forms.ChoiceField(
+            label=spec.label,
+            required=spec.required,
+            choices=[("", "— не указан —"), *region_choices()],
+            error_messages={"invalid_choice": "Выберите регион из списка."},
+        )
     elif spec.kind is FieldKind.DATE:
         field = forms.DateField(
             label=spec.label,
@@ -153,6 +162,11 @@ class AppealFieldsForm(_AppealFields):
         super().__init__(*args, **kwargs)
         _choice_field(self, "kind").choices = kind_choices()
         _choice_field(self, "theme").choices = theme_choices()
+        complained = _choice_field(self, "complained_department")
+        complained.choices = [("", "— не указано —")] + [
+            (d.code, d.name) for d in departments_active()
+        ]
+        complained.help_text = "Только для жалобы: ведомство, на действия которого жалоба."
 
     def appeal_input(self) -> AppealInput:
         """Return what the form holds as the service's input (what passed the shape check)."""
@@ -211,7 +225,8 @@ class StaffIntakeForm(_SubmitForm):
         label="Канал поступления", error_messages={"required": "Выберите канал поступления."}
     )
     applicant_name = _input_field(SPECS["applicant_name"])
-    field_order = ("channel", "applicant_name")
+    received_on = _input_field(SPECS["received_on"])
+    field_order = ("channel", "received_on", "applicant_name")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -222,6 +237,10 @@ class StaffIntakeForm(_SubmitForm):
         # operator's own name, e-mail, phone or address.
         for name in ("applicant_name", "contact_email", "contact_phone", "contact_address"):
             self.fields[name].widget.attrs["autocomplete"] = "off"
+        self.fields["received_on"].help_text = (
+            "Для звонка, письма, e-mail или МФЦ, если поступило раньше сегодняшнего дня. "
+            "Срок ответа считается со дня регистрации."
+        )
 
 
 class AppealEditForm(AppealFieldsForm):
@@ -229,7 +248,7 @@ class AppealEditForm(AppealFieldsForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name in ("kind", "theme"):
+        for name in ("kind", "theme", "complained_department"):
             self.fields[name].disabled = True
             self.fields[name].required = False
 
@@ -294,8 +313,26 @@ class AnswerForm(forms.Form):
         label="Основание (для «Оставлено без ответа»)",
         choices=[("", "—"), *NoAnswerGround.choices],
         required=False,
+        help_text="Заявитель увидит стандартное уведомление по основанию ст. 11 59-ФЗ.",
     )
+    crime_report = forms.BooleanField(
+        label="Сообщение о противоправном деянии — направить по компетенции",
+        required=False,
+        help_text="Только для обращения без фамилии или адреса (ч. 1 ст. 11 59-ФЗ).",
+    )
+    forward_to = forms.CharField(label="Орган, куда направить", required=False, max_length=300)
+    contacts_readable = forms.BooleanField(
+        label="Фамилия и адрес читаемы (уведомить в течение 7 дней)", required=False, initial=True
+    )
+    no_new_arguments = forms.BooleanField(
+        label="Новых доводов нет (для прекращения переписки)", required=False
+    )
+    decision = _text("Решение руководителя о прекращении переписки", rows=2, required=False)
     text = _text("Текст ответа", rows=8)
+
+
+class IncidentAnswerForm(forms.Form):
+    text = _text("Ответ всем заявителям", rows=6)
 
 
 class RedirectForm(forms.Form):
@@ -304,11 +341,24 @@ class RedirectForm(forms.Form):
     )
     reason = _text("Причина перенаправления", rows=2)
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, last_day: date | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         _choice_field(self, "department").choices = [("", "— выберите —")] + [
             (d.code, d.name) for d in departments_active()
         ]
+        if last_day is not None:
+            hint = f"Переадресовать можно до {last_day:%d.%m.%Y}; заявитель получит уведомление."
+            self.fields["department"].help_text = hint
+
+
+class RegimeForm(forms.Form):
+    regime = forms.ChoiceField(
+        label="Рассматривать как",
+        choices=[("", "— выберите —"), *Regime.choices],
+        error_messages={"required": "Выберите режим рассмотрения."},
+        help_text="Срок ответа будет пересчитан от даты регистрации; заявитель увидит новый срок.",
+    )
+    reason = _text("Причина", rows=2)
 
 
 class ExtendForm(forms.Form):
@@ -321,8 +371,19 @@ class ExtendForm(forms.Form):
 
     FIELD_MAP: dict[str, str] = {}
 
+    def __init__(self, *args, approver: str = "", limit: date | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Who decides and how far, said before the form is sent (59-FZ art. 12 p.2).
+        hints = [f"Продлевает {approver}."] if approver else []
+        if limit is not None:
+            hints.append(f"Новый срок — не позже {limit:%d.%m.%Y}.")
+            self.fields["due_date"].widget.attrs["max"] = limit.isoformat()
+        self.fields["due_date"].help_text = " ".join(hints)
+
 
 class QueueFilterForm(forms.Form):
+    # Chosen by the tabs above the filters; kept while the filters change.
+    queue = forms.CharField(required=False, widget=forms.HiddenInput)
     status = forms.ChoiceField(label="Статус", required=False)
     kind = forms.ChoiceField(label="Вид", required=False)
     theme = forms.ChoiceField(label="Тема", required=False)

@@ -20,5 +20,6 @@ urlpatterns = [
     path("console/", console.queue, name="console"),
     path("console/new/", console.appeal_register, name="console_new"),
     path("console/appeals/<str:number>/", console.appeal_detail, name="console_detail"),
+    path("console/incidents/<int:incident_id>/", console.incident_detail, name="console_incident"),
     path("console/appeals/<str:number>/<slug:action>/", console.appeal_act, name="console_act"),
 ]

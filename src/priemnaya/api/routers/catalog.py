@@ -1,15 +1,29 @@
 from ninja import Router
 
 from priemnaya.api.schemas import DepartmentOut, KindOut, ThemeOut
-from priemnaya.catalog.selectors import departments_active, kinds_active, themes_active
+from priemnaya.catalog.selectors import departments_active, kinds_with_policies, themes_active
+
+# The units as this endpoint has always named them.
+_UNITS = {"calendar_days": "calendar", "working_days": "working"}
 
 router = Router(tags=["catalog"])
 
 
 @router.get("/kinds", auth=None, response=list[KindOut])
 def kinds(request):
-    """List the kinds of appeal with their codes."""
-    return list(kinds_active())
+    """List the kinds of appeal with their codes, regime and default term (its policy)."""
+    return [
+        {
+            "code": k.code,
+            "name": k.name,
+            "description": k.description,
+            "regime": k.regime,
+            "policy": p.code if p else None,
+            "resolution_days": p.resolution_value if p else None,
+            "resolution_unit": _UNITS.get(p.resolution_unit, p.resolution_unit) if p else None,
+        }
+        for k, p in kinds_with_policies()
+    ]
 
 
 @router.get("/themes", auth=None, response=list[ThemeOut])
@@ -20,7 +34,7 @@ def themes(request):
             "code": t.code,
             "name": t.name,
             "parent": t.parent.code if t.parent else None,
-            "department": t.default_department.code,
+            "department": t.default_department.code if t.default_department else None,
             "hint": t.hint,
             "template_text": t.template_text,
             "required_fields": t.required_fields,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Field, Header, Query, Router, Schema, Status
 
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
@@ -16,6 +16,7 @@ from priemnaya.api.schemas import (
     QuestionIn,
     ReasonIn,
     RedirectIn,
+    RegimeIn,
     StaffAppealIn,
     StaffMemberOut,
     TextIn,
@@ -32,6 +33,7 @@ from priemnaya.appeals.selectors import (
     page_of,
     staff_appeal_get,
     staff_queue,
+    staff_queue_counts,
 )
 
 router = Router(tags=["staff"])
@@ -39,6 +41,9 @@ router = Router(tags=["staff"])
 
 class QueueFilters(Schema):
     page: int = 1
+    queue: str = Field(
+        "", description="due_soon (скоро срок), overdue (просрочено), unrouted (нераспределённые)"
+    )
     status: str = ""
     kind: str = ""
     theme: str = ""
@@ -92,6 +97,27 @@ def queue(request, filters: Query[QueueFilters]):
     }
 
 
+class QueueCountsOut(Schema):
+    open: int = Field(description="все открытые обращения ваших ведомств")
+    due_soon: int = Field(description="срок ответа в пределах окна предупреждения политики")
+    overdue: int = Field(description="срок ответа истёк")
+    unrouted: int | None = Field(
+        description="не распределены правилами (первой линии и контролю качества; иначе null)"
+    )
+
+
+@router.get("/queues", response={200: QueueCountsOut} | ERRORS)
+def queue_counts(request):
+    """How many open appeals each of the caller's queues holds (the console's tabs)."""
+    counts = staff_queue_counts(user=request.auth)
+    return {
+        "open": counts.open,
+        "due_soon": counts.due_soon,
+        "overdue": counts.overdue,
+        "unrouted": counts.unrouted,
+    }
+
+
 def _act(request, number: str, service, **kwargs):
     user = request.auth
     appeal = staff_appeal_get(user=user, number=number)
@@ -122,15 +148,8 @@ def request_info(request, number: str, payload: QuestionIn):
 
 @router.post("/{number}/answer", response={200: AppealOut} | ERRORS)
 def answer(request, number: str, payload: AnswerIn):
-    """Issue the answer with its outcome."""
-    return _act(
-        request,
-        number,
-        services.appeal_answer,
-        outcome=payload.outcome,
-        text=payload.text,
-        legal_ground=payload.legal_ground,
-    )
+    """Issue the answer with its outcome (and, for «no_answer», the ground of 59-FZ art. 11)."""
+    return _act(request, number, services.appeal_answer, **payload.dict())
 
 
 @router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)
@@ -150,6 +169,18 @@ def extend(request, number: str, payload: ExtendIn):
     """Extend the resolution deadline with a reason."""
     return _act(
         request, number, services.appeal_extend, due_date=payload.due_date, reason=payload.reason
+    )
+
+
+@router.post("/{number}/regime", response={200: AppealOut} | ERRORS)
+def change_regime(request, number: str, payload: RegimeIn):
+    """Consider the appeal as a 59-FZ appeal or a message; the term is counted again."""
+    return _act(
+        request,
+        number,
+        services.appeal_change_regime,
+        regime=payload.regime,
+        reason=payload.reason,
     )
 
 

@@ -2,6 +2,7 @@
 writes exactly one journal Event."""
 
 from priemnaya.appeals.services.conversation import appeal_comment, appeal_note
+from priemnaya.appeals.services.incidents import incident_detect, incident_resolve
 from priemnaya.appeals.services.intake import (
     AppealInput,
     appeal_draft_save,
@@ -12,6 +13,7 @@ from priemnaya.appeals.services.intake import (
 )
 from priemnaya.appeals.services.routing import (
     appeal_assign,
+    appeal_change_regime,
     appeal_escalate,
     appeal_extend,
     appeal_redirect,
@@ -33,6 +35,7 @@ __all__ = [
     "AppealInput",
     "appeal_answer",
     "appeal_assign",
+    "appeal_change_regime",
     "appeal_close",
     "appeal_comment",
     "appeal_confirm",
@@ -52,4 +55,6 @@ __all__ = [
     "appeal_take",
     "appeal_withdraw",
     "appeals_autoclose",
+    "incident_detect",
+    "incident_resolve",
 ]

@@ -18,14 +18,22 @@ from priemnaya.appeals.inputs import EDITABLE, AppealInput, appeal_input_clean
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
-from priemnaya.appeals.services.routing import escalation_target
+from priemnaya.appeals.services.routing import (
+    escalation_target,
+    first_line_department,
+    route_on_registration,
+)
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
+from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
+from priemnaya.core.calendar import CalendarMissing
+from priemnaya.core.deadlines import registration_late
 from priemnaya.core.errors import (
     Conflict,
     InvalidTransition,
     NotFound,
     NotPermitted,
+    ServiceUnavailable,
     ValidationFailed,
 )
 from priemnaya.core.numbering import compose_number
@@ -71,6 +79,10 @@ def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
     return locked
 
 
+# Channels through which something reaches the service before staff register it (59-FZ art. 8).
+RECEIVED_CHANNELS = frozenset({Channel.PHONE, Channel.LETTER, Channel.MFC, Channel.EMAIL})
+
+
 def _new_appeal(
     *, actor: User, data: AppealInput, channel: str, client_token: str | None, now: datetime
 ) -> Appeal:
@@ -85,6 +97,10 @@ def _new_appeal(
     else:
         raise NotPermitted("Подавать обращения могут заявители и операторы.")
     problems = {} if channel in channels else {"channel": [wrong_channel]}
+    if data.received_on is not None and channel in channels and channel not in RECEIVED_CHANNELS:
+        problems["received_on"] = [
+            "Дату поступления указывают для звонков, писем, e-mail и обращений через МФЦ."
+        ]
     try:
         values = appeal_input_clean(data, staff_intake=not actor.is_citizen)
     except ValidationFailed as exc:
@@ -96,6 +112,27 @@ def _new_appeal(
     else:
         values["applicant"], values["registered_by"] = None, actor
     return Appeal(**values, channel=channel, client_token=client_token, created_at=now)
+
+
+def _set_terms(a: Appeal, *, now: datetime) -> None:
+    """Give a registering appeal its policy, regime and deadlines (SPEC §5)."""
+    policy = policy_for(a.kind, a.theme)
+    a.policy, a.regime = policy, policy.regime
+    try:
+        a.due_at = resolution_due(policy=policy, department=a.department, registered_at=now)
+        a.first_response_due_at = first_response_due(
+            policy=policy, department=a.department, registered_at=now
+        )
+    except CalendarMissing as exc:
+        # Not the applicant's fault, and nothing they typed is lost: the form shows this.
+        raise ServiceUnavailable(str(exc)) from exc
+    a.original_due_at = a.due_at
+    # The term counts from registration (59-FZ art. 12); a late registration is only marked.
+    if a.received_at is not None and policy.registration_days is not None:
+        # Both days as the operator typed the received one: in the service's own zone.
+        a.late_registration = registration_late(
+            timezone.localdate(a.received_at), timezone.localdate(now), policy.registration_days
+        )
 
 
 def _register(
@@ -119,9 +156,7 @@ def _register(
             local_year = timezone.localtime(t.now).year
             a.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
             a.registered_at = t.now
-            a.department = a.theme.default_department
-            a.due_at = resolution_due(kind=a.kind, registered_at=t.now)
-            a.first_response_due_at = first_response_due(kind=a.kind, registered_at=t.now)
+            route = route_on_registration(a).journal()
             links: dict[str, Appeal] = {}
             if follow_up is not None:
                 link, source = follow_up
@@ -129,7 +164,10 @@ def _register(
                 links[link.field] = source
                 if link is FollowUp.CONTEST:
                     a.department = escalation_target(source.department)
-            t.journal(events.appeal_registered_event, **links)
+                    a.routing_rule, a.unrouted = None, False
+                    route = {"by": "contest", "department": a.department.code}
+            _set_terms(a, now=t.now)
+            t.journal(events.appeal_registered_event, route=route, **links)
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
         if client_token and (won := _same_submission(actor, client_token)):
@@ -209,7 +247,8 @@ def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = 
     with appeal_transition(appeal=draft, action=Action.SAVE_DRAFT, actor=actor) as t:
         for name, value in values.items():
             setattr(t.appeal, name, value)
-        t.appeal.department = values["theme"].default_department
+        # Routed for real at submission; a theme without a department waits at the first line.
+        t.appeal.department = values["theme"].default_department or first_line_department()
         t.journal(events.appeal_draft_saved_event)
     return t.appeal
 

@@ -66,7 +66,7 @@ def _lock(appeal: Appeal) -> Appeal:
     # `of=self`: lock the appeal row only — joined department and kind rows locked too would make
     # every change in a department wait for every other one.
     locked = Appeal.objects.select_for_update(of=("self",)).select_related(
-        "department", "kind", "theme"
+        "department", "kind", "theme", "policy"
     )
     return locked.get(pk=appeal.pk)
 

@@ -4,18 +4,37 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from django.conf import settings
-from django.db import transaction
-from django.utils import timezone
+from django.db.models import Q
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import events
+from priemnaya.appeals.deadlines import local_day, resolution_due, resumed_due
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Answer, Appeal, Message
+from priemnaya.appeals.permissions import may_review
 from priemnaya.appeals.services.journal import appeal_transition, optional_text, required_text
-from priemnaya.appeals.states import OUTCOME_CODES, MessageKind, NoAnswerGround, Outcome, Status
-from priemnaya.core import clock
-from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.appeals.states import (
+    FORWARD_NOTICE,
+    GROUND_CODES,
+    GROUND_NOTICES,
+    NOTICE_DAYS,
+    NOTICE_WITHIN_DAYS,
+    OUTCOME_CODES,
+    REPLY_CHANNELS,
+    Channel,
+    MessageKind,
+    NoAnswerGround,
+    Outcome,
+    ReplyChannel,
+    Status,
+)
+from priemnaya.catalog.models import Department
+from priemnaya.core.calendar import CalendarMissing
+from priemnaya.core.errors import (
+    NotPermitted,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 
 ANSWER_MAX = 20_000
 MESSAGE_MAX = 5000
@@ -35,7 +54,9 @@ def appeal_request_info(*, appeal: Appeal, actor: User, question: str) -> Appeal
     """Ask the applicant for details; the resolution clock stops until they answer."""
     question = required_text(question, field="question", max_length=MESSAGE_MAX)
     with appeal_transition(appeal=appeal, action=Action.REQUEST_INFO, actor=actor) as t:
-        t.appeal.paused_at = t.now
+        # The policy says whether the resolution clock stops while the applicant is asked.
+        if t.appeal.policy is None or t.appeal.policy.pause_on_needs_info:
+            t.appeal.paused_at = t.now
         message = Message.objects.create(
             appeal=t.appeal,
             author=actor,
@@ -47,25 +68,31 @@ def appeal_request_info(*, appeal: Appeal, actor: User, question: str) -> Appeal
     return t.appeal
 
 
-def resumed_due(due_at: datetime, *, paused_at: datetime, now: datetime) -> datetime:
-    """Return the due instant after a pause: later by the local days the appeal waited.
-
-    Deadlines are local calendar days ending at the end of a day, so a pause moves the due day by
-    whole days (the days from the day of the question to the day of the reply) — never by the
-    paused seconds, which would push the deadline past midnight into another day.
-    """
-    waited = (timezone.localdate(now) - timezone.localdate(paused_at)).days
-    return clock.end_of_local_day(timezone.localdate(due_at) + timedelta(days=max(waited, 0)))
-
-
 def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
     """Answer the clarification request: «Требуется уточнение» → «В работе», clock resumes."""
     text = required_text(text, field="text", max_length=MESSAGE_MAX)
     with appeal_transition(appeal=appeal, action=Action.PROVIDE_INFO, actor=actor) as t:
         a = t.appeal
-        if a.paused_at and a.due_at:
-            a.due_at = resumed_due(a.due_at, paused_at=a.paused_at, now=t.now)
+        old_due = a.due_at
+        if a.paused_at and a.due_at and a.policy is not None:
+            before = a.due_at
+            a.due_at = resumed_due(
+                policy=a.policy,
+                department=a.department,
+                due_at=a.due_at,
+                paused_at=a.paused_at,
+                now=t.now,
+            )
+            if a.original_due_at is not None:
+                # The waiting time is not part of the term: an extension counts from the term's
+                # end as moved by the pause, not from the end it had before (SPEC §5).
+                a.original_due_at += a.due_at - before
         a.paused_at = None
+        if a.due_at != old_due:
+            # A new deadline gets its own warning; a breach stands unless it is now in time.
+            a.due_soon_warned_at = None
+            if a.due_at is not None and a.due_at > t.now:
+                a.breached_at = None
         reply = Message.objects.create(
             appeal=a, author=actor, kind=MessageKind.REPLY, text=text, created_at=t.now
         )
@@ -74,14 +101,62 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
 
 
 def appeal_answer(
-    *, appeal: Appeal, actor: User, outcome: str, text: str, legal_ground: str = ""
+    *,
+    appeal: Appeal,
+    actor: User,
+    outcome: str,
+    text: str,
+    legal_ground: str = "",
+    crime_report: bool = False,
+    forward_to: str = "",
+    contacts_readable: bool = True,
+    no_new_arguments: bool = False,
+    decision: str = "",
 ) -> Appeal:
-    """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes."""
+    """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes.
+
+    «Оставлено без ответа» needs a ground of 59-FZ art. 11 (LEGAL.md §6 rules 8, 10–12), and the
+    applicant reads that ground's standard notice with the answer. A crime report without name
+    or address is forwarded to the competent body instead (``crime_report``, ``forward_to``).
+    Stopping correspondence is a head's decision after two answers on the same question.
+    """
     errors: dict[str, list[str]] = {}
-    if outcome not in Outcome.values:
+    if outcome not in Outcome.values or outcome == Outcome.FORWARDED:
         errors["outcome"] = ["Выберите результат рассмотрения из списка."]
-    if outcome == Outcome.NO_ANSWER and legal_ground not in NoAnswerGround.values:
+    no_answer = outcome == Outcome.NO_ANSWER
+    if no_answer and legal_ground not in NoAnswerGround.values:
         errors["legal_ground"] = ["Укажите законное основание оставить обращение без ответа."]
+    ground = NoAnswerGround(legal_ground) if no_answer and not errors.get("legal_ground") else None
+    forward = ""
+    if crime_report:
+        if ground is not NoAnswerGround.NO_NAME_OR_ADDRESS:
+            errors["crime_report"] = [
+                "Пересылка по компетенции — для обращения без фамилии или адреса с сообщением "
+                "о противоправном деянии."
+            ]
+        try:
+            forward = required_text(
+                forward_to,
+                field="forward_to",
+                max_length=300,
+                missing="Укажите орган, куда направляется обращение.",
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
+    if ground is NoAnswerGround.REPEATED:
+        if not no_new_arguments:
+            errors["no_new_arguments"] = [
+                "Подтвердите, что в обращении нет новых доводов или обстоятельств."
+            ]
+        try:
+            decision = required_text(
+                decision,
+                field="decision",
+                max_length=REASON_MAX,
+                missing="Приложите решение руководителя о прекращении переписки.",
+            )
+        except ValidationFailed as exc:
+            errors.update(exc.errors)
     try:
         text = required_text(text, field="text", max_length=ANSWER_MAX)
     except ValidationFailed as exc:
@@ -89,23 +164,102 @@ def appeal_answer(
     if errors:
         raise ValidationFailed(errors)
     with appeal_transition(appeal=appeal, action=Action.ANSWER, actor=actor) as t:
+        a = t.appeal
+        if ground is NoAnswerGround.REPEATED:
+            _check_stop_correspondence(a, actor)
+        notice_due = in_time = None
+        if crime_report:
+            final, code = Outcome.FORWARDED, OUTCOME_CODES[Outcome.FORWARDED]
+            notice = FORWARD_NOTICE.format(body=forward)
+        elif ground is not None:
+            final, code, notice = Outcome.NO_ANSWER, GROUND_CODES[ground], GROUND_NOTICES[ground]
+            if ground in NOTICE_WITHIN_DAYS and contacts_readable and a.registered_at:
+                notice_due = local_day(a.department, a.registered_at) + timedelta(NOTICE_DAYS)
+                in_time = local_day(a.department, t.now) <= notice_due
+        else:
+            final, code, notice = Outcome(outcome), OUTCOME_CODES[Outcome(outcome)], ""
         answer = Answer.objects.create(
-            appeal=t.appeal,
-            outcome=outcome,
-            result_code=OUTCOME_CODES[Outcome(outcome)],
-            legal_ground=legal_ground if outcome == Outcome.NO_ANSWER else "",
+            appeal=a,
+            outcome=final,
+            result_code=code,
+            legal_ground=ground.value if ground else "",
             text=text,
             issued_at=t.now,
             executor=actor,
             executor_name=actor.full_name,
             executor_position=actor.position,
             executor_phone=actor.work_phone,
+            reply_channel=REPLY_CHANNELS.get(Channel(a.channel), ReplyChannel.ELECTRONIC),
+            notice=notice,
+            forward_to=forward,
+            notice_due_on=notice_due,
+            notice_in_time=in_time,
+            no_new_arguments=bool(no_new_arguments) and ground is NoAnswerGround.REPEATED,
+            decision=decision if ground is NoAnswerGround.REPEATED else "",
         )
-        t.appeal.answered_at = t.now
-        t.appeal.first_response_at = t.appeal.first_response_at or t.now
-        t.appeal.assignee = t.appeal.assignee or actor
-        t.journal(events.appeal_answered_event, answer=answer)
+        a.answered_at = t.now
+        a.first_response_at = a.first_response_at or t.now
+        a.assignee = a.assignee or actor
+        if crime_report:
+            t.journal(events.appeal_forwarded_event, answer=answer)
+        else:
+            t.journal(events.appeal_answered_event, answer=answer)
     return t.appeal
+
+
+# Stopping correspondence needs at least this many earlier answers on the same question.
+STOP_AFTER_ANSWERS = 2
+
+
+def _department_tree(department_id: int) -> set[int]:
+    """Return the ids of every department under the same top-level body as this one."""
+    parents = dict(Department.objects.values_list("pk", "parent_id"))
+
+    def root(pk: int) -> int:
+        seen: set[int] = set()
+        while parents.get(pk) and pk not in seen:
+            seen.add(pk)
+            pk = parents[pk]
+        return pk
+
+    top = root(department_id)
+    return {pk for pk in parents if root(pk) == top}
+
+
+def earlier_answered_count(appeal: Appeal) -> int:
+    """Return how many earlier appeals of the same applicant on the same theme the same body
+    (its department tree) answered: the premise of stopping correspondence (59-FZ art. 11 p.5)."""
+    same_applicant = (
+        Q(applicant_id=appeal.applicant_id)
+        if appeal.applicant_id
+        else Q(applicant__isnull=True, applicant_name__iexact=appeal.applicant_name)
+    )
+    return (
+        Appeal.objects.filter(
+            same_applicant,
+            theme_id=appeal.theme_id,
+            department_id__in=_department_tree(appeal.department_id),
+            status__in=[Status.ANSWERED, Status.CLOSED],
+            answered_at__isnull=False,
+        )
+        .exclude(pk=appeal.pk)
+        .count()
+    )
+
+
+def _check_stop_correspondence(appeal: Appeal, actor: User) -> None:
+    if not may_review(actor, appeal):
+        raise NotPermitted(
+            "Прекратить переписку может только руководитель отдела или контроль качества.",
+            field="legal_ground",
+        )
+    found = earlier_answered_count(appeal)
+    if found < STOP_AFTER_ANSWERS:
+        raise ValidationFailed.single(
+            "legal_ground",
+            "Прекратить переписку можно, только если заявителю уже дважды отвечали по существу "
+            f"на этот вопрос в этом ведомстве; найдено ответов: {found}.",
+        )
 
 
 def appeal_close(*, appeal: Appeal, actor: User | None) -> Appeal:
@@ -127,13 +281,33 @@ def appeal_withdraw(*, appeal: Appeal, actor: User, reason: str = "") -> Appeal:
 
 
 def appeal_reopen(*, appeal: Appeal, actor: User, reason: str) -> Appeal:
-    """Return an answered appeal to work after review; the issued answer is kept as superseded."""
+    """Return an answered appeal to work after review; the issued answer is kept as superseded.
+
+    If the due date has passed, the reopened appeal gets a fresh term of its policy counted from
+    now — never earlier than the old one — so the work it needs is not overdue from the start.
+    """
     reason = required_text(reason, field="reason", max_length=REASON_MAX)
     with appeal_transition(appeal=appeal, action=Action.REOPEN, actor=actor) as t:
-        t.appeal.answers.filter(superseded_at__isnull=True).update(superseded_at=t.now)
-        t.appeal.answered_at = None
-        t.appeal.review_requested_at = None
-        t.journal(events.appeal_reopened_event, reason=reason)
+        a = t.appeal
+        a.answers.filter(superseded_at__isnull=True).update(superseded_at=t.now)
+        a.answered_at = None
+        a.review_requested_at = None
+        old_due = a.due_at
+        if old_due is not None and a.policy is not None and t.now > old_due:
+            try:
+                fresh = resolution_due(
+                    policy=a.policy, department=a.department, registered_at=t.now
+                )
+            except CalendarMissing as exc:
+                raise ServiceUnavailable(str(exc)) from exc
+            a.due_at = a.original_due_at = max(fresh, old_due)
+            a.due_soon_warned_at = a.breached_at = None
+        t.journal(
+            events.appeal_reopened_event,
+            reason=reason,
+            old_due=old_due if a.due_at != old_due else None,
+            new_due=a.due_at if a.due_at != old_due else None,
+        )
     return t.appeal
 
 
@@ -177,19 +351,7 @@ def appeal_confirm(*, appeal: Appeal, actor: User, comment: str = "") -> Appeal:
 
 
 def appeals_autoclose(*, now: datetime | None = None) -> int:
-    """Close answered appeals the applicant left open for AUTOCLOSE_DAYS; return how many."""
-    now = now or clock.now()
-    cutoff = now - timedelta(days=settings.PRIEMNAYA["AUTOCLOSE_DAYS"])
-    closed = 0
-    # An answer under review waits for the reviewer's decision rather than closing by itself.
-    due = Appeal.objects.filter(
-        status=Status.ANSWERED, answered_at__lt=cutoff, review_requested_at__isnull=True
-    )
-    for appeal in due.only("pk").iterator():
-        try:
-            with transaction.atomic():
-                appeal_close(appeal=appeal, actor=None)
-        except ApplicationError:
-            continue  # the applicant closed or it was reopened meanwhile
-        closed += 1
-    return closed
+    """Close answered appeals left without reaction for the policy's days; return how many."""
+    from priemnaya.appeals.sweeps import sweep_autoclose  # the sweeps build on these services
+
+    return sweep_autoclose(now=now)

@@ -1,7 +1,18 @@
 from django import template
 
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
-from priemnaya.appeals.presenters import Audience, format_date, status_label
+from priemnaya.appeals.permissions import (
+    EXPIRED,
+    EXTENSION_APPROVERS,
+    extension_approver,
+    may_extend,
+    redirect_last_day,
+    redirect_window_closed,
+)
+from priemnaya.appeals.presenters import Audience, due_date, format_date, status_label
+from priemnaya.appeals.states import OPEN_STATUSES
+from priemnaya.catalog.models import Approver
+from priemnaya.core import clock
 from priemnaya.core.numbering import EXAMPLE_NUMBER, format_number
 
 register = template.Library()
@@ -48,4 +59,38 @@ def isodate(value) -> str:
 @register.filter
 def due(appeal) -> str:
     """The appeal's deadline as the local day it ends on (the one presenter of SPEC §5 dates)."""
-    return format_date(appeal.due_at)
+    return format_date(due_date(appeal))
+
+
+@register.filter
+def region_name(code: str) -> str:
+    """Return «77 — Москва» for a region code (the code alone if unknown)."""
+    from priemnaya.catalog.regions import REGIONS
+
+    return f"{code} — {REGIONS[code]}" if code in REGIONS else code
+
+
+@register.filter
+def redirect_note(appeal) -> str:
+    """Say until when an open appeal may be redirected, or since when it may not (59-FZ art. 8)."""
+    if appeal.status not in OPEN_STATUSES:
+        return ""
+    if (closed := redirect_window_closed(appeal)) is not None:
+        return (
+            f"Переадресовать нельзя: {appeal.policy.redirect_days} дней после регистрации "
+            f"истекли {closed:%d.%m.%Y} (59-ФЗ, ст. 8 ч. 3)."
+        )
+    last = redirect_last_day(appeal)
+    return f"Переадресовать можно до {last:%d.%m.%Y}." if last else ""
+
+
+@register.simple_tag
+def extension_note(appeal, user) -> str:
+    """Tell staff who cannot extend the open appeal's term why: who may, or that it has passed."""
+    if appeal.status not in OPEN_STATUSES or appeal.due_at is None:
+        return ""
+    if not may_extend(user, appeal):
+        return f"Продлить срок может {EXTENSION_APPROVERS[Approver(extension_approver(appeal))]}."
+    if clock.now() > appeal.due_at:
+        return EXPIRED
+    return ""

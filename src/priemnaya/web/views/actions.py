@@ -3,12 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import (
+    EXTENSION_APPROVERS,
+    extension_approver,
+    redirect_last_day,
+)
 from priemnaya.appeals.selectors import assignee_candidates
+from priemnaya.appeals.services.routing import extension_limit
+from priemnaya.catalog.models import Approver
 from priemnaya.web import forms
 
 
@@ -19,6 +26,9 @@ class PageAction:
     done: str  # message shown after success
     # Extra form arguments that depend on the appeal (e.g. who may be assigned).
     form_kwargs: Callable[[Appeal], dict] = lambda appeal: {}
+    # Staff text fields and whether the applicant will read what is typed there (True) or only
+    # staff (False): the console marks each one (issue 7 item 7).
+    texts: dict[str, bool] = field(default_factory=dict)
 
     def make_form(self, appeal: Appeal, *args, **kwargs):
         return self.form(*args, **kwargs, **self.form_kwargs(appeal))
@@ -60,6 +70,7 @@ APPLICANT_ACTIONS: dict[str, PageAction] = {
         forms.ReasonForm,
         lambda a, u, d: services.appeal_escalate(appeal=a, actor=u, reason=d["reason"]),
         "Обращение передано на вышестоящий уровень.",
+        texts={"reason": True},
     ),
 }
 
@@ -73,13 +84,13 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         forms.QuestionForm,
         lambda a, u, d: services.appeal_request_info(appeal=a, actor=u, question=d["question"]),
         "Запрос уточнения отправлен заявителю.",
+        texts={"question": True},
     ),
     "answer": PageAction(
         forms.AnswerForm,
-        lambda a, u, d: services.appeal_answer(
-            appeal=a, actor=u, outcome=d["outcome"], text=d["text"], legal_ground=d["legal_ground"]
-        ),
+        lambda a, u, d: services.appeal_answer(appeal=a, actor=u, **d),
         "Ответ выдан заявителю.",
+        texts={"text": True, "forward_to": True, "decision": False},
     ),
     "redirect": PageAction(
         forms.RedirectForm,
@@ -87,6 +98,8 @@ STAFF_ACTIONS: dict[str, PageAction] = {
             appeal=a, actor=u, department_code=d["department"], reason=d["reason"]
         ),
         "Обращение перенаправлено.",
+        texts={"reason": True},
+        form_kwargs=lambda appeal: {"last_day": redirect_last_day(appeal)},
     ),
     "extend": PageAction(
         forms.ExtendForm,
@@ -94,22 +107,30 @@ STAFF_ACTIONS: dict[str, PageAction] = {
             appeal=a, actor=u, due_date=d["due_date"], reason=d["reason"]
         ),
         "Срок продлён, заявитель будет уведомлён.",
+        texts={"reason": True},
+        form_kwargs=lambda appeal: {
+            "approver": EXTENSION_APPROVERS[Approver(extension_approver(appeal))],
+            "limit": extension_limit(appeal),
+        },
     ),
     "escalate": APPLICANT_ACTIONS["escalate"],
     "note": PageAction(
         forms.TextForm,
         lambda a, u, d: services.appeal_note(appeal=a, actor=u, text=d["text"]),
         "Заметка добавлена.",
+        texts={"text": False},
     ),
     "comment": PageAction(
         forms.TextForm,
         lambda a, u, d: services.appeal_comment(appeal=a, actor=u, text=d["text"]),
         "Сообщение заявителю отправлено.",
+        texts={"text": True},
     ),
     "reopen": PageAction(
         forms.ReasonForm,
         lambda a, u, d: services.appeal_reopen(appeal=a, actor=u, reason=d["reason"]),
         "Обращение возвращено в работу.",
+        texts={"reason": True},
     ),
     "assign": PageAction(
         forms.AssignForm,
@@ -117,10 +138,18 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         "Исполнитель назначен.",
         form_kwargs=lambda appeal: {"candidates": assignee_candidates(appeal=appeal)},
     ),
+    "change-regime": PageAction(
+        forms.RegimeForm,
+        lambda a, u, d: services.appeal_change_regime(
+            appeal=a, actor=u, regime=d["regime"], reason=d["reason"]
+        ),
+        "Режим рассмотрения изменён, срок пересчитан.",
+    ),
     "confirm": PageAction(
         forms.OptionalCommentForm,
         lambda a, u, d: services.appeal_confirm(appeal=a, actor=u, comment=d["comment"]),
         "Ответ подтверждён, заявитель увидит это в истории.",
+        texts={"comment": True},
     ),
 }
 
@@ -140,6 +169,7 @@ LABELS = {
     "reopen": "Вернуть в работу",
     "confirm": "Подтвердить ответ",
     "assign": "Назначить исполнителя",
+    "change-regime": "Изменить режим рассмотрения",
 }
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}

@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
 from priemnaya.appeals.inputs import appeal_input_problems
-from priemnaya.appeals.selectors import AppealFilters, appeal_page, page_of, staff_queue
+from priemnaya.appeals.selectors import (
+    AppealFilters,
+    Queue,
+    QueueCounts,
+    appeal_page,
+    incident_appeals,
+    incident_get,
+    incidents_open,
+    intake_deadline_preview,
+    page_of,
+    staff_queue,
+    staff_queue_counts,
+)
 from priemnaya.appeals.states import Channel
+from priemnaya.core import clock
+from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import ApplicationError
-from priemnaya.web.forms import QueueFilterForm, StaffIntakeForm
+from priemnaya.web.forms import IncidentAnswerForm, QueueFilterForm, StaffIntakeForm
 from priemnaya.web.views.actions import STAFF_ACTIONS
 from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number, theme_templates
 from priemnaya.web.views.common import add_problems, apply_errors, get_or_404, staff_required
@@ -20,15 +37,38 @@ from priemnaya.web.views.detail import act, render_detail
 DETAIL_TEMPLATE = "web/console/detail.html"
 
 
+@dataclass(frozen=True)
+class Tab:
+    queue: str
+    label: str
+    count: int
+    current: bool
+
+
+def _tabs(counts: QueueCounts, current: str) -> list[Tab]:
+    """The queue tabs with their counts; «Нераспределённые» only for those who route."""
+    tabs = [Tab("", "Все открытые", counts.open, not current)]
+    tabs += [
+        Tab(q.value, q.label, getattr(counts, q.value), current == q.value)
+        for q in Queue
+        if getattr(counts, q.value) is not None
+    ]
+    return tabs
+
+
 @staff_required
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = AppealFilters(**{k: v for k, v in data.items() if v not in (None, "")})
     page = _page_number(request)
-    rows, has_next = page_of(
-        staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE
-    )
+    try:
+        rows, has_next = page_of(
+            staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE
+        )
+    except ApplicationError as exc:  # an unknown queue, or one that is not theirs
+        messages.error(request, exc.message)
+        return redirect("web:console")
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -36,10 +76,12 @@ def queue(request):
         "web/console/queue.html",
         {
             "form": form,
+            "tabs": _tabs(staff_queue_counts(user=request.user), filters.queue),
             "appeals": rows,
             "page": page,
             "has_next": has_next,
             "query": query.urlencode(),
+            "incidents": incidents_open(user=request.user),
         },
     )
 
@@ -47,7 +89,13 @@ def queue(request):
 @staff_required
 def appeal_register(request):
     """Register an appeal that came by phone, e-mail, letter or through the МФЦ."""
-    if request.method == "POST":
+    preview = ""
+    if request.method == "POST" and "preview" in request.POST:
+        # «Рассчитать срок»: the same form again with every input kept, not checked yet.
+        form = StaffIntakeForm(initial=request.POST.dict())
+        preview = _due_preview(request.POST.get("kind", ""), request.POST.get("theme", ""))
+        status = 200
+    elif request.method == "POST":
         form = StaffIntakeForm(request.POST)
         if not form.is_valid():
             problems = appeal_input_problems(form.appeal_input(), staff_intake=True)
@@ -69,8 +117,25 @@ def appeal_register(request):
     else:
         form = StaffIntakeForm(initial={"channel": Channel.PHONE})
         status = 200
-    context = {"form": form, "theme_templates": theme_templates()}
+    context = {
+        "form": form,
+        "theme_templates": theme_templates(),
+        "preview": preview,
+        "today": timezone.localdate(clock.now()),
+    }
     return render(request, "web/console/new.html", context, status=status)
+
+
+def _due_preview(kind: str, theme: str) -> str:
+    """Return the due date a registration today would give, in words, or what is missing."""
+    try:
+        found = intake_deadline_preview(kind=kind, theme=theme)
+    except CalendarMissing as exc:
+        return str(exc)
+    if found is None:
+        return "Выберите вид и тему обращения, чтобы рассчитать срок ответа."
+    policy = found.policy.name if found.policy else found.regime
+    return f"Срок ответа: до {found.due_date:%d.%m.%Y} (политика «{policy}»)."
 
 
 @staff_required
@@ -91,3 +156,25 @@ def appeal_act(request, number: str, action: str):
         done="web:console_detail",
         gone="web:console",
     )
+
+
+@staff_required
+def incident_detail(request, incident_id: int):
+    """An incident: its linked appeals and «Ответить всем» (one answer to every open one)."""
+    incident = get_or_404(incident_get, user=request.user, incident_id=incident_id)
+    form = IncidentAnswerForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                services.incident_resolve(
+                    incident=incident, actor=request.user, text=form.cleaned_data["text"]
+                )
+            except ApplicationError as exc:
+                apply_errors(form, exc)
+            else:
+                messages.success(request, "Ответ отправлен всем заявителям, инцидент закрыт.")
+                return redirect("web:console_incident", incident_id=incident.pk)
+        status = 400
+    context = {"incident": incident, "appeals": incident_appeals(incident=incident), "form": form}
+    return render(request, "web/console/incident.html", context, status=status)

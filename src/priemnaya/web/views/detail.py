@@ -7,10 +7,13 @@ from django.shortcuts import redirect, render
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import can_view
-from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of
+from priemnaya.appeals.presenters import Audience
+from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
+
+TEXT_MARKS = {True: "Увидит заявитель", False: "Только для сотрудников"}
 
 
 def render_detail(
@@ -19,20 +22,27 @@ def render_detail(
     """Render the appeal page with one form per action the user may perform now."""
     appeal = page.appeal
     allowed = page.action_slugs
-    action_forms = [
-        {
-            "slug": slug,
-            "label": LABELS[slug],
-            "one_click": slug in ONE_CLICK,
-            "open": bool(bound and bound[0] == slug),
-            "form": bound[1] if bound and bound[0] == slug else spec.make_form(appeal, prefix=slug),
-        }
-        for slug, spec in actions.items()
-        if slug in allowed
-    ]
+    staff = page.audience is Audience.STAFF
+    action_forms = []
+    for slug, spec in actions.items():
+        if slug not in allowed:
+            continue
+        form = bound[1] if bound and bound[0] == slug else spec.make_form(appeal, prefix=slug)
+        # Staff see beside each text field whether the applicant will read it.
+        marks = {name: TEXT_MARKS[visible] for name, visible in spec.texts.items()} if staff else {}
+        action_forms.append(
+            {
+                "slug": slug,
+                "label": LABELS[slug],
+                "one_click": slug in ONE_CLICK,
+                "open": bool(bound and bound[0] == slug),
+                "form": form,
+                "fields": [(f, marks.get(f.name, "")) for f in form],
+            }
+        )
     # A refused action whose form is no longer offered still shows why it was refused.
     stray = bound and bound[0] not in allowed
-    action_errors = bound[1].errors.get("__all__", []) if stray else []
+    action_errors = [e for errors in bound[1].errors.values() for e in errors] if stray else []
     context = {
         "page": page,
         "appeal": appeal,
@@ -45,6 +55,8 @@ def render_detail(
         "can_edit": "edit" in allowed,
         "links": page.links,
         "follow_ups": page.follow_ups,
+        # Unreadable or unclear appeals: the notice is due by registration + 7 days (rule 11).
+        "notice_due": notice_due_on(appeal) if "answer" in allowed else None,
     }
     return render(request, template, context, status=400 if bound else 200)
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
 from priemnaya.appeals.presenters import next_step
-from priemnaya.appeals.selectors import appeal_get
+from priemnaya.appeals.selectors import appeal_get, appeal_overdue_event
 from priemnaya.catalog.selectors import kinds_active, theme_tree
 from priemnaya.core.errors import NotFound, ValidationFailed
 
@@ -32,5 +32,6 @@ def status_lookup(request):
             status = 404
         else:
             label = APPLICANT_VIEW[appeal.status][0]
-            context.update(appeal=appeal, label=label, next_step=next_step(appeal))
+            overdue = appeal_overdue_event(appeal=appeal)
+            context.update(appeal=appeal, label=label, next_step=next_step(appeal, overdue=overdue))
     return render(request, "web/public/status.html", context, status=status)

@@ -42,4 +42,27 @@
     field.addEventListener("input", update);
     update();
   });
+
+  // The intake form's due-date line follows kind and theme at once; «Рассчитать срок» stays the
+  // way without JavaScript, and any failure here just leaves the line as the server drew it.
+  var preview = document.querySelector("[data-due-preview]");
+  var kind = document.getElementById("id_kind");
+  if (preview && kind && theme && window.fetch) {
+    var refresh = function () {
+      if (!kind.value || !theme.value) { return; }
+      var url = preview.dataset.duePreview + "?kind=" + encodeURIComponent(kind.value) +
+        "&theme=" + encodeURIComponent(theme.value) + "&registered=" + preview.dataset.today;
+      fetch(url, { credentials: "same-origin" }).then(function (r) {
+        return r.ok ? r.json() : null;
+      }).then(function (body) {
+        if (!body || !body.due_date) { return; }
+        var d = body.due_date.split("-");
+        preview.textContent = "Срок ответа: до " + d[2] + "." + d[1] + "." + d[0] +
+          (body.policy_name ? " (политика «" + body.policy_name + "»)" : "") + ".";
+        preview.hidden = false;
+      }).catch(function () {});
+    };
+    kind.addEventListener("change", refresh);
+    theme.addEventListener("change", refresh);
+  }
 })();

@@ -1,0 +1,298 @@
+"""The deadline sweeps (SPEC §5): run by `priemnaya worker`, once per interval across workers.
+
+Four passes, each incremental and idempotent:
+
+- **due soon**: open, unpaused appeals whose deadline is within the policy's warning window get
+  one internal «скоро срок» event for the assignee (the department when unassigned);
+- **first-response breach**: registered appeals nobody reacted to by the first-response target
+  get an internal event and, per the policy, an automatic escalation;
+- **resolution breach**: open, unpaused appeals past their deadline get a public «срок нарушен»
+  event telling the applicant what happens now, and an automatic escalation per the policy;
+- **auto-close**: answers the applicant left without reaction for the policy's days are closed.
+
+Each pass reads a bounded batch in the order of a partial index (``appeal_due_soon_sweep_idx``,
+``appeal_first_resp_sweep_idx``, ``appeal_breach_sweep_idx``, ``appeal_autoclose_idx``) and walks
+on by keyset (the last due moment and id), so a pass costs the appeals that are due, not the
+appeals that exist, and an appeal that cannot be handled never blocks the ones behind it. Every
+appeal is marked in the transaction that journals it (``appeals.services.sweeps``), and the mark
+is re-checked under the row lock: a rerun, or two overlapping runs, never warn or flag twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from priemnaya.appeals.deadlines import local_day
+from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.services.routing import appeal_escalate
+from priemnaya.appeals.services.sweeps import (
+    DEFAULT_WARN_HOURS,
+    NoLongerDue,
+    appeal_flag_first_response_overdue,
+    appeal_flag_overdue,
+    appeal_warn_due_soon,
+)
+from priemnaya.appeals.services.workflow import appeal_close
+from priemnaya.appeals.states import Status
+from priemnaya.catalog.calendars import department_hours
+from priemnaya.catalog.models import BreachAction, Policy
+from priemnaya.core import clock
+from priemnaya.core.errors import ApplicationError
+from priemnaya.core.leases import lease_claim
+
+logger = logging.getLogger("priemnaya.sweeps")
+
+# Appeals read per query, and queries per pass: at most BATCH × MAX_BATCHES appeals per pass;
+# the rest wait for the next interval (the marks make the passes pick up where they stopped).
+BATCH = 200
+MAX_BATCHES = 25
+# In the order of the partial indexes' condition: SQLite uses a partial index only when the
+# query repeats its terms literally.
+OPEN = ["registered", "in_progress", "needs_info"]
+
+DEADLINES_LEASE = "appeals.sweep_deadlines"
+AUTOCLOSE_LEASE = "appeals.autoclose"
+
+
+@dataclass
+class SweepReport:
+    due_soon: int = 0
+    first_response_overdue: int = 0
+    overdue: int = 0
+    escalated: int = 0
+    closed: int = 0
+
+    def as_dict(self) -> dict[str, int]:
+        return asdict(self)
+
+
+# ---- reading in index order ---------------------------------------------------------------------
+
+
+def _keyset(
+    qs: QuerySet[Appeal], order: str, fields: tuple[str, ...], *, batch: int, max_batches: int
+) -> Iterable[tuple[Any, ...]]:
+    """Yield rows of ``qs`` (pk, ``order``, *fields) in (order, id) order, batch by batch."""
+    last: tuple[datetime, int] | None = None
+    for _ in range(max_batches):
+        page = qs
+        if last is not None:
+            page = page.filter(
+                Q(**{f"{order}__gt": last[0]}) | Q(**{order: last[0], "pk__gt": last[1]})
+            )
+        rows = list(page.order_by(order, "id").values_list("pk", order, *fields)[:batch])
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = (rows[-1][1], rows[-1][0])
+
+
+def _policy_groups(attribute: str, fallback: int) -> dict[int, Q]:
+    """Return {value of the policy attribute: the appeals that have it} (policy NULL: fallback).
+
+    Policies are few; one query per distinct value keeps each range exact for its appeals.
+    """
+    ids: dict[int, list[int]] = defaultdict(list)
+    for pk, value in Policy.objects.values_list("pk", attribute):
+        ids[value].append(pk)
+    groups = {value: Q(policy_id__in=pks) for value, pks in ids.items()}
+    groups[fallback] = groups.get(fallback, Q(pk__in=[])) | Q(policy__isnull=True)
+    return groups
+
+
+def _each(rows: Iterable[tuple[Any, ...]], handle: Callable[..., bool], *, what: str) -> int:
+    """Handle each row in its own transaction; one failing appeal does not stop the pass."""
+    done = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                done += bool(handle(*row))
+        except NoLongerDue:
+            continue  # answered, paused or already marked since the read
+        except ApplicationError as exc:
+            logger.info("%s: appeal %s skipped: %s", what, row[0], exc)
+        except Exception:
+            logger.exception("%s: appeal %s failed", what, row[0])
+    return done
+
+
+# ---- the passes ---------------------------------------------------------------------------------
+
+
+def sweep_due_soon(
+    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+) -> int:
+    """Warn once per deadline about open appeals due within their policy's window."""
+    now = now or clock.now()
+    warned = 0
+    for hours, group in _policy_groups("warn_before_hours", DEFAULT_WARN_HOURS).items():
+        qs = Appeal.objects.filter(
+            group,
+            status__in=OPEN,
+            due_soon_warned_at__isnull=True,
+            paused_at__isnull=True,
+            due_at__gte=now,
+            due_at__lt=now + timedelta(hours=hours),
+        )
+        rows = _keyset(qs, "due_at", (), batch=batch, max_batches=max_batches)
+        warned += _each(
+            rows, lambda pk, _due: bool(appeal_warn_due_soon(appeal=Appeal(pk=pk))), what="due soon"
+        )
+    return warned
+
+
+def _with_escalation(
+    pk: int, escalates: bool, flag: Callable[..., Appeal], reason: Callable[[Appeal], str]
+) -> str:
+    """Flag the breach and escalate per policy; if the escalation is refused, flag without it.
+
+    The breach event says whether the appeal was passed up, so it must not claim an escalation
+    that did not happen: the refused attempt is rolled back and the flag written again plainly.
+    """
+    if escalates:
+        try:
+            with transaction.atomic():
+                flagged = flag(appeal=Appeal(pk=pk), escalate=True)
+                appeal_escalate(appeal=flagged, actor=None, reason=reason(flagged))
+            return "escalated"
+        except NoLongerDue:
+            raise
+        except ApplicationError as exc:
+            logger.warning("appeal %s: automatic escalation refused: %s", pk, exc)
+    flag(appeal=Appeal(pk=pk), escalate=False)
+    return "flagged"
+
+
+def _escalates(breach_action: str | None) -> bool:
+    return breach_action == BreachAction.ESCALATE
+
+
+def _first_response_reason(appeal: Appeal) -> str:
+    due = appeal.first_response_due_at
+    # The department's own clock: the target counted its working hours.
+    local = due.astimezone(department_hours(appeal.department).zone) if due else None
+    when = f" ({local:%d.%m.%Y %H:%M})" if local else ""
+    return f"Не соблюдён срок первой реакции{when}: обращение передано на контроль автоматически."
+
+
+def _overdue_reason(appeal: Appeal) -> str:
+    day = local_day(appeal.department, appeal.due_at) if appeal.due_at else None
+    when = f" ({day:%d.%m.%Y})" if day else ""
+    return f"Срок ответа{when} истёк, ответ не дан: обращение передано на контроль автоматически."
+
+
+def sweep_first_response(
+    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+) -> tuple[int, int]:
+    """Flag registered appeals nobody reacted to in time; return (flagged, escalated)."""
+    now = now or clock.now()
+    qs = Appeal.objects.filter(
+        status=Status.REGISTERED,
+        first_response_breached_at__isnull=True,
+        first_response_due_at__isnull=False,
+        first_response_due_at__lt=now,
+        first_response_at__isnull=True,
+    )
+    rows = _keyset(
+        qs,
+        "first_response_due_at",
+        ("policy__breach_action",),
+        batch=batch,
+        max_batches=max_batches,
+    )
+    results: list[str] = []
+
+    def handle(pk: int, _due: datetime, action: str | None) -> bool:
+        results.append(
+            _with_escalation(
+                pk, _escalates(action), appeal_flag_first_response_overdue, _first_response_reason
+            )
+        )
+        return True
+
+    flagged = _each(rows, handle, what="first response")
+    return flagged, results.count("escalated")
+
+
+def sweep_overdue(
+    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+) -> tuple[int, int]:
+    """Flag open, unpaused appeals past their deadline; return (flagged, escalated)."""
+    now = now or clock.now()
+    qs = Appeal.objects.filter(
+        status__in=OPEN, breached_at__isnull=True, due_at__lt=now, paused_at__isnull=True
+    )
+    rows = _keyset(qs, "due_at", ("policy__breach_action",), batch=batch, max_batches=max_batches)
+    results: list[str] = []
+
+    def handle(pk: int, _due: datetime, action: str | None) -> bool:
+        results.append(
+            _with_escalation(pk, _escalates(action), appeal_flag_overdue, _overdue_reason)
+        )
+        return True
+
+    flagged = _each(rows, handle, what="overdue")
+    return flagged, results.count("escalated")
+
+
+def sweep_autoclose(
+    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+) -> int:
+    """Close answered appeals left without reaction for the policy's days (settings fallback)."""
+    now = now or clock.now()
+    closed = 0
+    fallback = settings.PRIEMNAYA["AUTOCLOSE_DAYS"]
+    for days, group in _policy_groups("autoclose_days", fallback).items():
+        # An answer under review waits for the reviewer's decision rather than closing by itself.
+        qs = Appeal.objects.filter(
+            group,
+            status=Status.ANSWERED,
+            review_requested_at__isnull=True,
+            answered_at__lt=now - timedelta(days=days),
+        )
+        rows = _keyset(qs, "answered_at", (), batch=batch, max_batches=max_batches)
+        closed += _each(
+            rows,
+            lambda pk, _at: bool(appeal_close(appeal=Appeal(pk=pk), actor=None)),
+            what="autoclose",
+        )
+    return closed
+
+
+def sweep_deadlines(*, now: datetime | None = None, batch: int = BATCH) -> SweepReport:
+    """Run the three deadline passes: breaches first, so a late appeal is not «due soon»."""
+    now = now or clock.now()
+    report = SweepReport()
+    report.first_response_overdue, escalated = sweep_first_response(now=now, batch=batch)
+    report.overdue, more = sweep_overdue(now=now, batch=batch)
+    report.escalated = escalated + more
+    report.due_soon = sweep_due_soon(now=now, batch=batch)
+    return report
+
+
+# ---- once per interval --------------------------------------------------------------------------
+
+
+def sweeps_run(*, every: float | None = None) -> dict[str, int] | None:
+    """Run the deadline sweeps if no other worker ran them this interval; None if skipped."""
+    seconds = every if every is not None else settings.PRIEMNAYA["SWEEP_EVERY"]
+    if not lease_claim(DEADLINES_LEASE, every=timedelta(seconds=seconds)):
+        return None
+    return sweep_deadlines().as_dict()
+
+
+def autoclose_run(*, every: float | None = None) -> int | None:
+    """Run the auto-close pass if no other worker ran it this interval; None if skipped."""
+    seconds = every if every is not None else settings.PRIEMNAYA["AUTOCLOSE_EVERY"]
+    if not lease_claim(AUTOCLOSE_LEASE, every=timedelta(seconds=seconds)):
+        return None
+    return sweep_autoclose()

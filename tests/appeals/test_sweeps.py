@@ -1,0 +1,406 @@
+"""The deadline sweeps (SPEC §5, issue 7 item 6): once per deadline, per policy and interval."""
+
+from __future__ import annotations
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from datetime import timedelta
+
+import pytest
+from django.db import connection, connections
+from django.test.utils import CaptureQueriesContext
+
+from priemnaya.appeals import services, sweeps
+from priemnaya.appeals.lifecycle import Action
+from priemnaya.appeals.models import Appeal, Event
+from priemnaya.appeals.presenters import Audience, event_describe, next_step
+from priemnaya.appeals.selectors import appeal_page
+from priemnaya.appeals.states import EventType, Status
+from priemnaya.appeals.tasks import appeals_sweep
+from priemnaya.catalog.models import Policy
+from priemnaya.catalog.services import catalog_load_defaults
+from priemnaya.core import clock
+from priemnaya.core.leases import lease_claim, lease_release
+from tests import factories
+
+MINUTE = timedelta(minutes=1)
+
+
+def fresh(appeal: Appeal) -> Appeal:
+    return Appeal.objects.select_related("department", "policy").get(pk=appeal.pk)
+
+
+def journal(appeal: Appeal, type_: str) -> list[Event]:
+    return list(Event.objects.filter(appeal=appeal, type=type_).order_by("id"))
+
+
+def sweep_at(moment, **kwargs):
+    with clock.travel_to(moment):
+        return sweeps.sweep_deadlines(**kwargs)
+
+
+# ---- due soon -----------------------------------------------------------------------------------
+
+
+def test_due_soon_warns_the_assignee_once_per_deadline(in_progress, operator):
+    # given an appeal in work two hours before its deadline (support policy: warn 24 h before)
+    moment = in_progress.due_at - timedelta(hours=2)
+    # when the sweep runs, and runs again
+    first = sweep_at(moment)
+    second = sweep_at(moment + MINUTE)
+    # then one internal warning for the assignee, and the mark
+    assert (first.due_soon, second.due_soon) == (1, 0)
+    [event] = journal(in_progress, EventType.DUE_SOON)
+    assert not event.is_public
+    assert event.actor is None
+    assert event.data["assignee_id"] == operator.pk
+    assert fresh(in_progress).due_soon_warned_at == moment
+    staff = event_describe(event, audience=Audience.STAFF)
+    assert f"Кому: {operator.full_name}" in staff.details
+
+
+def test_due_soon_warns_the_department_when_nobody_is_assigned(registered):
+    # given a registered appeal nobody took, two hours before its deadline
+    with clock.travel_to(registered.due_at - timedelta(hours=2)):
+        # when only the due-soon pass runs
+        assert sweeps.sweep_due_soon() == 1
+    # then the department is the recipient
+    [event] = journal(registered, EventType.DUE_SOON)
+    assert event.data.get("assignee_id") is None
+    assert event.data["department"] == "support"
+
+
+def test_due_soon_waits_for_the_policy_window(in_progress):
+    # given the support policy warns 24 hours before; set it to 48
+    Policy.objects.filter(code="support").update(warn_before_hours=48)
+    # when the sweep runs 30 hours before the deadline
+    report = sweep_at(in_progress.due_at - timedelta(hours=30))
+    # then the 48-hour window has started; with the default 24 it would not have
+    assert report.due_soon == 1
+    Policy.objects.filter(code="support").update(warn_before_hours=24)
+    other = factories.bring_to(
+        factories.submit_appeal(in_progress.applicant),
+        Status.IN_PROGRESS,
+        applicant=in_progress.applicant,
+        staff=in_progress.assignee,
+    )
+    assert sweep_at(other.due_at - timedelta(hours=30)).due_soon == 0
+
+
+def test_a_resumed_pause_moves_the_deadline_and_warns_again(in_progress, operator, citizen):
+    # given a warning, then a question that pauses the clock for three days
+    sweep_at(in_progress.due_at - timedelta(hours=2))
+    with clock.travel_to(in_progress.due_at - timedelta(hours=1)):
+        services.appeal_request_info(appeal=in_progress, actor=operator, question="Браузер?")
+    with clock.travel_to(in_progress.due_at + timedelta(days=3)):
+        # a paused appeal is neither warned nor late
+        assert sweeps.sweep_deadlines().as_dict() == sweeps.SweepReport().as_dict()
+        services.appeal_provide_info(appeal=in_progress, actor=citizen, text="Firefox.")
+    moved = fresh(in_progress)
+    assert moved.due_at > in_progress.due_at
+    assert moved.due_soon_warned_at is None
+    # when the sweep runs before the new deadline
+    report = sweep_at(moved.due_at - timedelta(hours=1))
+    # then the new deadline gets its own warning, and nothing is late
+    assert (report.due_soon, report.overdue) == (1, 0)
+    assert len(journal(in_progress, EventType.DUE_SOON)) == 2
+
+
+def test_an_extension_resets_the_marks(catalog, citizen, submit):
+    # given a 59-FZ complaint in work, warned before its deadline
+    specialist = factories.make_specialist()
+    head = factories.make_head("services")
+    complaint = factories.bring_to(
+        submit(citizen, kind="complaint", theme="services-refusal"),
+        Status.IN_PROGRESS,
+        applicant=citizen,
+        staff=specialist,
+    )
+    sweep_at(complaint.due_at - timedelta(hours=2))
+    assert fresh(complaint).due_soon_warned_at is not None
+    # when the head extends it by ten days
+    new_due = clock.today() + timedelta(days=40)
+    services.appeal_extend(
+        appeal=complaint, actor=head, due_date=new_due, reason="Запрос в другой орган."
+    )
+    # then the warning mark is cleared and the new deadline is warned about once
+    extended = fresh(complaint)
+    assert extended.due_soon_warned_at is None
+    assert sweep_at(extended.due_at - timedelta(hours=2)).due_soon == 1
+    assert sweep_at(extended.due_at - timedelta(hours=1)).due_soon == 0
+
+
+# ---- first-response breach ----------------------------------------------------------------------
+
+
+def test_a_missed_first_response_is_flagged_once_and_escalated_per_policy(registered):
+    # given a support appeal (policy: first reaction in 24 working hours, escalate on breach)
+    assert registered.first_response_due_at is not None
+    moment = registered.first_response_due_at + MINUTE
+    # when the sweep runs after the target, twice
+    first = sweep_at(moment)
+    second = sweep_at(moment + MINUTE)
+    # then one internal flag and one automatic escalation to quality control
+    assert (first.first_response_overdue, first.escalated) == (1, 1)
+    assert (second.first_response_overdue, second.escalated) == (0, 0)
+    [flag] = journal(registered, EventType.FIRST_RESPONSE_OVERDUE)
+    assert not flag.is_public
+    assert flag.data["escalate"] is True
+    [escalation] = journal(registered, EventType.ESCALATED)
+    assert escalation.actor is None
+    assert escalation.data["by"] == "system"
+    after = fresh(registered)
+    assert after.first_response_breached_at == moment
+    assert (after.escalation_level, after.department.code) == (1, "quality")
+    assert after.status == Status.REGISTERED
+
+
+def test_a_taken_appeal_has_no_first_response_breach(in_progress):
+    report = sweep_at(in_progress.first_response_due_at + MINUTE)
+    assert report.first_response_overdue == 0
+    assert journal(in_progress, EventType.FIRST_RESPONSE_OVERDUE) == []
+
+
+# ---- resolution breach --------------------------------------------------------------------------
+
+
+@pytest.fixture
+def complaint_in_work(catalog, citizen, submit):
+    specialist = factories.make_specialist()
+    appeal = submit(citizen, kind="complaint", theme="services-refusal")
+    return factories.bring_to(appeal, Status.IN_PROGRESS, applicant=citizen, staff=specialist)
+
+
+def test_an_overdue_59_fz_appeal_tells_the_applicant_and_is_escalated(complaint_in_work, citizen):
+    # given a 59-FZ complaint in work (policy fz59: escalate on breach)
+    moment = complaint_in_work.due_at + MINUTE
+    # when the sweep runs after the deadline, twice
+    first = sweep_at(moment)
+    second = sweep_at(moment + timedelta(hours=1))
+    # then one public «срок нарушен» event and one automatic escalation
+    assert (first.overdue, first.escalated) == (1, 1)
+    assert (second.overdue, second.escalated) == (0, 0)
+    [overdue] = journal(complaint_in_work, EventType.OVERDUE)
+    assert overdue.is_public
+    assert overdue.actor is None
+    assert overdue.data["escalate"] is True
+    assert len(journal(complaint_in_work, EventType.ESCALATED)) == 1
+    after = fresh(complaint_in_work)
+    assert after.breached_at == moment
+    assert after.escalation_level == 1
+    # and the applicant reads that the deadline passed, why, and what happens now
+    seen = event_describe(overdue, audience=Audience.APPLICANT)
+    assert seen.title == "Срок ответа истёк"
+    text = " ".join(seen.details)
+    due = f"{clock.timezone.localdate(complaint_in_work.due_at):%d.%m.%Y}"
+    assert f"до {due}" in text
+    assert "ответ ещё не подготовлен" in text
+    assert "передано на контроль руководителю" in text
+    assert "в кратчайший срок" in text
+    with clock.travel_to(moment + timedelta(hours=2)):
+        page = appeal_page(user=citizen, number=after.number)
+    assert "Ответ будет дан до" not in page.next_step
+    assert "истёк" in page.next_step
+    assert "передано на контроль руководителю" in page.next_step
+
+
+def test_a_notify_policy_flags_without_escalating(catalog, citizen, submit):
+    # given an information request (policy «request»: notify on breach)
+    specialist = factories.make_specialist()
+    appeal = factories.bring_to(
+        submit(citizen, kind="request", theme="services-status"),
+        Status.IN_PROGRESS,
+        applicant=citizen,
+        staff=specialist,
+    )
+    assert fresh(appeal).policy.breach_action == "notify"
+    # when
+    report = sweep_at(appeal.due_at + MINUTE)
+    # then
+    assert (report.overdue, report.escalated) == (1, 0)
+    [overdue] = journal(appeal, EventType.OVERDUE)
+    assert overdue.data["escalate"] is False
+    assert journal(appeal, EventType.ESCALATED) == []
+    assert fresh(appeal).escalation_level == 0
+    seen = event_describe(overdue, audience=Audience.APPLICANT)
+    assert "сообщено руководителю" in " ".join(seen.details)
+
+
+def test_a_refused_escalation_still_flags_the_breach_truthfully(complaint_in_work, monkeypatch):
+    # given automatic escalation is refused (e.g. a rule of the escalation levels)
+    from priemnaya.core.errors import InvalidTransition
+
+    def refuse(**kwargs):
+        raise InvalidTransition("Эскалация невозможна.")
+
+    monkeypatch.setattr(sweeps, "appeal_escalate", refuse)
+    # when
+    report = sweep_at(complaint_in_work.due_at + MINUTE)
+    # then the breach is flagged, and its event does not claim an escalation
+    assert (report.overdue, report.escalated) == (1, 0)
+    [overdue] = journal(complaint_in_work, EventType.OVERDUE)
+    assert overdue.data["escalate"] is False
+
+
+@pytest.mark.parametrize("state", [Status.NEEDS_INFO, Status.ANSWERED, Status.WITHDRAWN])
+def test_paused_answered_and_withdrawn_appeals_are_never_warned_or_flagged(
+    registered, move, citizen, state
+):
+    # given an appeal asked a question (paused), answered or withdrawn
+    if state == Status.WITHDRAWN:
+        services.appeal_withdraw(appeal=registered, actor=citizen, reason="Решено.")
+    else:
+        move(registered, state)
+    since = Event.objects.order_by("-id").first().pk
+    # when the sweep runs before and long after every deadline
+    sweep_at(registered.due_at - timedelta(hours=2))
+    sweep_at(registered.due_at + timedelta(days=3))
+    # then nothing was written
+    assert list(Event.objects.filter(pk__gt=since).values_list("type", flat=True)) == []
+
+
+# ---- auto-close ---------------------------------------------------------------------------------
+
+
+def test_autoclose_follows_the_policy_days(answered):
+    # given the support policy closes answers after 3 days without reaction
+    Policy.objects.filter(code="support").update(autoclose_days=3)
+    answered_at = fresh(answered).answered_at
+    # when / then
+    assert sweeps.sweep_autoclose(now=answered_at + timedelta(days=2)) == 0
+    assert sweeps.sweep_autoclose(now=answered_at + timedelta(days=3, minutes=1)) == 1
+    assert fresh(answered).status == Status.CLOSED
+    [closed] = journal(answered, EventType.CLOSED)
+    assert closed.data == {"by": "timer"}
+
+
+def test_autoclose_without_a_policy_uses_the_setting(answered, settings):
+    settings.PRIEMNAYA = {**settings.PRIEMNAYA, "AUTOCLOSE_DAYS": 2}
+    Appeal.objects.filter(pk=answered.pk).update(policy=None)
+    answered_at = fresh(answered).answered_at
+    assert sweeps.sweep_autoclose(now=answered_at + timedelta(days=1)) == 0
+    assert sweeps.sweep_autoclose(now=answered_at + timedelta(days=2, minutes=1)) == 1
+
+
+# ---- bounded and incremental --------------------------------------------------------------------
+
+
+def _count(fn) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        fn()
+    return len(queries)
+
+
+def test_a_pass_with_nothing_due_costs_the_same_for_3_and_30_appeals(citizen, submit):
+    # given appeals far from their deadlines
+    counts = []
+    for total in (3, 30):
+        while Appeal.objects.count() < total:
+            submit(citizen)
+        # when
+        counts.append(_count(lambda: sweeps.sweep_deadlines()))
+    # then the pass reads by index ranges, not appeal by appeal
+    assert counts[0] == counts[1]
+
+
+def test_a_pass_handles_a_bounded_batch_and_the_next_one_goes_on(citizen, submit):
+    # given five registered appeals past their deadline
+    appeals = [submit(citizen) for _ in range(5)]
+    Policy.objects.update(breach_action="notify")
+    moment = max(a.due_at for a in appeals) + MINUTE
+    with clock.travel_to(moment):
+        # when each pass may read one batch of two
+        passes = [sweeps.sweep_overdue(batch=2, max_batches=1)[0] for _ in range(4)]
+    # then two, two, one, none: every appeal once
+    assert passes == [2, 2, 1, 0]
+    assert Event.objects.filter(type=EventType.OVERDUE).count() == 5
+    # and a pass of many batches costs the same per appeal whatever their number
+    per_appeal = []
+    for n in (2, 4):
+        more = [submit(citizen) for _ in range(n)]
+        with clock.travel_to(max(a.due_at for a in more) + MINUTE):
+            per_appeal.append(_count(lambda: sweeps.sweep_overdue(batch=3)) / n)
+    assert per_appeal[0] == pytest.approx(per_appeal[1], rel=0.35)
+
+
+# ---- once per interval --------------------------------------------------------------------------
+
+
+def test_a_lease_lets_one_run_per_interval(db):
+    moment = clock.now()
+    with clock.travel_to(moment):
+        assert lease_claim("job", every=timedelta(seconds=60)) is True
+        assert lease_claim("job", every=timedelta(seconds=60)) is False
+    with clock.travel_to(moment + timedelta(seconds=30)):
+        assert lease_claim("job", every=timedelta(seconds=60)) is False
+    # a little before the full interval: a scheduler firing slightly early still runs
+    with clock.travel_to(moment + timedelta(seconds=58)):
+        assert lease_claim("job", every=timedelta(seconds=60)) is True
+    lease_release("job")
+    assert lease_claim("job", every=timedelta(seconds=60)) is True
+
+
+def test_the_worker_task_sweeps_once_per_interval(complaint_in_work):
+    with clock.travel_to(complaint_in_work.due_at + MINUTE):
+        first = appeals_sweep.call()
+        second = appeals_sweep.call()
+    assert first["overdue"] == 1
+    assert second is None
+    assert len(journal(complaint_in_work, EventType.OVERDUE)) == 1
+
+
+def test_sweep_actions_are_the_systems_alone():
+    from priemnaya.appeals.lifecycle import SWEEP_ACTIONS, TRANSITIONS, Side
+
+    for action in SWEEP_ACTIONS:
+        assert TRANSITIONS[action].sides == {Side.SYSTEM}
+        assert TRANSITIONS[action].target is None
+    assert Action.FLAG_OVERDUE in SWEEP_ACTIONS
+
+
+def test_next_step_promises_the_date_only_before_it_passes(in_progress):
+    due = f"{clock.timezone.localdate(in_progress.due_at):%d.%m.%Y}"
+    with clock.travel_to(in_progress.due_at - MINUTE):
+        assert f"Ответ будет дан до {due}" in next_step(fresh(in_progress))
+    with clock.travel_to(in_progress.due_at + MINUTE):
+        text = next_step(fresh(in_progress))
+    assert "Ответ будет дан до" not in text
+    assert f"до {due}" in text
+    assert "в кратчайший срок" in text
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_sweeping_at_once_run_one_sweep():
+    # given overdue appeals and two workers whose schedulers fire at the same moment
+    catalog_load_defaults()
+    citizen = factories.make_citizen()
+    appeals = [factories.submit_appeal(citizen) for _ in range(3)]
+    Policy.objects.update(breach_action="notify")
+    moment = max(a.due_at for a in appeals) + MINUTE
+    start = threading.Barrier(2)
+
+    def worker(_):
+        try:
+            start.wait()
+            with clock.travel_to(moment):
+                return sweeps.sweeps_run(every=60)
+        finally:
+            connections.close_all()
+
+    # when
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(worker, range(2)))
+    # then one ran the sweep, the other stepped aside, and every appeal was flagged once
+    assert sorted(r is None for r in results) == [False, True]
+    assert Event.objects.filter(type=EventType.OVERDUE).count() == 3
+    assert connection.vendor == "postgresql"
+
+
+def test_the_passes_name_the_open_states_as_the_partial_indexes_do():
+    # SQLite uses a partial index only when the query repeats its condition's terms literally.
+    from priemnaya.appeals.states import OPEN_STATUSES
+
+    index = next(i for i in Appeal._meta.indexes if i.name == "appeal_breach_sweep_idx")
+    assert dict(index.condition.children)["status__in"] == sweeps.OPEN
+    assert set(sweeps.OPEN) == OPEN_STATUSES
