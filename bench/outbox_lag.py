@@ -12,15 +12,16 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fresh import fresh_database  # noqa: E402
 
 
 def main() -> None:
@@ -30,18 +31,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="priemnaya-bench-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "priemnaya.settings_test"}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
-    os.environ.update(env)
-    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-    subprocess.run(
-        [sys.executable, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    env = fresh_database(args.database_url)
     worker = subprocess.Popen([sys.executable, "-m", "priemnaya.cli", "worker"], env=env, cwd=ROOT)
     try:
         import django
@@ -86,7 +76,7 @@ def main() -> None:
         worker.wait(15)
     lags = sorted(max(0.0, handled[e] - committed[e]) * 1000 for e in committed if e in handled)
     result = {
-        "database": url.split(":", 1)[0],
+        "database": env["DATABASE_URL"].split(":", 1)[0],
         "events": len(committed),
         "handed_on": len(lags),
         "rate_per_second": args.rate,

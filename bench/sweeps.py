@@ -13,16 +13,17 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import random
-import subprocess
 import sys
-import tempfile
 import time
 from datetime import timedelta
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fresh import fresh_database  # noqa: E402
+
 CHUNK = 5000
 
 
@@ -32,18 +33,7 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
-    tmp = Path(tempfile.mkdtemp(prefix="priemnaya-bench-"))
-    url = args.database_url or f"sqlite:///{tmp / 'bench.sqlite3'}"
-    env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "priemnaya.settings_test"}
-    env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
-    os.environ.update(env)
-    sys.path[:0] = [str(ROOT), str(ROOT / "src")]
-    subprocess.run(
-        [sys.executable, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0"],
-        env=env,
-        cwd=ROOT,
-        check=True,
-    )
+    fresh_database(args.database_url)
     import django
 
     django.setup()
