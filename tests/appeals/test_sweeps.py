@@ -155,6 +155,19 @@ def test_a_missed_first_response_is_flagged_once_and_escalated_per_policy(regist
     assert after.status == Status.REGISTERED
 
 
+def test_an_appeal_late_twice_in_one_pass_is_passed_up_once(registered):
+    # given nobody reacted and the whole term passed while the worker was down
+    moment = registered.due_at + MINUTE
+    # when one pass sees both breaches
+    report = sweep_at(moment)
+    # then both are flagged, but the neglect is escalated one level, not two
+    assert (report.first_response_overdue, report.overdue, report.escalated) == (1, 1, 1)
+    assert len(journal(registered, EventType.ESCALATED)) == 1
+    [overdue] = journal(registered, EventType.OVERDUE)
+    assert overdue.data["escalate"] is True  # the applicant reads that it is under control
+    assert fresh(registered).escalation_level == 1
+
+
 def test_a_taken_appeal_has_no_first_response_breach(in_progress):
     report = sweep_at(in_progress.first_response_due_at + MINUTE)
     assert report.first_response_overdue == 0

@@ -87,7 +87,9 @@ TERMS = [
 
 
 @pytest.mark.parametrize(("registered", "term", "unit", "rule", "expected", "why"), TERMS)
-def test_rules_2_3_19_terms_over_the_seeded_calendar(catalog, registered, term, unit, rule, expected, why):
+def test_rules_2_3_19_terms_over_the_seeded_calendar(
+    catalog, registered, term, unit, rule, expected, why
+):
     assert term_last_day(work_calendar(), D(registered), term, unit, rule) == D(expected), why
 
 

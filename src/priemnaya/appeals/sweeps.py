@@ -151,13 +151,23 @@ def sweep_due_soon(
 
 
 def _with_escalation(
-    pk: int, escalates: bool, flag: Callable[..., Appeal], reason: Callable[[Appeal], str]
+    pk: int,
+    escalates: bool,
+    flag: Callable[..., Appeal],
+    reason: Callable[[Appeal], str],
+    *,
+    escalated_already: bool = False,
 ) -> str:
     """Flag the breach and escalate per policy; if the escalation is refused, flag without it.
 
     The breach event says whether the appeal was passed up, so it must not claim an escalation
     that did not happen: the refused attempt is rolled back and the flag written again plainly.
+    An appeal this run already passed up (its first response was late too) is not passed up a
+    second level for the same neglect: the flag says it is under control, which it is.
     """
+    if escalates and escalated_already:
+        flag(appeal=Appeal(pk=pk), escalate=True)
+        return "flagged"
     if escalates:
         try:
             with transaction.atomic():
@@ -191,9 +201,16 @@ def _overdue_reason(appeal: Appeal) -> str:
 
 
 def sweep_first_response(
-    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+    *,
+    now: datetime | None = None,
+    batch: int = BATCH,
+    max_batches: int = MAX_BATCHES,
+    escalated: set[int] | None = None,
 ) -> tuple[int, int]:
-    """Flag registered appeals nobody reacted to in time; return (flagged, escalated)."""
+    """Flag registered appeals nobody reacted to in time; return (flagged, escalated).
+
+    The ids of the appeals it escalated are added to ``escalated``.
+    """
     now = now or clock.now()
     qs = Appeal.objects.filter(
         status=Status.REGISTERED,
@@ -217,6 +234,8 @@ def sweep_first_response(
                 pk, _escalates(action), appeal_flag_first_response_overdue, _first_response_reason
             )
         )
+        if results[-1] == "escalated" and escalated is not None:
+            escalated.add(pk)
         return True
 
     flagged = _each(rows, handle, what="first response")
@@ -224,9 +243,16 @@ def sweep_first_response(
 
 
 def sweep_overdue(
-    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+    *,
+    now: datetime | None = None,
+    batch: int = BATCH,
+    max_batches: int = MAX_BATCHES,
+    escalated: frozenset[int] | set[int] = frozenset(),
 ) -> tuple[int, int]:
-    """Flag open, unpaused appeals past their deadline; return (flagged, escalated)."""
+    """Flag open, unpaused appeals past their deadline; return (flagged, escalated).
+
+    Appeals in ``escalated`` were passed up earlier in this run and are not passed up again.
+    """
     now = now or clock.now()
     qs = Appeal.objects.filter(
         status__in=OPEN, breached_at__isnull=True, due_at__lt=now, paused_at__isnull=True
@@ -236,7 +262,13 @@ def sweep_overdue(
 
     def handle(pk: int, _due: datetime, action: str | None) -> bool:
         results.append(
-            _with_escalation(pk, _escalates(action), appeal_flag_overdue, _overdue_reason)
+            _with_escalation(
+                pk,
+                _escalates(action),
+                appeal_flag_overdue,
+                _overdue_reason,
+                escalated_already=pk in escalated,
+            )
         )
         return True
 
@@ -272,8 +304,11 @@ def sweep_deadlines(*, now: datetime | None = None, batch: int = BATCH) -> Sweep
     """Run the three deadline passes: breaches first, so a late appeal is not «due soon»."""
     now = now or clock.now()
     report = SweepReport()
-    report.first_response_overdue, escalated = sweep_first_response(now=now, batch=batch)
-    report.overdue, more = sweep_overdue(now=now, batch=batch)
+    passed_up: set[int] = set()
+    report.first_response_overdue, escalated = sweep_first_response(
+        now=now, batch=batch, escalated=passed_up
+    )
+    report.overdue, more = sweep_overdue(now=now, batch=batch, escalated=passed_up)
     report.escalated = escalated + more
     report.due_soon = sweep_due_soon(now=now, batch=batch)
     return report
