@@ -7,6 +7,7 @@ from datetime import date
 from priemnaya.accounts.models import User
 from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side, allowed
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.states import OPEN_STATUSES, Status
 from priemnaya.catalog.calendars import department_hours
 from priemnaya.catalog.models import Approver, Department, Membership
@@ -165,7 +166,7 @@ def refusal(
             return InvalidTransition(EXPIRED, field="due_date")
     if action is Action.REDIRECT and (last := redirect_window_closed(appeal)) is not None:
         return InvalidTransition(
-            f"Переадресовать можно было до {last:%d.%m.%Y}: срок переадресации после "
+            f"Переадресовать можно было до {format_date(last)}: срок переадресации после "
             "регистрации истёк (59-ФЗ, ст. 8 ч. 3).",
             field="department",
         )
@@ -182,7 +183,7 @@ ESCALATION_TOP = "Обращение уже у контроля качества
 def _local_day_text(appeal: Appeal, moment) -> str:
     from priemnaya.appeals.deadlines import local_day
 
-    return f"{local_day(appeal.department, moment):%d.%m.%Y}"
+    return format_date(local_day(appeal.department, moment))
 
 
 def escalation_refusal(appeal: Appeal, side: Side) -> ApplicationError | None:

@@ -33,6 +33,7 @@ from django.db.models import Q, QuerySet
 
 from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.services.routing import appeal_escalate
 from priemnaya.appeals.services.sweeps import (
     DEFAULT_WARN_HOURS,
@@ -196,7 +197,7 @@ def _first_response_reason(appeal: Appeal) -> str:
 
 def _overdue_reason(appeal: Appeal) -> str:
     day = local_day(appeal.department, appeal.due_at) if appeal.due_at else None
-    when = f" ({day:%d.%m.%Y})" if day else ""
+    when = f" ({format_date(day)})" if day else ""
     return f"Срок ответа{when} истёк, ответ не дан: обращение передано на контроль автоматически."
 
 

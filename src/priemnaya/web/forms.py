@@ -12,6 +12,7 @@ from django.utils import timezone
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
 from priemnaya.appeals.inputs import INPUT_FIELDS, SPECS, AppealInput, FieldKind, InputField
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
+from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.states import (
     STAFF_INTAKE_CHANNELS,
     Channel,
@@ -347,7 +348,9 @@ class RedirectForm(forms.Form):
             (d.code, d.name) for d in departments_active()
         ]
         if last_day is not None:
-            hint = f"Переадресовать можно до {last_day:%d.%m.%Y}; заявитель получит уведомление."
+            hint = (
+                f"Переадресовать можно до {format_date(last_day)}; заявитель получит уведомление."
+            )
             self.fields["department"].help_text = hint
 
 
@@ -376,7 +379,7 @@ class ExtendForm(forms.Form):
         # Who decides and how far, said before the form is sent (59-FZ art. 12 p.2).
         hints = [f"Продлевает {approver}."] if approver else []
         if limit is not None:
-            hints.append(f"Новый срок — не позже {limit:%d.%m.%Y}.")
+            hints.append(f"Новый срок — не позже {format_date(limit)}.")
             self.fields["due_date"].widget.attrs["max"] = limit.isoformat()
         self.fields["due_date"].help_text = " ".join(hints)
 

@@ -18,6 +18,7 @@ from priemnaya.appeals.deadlines import (
 from priemnaya.appeals.lifecycle import Action, Side
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import ESCALATION_TOP, department_line_ids
+from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.services.journal import appeal_transition, required_text
 from priemnaya.appeals.states import Priority
 from priemnaya.catalog import routing as catalog_routing
@@ -167,7 +168,7 @@ def ceiling_message(policy: Policy, ceiling: date) -> str:
     unit = TermUnit(policy.resolution_unit).label
     return (
         f"Продлить можно не больше чем на {policy.max_extension_value} {unit} — "
-        f"не позже {ceiling:%d.%m.%Y}."
+        f"не позже {format_date(ceiling)}."
     )
 
 

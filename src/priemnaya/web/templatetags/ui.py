@@ -78,10 +78,10 @@ def redirect_note(appeal) -> str:
     if (closed := redirect_window_closed(appeal)) is not None:
         return (
             f"Переадресовать нельзя: {appeal.policy.redirect_days} дней после регистрации "
-            f"истекли {closed:%d.%m.%Y} (59-ФЗ, ст. 8 ч. 3)."
+            f"истекли {format_date(closed)} (59-ФЗ, ст. 8 ч. 3)."
         )
     last = redirect_last_day(appeal)
-    return f"Переадресовать можно до {last:%d.%m.%Y}." if last else ""
+    return f"Переадресовать можно до {format_date(last)}." if last else ""
 
 
 @register.simple_tag

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
 from priemnaya.appeals.inputs import appeal_input_problems
+from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.selectors import (
     AppealFilters,
     Queue,
@@ -135,7 +136,7 @@ def _due_preview(kind: str, theme: str) -> str:
     if found is None:
         return "Выберите вид и тему обращения, чтобы рассчитать срок ответа."
     policy = found.policy.name if found.policy else found.regime
-    return f"Срок ответа: до {found.due_date:%d.%m.%Y} (политика «{policy}»)."
+    return f"Срок ответа: до {format_date(found.due_date)} (политика «{policy}»)."
 
 
 @staff_required
