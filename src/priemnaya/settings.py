@@ -39,6 +39,8 @@ INSTALLED_APPS = [
     "priemnaya.accounts",
     "priemnaya.catalog",
     "priemnaya.appeals",
+    "priemnaya.notifications",
+    "priemnaya.webhooks",
     "priemnaya.web",
     "priemnaya.api",
     "priemnaya.demo",
@@ -168,9 +170,16 @@ CSRF_FAILURE_VIEW = "priemnaya.web.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 
-EMAIL_BACKEND = env.str("EMAIL_BACKEND", default="django.core.mail.backends.smtp.EmailBackend")
-EMAIL_HOST = env.str("EMAIL_HOST", default="127.0.0.1")
-EMAIL_PORT = env.int("EMAIL_PORT", default=25)
+# E-mail: EMAIL_URL in django-environ's form (smtp://user:password@host:port, smtp+tls://…,
+# smtp+ssl://…). Without it, e-mail goes to the dev outbox (/dev/outbox/ in the demo).
+EMAIL_URL = env.str("EMAIL_URL", default="")
+if EMAIL_URL:
+    vars().update(env.email_url("EMAIL_URL"))
+else:
+    EMAIL_BACKEND = env.str(
+        "EMAIL_BACKEND", default="priemnaya.notifications.devoutbox.DevOutboxEmailBackend"
+    )
+EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Приёмная <noreply@priemnaya.local>")
 
 LOGGING = {
@@ -195,6 +204,17 @@ PRIEMNAYA = {
     "SWEEP_EVERY": env.int("PRIEMNAYA_SWEEP_EVERY", default=60),
     "AUTOCLOSE_EVERY": env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
 }
+# Where links in notifications point: the public address of the site.
+PRIEMNAYA_SITE_URL = env.str("PRIEMNAYA_SITE_URL", default="http://127.0.0.1:8000")
+# Notifications (docs/notification-delivery.md): a sender per channel; the feed needs none.
+PRIEMNAYA_NOTIFY_SENDERS = {
+    "email": "priemnaya.notifications.channels.email.EmailSender",
+    "sms": "priemnaya.notifications.channels.sms.SmsSender",
+    "push": "priemnaya.notifications.channels.push.PushSender",
+}
+# Long-running loops of `priemnaya worker` besides the task queue and the outbox relay: dotted
+# callables taking a threading.Event that tells them to stop.
+PRIEMNAYA_WORKER_LOOPS: list[str] = []
 # The journal's outbox, relayed by `priemnaya worker` to every registered consumer.
 PRIEMNAYA_OUTBOX = "priemnaya.appeals.outbox"
 # Periodic jobs run by `priemnaya worker`: (dotted task path, interval in seconds).

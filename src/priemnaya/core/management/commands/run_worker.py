@@ -52,6 +52,12 @@ class Command(BaseCommand):
             ).start()
             # The journal's outbox: hands committed events to notifications, webhooks, search.
             threading.Thread(target=outbox.relay_forever, daemon=True, name="outbox").start()
+            # Other long-running loops (the notification and webhook senders), named in settings.
+            stop = threading.Event()
+            for path in settings.PRIEMNAYA_WORKER_LOOPS:
+                threading.Thread(
+                    target=import_string(path), args=(stop,), daemon=True, name=path
+                ).start()
         worker = Worker(
             queue_names=["default"],
             interval=interval,
