@@ -50,6 +50,7 @@ class TemplateForm(forms.ModelForm):
     class Meta:
         model = Template
         fields = ["event_type", "channel", "audience", "subject", "body", "is_active"]
+        widgets = {"subject": forms.TextInput(attrs={"class": "vTextField", "size": 80})}
         help_texts = {
             "body": "Шаблон Django: {{ number }}, {% if due %}…{% endif %}. Переменные — ниже.",
             "subject": "Для e-mail — тема письма, для push и ленты — заголовок; для SMS не нужна.",
