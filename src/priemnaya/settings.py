@@ -226,3 +226,16 @@ PRIEMNAYA_PERIODIC_TASKS = [
         env.int("PRIEMNAYA_IDEMPOTENCY_PURGE_EVERY", default=3600),
     ),
 ]
+# SMS (docs/notification-delivery.md, «Channels and templates»): an HTTP gateway if its URL is set,
+# else the dev outbox. The gateway calls back /api/v1/notifications/sms-status with
+# X-Callback-Token: SMS_CALLBACK_TOKEN (callbacks are refused while it is empty).
+SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
+SMS_GATEWAY_TOKEN = env.str("SMS_GATEWAY_TOKEN", default="")
+SMS_GATEWAY_TIMEOUT = env.float("SMS_GATEWAY_TIMEOUT", default=10.0)
+SMS_CALLBACK_TOKEN = env.str("SMS_CALLBACK_TOKEN", default="")
+# Web push: VAPID keys (PEM or base64url raw private key); generated into VAR_DIR when unset.
+VAPID_PRIVATE_KEY = env.str("VAPID_PRIVATE_KEY", default="")
+VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
+VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")
+PUSH_TIMEOUT = env.float("PUSH_TIMEOUT", default=10.0)
+PUSH_TTL = env.int("PUSH_TTL", default=86_400)
