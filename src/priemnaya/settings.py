@@ -226,3 +226,10 @@ PRIEMNAYA_PERIODIC_TASKS = [
         env.int("PRIEMNAYA_IDEMPOTENCY_PURGE_EVERY", default=3600),
     ),
 ]
+# Webhooks (docs/webhooks.md): signed appeal events to external systems, retried with back-off.
+PRIEMNAYA_WEBHOOK_TIMEOUT = env.float("PRIEMNAYA_WEBHOOK_TIMEOUT", default=10.0)
+PRIEMNAYA_WEBHOOK_RETRY_BASE = env.float("PRIEMNAYA_WEBHOOK_RETRY_BASE", default=30.0)
+PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS = env.int("PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS", default=8)
+PRIEMNAYA_WEBHOOK_DISABLE_AFTER = env.int("PRIEMNAYA_WEBHOOK_DISABLE_AFTER", default=10)
+PRIEMNAYA_WEBHOOK_CONCURRENCY = env.int("PRIEMNAYA_WEBHOOK_CONCURRENCY", default=8)
+PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]
