@@ -44,6 +44,10 @@ class Receiver:
         receiver = self
 
         class Handler(BaseHTTPRequestHandler):
+            # Keep-alive like a real server, and the answer in one write (no Nagle stalls).
+            protocol_version = "HTTP/1.1"
+            wbufsize = -1
+
             def do_POST(self):
                 body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
                 with receiver._lock:

@@ -38,7 +38,12 @@ class AdministratorsOnly:
 
 
 class EndpointForm(forms.ModelForm):
-    url = forms.URLField(label="Адрес (URL)", max_length=500, assume_scheme="https")
+    url = forms.URLField(
+        label="Адрес (URL)",
+        max_length=500,
+        assume_scheme="https",
+        widget=forms.URLInput(attrs={"class": "vURLField"}),
+    )
     event_types = forms.MultipleChoiceField(
         label="Типы событий",
         choices=services.SELECTABLE_TYPES,

@@ -14,6 +14,7 @@ import math
 import random
 import threading
 import time
+from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -36,14 +37,6 @@ RETRY_MAX_SECONDS = 3600
 EXCERPT_CHARS = 500
 READ_LIMIT = 16 * 1024
 ERROR_MAX = 2000
-SETTLED_FIELDS = [
-    "state",
-    "next_attempt_at",
-    "leased_until",
-    "last_status",
-    "last_error",
-    "delivered_at",
-]
 
 
 def _setting(name: str, default: float) -> float:
@@ -100,7 +93,7 @@ def _workers() -> ThreadPoolExecutor:
 class Answer:
     """What one POST got: a status and the start of the body, or an error."""
 
-    status: int | None = None
+    status_code: int | None = None
     excerpt: str = ""
     error: str = ""
     duration_ms: int = 0
@@ -109,16 +102,16 @@ class Answer:
 
     @property
     def ok(self) -> bool:
-        return self.status is not None and 200 <= self.status < 300
+        return self.status_code is not None and 200 <= self.status_code < 300
 
     @property
     def retryable(self) -> bool:
         """5xx, 429, timeouts and connection errors are retried; other answers are final."""
         if self.permanent:
             return False
-        if self.status is None:
+        if self.status_code is None:
             return True
-        return self.status >= 500 or self.status == 429
+        return self.status_code >= 500 or self.status_code == 429
 
 
 def _retry_after(value: str | None) -> float | None:
@@ -153,7 +146,7 @@ def post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> Answ
                 response.release_conn()
             else:
                 response.close()
-        answer.status = response.status
+        answer.status_code = response.status
         answer.excerpt = chunk.decode("utf-8", errors="replace")[:EXCERPT_CHARS]
         answer.retry_after = _retry_after(response.headers.get("Retry-After"))
         if not answer.ok and not answer.retryable:
@@ -245,7 +238,7 @@ def _send(batch: list[Delivery]) -> list[Answer]:
 def _settle(delivery: Delivery, answer: Answer, now: datetime) -> bool:
     """Apply one answer to its delivery; return True if the delivery is now finally failed."""
     delivery.leased_until = None
-    delivery.last_status = answer.status
+    delivery.last_status = answer.status_code
     if answer.ok:
         delivery.state = DeliveryState.DELIVERED
         delivery.delivered_at = now
@@ -276,7 +269,7 @@ def _record(batch: list[Delivery], answers: list[Answer], started: datetime) -> 
             DeliveryAttempt(
                 delivery=delivery,
                 at=started,
-                status_code=answer.status,
+                status_code=answer.status_code,
                 response=answer.excerpt,
                 error=answer.error[:ERROR_MAX],
                 duration_ms=answer.duration_ms,
@@ -289,19 +282,33 @@ def _record(batch: list[Delivery], answers: list[Answer], started: datetime) -> 
             runs[delivery.endpoint_id] = (reset, count + 1, delivery.last_error)
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts)
-        Delivery.objects.bulk_update(
-            batch,
-            [
-                "state",
-                "next_attempt_at",
-                "leased_until",
-                "last_status",
-                "last_error",
-                "delivered_at",
-            ],
-        )
+        _save_settled(batch)
         for endpoint_id, (reset, count, error) in runs.items():
             _count_failures(endpoint_id, reset=reset, failures=count, error=error, now=now)
+
+
+def _save_settled(batch: list[Delivery]) -> None:
+    """Write the batch's new states in a few UPDATEs: one per outcome, plus the retry times.
+
+    (``bulk_update`` over every field builds a CASE per row and field — slow for a full batch
+    that mostly shares one outcome, «delivered, 200».)
+    """
+    groups: dict[tuple, list[int]] = defaultdict(list)
+    retrying = []
+    for d in batch:
+        groups[(d.state, d.last_status, d.last_error, d.delivered_at)].append(d.pk)
+        if d.state == DeliveryState.PENDING:
+            retrying.append(d)
+    for (state, status, error, delivered_at), ids in groups.items():
+        Delivery.objects.filter(pk__in=ids).update(
+            state=state,
+            last_status=status,
+            last_error=error,
+            delivered_at=delivered_at,
+            leased_until=None,
+        )
+    if retrying:
+        Delivery.objects.bulk_update(retrying, ["next_attempt_at"])
 
 
 def _count_failures(endpoint_id: int, *, reset: bool, failures: int, error: str, now: datetime):
