@@ -106,3 +106,20 @@ def test_staff_other_than_administrators_do_not_see_webhooks(catalog, endpoint):
     client = signed_in(staff)
     assert client.get("/admin/webhooks/endpoint/").status_code == 403
     assert client.get("/admin/webhooks/delivery/").status_code == 403
+
+
+def test_switching_an_endpoint_in_admin_enables_it_or_stops_its_queue(admin_client, endpoint):
+    Endpoint.objects.filter(pk=endpoint.pk).update(
+        is_active=False, failure_run=10, disabled_at=endpoint.created_at, disabled_reason="сбой"
+    )
+    form = {"name": endpoint.name, "url": endpoint.url}
+    page = f"/admin/webhooks/endpoint/{endpoint.pk}/change/"
+    # ticking «Включён» enables it as the action does
+    assert admin_client.post(page, {**form, "is_active": "on"}).status_code == 302
+    endpoint.refresh_from_db()
+    assert (endpoint.is_active, endpoint.failure_run, endpoint.disabled_at) == (True, 0, None)
+    # unticking switches it off by hand: nothing is queued for it any more
+    assert admin_client.post(page, form).status_code == 302
+    endpoint.refresh_from_db()
+    assert not endpoint.is_active
+    assert endpoint.disabled_at is None

@@ -92,7 +92,13 @@ class EndpointAdmin(AdministratorsOnly, admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
+            switched = "is_active" in form.changed_data
+            if switched and not obj.is_active:
+                # Switched off by hand: no longer «disabled after failures», so nothing is queued.
+                obj.disabled_at, obj.disabled_reason = None, ""
             super().save_model(request, obj, form, change)
+            if switched and obj.is_active:
+                services.endpoint_enable(request.user, obj)
             return
         created = services.endpoint_create(
             request.user,
