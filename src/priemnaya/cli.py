@@ -84,6 +84,8 @@ def cmd_demo(args) -> None:
     """Migrate the embedded database, load demo data, serve pages, API and worker in one go."""
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("PRIEMNAYA_AUTOCLOSE_EVERY", "60")
+    # Links in notifications and the demo webhook endpoint point at this very server.
+    os.environ.setdefault("PRIEMNAYA_SITE_URL", f"http://{args.host}:{args.port}")
     _django()
     from django.conf import settings
 

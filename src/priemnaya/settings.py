@@ -239,3 +239,10 @@ VAPID_PUBLIC_KEY = env.str("VAPID_PUBLIC_KEY", default="")
 VAPID_SUBJECT = env.str("VAPID_SUBJECT", default="")
 PUSH_TIMEOUT = env.float("PUSH_TIMEOUT", default=10.0)
 PUSH_TTL = env.int("PUSH_TTL", default=86_400)
+# Webhooks (docs/webhooks.md): signed appeal events to external systems, retried with back-off.
+PRIEMNAYA_WEBHOOK_TIMEOUT = env.float("PRIEMNAYA_WEBHOOK_TIMEOUT", default=10.0)
+PRIEMNAYA_WEBHOOK_RETRY_BASE = env.float("PRIEMNAYA_WEBHOOK_RETRY_BASE", default=30.0)
+PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS = env.int("PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS", default=8)
+PRIEMNAYA_WEBHOOK_DISABLE_AFTER = env.int("PRIEMNAYA_WEBHOOK_DISABLE_AFTER", default=10)
+PRIEMNAYA_WEBHOOK_CONCURRENCY = env.int("PRIEMNAYA_WEBHOOK_CONCURRENCY", default=8)
+PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]

@@ -31,6 +31,8 @@ from priemnaya.core import clock
 from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
+from priemnaya.webhooks.models import Endpoint
+from priemnaya.webhooks.services import endpoint_create
 
 EXTRA_CITIZENS = [
     ("grigoriev@demo.priemnaya.ru", "+79161234501", "Григорьев Павел Олегович"),
@@ -548,10 +550,21 @@ def _act(action: str, story: Story, n: int, run: _Replay) -> None:
     run.appeals[n] = appeal
 
 
+DEMO_ENDPOINT = "Демо-получатель"
+
+
+def _demo_webhook_endpoint(admin: User) -> None:
+    """Point a sample webhook endpoint at the demo's own receiver (/dev/webhooks/), once."""
+    if not Endpoint.objects.filter(name=DEMO_ENDPOINT).exists():
+        url = settings.PRIEMNAYA_SITE_URL.rstrip("/") + "/dev/webhooks/"
+        endpoint_create(admin, name=DEMO_ENDPOINT, url=url)
+
+
 @transaction.atomic
 def load_demo() -> dict[str, int]:
     """Create demo accounts and, once, the sample appeals; return what was created."""
     users = load_accounts()
+    _demo_webhook_endpoint(users["administrator"])
     citizens = [users["citizen"]] + [
         _user(email, name, "citizen", phone) for email, phone, name in EXTRA_CITIZENS
     ]

@@ -23,3 +23,8 @@ urlpatterns = [
     path("console/incidents/<int:incident_id>/", console.incident_detail, name="console_incident"),
     path("console/appeals/<str:number>/<slug:action>/", console.appeal_act, name="console_act"),
 ]
+
+# The demo's webhook receiver (DEBUG only; web/views/dev_webhooks.py).
+from priemnaya.web.views import dev_webhooks  # noqa: E402
+
+urlpatterns += [path("dev/webhooks/", dev_webhooks.receiver, name="dev_webhooks")]
