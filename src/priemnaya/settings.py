@@ -226,3 +226,5 @@ PRIEMNAYA_PERIODIC_TASKS = [
         env.int("PRIEMNAYA_IDEMPOTENCY_PURGE_EVERY", default=3600),
     ),
 ]
+# Push subscriptions at a push service on http://127.0.0.1 (tests, the demo); else https only.
+PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)

@@ -5,7 +5,15 @@ from priemnaya.api import errors
 from priemnaya.api.auth import API_AUTH
 from priemnaya.api.docs import OfflineSwagger
 from priemnaya.api.input_guard import refuse_unstorable
-from priemnaya.api.routers import appeals, calendar, catalog, incidents, staff, token
+from priemnaya.api.routers import (
+    appeals,
+    calendar,
+    catalog,
+    incidents,
+    notifications,
+    staff,
+    token,
+)
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -34,3 +42,4 @@ api.add_router("/appeals", appeals.router)
 api.add_router("/staff/appeals", staff.router)
 api.add_router("", calendar.router)
 api.add_router("/staff/incidents", incidents.router)
+api.add_router("/notifications", notifications.router)
