@@ -443,8 +443,8 @@ class NotificationPreferencesForm(forms.Form):
         help_text="Не отмечено ни одного — уведомлять обо всех.",
         error_messages={"invalid_choice": "Неизвестный вид обращения: %(value)s."},
     )
-    quiet_from = _time("Не присылать SMS с")
-    quiet_to = _time("до")
+    quiet_from = _time("Начало")
+    quiet_to = _time("Окончание")
     # Any zone the service knows is accepted; the list offers the zones of Russia.
     timezone = forms.CharField(
         label="Часовой пояс",
