@@ -197,3 +197,10 @@ def test_only_quality_control_retries_and_sees_failures(citizen, operator, super
 )
 def test_addresses_are_masked(channel, address, shown):
     assert selectors.address_masked(channel, address) == shown
+
+
+def test_reasons_mask_the_addresses_they_repeat():
+    reason = "550 <ivan.petrov@mail.example.ru> unknown; SMS +79161234567 refused"
+    assert selectors.reason_masked(reason) == (
+        "550 <iv***@mail.example.ru> unknown; SMS +791***4567 refused"
+    )

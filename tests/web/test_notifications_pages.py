@@ -89,7 +89,7 @@ def test_cabinet_feed_lists_own_items_with_links_and_read_state(citizen, other_c
     # then
     html = response.content.decode()
     assert response.status_code == 200
-    assert f"Обращение № {appeal.display_number}: Ответ готов" in html
+    assert "Ответ готов</h2>" in html
     assert f'href="/cabinet/appeals/{appeal.number}/"' in html
     assert "Чужое уведомление" not in html
     assert "Прочитано" in html
@@ -295,8 +295,8 @@ def test_failed_deliveries_page_and_retry(citizen, supervisor):
     html = page.get("/console/notifications/failed/").content.decode()
     # then: masked address, reason, appeal and attempts
     assert "iv***@example.ru" in html
-    assert "ivanov@example.ru" not in html.replace("&lt;ivanov@example.ru&gt;", "")
-    assert "Recipient address rejected" in html
+    assert "ivanov@example.ru" not in html  # nor in the SMTP server's answer
+    assert "550 5.1.1 &lt;iv***@example.ru&gt;: Recipient address rejected" in html
     assert f"№ {appeal.display_number}" in html
     assert ">8</td>" in html
     assert "Недоставленные" in page.get("/console/notifications/").content.decode()

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -61,6 +64,16 @@ def notification_of(user: User, notification_id: int) -> Notification:
     return found
 
 
+_EMAIL_IN_TEXT = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+_PHONE_IN_TEXT = re.compile(r"\+7\d{10}")
+
+
+def reason_masked(text: str) -> str:
+    """Mask the addresses a provider's answer repeats (an SMTP refusal names the mailbox)."""
+    text = _EMAIL_IN_TEXT.sub(lambda m: address_masked(Channel.EMAIL, m.group()), text)
+    return _PHONE_IN_TEXT.sub(lambda m: address_masked(Channel.SMS, m.group()), text)
+
+
 def address_masked(channel: str, address: str) -> str:
     """Show enough of an address to recognise it, not enough to copy it."""
     if channel == Channel.EMAIL and "@" in address:
@@ -85,7 +98,7 @@ class OutboxEmail:
     subject: str
     to: str
     sender: str
-    date: str
+    date: datetime | None
     text: str
     html: str
 
@@ -95,12 +108,19 @@ class OutboxSms:
     name: str
     to: str
     text: str
-    at: str
+    at: datetime | None
 
 
 def _part(message: EmailMessage, kind: str) -> str:
     part = message.get_body(preferencelist=(kind,))
     return part.get_content() if part is not None else ""
+
+
+def _moment(parse: Callable[[str], datetime], value: str) -> datetime | None:
+    try:
+        return parse(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def _email_of(path: Path) -> OutboxEmail:
@@ -110,7 +130,7 @@ def _email_of(path: Path) -> OutboxEmail:
         subject=str(message.get("Subject", "")),
         to=str(message.get("To", "")),
         sender=str(message.get("From", "")),
-        date=str(message.get("Date", "")),
+        date=_moment(parsedate_to_datetime, str(message.get("Date", ""))),
         text=_part(message, "plain"),
         html=_part(message, "html"),
     )
@@ -147,7 +167,7 @@ def outbox_sms() -> list[OutboxSms]:
                 name=path.name,
                 to=str(data.get("to", "")),
                 text=str(data.get("text", "")),
-                at=str(data.get("at", "")),
+                at=_moment(datetime.fromisoformat, str(data.get("at", ""))),
             )
         )
     return found

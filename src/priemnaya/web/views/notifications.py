@@ -251,7 +251,10 @@ def failed(request):
         return render(request, "web/errors/403.html", status=403)
     page = _page_number(request)
     rows, has_next = page_of(selectors.failed_deliveries(request.user), page=page, size=PAGE_SIZE)
-    items = [(n, selectors.address_masked(n.channel, n.address)) for n in rows]
+    items = [
+        (n, selectors.address_masked(n.channel, n.address), selectors.reason_masked(n.last_error))
+        for n in rows
+    ]
     context = {"items": items, "page": page, "has_next": has_next, "query": ""}
     return render(request, "web/notifications/failed.html", context)
 
