@@ -68,6 +68,7 @@ def test_mark_one_read_and_another_persons_is_404(citizen, other_citizen):
     assert refused.status_code == 404
     assert Notification.objects.get(pk=theirs.pk).read_at is None
     assert call("post", "/notifications/999999/read").status_code == 404
+    assert call("post", "/notifications/99999999999999999999/read").status_code == 404
 
 
 def test_read_all(citizen, other_citizen):

@@ -120,6 +120,15 @@ def test_mark_one_and_all_read(citizen, other_citizen):
     assert "Все уведомления отмечены прочитанными." in html
 
 
+@pytest.mark.parametrize("value", ["²", "abc", "9" * 40, "-1"])
+def test_odd_ids_and_pages_change_nothing(citizen, value):
+    item = feed_item(citizen)
+    response = signed_in(citizen).post("/cabinet/notifications/read/", {"id": value, "page": value})
+    assert response.status_code == 302
+    assert response["Location"] == "/cabinet/notifications/"
+    assert Notification.objects.get(pk=item.pk).read_at is None
+
+
 def test_console_feed_links_to_console_pages(operator, citizen):
     appeal = submit_appeal(citizen)
     feed_item(operator, appeal, title="Вам назначено обращение", audience="staff")

@@ -53,12 +53,17 @@ def _feed(request, *, staff: bool):
     return render(request, "web/notifications/feed.html", context)
 
 
+def _is_number(value: str) -> bool:
+    # str.isdigit() also says yes to «²» and other digits int() refuses.
+    return value.isascii() and value.isdigit() and len(value) < 19
+
+
 def _mark_read(request, *, done: str):
     """«Отметить прочитанным» (one item, ``id``) or «Отметить все прочитанными» (``all``)."""
     if "all" in request.POST:
         ids = None
     else:
-        ids = [int(v) for v in request.POST.getlist("id") if v.isdigit() and len(v) < 19]
+        ids = [int(v) for v in request.POST.getlist("id") if _is_number(v)]
     marked = services.feed_mark_read(request.user, ids=ids)
     if ids is None:
         messages.success(request, "Все уведомления отмечены прочитанными.")
@@ -66,7 +71,7 @@ def _mark_read(request, *, done: str):
         messages.success(request, "Уведомление отмечено прочитанным.")
     back = reverse(done)
     page = request.POST.get("page", "")
-    return redirect(f"{back}?page={page}" if page.isdigit() and page != "1" else back)
+    return redirect(f"{back}?page={page}" if _is_number(page) and page != "1" else back)
 
 
 @citizen_required
