@@ -7,8 +7,8 @@ before raising it. The counts are the same on SQLite and PostgreSQL, savepoints 
 docs/queries.md keeps the table beside the counts before issue 6.
 
 What the counts are made of (a failing case prints its SQL):
-- a page: the session and the user (2); the console also the user's departments (1); the queue
-  also the open incidents of those departments (1);
+- a page: the session and the user (2), the bell's unread count (1); the console also the user's
+  departments (1); the queue also the open incidents of those departments (1);
 - an API call: the token with its user (1); staff calls also the user's departments (1);
 - an action: the appeal as the user may see it (1); in the service a savepoint, the appeal again
   under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
@@ -47,11 +47,13 @@ from tests.factories import (
     make_citizen,
     make_head,
     make_operator,
+    make_supervisor,
     save_draft,
     signed_in,
     submit_appeal,
     under_review,
 )
+from tests.notification_factories import feed_item
 
 Request = Callable[[], HttpResponse]
 # Not a state: an answered appeal rated «Не удовлетворён», waiting for the head's review.
@@ -162,7 +164,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("home", 2, 200, lambda w: page(None, "/")),
     (
         "status by number",
-        3,
+        4,
         200,
         lambda w: page(w.citizen, f"/status/?number={w.appeal().display_number}"),
     ),
@@ -175,30 +177,30 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     ("register", 0, 200, lambda w: page(None, "/accounts/register/")),
     ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
-    ("cabinet list", 4, 200, lambda w: page(w.citizen, "/cabinet/")),
-    ("cabinet new form", 7, 200, lambda w: page(w.citizen, "/cabinet/new/")),
+    ("cabinet list", 5, 200, lambda w: page(w.citizen, "/cabinet/")),
+    ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
         "cabinet draft edit",
-        7,
+        8,
         200,
         lambda w: page(w.citizen, f"/cabinet/drafts/{save_draft(w.citizen).pk}/"),
     ),
     (
         "cabinet detail",
-        8,
+        9,
         200,
         lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal(A).number}/"),
     ),
     (
         "cabinet submitted",
-        3,
+        4,
         200,
         lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal().number}/submitted/"),
     ),
     (
         "cabinet edit form",
-        6,
+        7,
         200,
         lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal().number}/edit/"),
     ),
@@ -214,18 +216,18 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     # The tabs' counts: one aggregate, the policies' warning windows, first-line or not (+3);
     # the open incidents box (+1).
-    ("console queue", 10, 200, lambda w: page(w.operator, "/console/")),
+    ("console queue", 11, 200, lambda w: page(w.operator, "/console/")),
     # the list reads the policies' windows too (+1)
-    ("console queue, due soon", 11, 200, lambda w: page(w.operator, "/console/?queue=due_soon")),
+    ("console queue, due soon", 12, 200, lambda w: page(w.operator, "/console/?queue=due_soon")),
     (
         "console queue, filtered",
-        10,
+        11,
         200,
         lambda w: page(
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
         ),
     ),
-    ("console new form", 6, 200, lambda w: page(w.operator, "/console/new/")),
+    ("console new form", 7, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
         23,
@@ -234,7 +236,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "console detail",
-        9,
+        10,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
     ),
@@ -476,6 +478,122 @@ API: list[tuple[str, int, int, Make]] = [
     ),
 ]
 
+
+def with_feed(who: str, make: Callable[[World, User], Request]) -> Make:
+    """Give ``who`` two feed items (one read) about two appeals, then make the request."""
+
+    def _make(w: World) -> Request:
+        user = getattr(w, who)
+        feed_item(user, w.appeal())
+        feed_item(user, w.appeal(), read=True)
+        return make(w, user)
+
+    return _make
+
+
+PREFERENCES_FORM = {
+    "email": "on",
+    "kinds": ["complaint"],
+    "quiet_from": "22:00",
+    "quiet_to": "08:00",
+    "timezone": "Asia/Omsk",
+}
+PREFERENCES_BODY = {
+    "email": True,
+    "sms": False,
+    "push": True,
+    "kinds": ["complaint"],
+    "quiet_from": "22:00",
+    "quiet_to": "08:00",
+    "timezone": "Asia/Omsk",
+}
+
+# Notifications (issue 8). A feed page: session, user, the bell, one page of items with their
+# appeals (4). Marking read: one UPDATE. Preferences: the saved row (or none) and the kinds
+# offered (+2); saving them also the kinds known, the row under a lock and its write in a
+# savepoint. The failed deliveries: one page of them with their appeals.
+NOTIFICATIONS: list[tuple[str, int, int, Make]] = [
+    ("cabinet feed", 4, 200, with_feed("citizen", lambda w, u: page(u, "/cabinet/notifications/"))),
+    (
+        "cabinet feed, read one",
+        3,
+        302,
+        with_feed(
+            "citizen",
+            lambda w, u: page(
+                u,
+                "/cabinet/notifications/read/",
+                {"id": str(u.notifications.first().pk)},
+                came_from="/cabinet/notifications/",
+            ),
+        ),
+    ),
+    (
+        "cabinet feed, read all",
+        3,
+        302,
+        with_feed(
+            "citizen",
+            lambda w, u: page(
+                u, "/cabinet/notifications/read/", {"all": "1"}, came_from="/cabinet/notifications/"
+            ),
+        ),
+    ),
+    ("cabinet settings", 5, 200, lambda w: page(w.citizen, "/cabinet/notifications/settings/")),
+    (
+        "cabinet settings, saved",
+        9,
+        302,
+        lambda w: page(w.citizen, "/cabinet/notifications/settings/", PREFERENCES_FORM),
+    ),
+    (
+        "console feed",
+        4,
+        200,
+        with_feed("operator", lambda w, u: page(u, "/console/notifications/")),
+    ),
+    ("console settings", 5, 200, lambda w: page(w.operator, "/console/notifications/settings/")),
+    (
+        "console failed deliveries",
+        4,
+        200,
+        lambda w: page(make_supervisor(), "/console/notifications/failed/"),
+    ),
+    (
+        "GET /notifications",
+        2,
+        200,
+        with_feed("citizen", lambda w, u: call(u, "get", "/notifications")),
+    ),
+    (
+        "POST /notifications/{id}/read",
+        4,
+        200,
+        with_feed(
+            "citizen",
+            lambda w, u: call(u, "post", f"/notifications/{u.notifications.first().pk}/read"),
+        ),
+    ),
+    (
+        "POST /notifications/read-all",
+        2,
+        200,
+        with_feed("citizen", lambda w, u: call(u, "post", "/notifications/read-all")),
+    ),
+    (
+        "GET /notifications/preferences",
+        2,
+        200,
+        lambda w: call(w.citizen, "get", "/notifications/preferences"),
+    ),
+    (
+        "PUT /notifications/preferences",
+        6,
+        200,
+        lambda w: call(w.citizen, "put", "/notifications/preferences", PREFERENCES_BODY),
+    ),
+]
+
 CASES = [
     pytest.param(queries, status, make, id=f"{face} {what}")
     for face, table in (
@@ -483,6 +601,7 @@ CASES = [
         ("cabinet", CABINET_ACTIONS),
         ("console", CONSOLE_ACTIONS),
         ("api", API),
+        ("notifications", NOTIFICATIONS),
     )
     for what, queries, status, make in table
 ]

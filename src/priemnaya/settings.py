@@ -246,3 +246,5 @@ PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS = env.int("PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS", defau
 PRIEMNAYA_WEBHOOK_DISABLE_AFTER = env.int("PRIEMNAYA_WEBHOOK_DISABLE_AFTER", default=10)
 PRIEMNAYA_WEBHOOK_CONCURRENCY = env.int("PRIEMNAYA_WEBHOOK_CONCURRENCY", default=8)
 PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]
+# Push subscriptions at a push service on http://127.0.0.1 (tests, the demo); else https only.
+PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)

@@ -19,3 +19,5 @@ if not os.environ.get("EMAIL_URL"):
 
 # A consumer of the journal outbox that records what it is handed (tests/outbox_probe).
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.outbox_probe"]  # noqa: F405
+# Tests run their own push service on 127.0.0.1 (plain HTTP).
+PRIEMNAYA_PUSH_LOCAL = True

@@ -23,6 +23,11 @@ _PYDANTIC_RU = {
     "json_invalid": "Тело запроса — не JSON.",
     "model_attributes_type": "Тело запроса должно быть JSON-объектом.",
     "dict_type": "Тело запроса должно быть JSON-объектом.",
+    "time_parsing": "Время указывается в формате ЧЧ:ММ.",
+    "time_type": "Время указывается в формате ЧЧ:ММ.",
+    "bool_parsing": "Ожидается true или false.",
+    "bool_type": "Ожидается true или false.",
+    "list_type": "Ожидается список.",
 }
 _SKIP_LOC = {"body", "payload", "query", "path", "filters", "data"}
 

@@ -5,7 +5,16 @@ from priemnaya.api import errors
 from priemnaya.api.auth import API_AUTH
 from priemnaya.api.docs import OfflineSwagger
 from priemnaya.api.input_guard import refuse_unstorable
-from priemnaya.api.routers import appeals, calendar, catalog, incidents, sms_status, staff, token
+from priemnaya.api.routers import (
+    appeals,
+    calendar,
+    catalog,
+    incidents,
+    notifications,
+    sms_status,
+    staff,
+    token,
+)
 
 
 class UnicodeJSONRenderer(JSONRenderer):
@@ -35,3 +44,4 @@ api.add_router("/staff/appeals", staff.router)
 api.add_router("", calendar.router)
 api.add_router("/staff/incidents", incidents.router)
 api.add_router("/notifications", sms_status.router)
+api.add_router("/notifications", notifications.router)

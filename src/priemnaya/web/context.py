@@ -1,11 +1,17 @@
 from django.conf import settings
 
+from priemnaya.notifications.selectors import unread_count
+
 
 def navigation(request):
     """Expose what the layout needs to choose the menu for the signed-in person."""
     user = getattr(request, "user", None)
+    is_citizen = bool(user and user.is_authenticated and user.is_citizen)
+    is_worker = bool(user and user.is_authenticated and user.works_appeals)
     return {
-        "is_citizen": bool(user and user.is_authenticated and user.is_citizen),
-        "is_worker": bool(user and user.is_authenticated and user.works_appeals),
+        "is_citizen": is_citizen,
+        "is_worker": is_worker,
         "demo_mode": settings.DEBUG,
+        # The bell's count (one query), for those who have a feed.
+        "unread_notifications": unread_count(request.user) if is_citizen or is_worker else 0,
     }

@@ -23,6 +23,7 @@ from priemnaya.appeals.states import (
 from priemnaya.catalog.models import Regime
 from priemnaya.catalog.regions import region_choices
 from priemnaya.catalog.selectors import departments_active, kinds_active, theme_tree
+from priemnaya.notifications.feed import RUSSIAN_TIMEZONES
 
 REQUIRED = "Заполните это поле."
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -416,3 +417,62 @@ class CabinetFilterForm(forms.Form):
             (state.value, APPLICANT_VIEW[state][0]) for state in Status
         ]
         _choice_field(self, "kind").choices = [("", "Все виды"), *kind_choices()[1:]]
+
+
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _time(label: str) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        widget=TIME_INPUT,
+        error_messages={"required": "Укажите время.", "invalid": "Время указывается как ЧЧ:ММ."},
+    )
+
+
+class NotificationPreferencesForm(forms.Form):
+    """Channels, kinds, quiet hours and zone; the service checks them against the account."""
+
+    email = forms.BooleanField(label="Письма на e-mail", required=False)
+    sms = forms.BooleanField(label="SMS на телефон", required=False)
+    push = forms.BooleanField(label="Push-уведомления в браузере", required=False)
+    kinds = forms.MultipleChoiceField(
+        label="Виды обращений",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Не отмечено ни одного — уведомлять обо всех.",
+        error_messages={"invalid_choice": "Неизвестный вид обращения: %(value)s."},
+    )
+    quiet_from = _time("Начало")
+    quiet_to = _time("Окончание")
+    # Any zone the service knows is accepted; the list offers the zones of Russia.
+    timezone = forms.CharField(
+        label="Часовой пояс",
+        widget=forms.Select,
+        error_messages={"required": "Выберите часовой пояс."},
+    )
+    digest = forms.BooleanField(label="Объединять несколько писем в одну сводку", required=False)
+
+    def __init__(self, *args, staff: bool = False, zone: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        _choice_field(self, "kinds").choices = kind_choices()[1:]
+        zones = list(RUSSIAN_TIMEZONES)
+        if zone and zone not in dict(zones):
+            zones.append((zone, zone))
+        self.fields["timezone"].widget.choices = zones
+        if not staff:
+            del self.fields["digest"]
+
+    @staticmethod
+    def initial_from(preference, user) -> dict[str, Any]:
+        """Show a channel on only where the account has the address it needs."""
+        return {
+            "email": preference.email and bool(user.email),
+            "sms": preference.sms and bool(user.phone),
+            "push": preference.push,
+            "kinds": list(preference.kinds),
+            "quiet_from": preference.quiet_from,
+            "quiet_to": preference.quiet_to,
+            "timezone": preference.timezone,
+            "digest": preference.digest,
+        }

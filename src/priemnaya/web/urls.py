@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priemnaya.web.views import accounts, cabinet, console, public
+from priemnaya.web.views import accounts, cabinet, console, notifications, public
 
 app_name = "web"
 
@@ -28,3 +28,39 @@ urlpatterns = [
 from priemnaya.web.views import dev_webhooks  # noqa: E402
 
 urlpatterns += [path("dev/webhooks/", dev_webhooks.receiver, name="dev_webhooks")]
+# Notifications (issue 8): the feed and its bell, preferences, push, failed deliveries, short links.
+urlpatterns += [
+    path("cabinet/notifications/", notifications.cabinet_feed, name="notifications"),
+    path("cabinet/notifications/read/", notifications.cabinet_read, name="notifications_read"),
+    path("cabinet/notifications/unread.json", notifications.unread, name="notifications_unread"),
+    path(
+        "cabinet/notifications/settings/",
+        notifications.cabinet_settings,
+        name="notification_settings",
+    ),
+    path("cabinet/push/key", notifications.push_key, name="push_key"),
+    path("cabinet/push/subscribe", notifications.push_subscribe, name="push_subscribe"),
+    path("cabinet/push/unsubscribe", notifications.push_unsubscribe, name="push_unsubscribe"),
+    path("push-sw.js", notifications.service_worker, name="push_sw"),
+    path("console/notifications/", notifications.console_feed, name="console_notifications"),
+    path(
+        "console/notifications/read/",
+        notifications.console_read,
+        name="console_notifications_read",
+    ),
+    path(
+        "console/notifications/settings/",
+        notifications.console_settings,
+        name="console_notification_settings",
+    ),
+    path("console/notifications/failed/", notifications.failed, name="notifications_failed"),
+    path(
+        "console/notifications/failed/<int:notification_id>/retry/",
+        notifications.retry,
+        name="notification_retry",
+    ),
+    path("u/<str:token>/", notifications.unsubscribe, name="unsubscribe"),
+    path("dev/outbox/", notifications.outbox, name="dev_outbox"),
+    path("dev/outbox/email/<str:name>/", notifications.outbox_email, name="dev_outbox_email"),
+    path("a/<str:number>", notifications.short_link, name="short_link"),
+]

@@ -94,3 +94,12 @@ def extension_note(appeal, user) -> str:
     if clock.now() > appeal.due_at:
         return EXPIRED
     return ""
+
+
+@register.filter
+def unread_label(count: int) -> str:
+    """Say what the bell shows: «Уведомления, 3 непрочитанных» (site.js says the same)."""
+    if not count:
+        return "Уведомления, нет непрочитанных"
+    one = count % 10 == 1 and count % 100 != 11
+    return f"Уведомления, {count} {'непрочитанное' if one else 'непрочитанных'}"

@@ -65,4 +65,44 @@
     kind.addEventListener("change", refresh);
     theme.addEventListener("change", refresh);
   }
+  // The bell: its count follows a push the service worker received (it posts a message to open
+  // pages) and, as a fallback, a light poll while the page is visible.
+  var bell = document.querySelector("[data-bell]");
+  if (bell) {
+    var count = bell.querySelector("[data-bell-count]");
+    var live = document.querySelector("[data-bell-live]");
+    var shown = parseInt(count.textContent, 10) || 0;
+    var label = function (n) {
+      if (!n) { return "Уведомления, нет непрочитанных"; }
+      var one = n % 10 === 1 && n % 100 !== 11;
+      return "Уведомления, " + n + (one ? " непрочитанное" : " непрочитанных");
+    };
+    var show = function (n) {
+      if (typeof n !== "number" || n < 0 || n === shown) { return; }
+      if (n > shown && live) { live.textContent = "Новое уведомление. " + label(n) + "."; }
+      shown = n;
+      count.textContent = n > 99 ? "99+" : String(n);
+      count.hidden = n === 0;
+      bell.setAttribute("aria-label", label(n));
+      bell.setAttribute("title", label(n));
+    };
+    var poll = function () {
+      if (document.hidden || !window.fetch) { return; }
+      fetch(bell.dataset.unreadUrl, { credentials: "same-origin", headers: { Accept: "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body) { show(body.unread); } })
+        .catch(function () {});
+    };
+    window.PriemnayaBell = { show: show, refresh: poll };
+    if ("serviceWorker" in navigator) {
+      navigator.serviceWorker.addEventListener("message", function (event) {
+        var data = event.data || {};
+        if (data.type !== "notification") { return; }
+        if (typeof data.unread === "number") { show(data.unread); } else { poll(); }
+      });
+      if (navigator.serviceWorker.startMessages) { navigator.serviceWorker.startMessages(); }
+    }
+    setInterval(poll, 30000);
+    document.addEventListener("visibilitychange", poll);
+  }
 })();
