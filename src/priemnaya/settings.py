@@ -245,6 +245,9 @@ PRIEMNAYA_WEBHOOK_RETRY_BASE = env.float("PRIEMNAYA_WEBHOOK_RETRY_BASE", default
 PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS = env.int("PRIEMNAYA_WEBHOOK_MAX_ATTEMPTS", default=8)
 PRIEMNAYA_WEBHOOK_DISABLE_AFTER = env.int("PRIEMNAYA_WEBHOOK_DISABLE_AFTER", default=10)
 PRIEMNAYA_WEBHOOK_CONCURRENCY = env.int("PRIEMNAYA_WEBHOOK_CONCURRENCY", default=8)
+# Seconds a claim outlives the batch's worst case (every POST timing out), before another worker
+# may take over the deliveries of a sender that died.
+PRIEMNAYA_WEBHOOK_LEASE_MARGIN = env.float("PRIEMNAYA_WEBHOOK_LEASE_MARGIN", default=30.0)
 PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]
 # Push subscriptions at a push service on http://127.0.0.1 (tests, the demo); else https only.
 PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)

@@ -55,6 +55,10 @@ def disable_after() -> int:
     return int(_setting("DISABLE_AFTER", 10))
 
 
+def lease_margin() -> float:
+    return float(_setting("LEASE_MARGIN", 30.0))
+
+
 def concurrency() -> int:
     return max(1, int(_setting("CONCURRENCY", 8)))
 
@@ -180,7 +184,7 @@ def _lease_seconds(count: int) -> float:
     # Long enough for the whole batch to time out round by round, so no other sender takes a
     # delivery that is still being posted.
     rounds = math.ceil(max(count, 1) / concurrency())
-    return rounds * timeout_seconds() + 30
+    return rounds * timeout_seconds() + lease_margin()
 
 
 def _claim(limit: int) -> list[Delivery]:
