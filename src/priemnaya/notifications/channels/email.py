@@ -153,6 +153,7 @@ class _Smtp:
         backend = get_connection(fail_silently=False)
         try:
             backend.open()
+            backend.connection.ehlo_or_helo_if_needed()
         except (OSError, smtplib.SMTPException) as exc:
             raise Temporary(f"{type(exc).__name__}: {exc}") from exc
         self.backend = backend
