@@ -150,7 +150,7 @@ class _Smtp:
 
     def open(self) -> None:
         self.close()
-        backend = get_connection(fail_silently=False)
+        backend: Any = get_connection(fail_silently=False)
         try:
             backend.open()
             backend.connection.ehlo_or_helo_if_needed()
