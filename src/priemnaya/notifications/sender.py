@@ -25,7 +25,7 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from priemnaya.core import clock
 from priemnaya.notifications import channels
@@ -89,11 +89,13 @@ def claim(*, channel: str | None = None, limit: int = 100) -> list[Notification]
             .select_related("appeal")
             .order_by("next_attempt_at", "id")[:limit]
         )
+        if claimed:
+            Notification.objects.filter(pk__in=[row.pk for row in claimed]).update(
+                leased_until=now + lease, attempts=F("attempts") + 1
+            )
         for row in claimed:
             row.leased_until = now + lease
             row.attempts += 1
-        if claimed:
-            Notification.objects.bulk_update(claimed, ["leased_until", "attempts"])
     return claimed
 
 
@@ -177,10 +179,36 @@ def record(rows: list[Notification], results: list[SendResult], *, duration_ms: 
             row.last_error = reason[:ERROR_MAX]
     with transaction.atomic():
         DeliveryAttempt.objects.bulk_create(attempts)
-        Notification.objects.bulk_update(
-            rows,
-            ["state", "sent_at", "provider_id", "leased_until", "next_attempt_at", "last_error"],
-        )
+        _save_outcomes(rows)
+
+
+_SENT_FIELDS = ("state", "sent_at", "provider_id", "leased_until", "last_error")
+_FAILED_FIELDS = ("state", "leased_until", "last_error")
+_RETRY_FIELDS = ["leased_until", "next_attempt_at", "last_error"]
+# Up to this many distinct outcomes are written as one UPDATE each; beyond, one bulk CASE update.
+_GROUPED_UPDATES_MAX = 8
+
+
+def _save_outcomes(rows: list[Notification]) -> None:
+    """Write the rows' new state. A batch mostly shares one outcome (sent, «250 OK»): one plain
+    UPDATE per outcome is far cheaper than a CASE per row and column. Retries differ by their
+    jittered time and are few: one bulk update."""
+    groups: dict[tuple[tuple[str, object], ...], list[int]] = defaultdict(list)
+    retries = []
+    for row in rows:
+        if row.state == State.PENDING:
+            retries.append(row)
+            continue
+        names = _SENT_FIELDS if row.state == State.SENT else _FAILED_FIELDS
+        groups[tuple((name, getattr(row, name)) for name in names)].append(row.pk)
+    if retries:
+        Notification.objects.bulk_update(retries, _RETRY_FIELDS)
+    if len(groups) > _GROUPED_UPDATES_MAX:
+        changed = [row for row in rows if row.state != State.PENDING]
+        Notification.objects.bulk_update(changed, sorted({*_SENT_FIELDS, *_FAILED_FIELDS}))
+        return
+    for values, ids in groups.items():
+        Notification.objects.filter(pk__in=ids).update(**dict(values))
 
 
 def deliver_once(*, channel: str | None = None, limit: int = 100) -> int:

@@ -13,6 +13,7 @@ called per message.
 from __future__ import annotations
 
 import contextlib
+import functools
 import logging
 import smtplib
 from collections.abc import Sequence
@@ -137,6 +138,15 @@ def _invalid(address: str) -> str:
     return ""
 
 
+@functools.lru_cache(maxsize=64)
+def _envelope_address(address: str, encoding: str) -> str:
+    # Django's sanitize_address parses the header grammar: costly per message, so a plain ASCII
+    # address (the usual recipient) is taken as it is and the sender's is parsed once.
+    if "<" not in address and address.isascii():
+        return address
+    return sanitize_address(address, encoding)
+
+
 def _reply(code: int, text: bytes | str) -> str:
     words = text.decode("utf-8", "replace") if isinstance(text, bytes) else text
     return f"{code} {words}".strip()
@@ -169,8 +179,8 @@ class _Smtp:
         """Send one message on the open connection; raise Temporary if the connection failed."""
         smtp: smtplib.SMTP = self.backend.connection
         encoding = message.encoding or settings.DEFAULT_CHARSET
-        sender = sanitize_address(message.from_email, encoding)
-        recipients = [sanitize_address(a, encoding) for a in message.recipients()]
+        sender = _envelope_address(message.from_email, encoding)
+        recipients = [_envelope_address(a, encoding) for a in message.recipients()]
         mime: Any = message.message()
         data = mime.as_bytes(linesep="\r\n")
         try:
