@@ -235,8 +235,15 @@ def next_due() -> datetime | None:
     )
 
 
-def run_forever(stop: threading.Event) -> None:
-    """Deliver while there is work, then wait for ``wake()`` or the poll; survive any error."""
+def drain(*, channel: str | None = None, limit: int = LOOP_BATCH) -> int:
+    """Deliver until nothing is due; return how many were handled (benchmarks, management)."""
+    total = 0
+    while handled := deliver_once(channel=channel, limit=limit):
+        total += handled
+    return total
+
+
+def _loop(stop: threading.Event) -> None:
     while not stop.is_set():
         sent = 0
         try:
@@ -248,3 +255,20 @@ def run_forever(stop: threading.Event) -> None:
         if not sent:
             _wakeup.wait(POLL_SECONDS)
             _wakeup.clear()
+
+
+def run_forever(stop: threading.Event) -> None:
+    """Deliver while there is work, then wait for ``wake()`` or the poll; survive any error.
+
+    ``PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER`` loops share the queue through their claims: while
+    one waits for the SMTP server's replies, another builds and records its batch.
+    """
+    extra = [
+        threading.Thread(target=_loop, args=(stop,), daemon=True, name=f"notify-sender-{n}")
+        for n in range(1, max(_setting("PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER", 2), 1))
+    ]
+    for thread in extra:
+        thread.start()
+    _loop(stop)
+    for thread in extra:
+        thread.join(timeout=10)

@@ -17,6 +17,7 @@ import functools
 import logging
 import smtplib
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from email.utils import parseaddr
 from typing import Any
 
@@ -138,6 +139,15 @@ def _invalid(address: str) -> str:
     return ""
 
 
+def _payload(message: EmailMultiAlternatives) -> bytes | Exception:
+    """Return the message as SMTP DATA bytes, or what went wrong building it."""
+    try:
+        mime: Any = message.message()
+        return mime.as_bytes(linesep="\r\n")
+    except Exception as exc:
+        return exc
+
+
 @functools.lru_cache(maxsize=64)
 def _envelope_address(address: str, encoding: str) -> str:
     # Django's sanitize_address parses the header grammar: costly per message, so a plain ASCII
@@ -175,14 +185,12 @@ class _Smtp:
                 self.backend.close()
             self.backend = None
 
-    def transmit(self, message: EmailMultiAlternatives) -> SendResult:
+    def transmit(self, message: EmailMultiAlternatives, data: bytes) -> SendResult:
         """Send one message on the open connection; raise Temporary if the connection failed."""
         smtp: smtplib.SMTP = self.backend.connection
         encoding = message.encoding or settings.DEFAULT_CHARSET
         sender = _envelope_address(message.from_email, encoding)
         recipients = [_envelope_address(a, encoding) for a in message.recipients()]
-        mime: Any = message.message()
-        data = mime.as_bytes(linesep="\r\n")
         try:
             code, text = smtp.mail(sender)
             if code != 250:
@@ -269,6 +277,10 @@ class EmailSender:
         session = _Smtp()
         reopened = False
         position = 0
+        # The MIME text is built a message ahead in another thread: building is CPU, sending
+        # mostly waits for the server's replies (the GIL is free then), so the two overlap.
+        builder = ThreadPoolExecutor(max_workers=1, thread_name_prefix="mime")
+        payloads = builder.map(_payload, [message for _, message in todo])
         try:
             while position < len(todo):
                 if session.backend is None:
@@ -279,8 +291,14 @@ class EmailSender:
                             results[index] = SendResult(ok=False, error=str(exc))
                         return
                 index, message = todo[position]
+                data = next(payloads)
+                if isinstance(data, Exception):
+                    error = f"Письмо не собрано / cannot build: {type(data).__name__}: {data}"
+                    results[index] = SendResult(ok=False, error=error, permanent=True)
+                    position += 1
+                    continue
                 try:
-                    results[index] = session.transmit(message)
+                    results[index] = session.transmit(message, data)
                 except Temporary as exc:
                     results[index] = SendResult(ok=False, error=str(exc))
                     session.close()
@@ -292,6 +310,7 @@ class EmailSender:
                     reopened = True
                 position += 1
         finally:
+            builder.shutdown(wait=False, cancel_futures=True)
             session.close()
 
     def _over_backend(
