@@ -212,3 +212,34 @@ def test_two_senders_at_once_send_each_message_once_on_postgresql(catalog, smtp)
         State.SENT
     }
     assert DeliveryAttempt.objects.count() == planned
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_loop_survives_a_failing_round(pending, smtp, monkeypatch, settings):
+    # given a round that fails (the database went away for a moment), then rounds that work
+    settings.PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER = 1
+    real = sender.deliver_once
+    calls = {"n": 0}
+
+    def flaky(**kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise RuntimeError("база недоступна")
+        return real(**kwargs)
+
+    monkeypatch.setattr(sender, "deliver_once", flaky)
+    stop = threading.Event()
+    loop = threading.Thread(target=sender.run_forever, args=(stop,))
+    loop.start()
+    try:
+        for _ in range(200):
+            if smtp.envelopes:
+                break
+            sender.wake()
+            stop.wait(0.05)
+    finally:
+        stop.set()
+        loop.join(10)
+    # then the loop carried on and delivered
+    assert calls["n"] >= 2
+    assert len(smtp.envelopes) == 1
