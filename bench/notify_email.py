@@ -55,7 +55,7 @@ def main() -> None:
     from priemnaya.appeals.models import Event
     from priemnaya.catalog.services import catalog_load_defaults
     from priemnaya.notifications import channels, sender
-    from priemnaya.notifications.channels.email import mail_domain, message_for
+    from priemnaya.notifications.channels.email import _payload, mail_domain, message_for
     from priemnaya.notifications.models import Notification
     from priemnaya.notifications.rendering import render
 
@@ -115,12 +115,10 @@ def main() -> None:
         plan()
         domain = mail_domain()
         rows = list(Notification.objects.select_related("appeal"))
-        payloads = [
-            message_for(row, domain=domain).message().as_bytes(linesep="\r\n") for row in rows
-        ]
+        payloads = [_payload(message_for(row, domain=domain)) for row in rows]
         started = time.perf_counter()
         for row in rows:
-            message_for(row, domain=domain).message().as_bytes(linesep="\r\n")
+            _payload(message_for(row, domain=domain))
         build_seconds = time.perf_counter() - started
         smtp = smtplib.SMTP("127.0.0.1", port)
         started = time.perf_counter()
