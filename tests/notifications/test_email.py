@@ -127,3 +127,29 @@ def test_unsubscribing_an_address_without_account_suppresses_it(db):
 def test_a_forged_token_is_refused_in_russian(db, token):
     with pytest.raises(ValueError, match="Ссылка для отказа"):
         unsubscribe_apply(token)
+
+
+def test_a_subject_with_a_line_break_is_never_sent_as_a_header(citizen, submit, smtp):
+    # given a notification whose subject (an administrator's template) carries a line break
+    submit(citizen)
+    relay()
+    row = Notification.objects.get(channel="email")
+    Notification.objects.filter(pk=row.pk).update(subject="Тема\nBcc: victim@example.ru")
+    # when it is sent
+    sender.deliver_once(channel="email")
+    # then nothing left and the row is parked with the reason
+    row.refresh_from_db()
+    assert not smtp.envelopes
+    assert row.state == State.FAILED
+    assert "cannot build" in row.last_error
+
+
+def test_an_international_domain_goes_through_djangos_encoder(citizen, submit, smtp):
+    submit(citizen)
+    relay()
+    row = Notification.objects.get(channel="email")
+    Notification.objects.filter(pk=row.pk).update(address="ivan@пример.рф")
+    sender.deliver_once(channel="email")
+    row.refresh_from_db()
+    assert row.state == State.SENT
+    assert smtp.envelopes[0].rcpt_tos == ["ivan@xn--e1afmkfd.xn--p1ai"]
