@@ -199,3 +199,24 @@ class Template(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_type} · {self.get_channel_display()} · {self.get_audience_display()}"
+
+
+class Suppression(models.Model):
+    """An address without an account that asked for no more messages (the unsubscribe link).
+
+    The planner skips it for everything but the notices the law requires.
+    """
+
+    address = models.CharField("адрес", max_length=320)
+    channel = models.CharField("канал", max_length=8, choices=Channel.choices)
+    created_at = models.DateTimeField("с", default=clock.now)
+
+    class Meta:
+        verbose_name = "отписка"
+        verbose_name_plural = "отписки"
+        constraints = [
+            models.UniqueConstraint(fields=["channel", "address"], name="suppression_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_channel_display()}: {self.address}"
