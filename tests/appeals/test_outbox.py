@@ -9,17 +9,16 @@ import subprocess
 import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from priemnaya.appeals import outbox, services
 from priemnaya.appeals.models import Event, EventDelivery
 from priemnaya.appeals.states import EventType
+from tests.databases import fresh_database_url, run
 from tests.outbox_probe.consumer import ProbeConsumer
 from tests.outbox_probe.models import Handled
 
@@ -236,37 +235,8 @@ def test_two_transactions_committing_in_reverse_id_order_on_postgresql(catalog):
         outbox.unregister("probe-pg")
 
 
-def _database_url(tmp_path) -> tuple[str, callable]:
-    """A fresh database of the kind the suite runs on, for processes started by the test."""
-    if connection.vendor == "sqlite":
-        return f"sqlite:///{tmp_path / 'outbox.sqlite3'}", lambda: None
-    import psycopg
-
-    params = settings.DATABASES["default"]
-    host, port, user = params["HOST"] or "127.0.0.1", params["PORT"] or 5432, params["USER"]
-    name = f"priemnaya_outbox_{uuid.uuid4().hex[:8]}"
-    admin = f"host={host} port={port} user={user} dbname=postgres"
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f"CREATE DATABASE {name}")
-
-    def drop():
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
-
-    url = f"postgres://{user}@{host}:{port}/{name}"
-    return url, drop
-
-
-def _run(env, *args, **kwargs):
-    return subprocess.run(  # noqa: S603
-        [sys.executable, *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        check=True,
-        **kwargs,
-    )
+_database_url = fresh_database_url
+_run = run
 
 
 def test_a_consumer_killed_mid_batch_hands_each_event_on_exactly_once(tmp_path):
