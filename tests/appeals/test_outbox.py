@@ -299,3 +299,45 @@ def test_the_worker_command_relays_what_the_web_process_commits(tmp_path):
             worker.wait(15)
         drop()
     assert list(counts.values()) == [1] * seeded
+
+
+class BatchProbe(ProbeConsumer):
+    """A probe that takes whole batches, refusing any batch that holds a refused event."""
+
+    batches: list[int]
+
+    def handle_many(self, events: list[Event]) -> None:
+        self.batches.append(len(events))
+        for event in events:
+            self.handle(event)
+
+
+def test_a_batch_consumer_takes_the_batch_at_once_and_a_bad_event_is_isolated(
+    citizen, submit, operator
+):
+    probe = BatchProbe("batch")
+    probe.batches = []
+    outbox.register(probe)
+    try:
+        # given three events, one of which the consumer refuses
+        appeal = submit(citizen)
+        services.appeal_comment(appeal=appeal, actor=citizen, text="Дополнение.")
+        services.appeal_take(appeal=appeal, actor=operator)
+        ids = sorted(Event.objects.values_list("id", flat=True))
+        probe.fail_on = {ids[1]}
+        # when the relay runs
+        relay_until_idle()
+        # then the batch was tried whole, rolled back, and handed over event by event
+        assert probe.batches == [3]
+        assert handled_counts("batch") == {ids[0]: 1, ids[2]: 1}
+        refused = EventDelivery.objects.get(consumer="batch", event_id=ids[1])
+        assert refused.handled_at is None
+        assert "refuses" in refused.last_error
+        # and once the consumer accepts it again, the retry takes it (as a batch of one)
+        probe.fail_on = set()
+        EventDelivery.objects.filter(pk=refused.pk).update(next_attempt_at=None)
+        relay_until_idle()
+        assert handled_counts("batch") == dict.fromkeys(ids, 1)
+        assert probe.batches[-1] == 1
+    finally:
+        outbox.unregister("batch")

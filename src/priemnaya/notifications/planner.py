@@ -14,8 +14,9 @@ clarifications, escalations, nearing deadlines and breaches. SMS respect quiet h
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.conf import settings
@@ -135,18 +136,52 @@ def quiet_until(moment: datetime, *, start: time, end: time, zone: str) -> datet
     return datetime.combine(day, end, tzinfo=tz)
 
 
+# ---- what a batch of events needs to know about its applicants -----------------------------------
+
+
+@dataclass
+class Lookups:
+    """Preferences, push subscriptions and suppressions of a batch's applicants, read at once."""
+
+    preferences: dict[int, Preference] = field(default_factory=dict)
+    pushes: dict[int, list[int]] = field(default_factory=dict)
+    suppressed: set[tuple[str, str]] = field(default_factory=set)
+
+    @classmethod
+    def of(cls, events: list[Event]) -> Lookups:
+        users = {e.appeal.applicant_id for e in events if e.appeal.applicant_id is not None}
+        addresses: set[str] = set()
+        for event in events:
+            appeal = event.appeal
+            addresses |= {appeal.contact_email, appeal.contact_phone}
+            if appeal.applicant is not None:
+                addresses |= {appeal.applicant.email or "", appeal.applicant.phone or ""}
+        addresses.discard("")
+        lookups = cls()
+        if users:
+            lookups.preferences = {
+                p.user_id: p for p in Preference.objects.filter(user_id__in=users)
+            }
+            for user_id, pk in PushSubscription.objects.filter(user_id__in=users).values_list(
+                "user_id", "pk"
+            ):
+                lookups.pushes.setdefault(user_id, []).append(pk)
+        if addresses:
+            lookups.suppressed = set(
+                Suppression.objects.filter(address__in=addresses).values_list("channel", "address")
+            )
+        return lookups
+
+    def preference(self, user_id: int) -> Preference:
+        # Unsaved defaults when the person never chose: reads never write.
+        return self.preferences.get(user_id) or Preference(user_id=user_id)
+
+
 # ---- applicants ---------------------------------------------------------------------------------
 
 
-def _suppressed(targets: list[Target]) -> set[tuple[str, str]]:
-    outward = [t.address for t in targets if t.channel in (Channel.EMAIL, Channel.SMS)]
-    if not outward:
-        return set()
-    return set(Suppression.objects.filter(address__in=outward).values_list("channel", "address"))
-
-
-def _honour_suppressions(targets: list[Target]) -> list[Target]:
-    suppressed = _suppressed(targets)
+def _honour_suppressions(targets: list[Target], lookups: Lookups) -> list[Target]:
+    suppressed = lookups.suppressed
     return [t for t in targets if t.required or (t.channel, t.address) not in suppressed]
 
 
@@ -162,7 +197,9 @@ def _defer_sms(targets: list[Target], *, now: datetime, start: time, end: time, 
     ]
 
 
-def _contact_targets(event: Event, *, required: bool, now: datetime) -> list[Target]:
+def _contact_targets(
+    event: Event, *, required: bool, now: datetime, lookups: Lookups
+) -> list[Target]:
     """An applicant without an account: the contacts recorded on the appeal."""
     appeal = event.appeal
     targets = []
@@ -174,7 +211,7 @@ def _contact_targets(event: Event, *, required: bool, now: datetime) -> list[Tar
         targets.append(
             Target(Channel.SMS, appeal.contact_phone, Audience.APPLICANT, None, required)
         )
-    targets = _honour_suppressions(targets)
+    targets = _honour_suppressions(targets, lookups)
     return _defer_sms(
         targets,
         now=now,
@@ -184,14 +221,11 @@ def _contact_targets(event: Event, *, required: bool, now: datetime) -> list[Tar
     )
 
 
-def preference_of(user_id: int) -> Preference:
-    """Return the person's preferences, or the model's defaults (not saved: reads never write)."""
-    return Preference.objects.filter(user_id=user_id).first() or Preference(user_id=user_id)
-
-
-def _account_targets(event: Event, user: User, *, required: bool, now: datetime) -> list[Target]:
+def _account_targets(
+    event: Event, user: User, *, required: bool, now: datetime, lookups: Lookups
+) -> list[Target]:
     appeal = event.appeal
-    preference = preference_of(user.pk)
+    preference = lookups.preference(user.pk)
     feed = Target(Channel.FEED, f"user:{user.pk}", Audience.APPLICANT, user.pk, required)
     outward: list[Target] = []
     if not preference.kinds or appeal.kind.code in preference.kinds:
@@ -202,9 +236,9 @@ def _account_targets(event: Event, user: User, *, required: bool, now: datetime)
         if preference.push:
             outward += [
                 Target(Channel.PUSH, f"push:{pk}", Audience.APPLICANT, user.pk, required)
-                for pk in PushSubscription.objects.filter(user=user).values_list("pk", flat=True)
+                for pk in lookups.pushes.get(user.pk, [])
             ]
-    outward = _honour_suppressions(outward)
+    outward = _honour_suppressions(outward, lookups)
     if required and not any(t.channel in (Channel.EMAIL, Channel.SMS) for t in outward):
         # The law wants the notice to reach them: the account's e-mail, else the appeal's, else
         # a phone.
@@ -222,7 +256,9 @@ def _account_targets(event: Event, user: User, *, required: bool, now: datetime)
     return [feed, *outward]
 
 
-def applicant_targets(event: Event, *, now: datetime) -> list[Target]:
+def applicant_targets(
+    event: Event, *, now: datetime, lookups: Lookups | None = None
+) -> list[Target]:
     """Return where the applicant is told of ``event`` (empty if they need not be)."""
     if not event.is_public or event.type not in APPLICANT_EVENTS:
         return []
@@ -235,9 +271,10 @@ def applicant_targets(event: Event, *, now: datetime) -> list[Target]:
     ):
         return []
     required = is_required(event)
+    lookups = lookups or Lookups.of([event])
     if appeal.applicant is None:
-        return _contact_targets(event, required=required, now=now)
-    return _account_targets(event, appeal.applicant, required=required, now=now)
+        return _contact_targets(event, required=required, now=now, lookups=lookups)
+    return _account_targets(event, appeal.applicant, required=required, now=now, lookups=lookups)
 
 
 # ---- staff --------------------------------------------------------------------------------------
@@ -317,19 +354,25 @@ def staff_targets(event: Event) -> list[Target]:
 # ---- the consumer -------------------------------------------------------------------------------
 
 
-def plan(event: Event) -> list[Notification]:
+def plan(event: Event, *, lookups: Lookups | None = None) -> list[Notification]:
     """Return the event's notifications, rendered, unsaved; one per (channel, address)."""
     now = clock.now()
+    contexts: dict[str, dict[str, Any]] = {}
     rendered: dict[tuple[str, str], rendering.Rendered] = {}
     rows: dict[tuple[str, str], Notification] = {}
-    for target in [*applicant_targets(event, now=now), *staff_targets(event)]:
+    for target in [*applicant_targets(event, now=now, lookups=lookups), *staff_targets(event)]:
         key = (target.channel, target.address)
         if key in rows:
             continue
         look = (target.channel, target.audience)
         if look not in rendered:
+            if target.audience not in contexts:
+                contexts[target.audience] = rendering.context_for(event, target.audience)
             rendered[look] = rendering.render(
-                event, channel=target.channel, audience=target.audience
+                event,
+                channel=target.channel,
+                audience=target.audience,
+                context=contexts[target.audience],
             )
         text = rendered[look]
         feed = target.channel == Channel.FEED
@@ -362,7 +405,12 @@ class Planner:
         return (event.is_public and event.type in APPLICANT_EVENTS) or event.type in STAFF_EVENTS
 
     def handle(self, event: Event) -> None:
-        rows = plan(event)
+        self.handle_many([event])
+
+    def handle_many(self, events: list[Event]) -> None:
+        """Plan a batch: one read of the applicants' choices, one INSERT of every row."""
+        lookups = Lookups.of(events)
+        rows = [row for event in events for row in plan(event, lookups=lookups)]
         if not rows:
             return
         Notification.objects.bulk_create(rows, ignore_conflicts=True)

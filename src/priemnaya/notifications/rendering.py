@@ -327,9 +327,16 @@ def render_with(
     return _custom((0, *template), channel, context)
 
 
-def render(event: Event, *, channel: str, audience: str) -> Rendered:
-    """Render the event for one channel and audience; a broken custom template → the default."""
-    context = context_for(event, audience)
+def render(
+    event: Event, *, channel: str, audience: str, context: dict[str, Any] | None = None
+) -> Rendered:
+    """Render the event for one channel and audience; a broken custom template → the default.
+
+    ``context`` is ``context_for(event, audience)`` when the caller already has it (the planner
+    renders several channels of one audience from one context).
+    """
+    if context is None:
+        context = context_for(event, audience)
     custom = active_templates().get((str(event.type), str(channel), str(audience)))
     if custom is not None:
         try:

@@ -37,13 +37,18 @@ class WebhookConsumer:
         return any(_wanted(event.type, types) for _pk, types in receiving_endpoints())
 
     def handle(self, event: Event) -> None:
-        if event.type in NOT_SENT:
-            return
+        self.handle_many([event])
+
+    def handle_many(self, events: list[Event]) -> None:
+        """Queue the batch's deliveries with one read of the endpoints and one INSERT."""
         # Read afresh, not from the cache: an endpoint deleted since dispatch must get no row.
+        endpoints = receiving_endpoints(cached=False)
         now = clock.now()
         rows = [
             Delivery(endpoint_id=pk, event=event, created_at=now, next_attempt_at=now)
-            for pk, types in receiving_endpoints(cached=False)
+            for event in events
+            if event.type not in NOT_SENT
+            for pk, types in endpoints
             if _wanted(event.type, types)
         ]
         if rows:
