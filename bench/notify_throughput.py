@@ -80,6 +80,13 @@ def main() -> None:
         PRIEMNAYA_INCIDENT_THRESHOLD="1000000",
         PYTHONPATH=os.pathsep.join([str(ROOT), str(ROOT / "src")]),
     )
+    # The workers run as in production (no test-only consumer of the journal), debug off.
+    worker_env = {
+        **env,
+        "DJANGO_SETTINGS_MODULE": "priemnaya.settings",
+        "DEBUG": "0",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789abcdef",
+    }
     appeals = max(1, args.events // 5)
     comments = args.events - appeals
     seeded_at = time.perf_counter()
@@ -96,7 +103,9 @@ def main() -> None:
     hook_target = Event.objects.count()
     mail_target = args.events
     workers = [
-        subprocess.Popen([sys.executable, "-m", "priemnaya.cli", "worker"], env=env, cwd=ROOT)
+        subprocess.Popen(
+            [sys.executable, "-m", "priemnaya.cli", "worker"], env=worker_env, cwd=ROOT
+        )
         for _ in range(args.workers)
     ]
     started = time.perf_counter()

@@ -33,8 +33,9 @@ def feed_item(
         audience=audience,
         state=State.SENT,
         sent_at=clock.now(),
-        subject=f"Обращение № {appeal.display_number}: {title}",
-        body=title,
+        # As the planner writes a feed row: the event's title, then what changed.
+        subject=title,
+        body="Ответ будет дан до 03.12.2026.",
         read_at=clock.now() if read else None,
     )
 

@@ -38,7 +38,8 @@ def test_feed_is_own_newest_first_with_unread_filter(citizen, other_citizen):
     assert page["has_next"] is False
     first = page["items"][0]
     assert first["appeal"] == appeal.number
-    assert first["title"] == f"Обращение № {appeal.display_number}: Ответ готов"
+    assert first["title"] == "Ответ готов"
+    assert first["body"] == "Ответ будет дан до 03.12.2026."
     assert first["read"] is False
     assert first["read_at"] is None
     only = call("get", "/notifications?unread=true").json()["items"]

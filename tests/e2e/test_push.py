@@ -221,9 +221,10 @@ def test_enable_push_and_see_the_bell_update(
     assert items.count() == 2
     item = items.first
     assert item.locator(".badge--unread").is_visible()
-    assert f"Обращение № {number} · " in item.inner_text()
-    # what happened is only in the button's hidden label (see the report: the feed shows the
-    # body, which does not say what happened)
+    # and says what happened: the event's title heads it, what changed follows
+    assert item.get_by_role("heading").inner_text().endswith(feed_row.subject)
+    assert feed_row.subject == "Комментарий"
+    assert f"№ {number}" in item.inner_text()
     mark_read = item.get_by_role("button", name="Отметить прочитанным")
     assert mark_read.text_content() == f"Отметить прочитанным: {feed_row.subject}"
     link = item.get_by_role("link", name=f"№ {number}")

@@ -26,8 +26,16 @@ def seed(count: int, webhook_url: str, comments: int) -> None:
     catalog_load_defaults()
     Endpoint.objects.create(name="Приёмник", url=webhook_url, event_types=[])
     citizen = make_citizen(email="burst@example.ru", full_name="Залпова Анна")
+    # Requests, not support appeals: a burst of alike support appeals is an outage, and incident
+    # detection would add its own events (tests/appeals/test_incidents.py covers that).
     appeals = [
-        submit_appeal(citizen, subject=f"Залп {n}", text=f"Проверка доставки номер {n}.")
+        submit_appeal(
+            citizen,
+            kind="request",
+            theme="tech-login",
+            subject=f"Залп {n}",
+            text=f"Проверка доставки номер {n}.",
+        )
         for n in range(count)
     ]
     if comments:

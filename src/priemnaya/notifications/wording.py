@@ -140,10 +140,9 @@ PUSH_TITLE = "{{ title }}"
 PUSH_TEXT = "Обращение № {{ number }}: {{ phrase }}."
 
 FEED_TITLE = "{{ title }}"
+# The feed page shows the number and the time beside each item; the text says what changed.
 FEED_TEXT = (
-    "Обращение № {{ number }} · {{ when }}\n"
-    "{% for line in details %}{{ line }}\n{% endfor %}"
-    "{% if next_step %}{{ next_step }}{% endif %}"
+    "{% for line in details %}{{ line }}\n{% endfor %}{% if next_step %}{{ next_step }}{% endif %}"
 )
 
 FOOTER = {
