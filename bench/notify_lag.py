@@ -6,24 +6,27 @@ Starts `priemnaya worker` (outbox relay → planner → sender loops) against a 
 appeals at a steady rate from this process (as the web server would) and reads, for each
 registration, the time from its commit to the first delivery attempt of the confirmation e-mail
 (and, as ``planned_ms``, to the planner's handling of it).
-The test settings' in-memory e-mail backend takes the messages (bench/notify_email.py measures
-SMTP throughput). Writes bench/results/notify_lag-<database>.json with p50, p95, p99 and max.
+A local SMTP server (aiosmtpd storing into a Maildir, its own process) takes the messages.
+Writes bench/results/notify_lag-<database>.json with p50, p95, p99 and max.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "bench"))
+sys.path[:0] = [str(ROOT / "bench"), str(ROOT)]
 
 from fresh import fresh_database  # noqa: E402
+from tests.receivers import Sink  # noqa: E402
 
 
 def main() -> None:
@@ -33,6 +36,8 @@ def main() -> None:
     parser.add_argument("--database-url", default="")
     args = parser.parse_args()
 
+    smtp = Sink.start("smtp", Path(tempfile.mkdtemp(prefix="priemnaya-lag-")))
+    os.environ["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp.port}"
     env = fresh_database(args.database_url)
     worker = subprocess.Popen([sys.executable, "-m", "priemnaya.cli", "worker"], env=env, cwd=ROOT)
     try:
@@ -83,6 +88,7 @@ def main() -> None:
     finally:
         worker.terminate()
         worker.wait(15)
+        smtp.stop()
     lags = sorted(max(0.0, first[a] - committed[a]) * 1000 for a in committed if a in first)
     to_plan = sorted(max(0.0, planned[a] - committed[a]) * 1000 for a in committed if a in planned)
     result = {

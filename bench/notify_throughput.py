@@ -43,8 +43,13 @@ def _sample_message() -> bytes:
     return message.message().as_bytes(linesep="\r\n")
 
 
-def smtp_limit(count: int) -> float:
-    """Messages per second the SMTP server accepts from one connection, nothing else running."""
+def smtp_limit(count: int, *, runs: int = 3) -> float:
+    """Messages per second the SMTP server accepts from one connection, nothing else running:
+    the best of a few runs, so that a slow moment of the machine does not lower the bar."""
+    return max(_smtp_rate(count) for _ in range(runs))
+
+
+def _smtp_rate(count: int) -> float:
     folder = Path(tempfile.mkdtemp(prefix="priemnaya-smtp-limit-"))
     sink = Sink.start("smtp", folder)
     raw = _sample_message()
@@ -117,7 +122,7 @@ def main() -> None:
                 email_done = now
             if hooks_done is None and hooks.count() >= hook_target:
                 hooks_done = now
-            time.sleep(0.05)
+            time.sleep(0.2)  # listing a Maildir of 10,000 files costs CPU too
     finally:
         for worker in workers:
             worker.terminate()

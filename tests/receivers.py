@@ -21,7 +21,6 @@ import sys
 import time
 from collections import Counter
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -108,24 +107,40 @@ def _serve_smtp(port: int, maildir: str) -> None:
 
 
 def _serve_webhooks(port: int, log_path: str) -> None:
+    """HTTP/1.1 with keep-alive on asyncio: 200 to every POST, one JSON line per request.
+
+    Leaner than http.server (a thread per connection), so that in a benchmark the receiver takes
+    little of the CPU the sender under test shares with it.
+    """
+    import asyncio
+
     log = open(log_path, "a", encoding="utf-8", buffering=1)  # noqa: SIM115 — lives with us
 
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self) -> None:
-            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            event = json.loads(body or b"{}").get("id")
-            record = {"delivery": self.headers.get("X-Priemnaya-Delivery"), "event": event}
-            log.write(json.dumps(record) + "\n")
-            self.send_response(200)
-            self.send_header("Content-Length", "0")
-            self.end_headers()
-
-        def log_message(self, *args: object) -> None:
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                headers = {}
+                for line in head.decode("latin-1").split("\r\n")[1:]:
+                    name, _, value = line.partition(":")
+                    headers[name.strip().lower()] = value.strip()
+                body = await reader.readexactly(int(headers.get("content-length") or 0))
+                event = json.loads(body or b"{}").get("id")
+                record = {"delivery": headers.get("x-priemnaya-delivery"), "event": event}
+                log.write(json.dumps(record) + "\n")
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n")
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError):
             pass
+        finally:
+            writer.close()
 
-    ThreadingHTTPServer(("127.0.0.1", port), Handler).serve_forever()
+    async def main() -> None:
+        server = await asyncio.start_server(serve, "127.0.0.1", port)
+        async with server:
+            await server.serve_forever()
+
+    asyncio.run(main())
 
 
 def main() -> None:

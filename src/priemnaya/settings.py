@@ -222,7 +222,7 @@ PRIEMNAYA_NOTIFY_LEASE = env.int("PRIEMNAYA_NOTIFY_LEASE", default=120)
 PRIEMNAYA_NOTIFY_RETRY_BASE = env.int("PRIEMNAYA_NOTIFY_RETRY_BASE", default=30)
 PRIEMNAYA_NOTIFY_MAX_ATTEMPTS = env.int("PRIEMNAYA_NOTIFY_MAX_ATTEMPTS", default=8)
 # Sender loops per worker process, sharing the queue by their claims (one SMTP connection each).
-PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER = env.int("PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER", default=2)
+PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER = env.int("PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER", default=4)
 # The journal's outbox, relayed by `priemnaya worker` to every registered consumer.
 PRIEMNAYA_OUTBOX = "priemnaya.appeals.outbox"
 # Periodic jobs run by `priemnaya worker`: (dotted task path, interval in seconds).

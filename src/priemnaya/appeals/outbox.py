@@ -133,18 +133,45 @@ class ConsumeResult:
     failed: int = 0
 
 
-def consume(consumer: Consumer, *, limit: int = CONSUME_BATCH) -> ConsumeResult:
-    """Hand a batch of the consumer's queued events to it; failures are retried later."""
+# What consumers read of an event: loaded with the batch, not one query per event and field.
+EVENT_RELATED = (
+    "actor",
+    "appeal",
+    "appeal__applicant",
+    "appeal__department",
+    "appeal__kind",
+    "appeal__theme",
+)
+
+
+def _attach_events(batch: list[EventDelivery], events: dict[int, Event]) -> None:
+    """Give each delivery its event with what consumers read of it, loading what is missing."""
+    missing = {d.event_id for d in batch} - events.keys()
+    if missing:
+        events.update(Event.objects.select_related(*EVENT_RELATED).in_bulk(missing))
+    for delivery in batch:
+        delivery.event = events[delivery.event_id]
+
+
+def consume(
+    consumer: Consumer, *, limit: int = CONSUME_BATCH, events: dict[int, Event] | None = None
+) -> ConsumeResult:
+    """Hand a batch of the consumer's queued events to it; failures are retried later.
+
+    ``events`` is a cache shared by the consumers of one relay pass: an event handed to several
+    consumers is read once (events never change; the appeal may have moved on by milliseconds,
+    as it may have anyway by the time a consumer runs).
+    """
     result = ConsumeResult()
     with transaction.atomic():
         now = clock.now()
         batch = list(
-            EventDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .select_related(*EVENT_RELATED)
+            EventDelivery.objects.select_for_update(skip_locked=True)
             .filter(consumer=consumer.name, handled_at__isnull=True)
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("id")[:limit]
         )
+        _attach_events(batch, {} if events is None else events)
         if batch and _handled_together(consumer, batch):
             done = clock.now()
             EventDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
@@ -172,18 +199,6 @@ def consume(consumer: Consumer, *, limit: int = CONSUME_BATCH) -> ConsumeResult:
     return result
 
 
-# What consumers read of an event: loaded with the batch, not one query per event and field.
-EVENT_RELATED = (
-    "event",
-    "event__actor",
-    "event__appeal",
-    "event__appeal__applicant",
-    "event__appeal__department",
-    "event__appeal__kind",
-    "event__appeal__theme",
-)
-
-
 def _handled_together(consumer: Consumer, batch: list[EventDelivery]) -> bool:
     """Hand the whole batch to a ``BatchConsumer`` in one savepoint; False if it cannot."""
     handle_many = getattr(consumer, "handle_many", None)
@@ -206,7 +221,8 @@ def _handled_together(consumer: Consumer, batch: list[EventDelivery]) -> bool:
 def relay_once() -> int:
     """Dispatch what is new and let every consumer take one batch; return how much moved."""
     moved = dispatch()
-    return moved + sum(consume(consumer).handled for consumer in consumers())
+    events: dict[int, Event] = {}
+    return moved + sum(consume(consumer, events=events).handled for consumer in consumers())
 
 
 POLL_SECONDS = 0.5

@@ -265,7 +265,7 @@ def run_forever(stop: threading.Event) -> None:
     """
     extra = [
         threading.Thread(target=_loop, args=(stop,), daemon=True, name=f"notify-sender-{n}")
-        for n in range(1, max(_setting("PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER", 2), 1))
+        for n in range(1, max(_setting("PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER", 4), 1))
     ]
     for thread in extra:
         thread.start()
