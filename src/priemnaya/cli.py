@@ -76,6 +76,7 @@ DEMO_BANNER = """
   Демо-учётные записи (пароль у всех: {password}):
 {accounts}
   API: http://{host}:{port}/api/v1/docs · Администрирование: http://{host}:{port}/admin/
+  Исходящие письма и SMS: http://{host}:{port}/dev/outbox/ · Вебхуки: http://{host}:{port}/dev/webhooks/
   Остановить: Ctrl+C
 """
 

@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods
 from priemnaya.webhooks.payload import verify_signature
 from priemnaya.webhooks.selectors import delivery_secret
 
-SHOWN = 100
+SHOWN = 30
 
 
 def received_dir() -> Path:
