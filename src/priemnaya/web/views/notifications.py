@@ -3,7 +3,6 @@ failed deliveries for quality control, the unsubscribe page, the demo's outbox, 
 
 from __future__ import annotations
 
-import importlib
 import json
 from functools import wraps
 
@@ -24,6 +23,7 @@ from priemnaya.core.numbering import MalformedNumber, normalize_number
 from priemnaya.notifications import feed as services
 from priemnaya.notifications import push as vapid
 from priemnaya.notifications import selectors
+from priemnaya.notifications.unsubscribe import unsubscribe_apply
 from priemnaya.web.forms import NotificationPreferencesForm
 from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number
 from priemnaya.web.views.common import apply_errors, citizen_required, get_or_404, staff_required
@@ -291,9 +291,8 @@ def unsubscribe(request, token: str):
     context: dict = {"token": token}
     status = 200
     if request.method == "POST":
-        apply = importlib.import_module("priemnaya.notifications.unsubscribe").unsubscribe_apply
         try:
-            context["address"] = apply(token)
+            context["address"] = unsubscribe_apply(token)
         except ValueError as exc:
             context["error"] = str(exc)
             status = 400
