@@ -103,6 +103,14 @@ LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
+# Argon2id first (accounts.passwords.Argon2idHasher); PBKDF2 only to check the hashes of accounts
+# made before, which are re-hashed with Argon2id at their next sign-in.
+PASSWORD_HASHERS = [
+    "priemnaya.accounts.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
+]
+
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {
