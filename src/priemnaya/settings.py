@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below WhiteNoise, so static files keep their caching; every other answer: no-store.
+    "priemnaya.core.caching.NoStoreByDefault",
     # Outside everything that can fail, so that an /api/ error made by Django is JSON too.
     "priemnaya.api.middleware.ApiErrorsAsJson",
     "django.contrib.sessions.middleware.SessionMiddleware",
