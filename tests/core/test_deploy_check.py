@@ -21,9 +21,16 @@ def test_manage_check_deploy_is_clean_with_production_settings(tmp_path):
         "PRIEMNAYA_VAR_DIR": str(tmp_path),
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
     }
-    for name in ("SECURE_SSL_REDIRECT", "SESSION_COOKIE_SECURE", "CSRF_COOKIE_SECURE"):
-        env.pop(name, None)  # the suite's own relaxations must not leak into this check
-    env.pop("SECURE_HSTS_SECONDS", None)
+    # The suite's own relaxations must not leak into this check (the browser tests allow sync ORM
+    # calls from Playwright's event loop through DJANGO_ALLOW_ASYNC_UNSAFE).
+    for name in (
+        "SECURE_SSL_REDIRECT",
+        "SESSION_COOKIE_SECURE",
+        "CSRF_COOKIE_SECURE",
+        "SECURE_HSTS_SECONDS",
+        "DJANGO_ALLOW_ASYNC_UNSAFE",
+    ):
+        env.pop(name, None)
     result = subprocess.run(
         [sys.executable, "-m", "priemnaya.cli", "manage", "check", "--deploy",
          "--fail-level", "WARNING"],
