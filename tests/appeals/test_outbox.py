@@ -235,17 +235,13 @@ def test_two_transactions_committing_in_reverse_id_order_on_postgresql(catalog):
         outbox.unregister("probe-pg")
 
 
-_database_url = fresh_database_url
-_run = run
-
-
 def test_a_consumer_killed_mid_batch_hands_each_event_on_exactly_once(tmp_path):
-    url, drop = _database_url(tmp_path)
+    url, drop = fresh_database_url(tmp_path)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "priemnaya.settings_test"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
     try:
-        _run(env, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0")
-        seeded = int(_run(env, "-m", "tests.outbox_probe.run", "seed", "12").stdout.split()[-1])
+        run(env, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0")
+        seeded = int(run(env, "-m", "tests.outbox_probe.run", "seed", "12").stdout.split()[-1])
         # when the consumer is killed after handling a few events of its batch
         slow = subprocess.Popen(
             [sys.executable, "-m", "tests.outbox_probe.run", "consume", "--delay", "0.3"],
@@ -259,8 +255,8 @@ def test_a_consumer_killed_mid_batch_hands_each_event_on_exactly_once(tmp_path):
         slow.send_signal(signal.SIGKILL)
         slow.wait(10)
         # and another run finishes the work
-        _run(env, "-m", "tests.outbox_probe.run", "drain")
-        counts_line, ids_line = _run(
+        run(env, "-m", "tests.outbox_probe.run", "drain")
+        counts_line, ids_line = run(
             env, "-m", "tests.outbox_probe.run", "count"
         ).stdout.splitlines()
     finally:
@@ -273,20 +269,20 @@ def test_a_consumer_killed_mid_batch_hands_each_event_on_exactly_once(tmp_path):
 
 
 def test_the_worker_command_relays_what_the_web_process_commits(tmp_path):
-    url, drop = _database_url(tmp_path)
+    url, drop = fresh_database_url(tmp_path)
     env = {**os.environ, "DATABASE_URL": url, "DJANGO_SETTINGS_MODULE": "priemnaya.settings_test"}
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT), str(ROOT / "src")])
     worker = None
     try:
-        _run(env, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0")
+        run(env, "-m", "priemnaya.cli", "manage", "migrate", "--no-input", "-v", "0")
         worker = subprocess.Popen(
             [sys.executable, "-m", "priemnaya.cli", "worker"], env=env, cwd=ROOT
         )
-        seeded = int(_run(env, "-m", "tests.outbox_probe.run", "seed", "3").stdout.split()[-1])
+        seeded = int(run(env, "-m", "tests.outbox_probe.run", "seed", "3").stdout.split()[-1])
         counts: dict = {}
         for _ in range(120):
             counts = json.loads(
-                _run(env, "-m", "tests.outbox_probe.run", "count", "probe-app").stdout.splitlines()[
+                run(env, "-m", "tests.outbox_probe.run", "count", "probe-app").stdout.splitlines()[
                     0
                 ]
             )
