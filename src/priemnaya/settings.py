@@ -35,8 +35,18 @@ INSTALLED_APPS = [
     "django_tasks_db",
     # Only for its static files: the API docs serve Swagger UI from here, not from a CDN.
     "ninja",
+    # Issue 9: lockout (django-axes), image captcha, second factor (django-otp), CSP nonces.
+    "axes",
+    "captcha",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "csp",
     "priemnaya.core",
+    "priemnaya.audit",
     "priemnaya.accounts",
+    "priemnaya.security",
+    "priemnaya.privacy",
     "priemnaya.catalog",
     "priemnaya.appeals",
     "priemnaya.notifications",
@@ -269,3 +279,5 @@ PRIEMNAYA_WEBHOOK_LEASE_MARGIN = env.float("PRIEMNAYA_WEBHOOK_LEASE_MARGIN", def
 PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]
 # Push subscriptions at a push service on http://127.0.0.1 (tests, the demo); else https only.
 PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
+# Until the lockout is wired (issue 9, security): axes is installed for its models only.
+SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]

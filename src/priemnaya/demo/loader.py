@@ -185,6 +185,9 @@ def _user(email: str, name: str, role: str, phone: str | None = None) -> User:
             role=role,
             phone=phone,
             date_joined=clock.now() - timedelta(days=JOINED_DAYS_AGO),
+            # Demo people confirmed their contacts when they registered.
+            email_confirmed_at=clock.now() - timedelta(days=JOINED_DAYS_AGO),
+            phone_confirmed_at=clock.now() - timedelta(days=JOINED_DAYS_AGO) if phone else None,
         )
     return user
 
