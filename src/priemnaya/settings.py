@@ -281,3 +281,5 @@ PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]
 PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
 # Until the lockout is wired (issue 9, security): axes is installed for its models only.
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
+# Staff sign in with a second factor (TOTP or an SMS code); docs/security.md.
+PRIEMNAYA_STAFF_SECOND_FACTOR = env.bool("PRIEMNAYA_STAFF_SECOND_FACTOR", default=True)

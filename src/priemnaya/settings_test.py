@@ -21,3 +21,5 @@ if not os.environ.get("EMAIL_URL"):
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.outbox_probe"]  # noqa: F405
 # Tests run their own push service on 127.0.0.1 (plain HTTP).
 PRIEMNAYA_PUSH_LOCAL = True
+# Most tests sign staff in with force_login; the second-factor tests turn this on themselves.
+PRIEMNAYA_STAFF_SECOND_FACTOR = False

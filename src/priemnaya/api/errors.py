@@ -9,7 +9,7 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.core.errors import ApplicationError, TooManyRequests, ValidationFailed
 
 _PYDANTIC_RU = {
     "missing": "Обязательное поле.",
@@ -64,7 +64,10 @@ def install(api: NinjaAPI) -> None:
             ]
         else:
             items = [exc.as_dict()]
-        return api.create_response(request, body(exc.message, items), status=exc.status)
+        response = api.create_response(request, body(exc.message, items), status=exc.status)
+        if isinstance(exc, TooManyRequests):
+            response["Retry-After"] = str(exc.retry_after)
+        return response
 
     @api.exception_handler(NinjaValidationError)
     def invalid_input(request, exc: NinjaValidationError):

@@ -67,3 +67,16 @@ class ServiceUnavailable(ApplicationError):
 
     code = "unavailable"
     status = 503
+
+
+class TooManyRequests(ApplicationError):
+    """Too many attempts (a rate limit or a lockout); try again after ``retry_after`` seconds."""
+
+    code = "too_many_requests"
+    status = 429
+
+    def __init__(
+        self, message: str, *, retry_after: int, field: str | None = None, code: str | None = None
+    ):
+        super().__init__(message, field=field, code=code)
+        self.retry_after = max(1, int(retry_after))
