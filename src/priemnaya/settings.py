@@ -58,6 +58,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
+    "priemnaya.core.csp.ContentSecurityPolicy",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     # Below WhiteNoise, so static files keep their caching; every other answer: no-store.
     "priemnaya.core.caching.NoStoreByDefault",
@@ -189,6 +191,25 @@ X_FRAME_OPTIONS = "DENY"
 CSRF_FAILURE_VIEW = "priemnaya.web.views.errors.csrf_failure"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
+# Content-Security-Policy (django-csp): everything from this server only, no inline script or
+# style, no plugins, no framing. Push needs the service worker (worker-src); QR codes and the API
+# docs' icons are data: images.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "worker-src": ["'self'"],
+        "manifest-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 # E-mail: EMAIL_URL in django-environ's form (smtp://user:password@host:port, smtp+tls://…,
 # smtp+ssl://…). Without it, e-mail goes to the dev outbox (/dev/outbox/ in the demo).

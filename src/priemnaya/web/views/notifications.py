@@ -321,7 +321,11 @@ def outbox(request):
 @_debug_only
 def outbox_email(request, name: str):
     email = get_or_404(selectors.outbox_email, name=name)
-    return render(request, "web/notifications/outbox_email.html", {"email": email})
+    response = render(request, "web/notifications/outbox_email.html", {"email": email})
+    # Letters carry their styles inline (mail clients ignore style sheets); the preview frame is
+    # sandboxed (no scripts) and inherits this page's policy, so only styles are let in.
+    response._csp_update = {"style-src": ["'unsafe-inline'"]}  # type: ignore[attr-defined]
+    return response
 
 
 # ---- the short link of an SMS -------------------------------------------------------------------
