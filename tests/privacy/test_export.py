@@ -139,3 +139,20 @@ def test_summary_page_shows_own_data(citizen, other_citizen, story):
     assert AuditEntry.objects.filter(
         action="personal_data.exported", details__format="html"
     ).exists()
+
+
+def test_export_queries_do_not_grow_with_appeals(citizen, operator):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            personal_data_export(user=citizen)
+        return len(ctx.captured_queries)
+
+    factories.make_appeal(Status.ANSWERED, applicant=citizen, staff=operator)
+    personal_data_export(user=citizen)  # the audit chain's head row is made by the first entry
+    one = count()
+    for _ in range(3):
+        factories.make_appeal(Status.ANSWERED, applicant=citizen, staff=operator)
+    assert count() == one
