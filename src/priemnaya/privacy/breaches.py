@@ -23,6 +23,7 @@ from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.errors import Conflict, NotFound, ValidationFailed
 from priemnaya.core.leases import lease_claim
+from priemnaya.privacy.access import OFFICER_ROLES, require_officer
 from priemnaya.privacy.models import (
     FIRST_NOTICE,
     SECOND_NOTICE,
@@ -33,7 +34,6 @@ from priemnaya.privacy.models import (
     Deadline,
 )
 from priemnaya.privacy.notices import site_url, staff_alert
-from priemnaya.privacy.requests import OFFICER_ROLES, _require_officer
 
 logger = logging.getLogger("priemnaya.privacy")
 
@@ -101,7 +101,7 @@ def breach_register(
     subjects_estimate: int,
 ) -> Breach:
     """Enter a breach into the register; both notice deadlines run from ``detected_at``."""
-    _require_officer(actor)
+    require_officer(actor)
     errors: dict[str, list[str]] = {}
     description = (description or "").strip()
     if not description:
@@ -149,7 +149,7 @@ def _locked(breach_id: int) -> Breach:
 @transaction.atomic
 def breach_notice_sent(*, actor: User, breach_id: int, deadline: str) -> Breach:
     """Record that the 24-hour notice or the 72-hour results went to RKN (now)."""
-    _require_officer(actor)
+    require_officer(actor)
     breach = _locked(breach_id)
     if breach.closed_at is not None:
         raise Conflict("Инцидент закрыт.", field="deadline")
@@ -176,7 +176,7 @@ def breach_notice_sent(*, actor: User, breach_id: int, deadline: str) -> Breach:
 @transaction.atomic
 def breach_close(*, actor: User, breach_id: int) -> Breach:
     """Close a breach once both notices went to RKN."""
-    _require_officer(actor)
+    require_officer(actor)
     breach = _locked(breach_id)
     if breach.closed_at is not None:
         raise Conflict("Инцидент уже закрыт.")
@@ -191,12 +191,12 @@ def breach_close(*, actor: User, breach_id: int) -> Breach:
 
 
 def breaches_for_officer(*, actor: User) -> QuerySet[Breach]:
-    _require_officer(actor)
+    require_officer(actor)
     return Breach.objects.order_by("closed_at", "-detected_at", "-id")
 
 
 def breach_get(*, actor: User, breach_id: int) -> Breach:
-    _require_officer(actor)
+    require_officer(actor)
     breach = Breach.objects.filter(pk=breach_id).first()
     if breach is None:
         raise NotFound("Инцидент не найден.")

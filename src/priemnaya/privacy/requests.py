@@ -14,7 +14,6 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from priemnaya.accounts.models import Consent, User
-from priemnaya.accounts.roles import Role
 from priemnaya.audit.services import audit_record
 from priemnaya.catalog.calendars import work_calendar
 from priemnaya.core import clock
@@ -27,25 +26,13 @@ from priemnaya.core.errors import (
     ServiceUnavailable,
     ValidationFailed,
 )
+from priemnaya.privacy.access import require_officer
 from priemnaya.privacy.models import RequestKind, RequestState, SubjectRequest
 from priemnaya.privacy.notices import site_url, subject_notify
 
 TERM_WORKING_DAYS = 10
 EXTENSION_WORKING_DAYS = 5
 TEXT_MAX = 2000
-# Who handles subjects' requests and the breach register.
-OFFICER_ROLES = frozenset({Role.SUPERVISOR, Role.ADMINISTRATOR})
-
-
-def is_privacy_officer(user) -> bool:
-    return bool(
-        getattr(user, "is_authenticated", False) and user.is_active and user.role in OFFICER_ROLES
-    )
-
-
-def _require_officer(actor: User) -> None:
-    if not is_privacy_officer(actor):
-        raise NotPermitted("Запросы субъектов рассматривают контроль качества и администраторы.")
 
 
 def working_days_after(start: date, days: int) -> date:
@@ -113,7 +100,7 @@ def _locked(request_id: int) -> SubjectRequest:
 @transaction.atomic
 def subject_request_extend(*, actor: User, request_id: int, reason: str) -> SubjectRequest:
     """Extend the term once by 5 working days, with a reason, and tell the subject."""
-    _require_officer(actor)
+    require_officer(actor)
     request = _locked(request_id)
     if request.state != RequestState.OPEN:
         raise Conflict("На запрос уже дан ответ: продлевать нечего.", field="reason")
@@ -169,7 +156,7 @@ def subject_request_extend(*, actor: User, request_id: int, reason: str) -> Subj
 @transaction.atomic
 def subject_request_answer(*, actor: User, request_id: int, answer: str) -> SubjectRequest:
     """Record the answer, close the request and tell the subject that it is ready."""
-    _require_officer(actor)
+    require_officer(actor)
     request = _locked(request_id)
     if request.state != RequestState.OPEN:
         raise Conflict("На запрос уже дан ответ.", field="answer")
@@ -208,7 +195,7 @@ def subject_requests_of(*, user: User) -> QuerySet[SubjectRequest]:
 def subject_requests_for_officer(
     *, actor: User, open_only: bool = True
 ) -> QuerySet[SubjectRequest]:
-    _require_officer(actor)
+    require_officer(actor)
     qs = SubjectRequest.objects.select_related("user")
     if open_only:
         return qs.filter(state=RequestState.OPEN).order_by("due_on", "id")
@@ -217,7 +204,7 @@ def subject_requests_for_officer(
 
 def subject_request_view(*, actor: User, request_id: int) -> SubjectRequest:
     """Return a request for an officer and audit that its personal data were read."""
-    _require_officer(actor)
+    require_officer(actor)
     request = SubjectRequest.objects.select_related("user").filter(pk=request_id).first()
     if request is None:
         raise NotFound("Запрос не найден.")

@@ -1,7 +1,7 @@
 from django.conf import settings
 
 from priemnaya.notifications.selectors import unread_count
-from priemnaya.privacy.requests import OFFICER_ROLES
+from priemnaya.privacy.access import OFFICER_ROLES
 
 
 def navigation(request):

@@ -22,6 +22,7 @@ from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError, NotFound
 from priemnaya.privacy import breaches as breach_services
 from priemnaya.privacy import requests as request_services
+from priemnaya.privacy.access import is_privacy_officer
 from priemnaya.privacy.deletion import account_delete
 from priemnaya.privacy.export import personal_data_export
 from priemnaya.privacy.models import BreachCategory, Deadline
@@ -35,7 +36,7 @@ from priemnaya.web.privacy_forms import (
 )
 from priemnaya.web.views.common import _require, apply_errors, citizen_required
 
-officer_required = _require(request_services.is_privacy_officer)
+officer_required = _require(is_privacy_officer)
 administrator_required = _require(lambda user: user.role == Role.ADMINISTRATOR)
 
 
