@@ -129,3 +129,22 @@ def test_page_confirms_with_the_password_and_signs_out(citizen, account):
     assert done.status_code == 302
     assert User.objects.get(pk=citizen.pk).anonymised_at is not None
     assert client.get("/cabinet/privacy/").status_code == 302
+
+
+def test_open_appeals_of_a_deleted_account_are_answered_at_the_appeal_contacts(citizen, operator):
+    from priemnaya.appeals import services
+    from priemnaya.notifications.planner import applicant_targets
+
+    appeal = factories.make_appeal(Status.IN_PROGRESS, applicant=citizen, staff=operator)
+    account_delete(user=citizen, password=factories.PASSWORD)
+
+    answered = services.appeal_answer(
+        appeal=Appeal.objects.get(pk=appeal.pk), actor=operator, outcome="resolved", text="Готово."
+    )
+    event = answered.events.order_by("-id").first()
+    targets = applicant_targets(event, now=event.created_at)
+
+    addresses = {t.address for t in targets}
+    assert "reply@example.ru" in addresses  # the e-mail given on the appeal
+    assert not any("anonymised.invalid" in a for a in addresses)
+    assert f"user:{citizen.pk}" not in addresses
