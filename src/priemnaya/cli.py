@@ -111,6 +111,12 @@ def cmd_demo(args) -> None:
     sys.exit(Supervisor(children).run())
 
 
+def cmd_pd_check(_args) -> None:
+    """List every store of personal data and its location; exit 1 if one is not in the RF."""
+    _django()
+    _manage("pd_check")
+
+
 def cmd_manage(args) -> None:
     _django()
     from django.core.management import execute_from_command_line
@@ -145,6 +151,10 @@ def build_parser() -> argparse.ArgumentParser:
     load_demo = sub.add_parser("load-demo", help="демо-данные (только при DEBUG)")
     load_demo.add_argument("--force", action="store_true", help="загрузить и при DEBUG=0")
     load_demo.set_defaults(func=cmd_load_demo)
+
+    sub.add_parser("pd-check", help="где хранятся персональные данные (152-ФЗ)").set_defaults(
+        func=cmd_pd_check
+    )
 
     manage = sub.add_parser("manage", help="команды Django (manage.py)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

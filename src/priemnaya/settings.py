@@ -304,3 +304,21 @@ PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Staff sign in with a second factor (TOTP or an SMS code); docs/security.md.
 PRIEMNAYA_STAFF_SECOND_FACTOR = env.bool("PRIEMNAYA_STAFF_SECOND_FACTOR", default=True)
+# Issue 9 — privacy: personal data (docs/security-personal-data.md). Where each store of personal
+# data is located (152-FZ art. 18 p.5): "database=RU (ЦОД, Москва); email=RU (…)"; stores on this
+# server default to «RU (этот сервер)», remote ones must be declared (`priemnaya pd-check`).
+PRIEMNAYA_PD_LOCATIONS = {
+    key.strip(): value.strip()
+    for key, _, value in (
+        item.partition("=") for item in env.str("PRIEMNAYA_PD_LOCATIONS", default="").split(";")
+    )
+    if key.strip() and value.strip()
+}
+# Where backups go, if the service makes them (a path, file:// or s3://host/bucket): pd-check
+# lists it as a store of personal data.
+PRIEMNAYA_BACKUP_URL = env.str("PRIEMNAYA_BACKUP_URL", default="")
+# Seconds between runs of the breach alerts (2 h before each RKN notice deadline, and after it).
+PRIEMNAYA_BREACH_ALERT_EVERY = env.int("PRIEMNAYA_BREACH_ALERT_EVERY", default=300)
+PRIEMNAYA_PERIODIC_TASKS.append(
+    ("priemnaya.privacy.tasks.breach_alerts", PRIEMNAYA_BREACH_ALERT_EVERY)
+)

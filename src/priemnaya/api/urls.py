@@ -11,6 +11,7 @@ from priemnaya.api.routers import (
     catalog,
     incidents,
     notifications,
+    privacy,
     sms_status,
     staff,
     token,
@@ -45,3 +46,4 @@ api.add_router("", calendar.router)
 api.add_router("/staff/incidents", incidents.router)
 api.add_router("/notifications", sms_status.router)
 api.add_router("/notifications", notifications.router)
+api.add_router("/account", privacy.router)  # issue 9, privacy: export, requests about PD

@@ -272,7 +272,9 @@ def applicant_targets(
         return []
     required = is_required(event)
     lookups = lookups or Lookups.of([event])
-    if appeal.applicant is None:
+    # A deleted (anonymised) account is reached, like an applicant without one, at the contacts
+    # recorded on the appeal: its own e-mail is a placeholder that delivers nowhere.
+    if appeal.applicant is None or appeal.applicant.anonymised_at is not None:
         return _contact_targets(event, required=required, now=now, lookups=lookups)
     return _account_targets(event, appeal.applicant, required=required, now=now, lookups=lookups)
 

@@ -1,6 +1,7 @@
 from django.conf import settings
 
 from priemnaya.notifications.selectors import unread_count
+from priemnaya.privacy.access import OFFICER_ROLES
 
 
 def navigation(request):
@@ -12,6 +13,7 @@ def navigation(request):
         "is_citizen": is_citizen,
         "is_worker": is_worker,
         "demo_mode": settings.DEBUG,
+        "is_privacy_officer": is_worker and user.role in OFFICER_ROLES,  # type: ignore[union-attr]
         # The bell's count (one query), for those who have a feed.
         "unread_notifications": unread_count(request.user) if is_citizen or is_worker else 0,
     }

@@ -64,3 +64,22 @@ urlpatterns += [
     path("dev/outbox/email/<str:name>/", notifications.outbox_email, name="dev_outbox_email"),
     path("a/<str:number>", notifications.short_link, name="short_link"),
 ]
+# Personal data (issue 9, privacy): «Мои данные», subjects' requests, breaches, storage report.
+from priemnaya.web.views import privacy  # noqa: E402
+
+urlpatterns += [
+    path("cabinet/privacy/", privacy.cabinet, name="privacy"),
+    path("cabinet/privacy/export.json", privacy.export_json, name="privacy_export"),
+    path("cabinet/privacy/summary/", privacy.summary, name="privacy_summary"),
+    path("cabinet/privacy/requests/", privacy.request_new, name="privacy_request_new"),
+    path("cabinet/privacy/delete/", privacy.delete, name="privacy_delete"),
+    path("console/privacy/requests/", privacy.requests_list, name="privacy_requests"),
+    path(
+        "console/privacy/requests/<int:request_id>/",
+        privacy.request_detail,
+        name="privacy_request",
+    ),
+    path("console/privacy/breaches/", privacy.breaches_list, name="privacy_breaches"),
+    path("console/privacy/breaches/<int:breach_id>/", privacy.breach_detail, name="privacy_breach"),
+    path("console/privacy/storage/", privacy.storage, name="privacy_storage"),
+]
