@@ -1,0 +1,234 @@
+"""Issue 9 item 7: every page and API operation × every role × own/other object.
+
+Allowed role + own object → works; allowed role + another's object → 404 without a trace of it;
+a role the route is not for → 403; anonymous → the login page (pages) or 401 JSON (API). The
+routes and the rules are in tests/security/matrix.py; docs/security-matrix.md explains them.
+
+The people and objects are made once for the module (tests/security/world.py) inside a
+transaction that is rolled back at the end; each case runs in its own savepoint, so a case that
+withdraws or answers an appeal leaves it as it was for the next one.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from django.db import transaction
+from django.test import Client, override_settings
+from django.urls import resolve, reverse
+
+from tests.factories import PASSWORD
+from tests.security import matrix
+from tests.security.matrix import ANONYMOUS, OTHER_SIDE, OWN_SIDE, Case, Rule
+from tests.security.world import World, build_world, extend_to
+
+CASES = matrix.cases()
+
+
+def _params(case: Case) -> Any:
+    marks = []
+    reason = case.rule.xfail.get(case.role)
+    if reason and case.relation in ("denied", "own", "other"):
+        marks.append(pytest.mark.xfail(reason=f"mismatch: {reason}", strict=True))
+    return pytest.param(case, id=case.id, marks=marks)
+
+
+@pytest.fixture(scope="module")
+def world(django_db_setup, django_db_blocker):
+    """The matrix's people and objects, made once and rolled back after the module."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield build_world()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+# ---- what a case addresses ------------------------------------------------------------------
+
+
+def _side(case: Case) -> str:
+    """The side of the object a case addresses.
+
+    A refused or anonymous caller is given the object of the role's own side (so that the
+    refusal is about the role, not about the object), or side «a».
+    """
+    table = OTHER_SIDE if case.relation == "other" else OWN_SIDE
+    return table.get(case.role) or "a"
+
+
+def _object(world: World, case: Case):
+    kind = case.rule.object_kind
+    if kind is None:
+        return None
+    if kind == "notification":
+        if case.relation == "other":
+            return world.feed["other"]
+        return world.feed.get(case.role, world.feed["citizen"])
+    if kind == "failed":
+        return world.failed
+    side = _side(case)
+    if kind == "draft":
+        return world.drafts[side]
+    if kind == "incident":
+        return world.incidents[side]
+    state = case.rule.object.split(":")[1] if ":" in case.rule.object else "registered"
+    return world.appeals[side, state]
+
+
+def _values(kind: str | None, obj) -> dict[str, Any]:
+    if obj is None:
+        return {}
+    if kind == "appeal":
+        return {"number": obj.number}
+    return {matrix.OBJECT_PARAMS[kind]: obj.pk}
+
+
+def _secrets(world: World, kind: str | None, obj) -> list[str]:
+    """What must never reach someone the object is not for: its subject and text."""
+    if obj is None:
+        return []
+    if kind in ("appeal", "draft"):
+        return world.secrets[obj.pk]
+    if kind == "incident":
+        return [obj.title]
+    return [obj.subject, *world.secrets.get(obj.appeal_id, [])]
+
+
+class Context:
+    """What a rule's body builder may use."""
+
+    def __init__(self, world: World, case: Case, obj) -> None:
+        self.user = world.users.get(case.role) or world.users["citizen"]
+        self.password = PASSWORD
+        self.appeal = obj if case.rule.object_kind == "appeal" else None
+        self.extend_to = extend_to(obj) if self.appeal is not None else None
+        # A member of the appeal's department, who may be made its assignee.
+        self.member = world.workers[_side(case)]
+
+
+def call(world: World, case: Case, obj):
+    rule = case.rule
+    values = {**_values(rule.object_kind, obj), **rule.params}
+    path = case.route.path.format(**values)
+    if rule.query:
+        path += "?" + rule.query.format(**values)
+    client: Client = world.client(case.role)
+    headers: dict[str, str] = {}
+    if rule.kind == "api" and case.role != ANONYMOUS:
+        headers["HTTP_AUTHORIZATION"] = f"Bearer {world.tokens[case.role]}"
+    body = rule.body(Context(world, case, obj)) if callable(rule.body) else rule.body
+    if rule.method == "get":
+        return client.get(path, **headers)
+    if rule.kind in ("api", "json"):
+        data = json.dumps(body) if body is not None else ""
+        return client.generic(
+            rule.method.upper(), path, data, content_type="application/json", **headers
+        )
+    return client.post(path, body or {}, **headers)
+
+
+# ---- the matrix -----------------------------------------------------------------------------
+
+
+def _expect_anonymous(rule: Rule, response) -> None:
+    if ANONYMOUS in rule.roles:
+        assert response.status_code in rule.ok, response.content[:300]
+    elif rule.kind == "page":
+        assert response.status_code == 302, response.content[:300]
+        assert response["Location"].startswith(reverse("web:login") + "?next="), response[
+            "Location"
+        ]
+    else:
+        assert response.status_code == 401, response.content[:300]
+        assert response["Content-Type"].startswith("application/json")
+        assert response.json()["detail"]
+
+
+@pytest.mark.parametrize("case", [_params(c) for c in CASES])
+def test_access(world, db, case: Case):
+    rule = case.rule
+    obj = _object(world, case)
+    response = call(world, case, obj)
+    body = response.content.decode(errors="replace")
+    assert response.status_code != 500
+    if case.relation == "anonymous":
+        _expect_anonymous(rule, response)
+    elif case.relation == "denied":
+        assert response.status_code == rule.denied_for(case.role), body[:300]
+        if rule.kind != "page":
+            assert response["Content-Type"].startswith("application/json")
+    elif case.relation == "own":
+        assert response.status_code in rule.ok, body[:500]
+        if response.status_code in (301, 302):
+            assert not response["Location"].startswith(reverse("web:login"))
+        if rule.shows:
+            assert _secrets(world, rule.object_kind, obj)[0] in body
+    else:
+        assert response.status_code == rule.other, body[:300]
+    if case.relation != "own":
+        # Rule 16: another's appeal (or feed item, or incident) never shows, whatever the answer.
+        for secret in _secrets(world, rule.object_kind, obj):
+            assert secret not in body
+
+
+# ---- the table covers the routes ------------------------------------------------------------
+
+
+def test_every_route_is_classified():
+    missing = matrix.unclassified()
+    assert not missing, (
+        "classify this route in tests/security/matrix.py RULES (docs/security-matrix.md): "
+        + ", ".join(missing)
+    )
+
+
+def test_the_table_names_only_routes_that_exist():
+    assert not matrix.stale(), f"RULES name routes that are gone: {matrix.stale()}"
+
+
+def test_each_rule_resolves_to_its_route(world, db):
+    for route in matrix.web_routes():
+        for rule in matrix.rules_of(matrix.RULES.get(route.key, matrix.Skip(""))):
+            sample = dict.fromkeys(("number", "draft_id", "incident_id", "token"), "1")
+            sample |= {"notification_id": "1", "action": "x", "name": "x"} | rule.params
+            sample["number"] = world.appeals["a", "registered"].number
+            match = resolve(route.path.format(**sample))
+            assert match.view_name == route.key or route.key.startswith("web:") is False
+
+
+def test_the_matrix_is_big_enough():
+    # Every route × 7 roles, objects twice: a shrinking matrix means routes fell out of it.
+    assert len(CASES) >= 7 * len([r for r in matrix.all_routes() if r.key in matrix.RULES]) - 20
+
+
+# ---- routes outside the matrix --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("role", matrix.ROLES)
+@override_settings(DEBUG=False)
+def test_dev_pages_are_404_without_debug(world, db, role):
+    client = world.client(role)
+    for route in matrix.dev_routes():
+        path = route.path.format(name="x.eml")
+        for method in ("get", "post"):
+            response = getattr(client, method)(path)
+            assert response.status_code == 404, (path, method)
+
+
+@pytest.mark.parametrize("role", matrix.ROLES)
+def test_admin_is_for_staff_only(world, db, role):
+    # Django admin keeps its own permissions (is_staff); nobody in the matrix has them.
+    client = world.client(role)
+    for path in ("/admin/", "/admin/accounts/user/", "/admin/appeals/appeal/"):
+        response = client.get(path)
+        assert response.status_code == 302, path
+        assert response["Location"].startswith("/admin/login/"), path
+
+
+def test_swagger_page_opens(world, db):
+    assert world.client(ANONYMOUS).get("/api/v1/docs").status_code == 200
