@@ -172,7 +172,11 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:logout": Rule(EVERYONE, method="post", ok=(302,)),
     "web:register": Rule(EVERYONE),
     "web:push_sw": Rule(EVERYONE),
-    "web:unsubscribe": Rule(EVERYONE, params={"token": "not-a-token"}),
+    "web:unsubscribe": (
+        Rule(EVERYONE, params={"token": "not-a-token"}),
+        # RFC 8058 one-click: no session, no CSRF; a forged token is refused, never a 500.
+        Rule(EVERYONE, method="post", params={"token": "not-a-token"}, ok=(400,)),
+    ),
     # An SMS link: a redirect to the console or the cabinet page, which checks access itself.
     "web:short_link": Rule(SIGNED_IN, object="appeal", ok=(302,), other=302),
     # ---- the cabinet (citizens) ------------------------------------------------------------

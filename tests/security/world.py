@@ -9,6 +9,7 @@ a feed item of its own, citizen B one that is nobody else's. Subjects and texts 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -26,7 +27,7 @@ from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.notifications.models import Notification
 from tests import factories
 from tests.notification_factories import failed_email, feed_item
-from tests.security.matrix import ANONYMOUS
+from tests.security.matrix import ALL_SEEING, ANONYMOUS, OTHER_SIDE, OWN_SIDE, ROLES, Case
 
 STATES = ("registered", "in_progress", "needs_info", "answered")
 
@@ -53,6 +54,8 @@ class World:
     failed: Notification
     workers: dict[str, User]
     secrets: dict[int, list[str]] = field(default_factory=dict)
+    # Role → the markers it may never see (hidden_from), worked out once.
+    hidden: dict[str, list[str]] = field(default_factory=dict)
 
     def client(self, role: str) -> Client:
         """A fresh client carrying the role's session (made once by force_login)."""
@@ -132,7 +135,7 @@ def build_world() -> World:
     feed["other"] = feed_item(
         citizen_b, appeals["b", "registered"], title=f"Новость {marker('b', 'feed')}"
     )
-    return World(
+    world = World(
         users=users,
         citizen_b=citizen_b,
         sessions={role: _session(user) for role, user in users.items()},
@@ -148,6 +151,104 @@ def build_world() -> World:
         workers={"a": operator, "b": specialist},
         secrets=secrets,
     )
+    world.hidden = {role: hidden_from(world, role) for role in ROLES}
+    return world
+
+
+# ---- what a case addresses ------------------------------------------------------------------
+
+
+def side_of(case: Case) -> str:
+    """The side of the object a case addresses.
+
+    A refused or anonymous caller is given the object of the role's own side (so that the
+    refusal is about the role, not about the object), or side «a».
+    """
+    table = OTHER_SIDE if case.relation == "other" else OWN_SIDE
+    return table.get(case.role) or "a"
+
+
+def _appeal_of(world: World, case: Case):
+    assert case.rule.object is not None
+    state = case.rule.object.split(":")[1] if ":" in case.rule.object else "registered"
+    return world.appeals[side_of(case), state]
+
+
+def _feed_item_of(world: World, case: Case):
+    if case.relation == "other":
+        return world.feed["other"]
+    return world.feed.get(case.role, world.feed["citizen"])
+
+
+# Object kind → (the object a case addresses, the URL values naming it, what must not leak).
+# A new kind of object (a session, a token, a subject request, …) gets its line here and its
+# object in build_world(); matrix.has_own/has_other say which roles have one.
+OBJECTS: dict[str, tuple[Callable, Callable, Callable]] = {
+    "appeal": (
+        _appeal_of,
+        lambda obj: {"number": obj.number},
+        lambda world, obj: world.secrets[obj.pk],
+    ),
+    "draft": (
+        lambda world, case: world.drafts[side_of(case)],
+        lambda obj: {"draft_id": obj.pk},
+        lambda world, obj: world.secrets[obj.pk],
+    ),
+    "incident": (
+        lambda world, case: world.incidents[side_of(case)],
+        lambda obj: {"incident_id": obj.pk},
+        lambda world, obj: [obj.title],
+    ),
+    "notification": (
+        _feed_item_of,
+        lambda obj: {"notification_id": obj.pk},
+        lambda world, obj: [obj.subject],
+    ),
+    "failed": (
+        lambda world, case: world.failed,
+        lambda obj: {"notification_id": obj.pk},
+        lambda world, obj: [],
+    ),
+}
+
+
+def addressed(world: World, case: Case):
+    kind = case.rule.object_kind
+    return OBJECTS[kind][0](world, case) if kind else None
+
+
+def url_values(case: Case, obj) -> dict:
+    kind = case.rule.object_kind
+    return OBJECTS[kind][1](obj) if kind else {}
+
+
+def secrets_of(world: World, case: Case, obj) -> list[str]:
+    kind = case.rule.object_kind
+    return OBJECTS[kind][2](world, obj) if kind else []
+
+
+def hidden_from(world: World, role: str) -> list[str]:
+    """Every marker the role may never see, whatever it asks: others' appeals, drafts,
+    incidents and feed items (rule 16 for citizens; departments for staff)."""
+    own_side = OWN_SIDE.get(role)
+    if role in ALL_SEEING:
+        sides = {"a", "b"}
+    elif role in (Role.CITIZEN, Role.OPERATOR, Role.SPECIALIST):
+        sides = {own_side}
+    else:
+        sides = set()
+    hidden = []
+    for (side, _state), appeal in world.appeals.items():
+        if side not in sides:
+            hidden += world.secrets[appeal.pk]
+    for side, draft in world.drafts.items():
+        if not (role == Role.CITIZEN and side == own_side):
+            hidden += world.secrets[draft.pk]
+    for side, incident in world.incidents.items():
+        if role == Role.CITIZEN or side not in sides:
+            hidden.append(incident.title)
+    hidden += [item.subject for owner, item in world.feed.items() if owner != role]
+    return hidden
 
 
 def extend_to(appeal: Appeal) -> date:
