@@ -199,5 +199,10 @@ def test_admin_is_for_staff_only(world, db, role):
         assert response["Location"].startswith("/admin/login/"), path
 
 
-def test_swagger_page_opens(world, db):
-    assert world.client(ANONYMOUS).get("/api/v1/docs").status_code == 200
+def test_api_docs_are_public(world, db):
+    client = world.client(ANONYMOUS)
+    assert client.get("/api/v1/docs").status_code == 200
+    schema = client.get("/api/v1/openapi.json")
+    assert schema.status_code == 200
+    assert "/api/v1/appeals/{number}" in schema.json()["paths"]
+    assert client.get("/api/v1/").status_code == 404
