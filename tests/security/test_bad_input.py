@@ -385,6 +385,22 @@ def test_huge_or_zero_ids_are_404(citizen, operator, supervisor, ident):
         _json_refusal(response, response.status_code)
 
 
+@pytest.mark.parametrize("ident", ["abc", "²", "9" * 30, "-1", ""])
+def test_marking_read_with_malformed_ids_marks_nothing_and_does_not_fail(citizen, ident):
+    mine = feed_item(citizen)
+    response = signed_in(citizen).post("/cabinet/notifications/read/", {"id": ident})
+    assert response.status_code == 302
+    mine.refresh_from_db()
+    assert mine.read_at is None
+
+
+@pytest.mark.parametrize("raw", ["{oops", "[]", '"text"', "null", "\u0000"])
+def test_push_subscription_with_a_broken_body_is_422_json(citizen, raw):
+    client = signed_in(citizen)
+    response = client.post("/cabinet/push/subscribe", raw, content_type="application/json")
+    _json_refusal(response, 422)
+
+
 def test_unknown_action_is_404(citizen, operator, submit):
     appeal = submit(citizen)
     assert signed_in(citizen).post(f"/cabinet/appeals/{appeal.number}/take/").status_code == 404
