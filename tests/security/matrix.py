@@ -105,6 +105,8 @@ class Rule:
     other: int = 404
     xfail: dict[str, str] = field(default_factory=dict)
     variant: str = ""
+    # The answer holds nothing personal and browsers may keep it (the service worker).
+    cacheable: bool = False
     note: str = ""
 
     def denied_for(self, role: str) -> int:
@@ -172,7 +174,7 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:login": Rule(EVERYONE),
     "web:logout": Rule(EVERYONE, method="post", ok=(302,)),
     "web:register": Rule(EVERYONE),
-    "web:push_sw": Rule(EVERYONE),
+    "web:push_sw": Rule(EVERYONE, cacheable=True),
     "web:unsubscribe": (
         Rule(EVERYONE, params={"token": "not-a-token"}),
         # RFC 8058 one-click: no session, no CSRF; a forged token is refused, never a 500.

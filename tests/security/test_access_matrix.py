@@ -139,6 +139,9 @@ def test_access(world, db, case: Case):
         # Rule 16: another's appeal (or feed item, or incident) never shows, whatever the answer.
         for secret in secrets_of(world, case, obj):
             assert secret not in body
+    if not rule.cacheable:
+        # Item 10: no answer may stay in a browser's or a proxy's cache.
+        assert "no-store" in response.get("Cache-Control", ""), response.get("Cache-Control")
     # Nor anything else the role may not see, on any route (lists, feeds, counters included).
     leaked = [secret for secret in world.hidden[case.role] if secret in body]
     assert not leaked, leaked
