@@ -36,6 +36,8 @@ EVERYONE = SIGNED_IN | {ANONYMOUS}
 CITIZEN = frozenset({Role.CITIZEN.value})
 WORKING = frozenset(r.value for r in WORKING_ROLES)
 ALL_SEEING = frozenset(r.value for r in ALL_DEPARTMENTS_ROLES)
+AUDITOR = frozenset({Role.AUDITOR.value})
+ADMINISTRATOR = frozenset({Role.ADMINISTRATOR.value})
 # Read endpoints of the applicant's API that staff use too (there is no staff twin of them):
 # each caller reaches what they may see — own appeals, or their departments' ones.
 READERS = CITIZEN | WORKING
