@@ -23,10 +23,12 @@ def user_find_by_login(*, login: str) -> User | None:
 
 
 def user_for_api_token(*, key: str) -> User | None:
-    """Return the active user a bearer token belongs to, or None if unknown or expired."""
+    """Return the active user a bearer token belongs to, or None if unknown, expired or revoked."""
     token = (
         ApiToken.objects.select_related("user")
-        .filter(key_hash=ApiToken.hash_key(key), expires_at__gt=timezone.now())
+        .filter(
+            key_hash=ApiToken.hash_key(key), expires_at__gt=timezone.now(), revoked_at__isnull=True
+        )
         .first()
     )
     if token is None or not token.user.is_active:

@@ -1,0 +1,613 @@
+"""The access matrix: every page and API operation × every role × own/other object.
+
+The routes come from the URL resolver and the API's OpenAPI schema, so the list is complete by
+construction; ``RULES`` says for each one who may use it and which object it addresses. A route
+missing from ``RULES`` fails the matrix with «classify this route» (docs/security-matrix.md).
+
+Keys: ``web:<url name>`` (or the bare name of a project-level URL such as ``healthz``) for pages;
+``api:<METHOD> <path under /api/v1>`` for API operations, e.g. ``api:GET /appeals/{number}``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from django.urls import URLPattern, URLResolver, get_resolver
+
+from priemnaya.accounts.roles import ALL_DEPARTMENTS_ROLES, WORKING_ROLES, Role
+
+ANONYMOUS = "anonymous"
+ROLES: tuple[str, ...] = (
+    ANONYMOUS,
+    Role.CITIZEN.value,
+    Role.OPERATOR.value,
+    Role.SPECIALIST.value,
+    Role.SUPERVISOR.value,
+    Role.ADMINISTRATOR.value,
+    Role.AUDITOR.value,
+)
+
+SIGNED_IN = frozenset(r.value for r in Role)
+EVERYONE = SIGNED_IN | {ANONYMOUS}
+CITIZEN = frozenset({Role.CITIZEN.value})
+WORKING = frozenset(r.value for r in WORKING_ROLES)
+ALL_SEEING = frozenset(r.value for r in ALL_DEPARTMENTS_ROLES)
+AUDITOR = frozenset({Role.AUDITOR.value})
+ADMINISTRATOR = frozenset({Role.ADMINISTRATOR.value})
+# Read endpoints of the applicant's API that staff use too (there is no staff twin of them):
+# each caller reaches what they may see — own appeals, or their departments' ones.
+READERS = CITIZEN | WORKING
+
+# Which side's objects a role calls its own, and which side is someone else's (None: no such
+# object for the role). Side «a»: citizen A's support appeals, in the «support» department the
+# operator heads; side «b»: citizen B's complaints, in «services», where the specialist works.
+# Supervisors and administrators see every department: nothing is «other» for them.
+OWN_SIDE: dict[str, str | None] = {
+    Role.CITIZEN: "a",
+    Role.OPERATOR: "a",
+    Role.SPECIALIST: "b",
+    Role.SUPERVISOR: "a",
+    Role.ADMINISTRATOR: "a",
+    Role.AUDITOR: None,
+}
+OTHER_SIDE: dict[str, str | None] = {
+    Role.CITIZEN: "b",
+    Role.OPERATOR: "b",
+    Role.SPECIALIST: "a",
+    Role.SUPERVISOR: None,
+    Role.ADMINISTRATOR: None,
+    Role.AUDITOR: "a",
+}
+
+# How a kind of object is named in a URL.
+OBJECT_PARAMS = {
+    "appeal": "number",
+    "draft": "draft_id",
+    "incident": "incident_id",
+    "notification": "notification_id",
+    "failed": "notification_id",
+}
+
+Body = dict[str, Any] | Callable[[Any], dict[str, Any]] | None
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may use a route and what a call looks like.
+
+    roles: the roles that may use it (ANONYMOUS among them for public routes).
+    kind: «page» (anonymous → login redirect, refused role → 403 page), «json» (a JSON endpoint
+        of the pages: anonymous → 401 JSON) or «api» (anonymous → 401 JSON).
+    object: the object the URL addresses: «appeal» (registered) or «appeal:<status>», «draft»,
+        «incident», «notification» (own feed item; other: another citizen's), «failed» (a
+        delivery parked as failed), or None.
+    ok: the statuses of a call that works (own object, allowed role).
+    shows: the own object's subject must appear in the answer (the page really shows it).
+    denied: status a refused role gets (403 unless the route says otherwise, with a reason);
+        denied_by: the same per role.
+    other: status for someone else's object (404: no existence oracle).
+    xfail: role → why the code disagrees with this rule (a reported mismatch, strict xfail).
+    """
+
+    roles: frozenset[str]
+    method: str = "get"
+    kind: str = "page"
+    object: str | None = None
+    params: dict[str, str] = field(default_factory=dict)
+    query: str = ""
+    body: Body = None
+    ok: tuple[int, ...] = (200,)
+    shows: bool = False
+    denied: int = 403
+    denied_by: dict[str, int] = field(default_factory=dict)
+    other: int = 404
+    xfail: dict[str, str] = field(default_factory=dict)
+    variant: str = ""
+    # The answer holds nothing personal and browsers may keep it (the service worker).
+    cacheable: bool = False
+    note: str = ""
+
+    def denied_for(self, role: str) -> int:
+        return self.denied_by.get(role, self.denied)
+
+    @property
+    def object_kind(self) -> str | None:
+        return self.object.split(":")[0] if self.object else None
+
+
+@dataclass(frozen=True)
+class Skip:
+    """A route left out of the matrix, with the reason (and where it is checked instead)."""
+
+    reason: str
+
+
+def _text(text: str) -> dict[str, str]:
+    return {"text": text}
+
+
+def _token_body(ctx) -> dict[str, str]:
+    return {"login": ctx.user.email, "password": ctx.password}
+
+
+def _assign_body(ctx) -> dict[str, int]:
+    return {"assignee_id": ctx.member.pk}
+
+
+def _redirect_body(ctx) -> dict[str, str]:
+    # Away from the appeal's own department, to one that is not the body complained about.
+    target = "quality" if ctx.appeal.department.code != "quality" else "support"
+    return {"department": target, "reason": "По компетенции другого отдела."}
+
+
+def _extend_body(ctx) -> dict[str, str]:
+    return {"due_date": ctx.extend_to.isoformat(), "reason": "Нужна проверка на месте."}
+
+
+PREFERENCES = {
+    "email": True,
+    "sms": False,
+    "push": False,
+    "kinds": [],
+    "quiet_from": "22:00",
+    "quiet_to": "08:00",
+    "timezone": "Europe/Moscow",
+}
+# The applicant's API looks the appeal up before anything else: the auditor, who may see no
+# appeal at all, hears «not found», as any outsider to an object does (SPEC §1).
+SEES_NO_APPEAL = {Role.AUDITOR.value: 404}
+DEV = Skip("DEBUG only: tests/security/test_access_matrix.py checks it is 404 with DEBUG off")
+
+# One line per route. Keep it sorted by area; a new page gets its line here.
+RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
+    # ---- probes and public pages -----------------------------------------------------------
+    "healthz": Rule(EVERYONE, kind="json"),
+    "readyz": Rule(EVERYONE, kind="json"),
+    "web:home": Rule(EVERYONE),
+    "web:status": (
+        Rule(EVERYONE),
+        # Anonymous with a number → sign in first; a signed-in stranger → «не найдено» (404).
+        Rule(SIGNED_IN, object="appeal", query="number={number}", variant="number"),
+    ),
+    "web:login": Rule(EVERYONE),
+    "web:logout": Rule(EVERYONE, method="post", ok=(302,)),
+    "web:register": Rule(EVERYONE),
+    "web:push_sw": Rule(EVERYONE, cacheable=True),
+    "web:unsubscribe": (
+        Rule(EVERYONE, params={"token": "not-a-token"}),
+        # RFC 8058 one-click: no session, no CSRF; a forged token is refused, never a 500.
+        Rule(EVERYONE, method="post", params={"token": "not-a-token"}, ok=(400,)),
+    ),
+    # An SMS link: a redirect to the console or the cabinet page, which checks access itself.
+    "web:short_link": Rule(SIGNED_IN, object="appeal", ok=(302,), other=302),
+    # ---- the cabinet (citizens) ------------------------------------------------------------
+    "web:cabinet": Rule(CITIZEN),
+    "web:appeal_new": (
+        Rule(CITIZEN),
+        Rule(
+            CITIZEN,
+            method="post",
+            body={
+                "kind": "support",
+                "theme": "tech-login",
+                "subject": "Не могу войти",
+                "text": "Страница входа обновляется после ввода пароля.",
+                "contact_email": "me@example.ru",
+                "client_token": "matrix-1",
+            },
+            ok=(302,),
+        ),
+    ),
+    "web:draft_edit": Rule(CITIZEN, object="draft", shows=True),
+    "web:appeal_detail": Rule(CITIZEN, object="appeal", shows=True),
+    "web:submitted": Rule(CITIZEN, object="appeal"),
+    "web:appeal_edit": Rule(CITIZEN, object="appeal", shows=True),
+    "web:appeal_act": Rule(
+        CITIZEN,
+        method="post",
+        object="appeal",
+        params={"action": "comment"},
+        body={"comment-text": "Дополняю обращение."},
+        ok=(302,),
+    ),
+    "web:notifications": Rule(CITIZEN),
+    "web:notifications_read": Rule(CITIZEN, method="post", body={"all": "1"}, ok=(302,)),
+    "web:notification_settings": Rule(CITIZEN),
+    # ---- JSON endpoints of the pages (anyone signed in: the bell and web push) ------------------
+    "web:notifications_unread": Rule(SIGNED_IN, kind="json"),
+    "web:push_key": Rule(SIGNED_IN, kind="json"),
+    "web:push_subscribe": Rule(SIGNED_IN, kind="json", method="post", body={}, ok=(422,)),
+    "web:push_unsubscribe": Rule(SIGNED_IN, kind="json", method="post", body={"endpoint": "x"}),
+    # ---- the console (staff) ---------------------------------------------------------------
+    "web:console": Rule(WORKING),
+    "web:console_new": (
+        Rule(WORKING),
+        Rule(
+            WORKING,
+            method="post",
+            body={
+                "kind": "support",
+                "theme": "tech-login",
+                "subject": "Не могу войти",
+                "text": "Страница входа обновляется после ввода пароля.",
+                "channel": "phone",
+                "applicant_name": "Сидоров Пётр Ильич",
+                "contact_phone": "8 (916) 123-45-67",
+            },
+            ok=(302,),
+        ),
+    ),
+    "web:console_detail": Rule(WORKING, object="appeal", shows=True),
+    "web:console_incident": Rule(WORKING, object="incident", shows=True),
+    "web:console_act": Rule(
+        WORKING,
+        method="post",
+        object="appeal",
+        params={"action": "note"},
+        body={"note-text": "Проверить журнал входа."},
+        ok=(302,),
+    ),
+    "web:console_notifications": Rule(WORKING),
+    "web:console_notifications_read": Rule(WORKING, method="post", body={"all": "1"}, ok=(302,)),
+    "web:console_notification_settings": Rule(WORKING),
+    "web:notifications_failed": Rule(ALL_SEEING),
+    "web:notification_retry": Rule(ALL_SEEING, method="post", object="failed", ok=(302,)),
+    # ---- demo-only and framework pages -----------------------------------------------------
+    "web:dev_webhooks": DEV,
+    "web:dev_outbox": DEV,
+    "web:dev_outbox_email": DEV,
+    "api:openapi-json": Skip("public and slow to build: test_api_docs_are_public opens it once"),
+    "api:openapi-view": Skip("Swagger UI, public: test_api_docs_are_public opens it once"),
+    "api:api-root": Skip("ninja's root view is not routed: /api/v1/ answers 404"),
+    # ---- API: sign-in and the catalog (public) ---------------------------------------------
+    "api:POST /auth/token": Rule(EVERYONE, kind="api", method="post", body=_token_body),
+    "api:GET /catalog/kinds": Rule(EVERYONE, kind="api"),
+    "api:GET /catalog/themes": Rule(EVERYONE, kind="api"),
+    "api:GET /catalog/departments": Rule(EVERYONE, kind="api"),
+    "api:GET /calendar/{year}": Rule(EVERYONE, kind="api", params={"year": "2026"}),
+    "api:GET /deadlines/preview": Rule(
+        EVERYONE, kind="api", query="registered=2026-02-20&kind=support"
+    ),
+    # The SMS gateway's callback: its own shared secret, no session or bearer token counts.
+    "api:POST /notifications/sms-status": Rule(
+        EVERYONE, kind="api", method="post", body={"id": "1", "status": "delivered"}, ok=(401,)
+    ),
+    # ---- API: the applicant's side ---------------------------------------------------------
+    "api:POST /appeals": Rule(
+        CITIZEN,
+        kind="api",
+        method="post",
+        body={
+            "kind": "support",
+            "theme": "tech-sms",
+            "subject": "Не приходит SMS",
+            "text": "Код подтверждения не приходит.",
+            "contact_phone": "+79161234567",
+        },
+        ok=(201,),
+    ),
+    "api:GET /appeals": Rule(
+        CITIZEN,
+        kind="api",
+        xfail=dict.fromkeys(
+            WORKING | {Role.AUDITOR.value},
+            "the own-appeals list answers staff and the auditor 200 (an empty list), not 403",
+        ),
+    ),
+    "api:GET /appeals/{number}": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="appeal", shows=True
+    ),
+    "api:GET /appeals/{number}/events": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="appeal"
+    ),
+    "api:PATCH /appeals/{number}": Rule(
+        CITIZEN,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="patch",
+        object="appeal",
+        body={"text": "Уточнённый текст."},
+    ),
+    "api:POST /appeals/{number}/comment": Rule(
+        READERS,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal",
+        body=_text("Ещё вопрос."),
+        ok=(201,),
+    ),
+    "api:POST /appeals/{number}/provide-info": Rule(
+        CITIZEN,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal:needs_info",
+        body=_text("Браузер Firefox."),
+    ),
+    "api:POST /appeals/{number}/withdraw": Rule(
+        CITIZEN,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal",
+        body={"reason": "Решилось само."},
+    ),
+    "api:POST /appeals/{number}/close": Rule(
+        CITIZEN, kind="api", denied_by=SEES_NO_APPEAL, method="post", object="appeal:answered"
+    ),
+    "api:POST /appeals/{number}/rate": Rule(
+        CITIZEN,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal:answered",
+        body={"rating": 5},
+    ),
+    "api:POST /appeals/{number}/escalate": Rule(
+        READERS,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal:answered",
+        body={"reason": "Ответ не по существу."},
+    ),
+    # ---- API: staff ------------------------------------------------------------------------
+    "api:POST /staff/appeals": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        body={
+            "kind": "support",
+            "theme": "tech-sms",
+            "subject": "Не приходит SMS",
+            "text": "Код подтверждения не приходит.",
+            "contact_phone": "+79161234567",
+            "channel": "phone",
+            "applicant_name": "Сидоров Пётр Ильич",
+        },
+        ok=(201,),
+    ),
+    "api:GET /staff/appeals": Rule(WORKING, kind="api"),
+    "api:GET /staff/appeals/queues": Rule(WORKING, kind="api"),
+    "api:GET /staff/appeals/{number}": Rule(WORKING, kind="api", object="appeal", shows=True),
+    "api:POST /staff/appeals/{number}/take": Rule(
+        WORKING, kind="api", method="post", object="appeal"
+    ),
+    "api:POST /staff/appeals/{number}/request-info": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:in_progress",
+        body={"question": "Какой у вас браузер?"},
+    ),
+    "api:POST /staff/appeals/{number}/answer": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:in_progress",
+        body={"outcome": "resolved", "text": "Проблема устранена."},
+    ),
+    "api:POST /staff/appeals/{number}/redirect": Rule(
+        WORKING, kind="api", method="post", object="appeal", body=_redirect_body
+    ),
+    "api:POST /staff/appeals/{number}/extend": Rule(
+        WORKING, kind="api", method="post", object="appeal:in_progress", body=_extend_body
+    ),
+    "api:POST /staff/appeals/{number}/regime": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal",
+        body={"regime": "message", "reason": "Вопрос справочный."},
+        ok=(200, 409, 422),
+        note="a regime the appeal already has is refused with 422: still not 403/404",
+    ),
+    "api:POST /staff/appeals/{number}/escalate": Rule(
+        WORKING, kind="api", method="post", object="appeal", body={"reason": "Нужно решение."}
+    ),
+    "api:POST /staff/appeals/{number}/note": Rule(
+        WORKING, kind="api", method="post", object="appeal", body=_text("Заметка.")
+    ),
+    "api:POST /staff/appeals/{number}/comment": Rule(
+        WORKING, kind="api", method="post", object="appeal", body=_text("Уточняем."), ok=(201,)
+    ),
+    "api:POST /staff/appeals/{number}/reopen": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:answered",
+        body={"reason": "Ответ неполный."},
+    ),
+    "api:POST /staff/appeals/{number}/confirm": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:answered",
+        body={"comment": ""},
+        ok=(200, 409),
+        note="confirming an answer nobody asked to review is 409: still not 403/404",
+    ),
+    "api:GET /staff/appeals/{number}/assignees": Rule(WORKING, kind="api", object="appeal"),
+    "api:POST /staff/appeals/{number}/assign": Rule(
+        WORKING, kind="api", method="post", object="appeal", body=_assign_body
+    ),
+    "api:GET /staff/incidents": Rule(WORKING, kind="api"),
+    "api:POST /staff/incidents/{incident_id}/resolve": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="incident",
+        body=_text("Сбой устранён."),
+    ),
+    # ---- API: own notifications (every signed-in person has a feed and preferences) ---------
+    "api:GET /notifications": Rule(SIGNED_IN, kind="api"),
+    "api:POST /notifications/read-all": Rule(SIGNED_IN, kind="api", method="post"),
+    "api:POST /notifications/{notification_id}/read": Rule(
+        SIGNED_IN, kind="api", method="post", object="notification", shows=True
+    ),
+    "api:GET /notifications/preferences": Rule(SIGNED_IN, kind="api"),
+    "api:PUT /notifications/preferences": Rule(
+        SIGNED_IN, kind="api", method="put", body=PREFERENCES
+    ),
+}
+
+
+# ---- the routes as the project serves them --------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Route:
+    key: str
+    path: str  # with {name} placeholders
+
+
+_CONVERTER = re.compile(r"<(?:\w+:)?(\w+)>")
+
+
+def _walk(patterns, prefix: str = "", namespace: str = "") -> Iterator[tuple[str, str, Any]]:
+    for p in patterns:
+        if isinstance(p, URLResolver):
+            ns = p.namespace or ""
+            joined = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _walk(p.url_patterns, prefix + str(p.pattern), joined)
+        elif isinstance(p, URLPattern):
+            name = f"{namespace}:{p.name}" if namespace else (p.name or "")
+            yield prefix + str(p.pattern), name, p.callback
+
+
+def web_routes() -> list[Route]:
+    """Every URL pattern except the admin's and the API operations (listed by ``api_routes``)."""
+    routes: dict[str, Route] = {}
+    for pattern, name, callback in _walk(get_resolver().url_patterns):
+        if pattern.startswith("admin/"):
+            continue  # Django admin: its own permissions (test_admin_is_for_staff_only)
+        if pattern.startswith("api/v1/") and callback.__module__.startswith("ninja.operation"):
+            continue  # an API operation: api_routes() lists each method separately
+        path = "/" + _CONVERTER.sub(r"{\1}", pattern)
+        routes[name or path] = Route(name or path, path)
+    return list(routes.values())
+
+
+@cache
+def api_routes() -> list[Route]:
+    """Every operation of the API (method and path), from its OpenAPI schema."""
+    from priemnaya.api.urls import api
+
+    schema = api.get_openapi_schema()
+    routes = []
+    for full_path, operations in schema["paths"].items():
+        path = full_path.removeprefix("/api/v1")
+        for method in operations:
+            routes.append(Route(f"api:{method.upper()} {path}", "/api/v1" + path))
+    return routes
+
+
+def all_routes() -> list[Route]:
+    return web_routes() + api_routes()
+
+
+def rules_of(entry: Rule | Skip | tuple[Rule, ...]) -> tuple[Rule, ...]:
+    if isinstance(entry, Skip):
+        return ()
+    return entry if isinstance(entry, tuple) else (entry,)
+
+
+# ---- the cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Case:
+    route: Route
+    rule: Rule
+    role: str
+    relation: str  # own | other | denied | anonymous
+
+    @property
+    def id(self) -> str:
+        variant = self.rule.variant or (self.rule.method if self.rule.method != "get" else "")
+        return f"{self.route.key}{f'[{variant}]' if variant else ''}-{self.role}-{self.relation}"
+
+
+def relations(rule: Rule, role: str) -> list[str]:
+    if role == ANONYMOUS:
+        return ["anonymous"]
+    if role not in rule.roles:
+        return ["denied"]
+    if rule.object is None:
+        return ["own"]
+    found = []
+    if has_own(rule, role):
+        found.append("own")
+    if has_other(rule, role):
+        found.append("other")
+    return found
+
+
+def has_own(rule: Rule, role: str) -> bool:
+    kind = rule.object_kind
+    if kind == "notification":
+        return True
+    if kind == "failed":
+        return role in ALL_SEEING
+    if kind == "draft":
+        return role == Role.CITIZEN
+    return OWN_SIDE[role] is not None
+
+
+def has_other(rule: Rule, role: str) -> bool:
+    kind = rule.object_kind
+    if kind == "notification":
+        return True
+    if kind == "failed":
+        return False
+    if kind == "draft":
+        return role == Role.CITIZEN
+    return OTHER_SIDE[role] is not None
+
+
+def cases(routes: list[Route] | None = None) -> list[Case]:
+    found = []
+    for route in routes if routes is not None else all_routes():
+        entry = RULES.get(route.key)
+        if entry is None:
+            continue
+        for rule in rules_of(entry):
+            for role in ROLES:
+                for relation in relations(rule, role):
+                    found.append(Case(route, rule, role, relation))
+    return found
+
+
+def unclassified(routes: list[Route] | None = None) -> list[str]:
+    return [r.key for r in (routes if routes is not None else all_routes()) if r.key not in RULES]
+
+
+def stale(routes: list[Route] | None = None) -> list[str]:
+    served = {r.key for r in (routes if routes is not None else all_routes())}
+    return [key for key in RULES if key not in served]
+
+
+def dev_routes() -> list[Route]:
+    return [r for r in web_routes() if RULES.get(r.key) is DEV]
+
+
+__all__ = [
+    "ANONYMOUS",
+    "OBJECT_PARAMS",
+    "ROLES",
+    "RULES",
+    "Case",
+    "Route",
+    "Rule",
+    "Skip",
+    "all_routes",
+    "cases",
+    "dev_routes",
+    "stale",
+    "unclassified",
+]
