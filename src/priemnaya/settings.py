@@ -283,3 +283,10 @@ PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Staff sign in with a second factor (TOTP or an SMS code); docs/security.md.
 PRIEMNAYA_STAFF_SECOND_FACTOR = env.bool("PRIEMNAYA_STAFF_SECOND_FACTOR", default=True)
+# Issue 9 — identity: registration with confirmed contacts, consent, the password policy.
+# PRIEMNAYA_PASSWORD_POLICY: "spec" (SPEC §13, the default) or "nist" (ASVS 5 / NIST 800-63B);
+# docs/security-identity.md. It replaces the AUTH_PASSWORD_VALIDATORS list above.
+PRIEMNAYA_PASSWORD_POLICY = env.str("PRIEMNAYA_PASSWORD_POLICY", default="spec")
+from priemnaya.accounts.password_policy import password_validators  # noqa: E402
+
+AUTH_PASSWORD_VALIDATORS = password_validators(PRIEMNAYA_PASSWORD_POLICY)
