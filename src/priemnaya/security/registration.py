@@ -28,6 +28,7 @@ from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 from priemnaya.core.errors import TooManyRequests, ValidationFailed
+from priemnaya.core.text import clean_text
 from priemnaya.notifications.sms import SmsError, sms_gateway
 from priemnaya.security.delivery import CodeNotSent, code_send_email, code_send_sms
 
@@ -121,7 +122,9 @@ def _send_email(send) -> None:
 def _decoy(*, existing_phone: User | None, existing_email: User | None, phone, email) -> Pending:
     """Create nothing; tell the owners of the taken contacts; return the same next step."""
     problem = ""
+    # The notices go to the contacts as the accounts hold them (the same, maybe spelt otherwise).
     if existing_phone is not None and phone:
+        to_phone = existing_phone.phone or phone
 
         def notify_phone() -> None:
             # A code nobody receives: the confirm page then behaves as for a new account.
@@ -129,22 +132,23 @@ def _decoy(*, existing_phone: User | None, existing_email: User | None, phone, e
                 user=existing_phone,
                 purpose=CodePurpose.CONFIRM_PHONE,
                 channel="sms",
-                destination=phone,
+                destination=to_phone,
             )
-            sms_gateway().send(phone, NOTICE_SMS)
+            sms_gateway().send(to_phone, NOTICE_SMS)
 
-        problem = _send_sms(phone, notify_phone)
+        problem = _send_sms(to_phone, notify_phone)
     if existing_email is not None and email:
+        to_email = existing_email.email or email
 
         def notify_email() -> None:
             code_issue(
                 user=existing_email,
                 purpose=CodePurpose.CONFIRM_EMAIL,
                 channel="email",
-                destination=email,
+                destination=to_email,
                 link=True,
             )
-            send_mail(NOTICE_EMAIL_SUBJECT, NOTICE_EMAIL_BODY, None, [email])
+            send_mail(NOTICE_EMAIL_SUBJECT, NOTICE_EMAIL_BODY, None, [to_email])
 
         _send_email(notify_email)
     return Pending(
@@ -187,7 +191,7 @@ def registration_start(
             phone=norm_phone,
             email=norm_email,
         )
-    user = User(full_name=full_name.strip(), email=norm_email, phone=norm_phone)
+    user = User(full_name=clean_text(full_name), email=norm_email, phone=norm_phone)
     user.role = Role.CITIZEN
     user.set_password(password)
     try:

@@ -14,7 +14,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
 from priemnaya.accounts.consent import CONSENT_TEXT, CONSENT_TITLE, CONSENT_VERSION
-from priemnaya.core.errors import ApplicationError, TooManyRequests, ValidationFailed
+from priemnaya.core.errors import ApplicationError, ValidationFailed
 from priemnaya.core.requests import client_ip
 from priemnaya.security.registration import (
     PENDING_KEY,
@@ -89,16 +89,12 @@ def register_confirm(request):
     if pending is None:
         return redirect("web:register")
     form = CodeForm(request.POST if "confirm" in request.POST else None)
-    status = 200
+    status, problem = 200, pending.problem
     if request.method == "POST" and "resend" in request.POST:
         try:
             registration_resend(pending=pending)
-        except TooManyRequests as exc:
-            form.add_error(None, exc.message)
-            status = 429
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = 503
+            problem, status = exc.message, exc.status
         else:
             if pending.problem:
                 request.session[PENDING_KEY] = {**pending.as_session(), "problem": ""}
@@ -118,7 +114,7 @@ def register_confirm(request):
         "form": form,
         "phone": mask_phone(pending.phone),
         "email": mask_email(pending.email),
-        "problem": pending.problem,
+        "problem": problem,
     }
     return render(request, TEMPLATES + "confirm.html", context, status=status)
 
@@ -144,7 +140,7 @@ def contacts(request):
     """«Подтверждение контактов»: send a code or a link again and confirm, for any account."""
     user = request.user
     form = CodeForm(request.POST if "confirm_phone" in request.POST else None)
-    status = 200
+    status, problem = 200, ""
     if request.method == "POST":
         try:
             if "send_code" in request.POST:
@@ -159,18 +155,19 @@ def contacts(request):
                 contact_phone_confirm(user=user, code=form.cleaned_data["code"])
                 messages.success(request, "Телефон подтверждён.")
                 return redirect("web:contacts")
-        except TooManyRequests as exc:
-            form.add_error(None, exc.message)
-            status = 429
         except ValidationFailed as exc:
-            apply_errors(form, exc)
+            if "code" in exc.errors and form.is_bound:
+                apply_errors(form, exc)
+            else:
+                problem, status = exc.message, exc.status
         except ApplicationError as exc:
-            form.add_error(None, exc.message)
-            status = exc.status
+            # Too soon or too often (429, with the wait), or the gateway failed (503).
+            problem, status = exc.message, exc.status
     context = {
         "form": form,
         "phone": mask_phone(user.phone),
         "email": mask_email(user.email),
+        "problem": problem,
     }
     return render(request, TEMPLATES + "contacts.html", context, status=status)
 
