@@ -137,8 +137,6 @@ def test_a_wrong_expired_or_replayed_code_is_refused_on_the_field(client):
 def test_a_used_code_does_not_work_twice(client):
     register(client)
     code = last_code(NEW_PHONE)
-    other = Client()
-    other.cookies = client.cookies  # the same pending registration in a second tab
     client.post("/accounts/register/confirm/", {"code": code, "confirm": ""})
     # when the pending registration is replayed from a stale session copy
     stale = Client()
@@ -155,6 +153,40 @@ def test_a_used_code_does_not_work_twice(client):
     replay = stale.post("/accounts/register/confirm/", {"code": code, "confirm": ""})
     assert "уже использован" in replay.content.decode()
     assert "_auth_user_id" not in stale.session
+
+
+def test_a_form_sent_twice_still_confirms_the_new_account(client):
+    # given: a double click sends the form twice; the second send finds the new account
+    register(client)
+    register(client)
+    assert User.objects.count() == 1
+    # when the code of the first send is typed in
+    response = client.post(
+        "/accounts/register/confirm/", {"code": last_code(NEW_PHONE), "confirm": ""}
+    )
+    # then the person is in
+    assert response["Location"] == "/cabinet/"
+    assert User.objects.get().phone_confirmed_at is not None
+
+
+def test_a_stranger_with_the_code_of_an_unconfirmed_account_is_not_signed_in(client, catalog):
+    # given: an account whose phone is unconfirmed; its owner asked for a code
+    holder = make_citizen(phone=TAKEN_PHONE)
+    User.objects.filter(pk=holder.pk).update(phone_confirmed_at=None)
+    holder.refresh_from_db()
+    from priemnaya.security.registration import contact_phone_code_send
+
+    contact_phone_code_send(user=holder)
+    code = last_code(TAKEN_PHONE)
+    # when whoever reads that phone registers with it at once (the holder's code stays live)
+    # and types the code
+    register(client, phone=TAKEN_PHONE)
+    response = client.post("/accounts/register/confirm/", {"code": code, "confirm": ""})
+    # then: no sign-in into the holder's account, and the answer is a plain wrong code
+    assert "_auth_user_id" not in client.session
+    assert "Неверный код" in response.content.decode()
+    holder.refresh_from_db()
+    assert holder.phone_confirmed_at is None
 
 
 def test_resend_waits_a_minute_and_then_sends_a_new_code(client):

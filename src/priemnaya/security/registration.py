@@ -79,6 +79,22 @@ class Pending:
             return None
 
 
+def pending_after(previous: Pending | None, new: Pending) -> Pending:
+    """Return the registration a browser now waits on, given the one it waited on before.
+
+    A form sent twice (a double click, «back» and send again) finds the account its first send
+    created: that answer is a decoy, but the browser keeps waiting on its own new account.
+    """
+    if (
+        previous is not None
+        and not previous.decoy
+        and new.decoy
+        and (previous.phone, previous.email) == (new.phone, new.email)
+    ):
+        return previous
+    return new
+
+
 def _normalised(email: str, phone: str) -> tuple[str | None, str | None]:
     norm_email = normalize_email(email) if email.strip() else None
     norm_phone = normalize_phone(phone) if phone.strip() else None

@@ -23,6 +23,7 @@ from priemnaya.security.registration import (
     contact_phone_code_send,
     contact_phone_confirm,
     email_confirm,
+    pending_after,
     registration_confirm_phone,
     registration_problems,
     registration_resend,
@@ -70,7 +71,8 @@ def register_view(request):
         except ValidationFailed as exc:
             apply_errors(form, exc)
         else:
-            request.session[PENDING_KEY] = pending.as_session()
+            previous = Pending.from_session(request.session.get(PENDING_KEY))
+            request.session[PENDING_KEY] = pending_after(previous, pending).as_session()
             return redirect("web:register_confirm")
     elif request.method == "POST":
         # Check the rules too, so that every mistake shows now, not one round at a time.
