@@ -217,9 +217,6 @@ def registration_start(
                 user=user, text_version=CONSENT_VERSION, accepted_at=clock.now(), ip=ip
             )
             audit_record(
-                action="account.registered", actor=user, target_type="user", target_id=user.pk
-            )
-            audit_record(
                 action="consent.given",
                 actor=user,
                 target_type="user",
