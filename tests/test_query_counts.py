@@ -176,7 +176,9 @@ PAGES: list[tuple[str, int, int, Make]] = [
         lambda w: page(None, "/accounts/login/", {"login": w.citizen.email, "password": PASSWORD}),
     ),
     ("register", 0, 200, lambda w: page(None, "/accounts/register/")),
-    ("register, registered", 14, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
+    # Look up the contacts, create the unconfirmed account and its consent (+ audit entry under
+    # the chain lock), issue the SMS code, keep the pending registration in the session.
+    ("register, registered", 22, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 5, 200, lambda w: page(w.citizen, "/cabinet/")),
     ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),

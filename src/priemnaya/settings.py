@@ -322,3 +322,10 @@ PRIEMNAYA_BREACH_ALERT_EVERY = env.int("PRIEMNAYA_BREACH_ALERT_EVERY", default=3
 PRIEMNAYA_PERIODIC_TASKS.append(
     ("priemnaya.privacy.tasks.breach_alerts", PRIEMNAYA_BREACH_ALERT_EVERY)
 )
+# Issue 9 — identity: registration with confirmed contacts, consent, the password policy.
+# PRIEMNAYA_PASSWORD_POLICY: "spec" (SPEC §13, the default) or "nist" (ASVS 5 / NIST 800-63B);
+# docs/security-identity.md. It replaces the AUTH_PASSWORD_VALIDATORS list above.
+PRIEMNAYA_PASSWORD_POLICY = env.str("PRIEMNAYA_PASSWORD_POLICY", default="spec")
+from priemnaya.accounts.password_policy import password_validators  # noqa: E402
+
+AUTH_PASSWORD_VALIDATORS = password_validators(PRIEMNAYA_PASSWORD_POLICY)

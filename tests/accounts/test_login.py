@@ -8,9 +8,9 @@ import pytest
 from django.contrib.auth import authenticate
 from django.utils import timezone
 
-from priemnaya.accounts.models import ApiToken
+from priemnaya.accounts.models import ApiToken, User
 from priemnaya.accounts.selectors import user_find_by_login, user_for_api_token
-from priemnaya.accounts.services import AuthenticationFailed, api_token_issue, user_register
+from priemnaya.accounts.services import AuthenticationFailed, api_token_issue
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ PASSWORD = "Vesna-2026!"
 
 @pytest.fixture
 def person():
-    return user_register(
+    return User.objects.create_user(
         full_name="Петров Пётр", email="petrov@example.ru", phone="+79161234567", password=PASSWORD
     )
 

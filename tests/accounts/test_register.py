@@ -1,4 +1,7 @@
-"""Registration (accounts.services.user_register): per-field Russian errors, no enumeration."""
+"""Registration (security.registration.registration_start): per-field errors, no enumeration.
+
+The flow's pages, codes and the equal answers are in tests/security/test_registration.py.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +11,8 @@ import pytest
 
 from priemnaya.accounts.models import User
 from priemnaya.accounts.roles import Role
-from priemnaya.accounts.services import user_register
 from priemnaya.core.errors import ValidationFailed
+from priemnaya.security.registration import Pending, registration_start
 
 pytestmark = pytest.mark.django_db
 
@@ -17,15 +20,21 @@ GOOD_PASSWORD = "Vesna-2026!"
 CYRILLIC = re.compile(r"[А-Яа-яЁё]")
 
 
-def register(**overrides) -> User:
+@pytest.fixture(autouse=True)
+def _outbox(settings, tmp_path):
+    settings.VAR_DIR = tmp_path
+
+
+def register(**overrides) -> Pending:
     data = {
         "full_name": "Иванова Мария Петровна",
         "email": "maria@example.ru",
         "phone": "",
         "password": GOOD_PASSWORD,
+        "consent": True,
     }
     data.update(overrides)
-    return user_register(**data)
+    return registration_start(**data)
 
 
 def errors_of(**overrides) -> dict[str, list[str]]:
@@ -36,34 +45,39 @@ def errors_of(**overrides) -> dict[str, list[str]]:
     return caught.value.errors
 
 
-def test_register_with_email_creates_a_citizen_who_can_sign_in():
+def test_register_with_email_creates_an_unconfirmed_citizen():
     # when
-    user = register(email="  Maria@Example.RU ")
+    register(email="  Maria@Example.RU ")
     # then
-    assert user.pk is not None
+    user = User.objects.get()
     assert user.role == Role.CITIZEN
     assert user.email == "Maria@example.ru"
     assert user.phone is None
     assert user.check_password(GOOD_PASSWORD)
     assert user.password != GOOD_PASSWORD
+    assert user.email_confirmed_at is None
+    assert not user.identity_confirmed
 
 
 def test_register_with_phone_only_stores_it_as_plus_seven():
-    user = register(email="", phone="8 (916) 123-45-67")
+    pending = register(email="", phone="8 (916) 123-45-67")
+    user = User.objects.get()
     assert user.phone == "+79161234567"
     assert user.email is None
+    assert user.phone_confirmed_at is None
+    assert pending.phone == "+79161234567"
 
 
 def test_register_trims_and_normalises_the_name():
-    user = register(full_name="  Иванова  Мария \r\n")
-    assert user.full_name == "Иванова  Мария"
+    register(full_name="  Иванова  Мария \r\n")
+    assert User.objects.get().full_name == "Иванова  Мария"
 
 
 def test_every_bad_field_is_named_at_once():
     # when
-    errors = errors_of(full_name="  ", email="maria@", phone="123", password="short")
+    errors = errors_of(full_name="  ", email="maria@", phone="123", password="short", consent=False)
     # then
-    assert set(errors) == {"full_name", "email", "phone", "password"}
+    assert set(errors) == {"full_name", "email", "phone", "password", "consent"}
     assert errors["full_name"] == ["Заполните это поле."]
     assert User.objects.count() == 0
 
@@ -71,6 +85,12 @@ def test_every_bad_field_is_named_at_once():
 def test_a_login_is_required():
     errors = errors_of(email="", phone="")
     assert errors == {"email": ["Укажите e-mail или телефон — по нему вы будете входить."]}
+
+
+def test_consent_is_required():
+    errors = errors_of(consent=False)
+    assert errors == {"consent": ["Без согласия на обработку данных мы не сможем ответить вам."]}
+    assert User.objects.count() == 0
 
 
 def test_full_name_with_control_characters_is_refused():
@@ -117,31 +137,14 @@ def test_password_similar_to_the_email_is_refused():
     ],
     ids=["email-any-case", "phone-any-format", "new-email-taken-phone"],
 )
-def test_a_taken_login_is_refused_without_saying_the_account_exists(first, second):
+def test_a_taken_login_creates_nothing_and_answers_like_a_new_one(first, second):
     # given
     register(**first)
-    # when
-    with pytest.raises(ValidationFailed) as caught:
-        register(full_name="Другой Человек", **second)
-    # then one neutral message, not «такой пользователь уже существует»
-    message = caught.value.message
-    assert message == (
-        "Не удалось зарегистрироваться с этими данными. "
-        "Если у вас уже есть учётная запись, войдите."
-    )
-    assert "существует" not in message
-    assert "занят" not in message
-    assert caught.value.field in {"email", "phone"}
-    assert User.objects.count() == 1
-
-
-def test_the_same_message_for_a_taken_email_and_a_taken_phone():
-    # given
-    register(email="maria@example.ru", phone="+79161234567")
-    # when
-    with pytest.raises(ValidationFailed) as by_email:
-        register(email="maria@example.ru", phone="")
-    with pytest.raises(ValidationFailed) as by_phone:
-        register(email="", phone="+79161234567")
+    # when: no error, no hint — the same next step as for a new account
+    pending = register(full_name="Другой Человек", **second)
     # then
-    assert by_email.value.message == by_phone.value.message
+    assert User.objects.count() == 1
+    assert not User.objects.filter(full_name="Другой Человек").exists()
+    fresh = register(full_name="Третий", email="", phone="+79031112233")
+    assert (pending.phone is None) == (second.get("phone", "") == "")
+    assert pending.problem == fresh.problem == ""

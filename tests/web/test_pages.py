@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -41,8 +43,9 @@ def test_registration_errors_are_russian_and_keep_input(catalog, client):
     assert not User.objects.filter(full_name="Иванов Иван").exists()
 
 
-def test_registration_signs_in_and_phone_login_works(catalog, client):
+def test_registration_asks_for_the_sms_code_then_signs_in(catalog, client, settings, tmp_path):
     # given
+    settings.VAR_DIR = tmp_path
     data = {
         "full_name": "Иванов Иван Иванович",
         "phone": "8 916 123-45-67",
@@ -52,10 +55,20 @@ def test_registration_signs_in_and_phone_login_works(catalog, client):
     }
     # when
     response = client.post("/accounts/register/", data)
-    # then
+    # then: the account exists, unconfirmed and not signed in, and a code was sent
     assert response.status_code == 302
-    assert response["Location"] == "/cabinet/"
-    assert User.objects.get(phone="+79161234567").full_name == "Иванов Иван Иванович"
+    assert response["Location"] == "/accounts/register/confirm/"
+    user = User.objects.get(phone="+79161234567")
+    assert user.full_name == "Иванов Иван Иванович"
+    assert user.phone_confirmed_at is None
+    assert client.get("/cabinet/").status_code == 302
+    sms = json.loads(next((tmp_path / "outbox" / "sms").glob("*.json")).read_text("utf-8"))
+    code = re.search(r"\b(\d{6})\b", sms["text"]).group(1)
+    # when the code is typed in
+    confirmed = client.post("/accounts/register/confirm/", {"code": code, "confirm": ""})
+    # then the person is in the cabinet, and the phone works as a login
+    assert confirmed["Location"] == "/cabinet/"
+    assert client.get("/cabinet/").status_code == 200
     fresh = Client()
     login = fresh.post(
         "/accounts/login/", {"login": "+7 916 123 45 67", "password": "Strong-pass-9"}

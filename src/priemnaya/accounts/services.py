@@ -7,19 +7,13 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from priemnaya.accounts.models import ApiToken, User
 from priemnaya.accounts.roles import Role
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
-from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.core.errors import ApplicationError
 from priemnaya.core.text import clean_text, text_problem
-
-# One message for taken logins so registration does not tell who has an account here.
-_LOGIN_TAKEN = (
-    "Не удалось зарегистрироваться с этими данными. Если у вас уже есть учётная запись, войдите."
-)
 
 
 class AuthenticationFailed(ApplicationError):
@@ -61,30 +55,6 @@ def user_register_problems(
 ) -> dict[str, list[str]]:
     """Return every rule the registration input breaks, per field (nothing is looked up)."""
     return _checked(full_name=full_name, email=email, phone=phone, password=password, role=role)[1]
-
-
-@transaction.atomic
-def user_register(
-    *, full_name: str, email: str = "", phone: str = "", password: str, role: str = Role.CITIZEN
-) -> User:
-    """Create an account; e-mail or phone (or both) is the login."""
-    candidate, errors = _checked(
-        full_name=full_name, email=email, phone=phone, password=password, role=role
-    )
-    if errors:
-        raise ValidationFailed(errors)
-    norm_email, norm_phone = candidate.email, candidate.phone
-    if (norm_email and User.objects.filter(email__iexact=norm_email).exists()) or (
-        norm_phone and User.objects.filter(phone=norm_phone).exists()
-    ):
-        raise ValidationFailed.single("email" if norm_email else "phone", _LOGIN_TAKEN)
-    candidate.set_password(password)
-    try:
-        with transaction.atomic():
-            candidate.save()
-    except IntegrityError as exc:
-        raise ValidationFailed.single("email" if norm_email else "phone", _LOGIN_TAKEN) from exc
-    return candidate
 
 
 def api_token_issue(*, login: str, password: str) -> str:

@@ -47,3 +47,8 @@ api.add_router("/staff/incidents", incidents.router)
 api.add_router("/notifications", sms_status.router)
 api.add_router("/notifications", notifications.router)
 api.add_router("/account", privacy.router)  # issue 9, privacy: export, requests about PD
+# Registration and the own account (issue 9, identity).
+from priemnaya.api.routers import account  # noqa: E402
+
+api.add_router("/auth", account.auth_router)
+api.add_router("/account", account.account_router)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from priemnaya.web.views import accounts, cabinet, console, notifications, public
+from priemnaya.web.views import accounts, cabinet, console, notifications, public, registration
 
 app_name = "web"
 
@@ -9,7 +9,7 @@ urlpatterns = [
     path("status/", public.status_lookup, name="status"),
     path("accounts/login/", accounts.login_view, name="login"),
     path("accounts/logout/", accounts.logout_view, name="logout"),
-    path("accounts/register/", accounts.register_view, name="register"),
+    path("accounts/register/", registration.register_view, name="register"),
     path("cabinet/", cabinet.appeal_list, name="cabinet"),
     path("cabinet/new/", cabinet.appeal_new, name="appeal_new"),
     path("cabinet/drafts/<int:draft_id>/", cabinet.draft_edit, name="draft_edit"),
@@ -82,4 +82,14 @@ urlpatterns += [
     path("console/privacy/breaches/", privacy.breaches_list, name="privacy_breaches"),
     path("console/privacy/breaches/<int:breach_id>/", privacy.breach_detail, name="privacy_breach"),
     path("console/privacy/storage/", privacy.storage, name="privacy_storage"),
+# Registration and identity (issue 9, identity): the SMS code step, the e-mail link, contacts.
+urlpatterns += [
+    path("accounts/register/confirm/", registration.register_confirm, name="register_confirm"),
+    path(
+        "accounts/confirm-email/<int:user_id>/<str:secret>/",
+        registration.confirm_email,
+        name="confirm_email",
+    ),
+    path("accounts/contacts/", registration.contacts, name="contacts"),
+    path("legal/consent/", registration.consent_text, name="consent"),
 ]

@@ -24,6 +24,7 @@ from priemnaya.appeals.services.routing import (
     route_on_registration,
 )
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
+from priemnaya.catalog.models import Kind, Regime
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core.calendar import CalendarMissing
@@ -83,6 +84,27 @@ def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
 RECEIVED_CHANNELS = frozenset({Channel.PHONE, Channel.LETTER, Channel.MFC, Channel.EMAIL})
 
 
+IDENTITY_FIRST = (
+    "«{kind}» — обращение по 59-ФЗ: его можно подать после подтверждения личности. "
+    "Подтвердите телефон и адрес электронной почты в разделе «Подтверждение контактов» "
+    "или выберите другой вид обращения."
+)
+
+
+def identity_problem(actor: User, kind: Kind | None, *, regime: str = "") -> str:
+    """Return why the citizen may not file this 59-FZ kind yet, or "" (LEGAL.md §6 rule 7).
+
+    An electronic appeal is a 59-FZ appeal only from an identified applicant: until every
+    contact the account signs in with is confirmed, 59-FZ kinds are refused. Staff registering
+    a call or a letter are not asked.
+    """
+    if not actor.is_citizen or actor.identity_confirmed or kind is None:
+        return ""
+    if kind.regime == Regime.FZ59 or regime == Regime.FZ59:
+        return IDENTITY_FIRST.format(kind=kind.name)
+    return ""
+
+
 def _new_appeal(
     *, actor: User, data: AppealInput, channel: str, client_token: str | None, now: datetime
 ) -> Appeal:
@@ -97,6 +119,10 @@ def _new_appeal(
     else:
         raise NotPermitted("Подавать обращения могут заявители и операторы.")
     problems = {} if channel in channels else {"channel": [wrong_channel]}
+    if actor.is_citizen and not actor.identity_confirmed and data.kind:
+        kind = Kind.objects.filter(code=data.kind, is_active=True).first()
+        if problem := identity_problem(actor, kind):
+            problems["kind"] = [problem]
     if data.received_on is not None and channel in channels and channel not in RECEIVED_CHANNELS:
         problems["received_on"] = [
             "Дату поступления указывают для звонков, писем, e-mail и обращений через МФЦ."
@@ -167,6 +193,8 @@ def _register(
                     a.routing_rule, a.unrouted = None, False
                     route = {"by": "contest", "department": a.department.code}
             _set_terms(a, now=t.now)
+            if problem := identity_problem(actor, a.kind, regime=a.regime):
+                raise ValidationFailed.single("kind", problem)
             t.journal(events.appeal_registered_event, route=route, **links)
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
