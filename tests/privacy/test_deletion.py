@@ -7,7 +7,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from priemnaya.accounts.models import ApiToken, Consent, OneTimeCode, SignInEvent, User, UserSession
-from priemnaya.accounts.services import user_register
+from priemnaya.security.registration import registration_start
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Status
 from priemnaya.audit.models import AuditEntry
@@ -92,7 +92,11 @@ def test_deleted_person_cannot_sign_in_and_may_register_again(citizen, account):
     )
     assert token.status_code in (401, 422, 429)
 
-    again = user_register(full_name="Новый Человек", email=email, password="Другой-пароль-9!")
+    pending = registration_start(
+        full_name="Новый Человек", email=email, password="Другой-пароль-9!", consent=True
+    )
+    assert not pending.decoy
+    again = User.objects.get(pk=pending.email_user_id)
     assert again.pk != citizen.pk
     assert again.email == email
 

@@ -82,6 +82,7 @@ urlpatterns += [
     path("console/privacy/breaches/", privacy.breaches_list, name="privacy_breaches"),
     path("console/privacy/breaches/<int:breach_id>/", privacy.breach_detail, name="privacy_breach"),
     path("console/privacy/storage/", privacy.storage, name="privacy_storage"),
+]
 # Registration and identity (issue 9, identity): the SMS code step, the e-mail link, contacts.
 urlpatterns += [
     path("accounts/register/confirm/", registration.register_confirm, name="register_confirm"),
