@@ -1,4 +1,4 @@
-"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, manage."""
+"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, audit, manage."""
 
 from __future__ import annotations
 
@@ -111,6 +111,18 @@ def cmd_demo(args) -> None:
     sys.exit(Supervisor(children).run())
 
 
+def cmd_audit_verify(_args) -> None:
+    """Walk the audit log's hash chain: «Цепочка цела» and exit 0, or the first broken link, 1."""
+    _django()
+    from django.core.management import CommandError
+
+    try:
+        _manage("audit_verify")
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+
+
 def cmd_manage(args) -> None:
     _django()
     from django.core.management import execute_from_command_line
@@ -145,6 +157,13 @@ def build_parser() -> argparse.ArgumentParser:
     load_demo = sub.add_parser("load-demo", help="демо-данные (только при DEBUG)")
     load_demo.add_argument("--force", action="store_true", help="загрузить и при DEBUG=0")
     load_demo.set_defaults(func=cmd_load_demo)
+
+    audit = sub.add_parser("audit", help="журнал аудита").add_subparsers(
+        dest="audit", required=True
+    )
+    audit.add_parser("verify", help="проверить цепочку журнала аудита").set_defaults(
+        func=cmd_audit_verify
+    )
 
     manage = sub.add_parser("manage", help="команды Django (manage.py)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

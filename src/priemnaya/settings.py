@@ -283,3 +283,7 @@ PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Staff sign in with a second factor (TOTP or an SMS code); docs/security.md.
 PRIEMNAYA_STAFF_SECOND_FACTOR = env.bool("PRIEMNAYA_STAFF_SECOND_FACTOR", default=True)
+# Issue 9 — audit: the audit log's hash chain is an HMAC-SHA256 under this key when set (keep it
+# outside the database, never change it once entries exist); empty: plain SHA-256.
+# docs/security-audit.md
+PRIEMNAYA_AUDIT_KEY = env.str("PRIEMNAYA_AUDIT_KEY", default="")

@@ -11,6 +11,7 @@ def navigation(request):
     return {
         "is_citizen": is_citizen,
         "is_worker": is_worker,
+        "is_auditor": bool(user and user.is_authenticated and user.role == "auditor"),
         "demo_mode": settings.DEBUG,
         # The bell's count (one query), for those who have a feed.
         "unread_notifications": unread_count(request.user) if is_citizen or is_worker else 0,

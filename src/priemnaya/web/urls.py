@@ -64,3 +64,11 @@ urlpatterns += [
     path("dev/outbox/email/<str:name>/", notifications.outbox_email, name="dev_outbox_email"),
     path("a/<str:number>", notifications.short_link, name="short_link"),
 ]
+# The auditor's pages (issue 9, audit): the log, the chain check, the CSV export.
+from priemnaya.web.views import audit  # noqa: E402
+
+urlpatterns += [
+    path("audit/", audit.log, name="audit"),
+    path("audit/verify/", audit.verify, name="audit_verify"),
+    path("audit/export.csv", audit.export, name="audit_export"),
+]
