@@ -19,14 +19,15 @@ def _config_changed(sender, instance: LogEntry, created: bool, raw: bool = False
         return
     content_type = instance.content_type
     model = f"{content_type.app_label}.{content_type.model}" if content_type else ""
+    object_id = "" if instance.object_id is None else str(instance.object_id)
     audit_record(
         action="config.changed",
         actor=instance.user,
         target_type=model[:32],
-        target_id=str(instance.object_id or "")[:64],
+        target_id=object_id[:64],
         details={
             "model": model,
-            "object_id": instance.object_id or "",
+            "object_id": object_id,
             "action": ACTIONS.get(instance.action_flag, str(instance.action_flag)),
         },
     )
