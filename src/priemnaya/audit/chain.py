@@ -30,32 +30,62 @@ def _key() -> bytes:
     return str(getattr(settings, "PRIEMNAYA_AUDIT_KEY", "") or "").encode()
 
 
-def entry_hash(*, prev_hash: str, entry_id: int, fields: dict[str, Any]) -> str:
+# Canonical JSON: sorted keys, no spaces, UTF-8 as is.
+_canonical = json.JSONEncoder(ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode
+
+
+def entry_hash(
+    *, prev_hash: str, entry_id: int, fields: dict[str, Any], key: bytes | None = None
+) -> str:
     """SHA-256 (HMAC under the audit key, if set) over the previous hash, id and fields.
 
     The id is inside, so moving an entry to another place in the chain breaks it as an edit does.
     """
-    body = json.dumps(
-        {"id": entry_id, **fields}, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-    )
-    message = f"{prev_hash}\n{body}".encode()
-    key = _key()
+    message = f"{prev_hash}\n{_canonical({'id': entry_id, **fields})}".encode()
+    key = _key() if key is None else key
     if key:
         return hmac.new(key, message, hashlib.sha256).hexdigest()
     return hashlib.sha256(message).hexdigest()
 
 
+# The stored columns a verification reads, in this order.
+COLUMNS = (
+    "id",
+    "at",
+    "actor_id",
+    "actor_role",
+    "action",
+    "target_type",
+    "target_id",
+    "details",
+    "prev_hash",
+    "hash",
+)
+
+
+def _fields(at, actor_id, actor_role, action, target_type, target_id, details) -> dict[str, Any]:
+    return {
+        "at": at.astimezone(UTC).isoformat(timespec="microseconds"),
+        "actor_id": actor_id,
+        "actor_role": actor_role,
+        "action": action,
+        "target_type": target_type,
+        "target_id": target_id,
+        "details": details,
+    }
+
+
 def entry_fields(entry: AuditEntry) -> dict[str, Any]:
     """The hashed fields of a stored entry (``at`` in microsecond ISO form, UTC)."""
-    return {
-        "at": entry.at.astimezone(UTC).isoformat(timespec="microseconds"),
-        "actor_id": entry.actor_id,
-        "actor_role": entry.actor_role,
-        "action": entry.action,
-        "target_type": entry.target_type,
-        "target_id": entry.target_id,
-        "details": entry.details,
-    }
+    return _fields(
+        entry.at,
+        entry.actor_id,
+        entry.actor_role,
+        entry.action,
+        entry.target_type,
+        entry.target_id,
+        entry.details,
+    )
 
 
 @dataclass(frozen=True)
@@ -81,25 +111,28 @@ def chain_verify(*, batch: int = VERIFY_BATCH) -> VerifyResult:
     deleted row; the head must point at the last entry, or the tail was cut or extended.
     """
     prev_hash, prev_id, checked = GENESIS, 0, 0
+    key = _key()
     while True:
-        rows = list(AuditEntry.objects.filter(id__gt=prev_id).order_by("id")[:batch])
+        # Plain tuples, not model instances: a third of the time on 100 000 entries.
+        rows = list(
+            AuditEntry.objects.filter(id__gt=prev_id).order_by("id").values_list(*COLUMNS)[:batch]
+        )
         if not rows:
             break
-        for entry in rows:
-            if entry.id != prev_id + 1:
+        for entry_id, *values, stored_prev, stored_hash in rows:
+            if entry_id != prev_id + 1:
+                gap = _missing(prev_id + 1, entry_id - 1)
+                return VerifyResult(False, checked, prev_id + 1, gap)
+            if stored_prev != prev_hash:
                 return VerifyResult(
-                    False, checked, prev_id + 1, _missing(prev_id + 1, entry.id - 1)
-                )
-            if entry.prev_hash != prev_hash:
-                return VerifyResult(
-                    False, checked, entry.id, "ссылка на предыдущую запись не совпадает"
+                    False, checked, entry_id, "ссылка на предыдущую запись не совпадает"
                 )
             expected = entry_hash(
-                prev_hash=prev_hash, entry_id=entry.id, fields=entry_fields(entry)
+                prev_hash=prev_hash, entry_id=entry_id, fields=_fields(*values), key=key
             )
-            if not hmac.compare_digest(entry.hash, expected):
-                return VerifyResult(False, checked, entry.id, "содержимое записи изменено")
-            prev_hash, prev_id = entry.hash, entry.id
+            if not hmac.compare_digest(stored_hash, expected):
+                return VerifyResult(False, checked, entry_id, "содержимое записи изменено")
+            prev_hash, prev_id = stored_hash, entry_id
             checked += 1
     head = AuditChainHead.objects.filter(pk=1).first()
     if head is None:
