@@ -69,6 +69,7 @@ class AuditFilterForm(forms.Form):
         label="Кто (номер пользователя)",
         required=False,
         min_value=1,
+        widget=forms.TextInput(attrs={"inputmode": "numeric"}),
         error_messages={
             "invalid": "Номер пользователя — целое число.",
             "min_value": "Номер пользователя — целое число больше нуля.",
