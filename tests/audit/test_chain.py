@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from priemnaya.audit.chain import GENESIS, chain_verify, entry_fields, entry_hash
 from priemnaya.audit.models import AuditChainHead, AuditEntry
-from priemnaya.audit.services import audit_record
+from priemnaya.audit.services import audit_record, audit_record_many
 from priemnaya.core import clock
 from tests.audit.tamper import guards_off
 from tests.factories import make_user
@@ -138,3 +138,17 @@ def test_postgresql_refuses_to_delete_an_entry_or_the_head():
     with pytest.raises(IntegrityError), transaction.atomic():
         AuditChainHead.objects.all().delete()
     assert AuditEntry.objects.count() == 1
+
+
+def test_a_batch_is_chained_under_one_lock_with_one_insert():
+    audit_record(action="a")
+    with CaptureQueriesContext(connection) as queries:
+        batch = audit_record_many(
+            [{"action": "b", "target_type": "appeal", "target_id": n} for n in range(3)]
+        )
+    inserts = [q for q in queries.captured_queries if "INSERT INTO" in q["sql"]]
+    assert len(inserts) == 1
+    assert [e.pk for e in batch] == [2, 3, 4]
+    assert [e.target_id for e in AuditEntry.objects.filter(action="b")] == ["0", "1", "2"]
+    assert AuditChainHead.objects.get().last_id == 4
+    assert chain_verify().ok

@@ -31,7 +31,7 @@ class Migration(migrations.Migration):
 
 
 # The log is append-only in the database too (SPEC §18): entries are never updated or deleted,
-# and the chain head only moves forward, one entry at a time, onto an entry that exists.
+# and the chain head only moves forward, onto an entry that exists with that hash.
 # A DBA can still drop or disable these triggers; `priemnaya audit verify` then finds the damage.
 PG_SQL = """
 CREATE OR REPLACE FUNCTION priemnaya_audit_entry_frozen() RETURNS trigger AS $$
@@ -49,10 +49,10 @@ BEGIN
         RAISE EXCEPTION 'append-only: the audit chain head is never deleted'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
-    IF NEW.id <> OLD.id OR NEW.last_id <> OLD.last_id + 1 OR NOT EXISTS (
+    IF NEW.id <> OLD.id OR NEW.last_id <= OLD.last_id OR NOT EXISTS (
         SELECT 1 FROM audit_auditentry WHERE id = NEW.last_id AND hash = NEW.last_hash
     ) THEN
-        RAISE EXCEPTION 'append-only: the audit chain head only moves to the next entry'
+        RAISE EXCEPTION 'append-only: the audit chain head only moves forward onto an entry'
             USING ERRCODE = 'integrity_constraint_violation';
     END IF;
     RETURN NEW;
@@ -75,9 +75,9 @@ SQLITE_SQL = [
     "CREATE TRIGGER audit_auditentry_append_only BEFORE UPDATE ON audit_auditentry "
     "BEGIN SELECT RAISE(ABORT, 'append-only: audit entries are never changed'); END",
     "CREATE TRIGGER audit_auditchainhead_forward BEFORE UPDATE ON audit_auditchainhead "
-    "WHEN NEW.id <> OLD.id OR NEW.last_id <> OLD.last_id + 1 OR NOT EXISTS ("
+    "WHEN NEW.id <> OLD.id OR NEW.last_id <= OLD.last_id OR NOT EXISTS ("
     "SELECT 1 FROM audit_auditentry WHERE id = NEW.last_id AND hash = NEW.last_hash) "
-    "BEGIN SELECT RAISE(ABORT, 'append-only: the audit chain head only moves to the next entry'); "
+    "BEGIN SELECT RAISE(ABORT, 'append-only: the audit chain head only moves forward onto an entry'); "
     "END",
 ]
 
