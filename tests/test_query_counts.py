@@ -238,7 +238,8 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "console detail",
-        10,
+        # + 5: the audit entry of a staff view (savepoint, head lock, insert, head, release)
+        15,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
     ),
@@ -406,7 +407,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "GET /staff/appeals/{n}",
-        6,
+        11,  # + 5: the audit entry of a staff view
         200,
         lambda w: call(w.operator, "get", f"/staff/appeals/{w.appeal(A).number}"),
     ),

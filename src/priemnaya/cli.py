@@ -1,4 +1,4 @@
-"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, manage."""
+"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, audit, manage."""
 
 from __future__ import annotations
 
@@ -117,6 +117,18 @@ def cmd_pd_check(_args) -> None:
     _manage("pd_check")
 
 
+def cmd_audit_verify(_args) -> None:
+    """Walk the audit log's hash chain: «Цепочка цела» and exit 0, or the first broken link, 1."""
+    _django()
+    from django.core.management import CommandError
+
+    try:
+        _manage("audit_verify")
+    except CommandError as exc:
+        print(exc, file=sys.stderr)
+        sys.exit(1)
+
+
 def cmd_manage(args) -> None:
     _django()
     from django.core.management import execute_from_command_line
@@ -154,6 +166,12 @@ def build_parser() -> argparse.ArgumentParser:
 
     sub.add_parser("pd-check", help="где хранятся персональные данные (152-ФЗ)").set_defaults(
         func=cmd_pd_check
+    )
+    audit = sub.add_parser("audit", help="журнал аудита").add_subparsers(
+        dest="audit", required=True
+    )
+    audit.add_parser("verify", help="проверить цепочку журнала аудита").set_defaults(
+        func=cmd_audit_verify
     )
 
     manage = sub.add_parser("manage", help="команды Django (manage.py)")

@@ -329,3 +329,7 @@ PRIEMNAYA_PASSWORD_POLICY = env.str("PRIEMNAYA_PASSWORD_POLICY", default="spec")
 from priemnaya.accounts.password_policy import password_validators  # noqa: E402
 
 AUTH_PASSWORD_VALIDATORS = password_validators(PRIEMNAYA_PASSWORD_POLICY)
+# Issue 9 — audit: the audit log's hash chain is an HMAC-SHA256 under this key when set (keep it
+# outside the database, never change it once entries exist); empty: plain SHA-256.
+# docs/security-audit.md
+PRIEMNAYA_AUDIT_KEY = env.str("PRIEMNAYA_AUDIT_KEY", default="")

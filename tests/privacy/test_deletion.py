@@ -7,7 +7,6 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 
 from priemnaya.accounts.models import ApiToken, Consent, OneTimeCode, SignInEvent, User, UserSession
-from priemnaya.security.registration import registration_start
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Status
 from priemnaya.audit.models import AuditEntry
@@ -15,6 +14,7 @@ from priemnaya.core.errors import NotPermitted, ValidationFailed
 from priemnaya.notifications.feed import preferences_get
 from priemnaya.notifications.models import Preference, PushSubscription
 from priemnaya.privacy.deletion import ANONYMOUS_NAME, account_delete
+from priemnaya.security.registration import registration_start
 from tests import factories
 
 

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 
 from priemnaya.accounts.models import User
+from priemnaya.audit.services import acting_as
 
 
 @admin.register(User)
@@ -19,3 +20,8 @@ class UserAdmin(BaseUserAdmin):
     add_fieldsets = [
         (None, {"fields": ["email", "phone", "full_name", "role", "password1", "password2"]}),
     ]
+
+    def save_model(self, request, obj, form, change) -> None:
+        # A role or access change is audited with the administrator who made it.
+        with acting_as(request.user):
+            super().save_model(request, obj, form, change)

@@ -8,6 +8,9 @@ class AppealsConfig(AppConfig):
 
     def ready(self) -> None:
         from priemnaya.appeals import outbox
+        from priemnaya.appeals.audit_trail import AuditTrail
         from priemnaya.appeals.services.incidents import IncidentDetector
 
         outbox.register(IncidentDetector())
+        # Every transition reaches the audit log through the outbox (issue 9, audit).
+        outbox.register(AuditTrail())

@@ -46,3 +46,23 @@ class AuditChainHead(models.Model):
 
     def __str__(self) -> str:
         return f"audit head at #{self.last_id}"
+
+
+class AuditVerification(models.Model):
+    """One walk of the chain (the auditor's button or ``priemnaya audit verify``): its outcome."""
+
+    at = models.DateTimeField("проверено", db_index=True)
+    ok = models.BooleanField("цепочка цела")
+    checked = models.PositiveIntegerField("проверено записей")
+    broken_at = models.BigIntegerField("первая нарушенная запись", null=True, blank=True)
+    reason = models.CharField("причина", max_length=200, blank=True)
+    # The last entry's hash when the chain held: noted elsewhere, it exposes a rewritten log.
+    head_hash = models.CharField("хеш последней записи", max_length=64, blank=True)
+
+    class Meta:
+        verbose_name = "проверка журнала аудита"
+        verbose_name_plural = "проверки журнала аудита"
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {'ok' if self.ok else f'broken at #{self.broken_at}'}"

@@ -12,6 +12,7 @@ def navigation(request):
     return {
         "is_citizen": is_citizen,
         "is_worker": is_worker,
+        "is_auditor": bool(user and user.is_authenticated and user.role == "auditor"),
         "demo_mode": settings.DEBUG,
         "is_privacy_officer": is_worker and user.role in OFFICER_ROLES,  # type: ignore[union-attr]
         # The bell's count (one query), for those who have a feed.

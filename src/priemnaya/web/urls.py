@@ -94,3 +94,11 @@ urlpatterns += [
     path("accounts/contacts/", registration.contacts, name="contacts"),
     path("legal/consent/", registration.consent_text, name="consent"),
 ]
+# The auditor's pages (issue 9, audit): the log, the chain check, the CSV export.
+from priemnaya.web.views import audit  # noqa: E402
+
+urlpatterns += [
+    path("audit/", audit.log, name="audit"),
+    path("audit/verify/", audit.verify, name="audit_verify"),
+    path("audit/export.csv", audit.export, name="audit_export"),
+]

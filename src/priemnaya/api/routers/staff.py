@@ -24,6 +24,7 @@ from priemnaya.api.schemas import (
     summary_of,
 )
 from priemnaya.appeals import services
+from priemnaya.appeals.audit_trail import appeal_viewed
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import require_staff
 from priemnaya.appeals.selectors import (
@@ -131,6 +132,7 @@ def _act(request, number: str, service, **kwargs):
 def detail(request, number: str):
     """One appeal as staff see it."""
     appeal = staff_appeal_get(user=request.auth, number=number)
+    appeal_viewed(appeal=appeal, user=request.auth)
     return detail_of(appeal_page_of(appeal=appeal, user=request.auth, with_timeline=False))
 
 

@@ -10,6 +10,8 @@ def _next_url(request, user) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
+    if user.role == "auditor":  # the auditor's pages (issue 9, audit)
+        return "web:audit"
     return "web:console" if user.works_appeals else "web:cabinet"
 
 

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from priemnaya.appeals import services
+from priemnaya.appeals.audit_trail import appeal_viewed
 from priemnaya.appeals.inputs import appeal_input_problems
 from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.selectors import (
@@ -142,6 +143,7 @@ def _due_preview(kind: str, theme: str) -> str:
 @staff_required
 def appeal_detail(request, number: str):
     page = get_or_404(appeal_page, user=request.user, number=number)
+    appeal_viewed(appeal=page.appeal, user=request.user)
     return render_detail(request, page, template=DETAIL_TEMPLATE, actions=STAFF_ACTIONS)
 
 
