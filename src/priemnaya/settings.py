@@ -69,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "priemnaya.security.middleware.AccountSecurity",  # issue 9: ended sessions, staff 2FA
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -283,3 +284,7 @@ PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
 SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Staff sign in with a second factor (TOTP or an SMS code); docs/security.md.
 PRIEMNAYA_STAFF_SECOND_FACTOR = env.bool("PRIEMNAYA_STAFF_SECOND_FACTOR", default=True)
+
+# Issue 9 — twofactor: second factor (django-otp), sessions and API tokens.
+# The name authenticator apps show beside the codes (the otpauth:// URI's issuer).
+OTP_TOTP_ISSUER = env.str("PRIEMNAYA_OTP_ISSUER", default="Приёмная")

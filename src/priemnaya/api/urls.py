@@ -45,3 +45,7 @@ api.add_router("", calendar.router)
 api.add_router("/staff/incidents", incidents.router)
 api.add_router("/notifications", sms_status.router)
 api.add_router("/notifications", notifications.router)
+# Issue 9 — twofactor: the caller's own tokens and logout (api/routers/tokens.py).
+from priemnaya.api.routers import tokens  # noqa: E402
+
+api.add_router("/auth", tokens.router)

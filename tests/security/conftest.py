@@ -1,0 +1,1 @@
+from tests.security.helpers import _no_otp_throttling, sms  # noqa: F401
