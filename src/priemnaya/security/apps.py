@@ -17,5 +17,9 @@ class SecurityConfig(AppConfig):
         def logged_out(sender, request, user, **kwargs):
             sessions.session_logged_out(request)
 
-        user_logged_in.connect(logged_in, dispatch_uid="priemnaya.security.session_started")
-        user_logged_out.connect(logged_out, dispatch_uid="priemnaya.security.session_ended")
+        user_logged_in.connect(
+            logged_in, weak=False, dispatch_uid="priemnaya.security.session_started"
+        )
+        user_logged_out.connect(
+            logged_out, weak=False, dispatch_uid="priemnaya.security.session_ended"
+        )
