@@ -52,17 +52,15 @@ def session_started(request, user: User) -> UserSession | None:
     if session.session_key is None:
         session.save()
     now = clock.now()
-    row, _ = UserSession.objects.update_or_create(
+    # login() has just given the session a new key, so the row is new: one INSERT.
+    row = UserSession.objects.create(
+        user=user,
         session_key=session.session_key,
-        defaults={
-            "user": user,
-            "created_at": now,
-            "last_seen_at": now,
-            "ip": client_ip(request),
-            "user_agent": user_agent(request),
-            "remember": _remembered(session),
-            "ended_at": None,
-        },
+        created_at=now,
+        last_seen_at=now,
+        ip=client_ip(request),
+        user_agent=user_agent(request),
+        remember=_remembered(session),
     )
     session[SESSION_ID_KEY] = row.pk
     session[SEEN_KEY] = now.timestamp()
