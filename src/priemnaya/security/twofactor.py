@@ -272,7 +272,10 @@ def totp_uri(device: TOTPDevice, user: User) -> str:
 def totp_qr_svg(device: TOTPDevice, user: User) -> str:
     """The QR code as inline SVG markup, made here (segno): no request leaves the server."""
     qr = segno.make(totp_uri(device, user), error="m")
-    return qr.svg_inline(scale=5, border=2, title="QR-код для приложения-аутентификатора")
+    # omitsize: a viewBox without a fixed size, so the page's CSS scales it to the screen.
+    return qr.svg_inline(
+        scale=5, border=4, omitsize=True, title="QR-код для приложения-аутентификатора"
+    )
 
 
 def _recovery_codes_new(user: User) -> list[str]:
