@@ -178,9 +178,9 @@ def test_a_recovery_code_signs_in_once():
     enrolment.get("/account/security/totp/")
     device = TOTPDevice.objects.get(user=citizen, confirmed=False)
     codes = _codes(enrolment.post("/account/security/totp/", {"otp": totp_code(device)}))
-    # when a recovery code is used (spaces around it forgiven)
+    # when a recovery code is used (spaces and capitals forgiven)
     first = pending_client(citizen)
-    response = first.post(PAGE, {"otp": f" {codes[3]} "})
+    response = first.post(PAGE, {"otp": f" {codes[3].upper()} "})
     assert response.status_code == 302
     assert _signed_in(first)
     assert _audit("signin.ok")[-1].details["factor"] == "recovery_code"
@@ -387,3 +387,18 @@ def test_the_pending_time_is_checked_with_an_aware_timestamp():
     citizen = make_citizen()
     client = pending_client(citizen, at=timezone.now().replace(tzinfo=None))
     assert client.get(PAGE)["Location"] == "/accounts/login/"
+
+
+def test_signing_in_by_sms_does_not_pile_up_waits_on_the_app(sms, settings):
+    settings.OTP_TOTP_THROTTLE_FACTOR = 1
+    citizen = make_citizen(email="wait@example.ru", phone="+79161112237")
+    device = enrol_totp(signed_in(citizen), citizen)
+    for minute in range(3):
+        with clock.travel_to(clock.now() + timedelta(minutes=2 * minute)):
+            client = pending_client(citizen)
+            client.post(PAGE, {"send_sms": "1"})
+            assert client.post(PAGE, {"otp": sms.last_code()}).status_code == 302
+    device.refresh_from_db()
+    assert device.throttling_failure_count == 0
+    client = pending_client(citizen)
+    assert client.post(PAGE, {"otp": totp_code(device, steps_ahead=1)}).status_code == 302

@@ -17,6 +17,8 @@ from urllib.parse import quote, urlencode
 import segno
 from django.conf import settings
 from django.db import transaction
+from django_otp import devices_for_user
+from django_otp.models import ThrottlingMixin
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -165,7 +167,7 @@ def second_factor_sms_auto(*, user: User) -> str | None:
 
 
 def _record(user: User, outcome: str, ip: str | None, user_agent: str) -> None:
-    SignInEvent.objects.create(
+    event = SignInEvent(
         user=user,
         at=clock.now(),
         method="second_factor",
@@ -173,6 +175,7 @@ def _record(user: User, outcome: str, ip: str | None, user_agent: str) -> None:
         ip=ip,
         user_agent=user_agent[:300],
     )
+    event.save()
 
 
 def second_factor_complete(*, session, code: str, ip: str | None, user_agent: str) -> Completed:
@@ -184,8 +187,12 @@ def second_factor_complete(*, session, code: str, ip: str | None, user_agent: st
     """
     pending = pending_sign_in(session)
     user = pending.user
+    # Recovery codes are stored in lower case; people copy them with capitals or dashes too.
+    typed = "".join((code or "").split())
+    if not typed.isdigit():
+        typed = typed.replace("-", "").lower()
     try:
-        method = second_factor_verify(user, code, field=CODE_FIELD)
+        method = second_factor_verify(user, typed, field=CODE_FIELD)
     except ValidationFailed:
         attempts = pending.attempts + 1
         _record(user, SignInEvent.Outcome.BAD_CODE, ip, user_agent)
@@ -202,6 +209,11 @@ def second_factor_complete(*, session, code: str, ip: str | None, user_agent: st
         session[PENDING_KEY] = {**session[PENDING_KEY], "attempts": attempts}
         raise
     session.pop(PENDING_KEY, None)
+    # Each device counted this code as a failure when it was another's (an SMS code tried on the
+    # app first): the person is proven now, so the waits between tries start afresh.
+    for device in devices_for_user(user):
+        if isinstance(device, ThrottlingMixin) and device.throttling_failure_count:
+            device.throttle_reset()
     _record(user, SignInEvent.Outcome.OK, ip, user_agent)
     audit_record(
         action="signin.ok",
