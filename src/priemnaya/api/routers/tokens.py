@@ -52,7 +52,9 @@ def token_list(request):
     ]
 
 
-@router.delete("/tokens/{token_id}", response={204: None, 401: ErrorOut, 404: ErrorOut})
+@router.api_operation(
+    ["DELETE"], "/tokens/{token_id}", response={204: None, 401: ErrorOut, 404: ErrorOut}
+)
 def token_delete(request, token_id: int):
     """Revoke one of the caller's tokens; another person's id answers 404."""
     token_revoke(user=request.auth, token_id=token_id)
