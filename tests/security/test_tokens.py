@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from priemnaya.accounts.models import ApiToken
+from priemnaya.accounts.models import ApiToken, UserSession
 from priemnaya.audit.models import AuditEntry
 from priemnaya.core import clock
 from tests.factories import api, make_citizen, signed_in
@@ -148,3 +148,11 @@ def test_the_security_page_lists_tokens_and_revokes_them():
     assert "Токен отозван" in response.content.decode()
     assert caller("get", "/appeals").status_code == 401
     assert "отозван" in page.get("/account/security/").content.decode()
+
+
+def test_logout_through_the_api_from_a_browser_ends_its_session():
+    citizen = make_citizen()
+    browser = signed_in(citizen)
+    assert browser.post("/api/v1/auth/logout").status_code == 204
+    assert browser.get("/account/security/").status_code == 302
+    assert UserSession.objects.get(user=citizen).ended_at is not None
