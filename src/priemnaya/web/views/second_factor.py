@@ -80,13 +80,21 @@ def second_factor(request):
     elif request.method == "GET":
         sent_to = twofactor.second_factor_sms_auto(user=user)
     left = twofactor.attempts_left(request.session)
+    has_app, sms = has_authenticator(user), twofactor.sms_possible(user)
+    form.fields["otp"].help_text = (
+        "6 цифр из приложения или SMS, либо код восстановления."
+        if has_app and sms
+        else "6 цифр из приложения или код восстановления."
+        if has_app
+        else "6 цифр из SMS."
+    )
     return render(
         request,
         "web/security/second_factor.html",
         {
             "form": form,
-            "has_app": has_authenticator(user),
-            "sms_possible": twofactor.sms_possible(user),
+            "has_app": has_app,
+            "sms_possible": sms,
             "sent_to": sent_to,
             "sms_error": sms_error,
             "attempts_left": left,
