@@ -75,6 +75,8 @@ DEMO_BANNER = """
 
   Демо-учётные записи (пароль у всех: {password}):
 {accounts}
+  Сотрудники входят со вторым фактором: после пароля введите код из SMS — он виден
+  на странице http://{host}:{port}/dev/outbox/ (у гражданина второй фактор не включён).
   API: http://{host}:{port}/api/v1/docs · Администрирование: http://{host}:{port}/admin/
   Исходящие письма и SMS: http://{host}:{port}/dev/outbox/ · Вебхуки: http://{host}:{port}/dev/webhooks/
   Остановить: Ctrl+C

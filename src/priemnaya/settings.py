@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "priemnaya.security.middleware.AccountSecurity",  # issue 9: ended sessions, staff 2FA
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -333,3 +334,7 @@ AUTH_PASSWORD_VALIDATORS = password_validators(PRIEMNAYA_PASSWORD_POLICY)
 # outside the database, never change it once entries exist); empty: plain SHA-256.
 # docs/security-audit.md
 PRIEMNAYA_AUDIT_KEY = env.str("PRIEMNAYA_AUDIT_KEY", default="")
+
+# Issue 9 — twofactor: second factor (django-otp), sessions and API tokens.
+# The name authenticator apps show beside the codes (the otpauth:// URI's issuer).
+OTP_TOTP_ISSUER = env.str("PRIEMNAYA_OTP_ISSUER", default="Приёмная")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tests.security.helpers import _no_otp_throttling, sms  # noqa: F401
+
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):
     reports = [

@@ -4,7 +4,9 @@ from ninja.security import HttpBearer, SessionAuth
 from ninja.utils import check_csrf
 
 from priemnaya.accounts.selectors import user_for_api_token
+from priemnaya.accounts.tokens import token_touch
 from priemnaya.core.errors import NotPermitted
+from priemnaya.core.requests import client_ip
 
 CSRF_MESSAGE = (
     "Запрос из браузера без CSRF-токена: передайте заголовок X-CSRFToken "
@@ -19,6 +21,9 @@ class BearerToken(HttpBearer):
         user = user_for_api_token(key=token)
         if user is not None:
             request.user = user
+            # POST /auth/logout revokes the very token of the call; last use kept once a minute.
+            request.api_token_key = token
+            token_touch(key=token, ip=client_ip(request))
         return user
 
 

@@ -52,3 +52,7 @@ from priemnaya.api.routers import account  # noqa: E402
 
 api.add_router("/auth", account.auth_router)
 api.add_router("/account", account.account_router)
+# Issue 9 — twofactor: the caller's own tokens and logout (api/routers/tokens.py).
+from priemnaya.api.routers import tokens  # noqa: E402
+
+api.add_router("/auth", tokens.router)

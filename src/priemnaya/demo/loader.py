@@ -39,6 +39,15 @@ EXTRA_CITIZENS = [
     ("fedorova@demo.priemnaya.ru", "+79161234502", "Фёдорова Елена Викторовна"),
     ("akhmetov@demo.priemnaya.ru", "+79161234503", "Ахметов Ринат Маратович"),
 ]
+# Staff sign in with a second factor (issue 9): a confirmed phone lets the demo show the SMS code
+# in the dev outbox (/dev/outbox/) instead of needing an authenticator app.
+STAFF_PHONES = {
+    "operator": "+79160000101",
+    "specialist": "+79160000102",
+    "supervisor": "+79160000103",
+    "administrator": "+79160000104",
+    "auditor": "+79160000105",
+}
 POSITIONS = {
     "operator": ("Оператор контакт-центра", ["support", "citizens"]),
     "specialist": ("Главный специалист", ["services", "services-support", "esign", "privacy"]),
@@ -195,7 +204,12 @@ def _user(email: str, name: str, role: str, phone: str | None = None) -> User:
 def load_accounts() -> dict[str, User]:
     users = {}
     for role, email, name in DEMO_ACCOUNTS:
-        users[role] = _user(email, name, role)
+        users[role] = _user(email, name, role, STAFF_PHONES.get(role))
+        if users[role].phone is None and role in STAFF_PHONES:
+            # A demo database made before staff had phones.
+            users[role].phone = STAFF_PHONES[role]
+            users[role].phone_confirmed_at = clock.now()
+            users[role].save(update_fields=["phone", "phone_confirmed_at"])
     admin = users["administrator"]
     if not admin.is_superuser:
         User.objects.filter(pk=admin.pk).update(is_staff=True, is_superuser=True)

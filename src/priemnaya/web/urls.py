@@ -102,3 +102,35 @@ urlpatterns += [
     path("audit/verify/", audit.verify, name="audit_verify"),
     path("audit/export.csv", audit.export, name="audit_export"),
 ]
+# Issue 9 — twofactor: the sign-in's second step; the security page (second factor, sessions,
+# sign-in history, API tokens).
+from priemnaya.web.views import second_factor as second_factor_views  # noqa: E402
+from priemnaya.web.views import security as security_views  # noqa: E402
+
+urlpatterns += [
+    path("accounts/second-factor/", second_factor_views.second_factor, name="second_factor"),
+    path("account/security/", security_views.security, name="security"),
+    path("account/security/totp/", security_views.totp_setup, name="security_totp"),
+    path("account/security/totp/remove/", security_views.totp_remove, name="security_totp_remove"),
+    path(
+        "account/security/recovery-codes/",
+        security_views.recovery_regenerate,
+        name="security_recovery",
+    ),
+    path("account/security/sms/", security_views.sms_factor, name="security_sms"),
+    path(
+        "account/security/sessions/<int:session_id>/end/",
+        security_views.session_end,
+        name="session_end",
+    ),
+    path(
+        "account/security/sessions/end-others/",
+        security_views.sessions_end_others,
+        name="sessions_end_others",
+    ),
+    path(
+        "account/security/tokens/<int:token_id>/revoke/",
+        security_views.token_revoke_view,
+        name="token_revoke",
+    ),
+]
