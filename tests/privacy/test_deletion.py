@@ -25,7 +25,8 @@ def account(citizen, operator, django_capture_on_commit_callbacks):
     token = factories.api_token(citizen)
     browser = factories.signed_in(citizen, password=factories.PASSWORD)
     session_key = browser.session.session_key
-    UserSession.objects.create(user=citizen, session_key=session_key, ip="10.1.1.1")
+    # Signing in recorded the browser's session; give it an address to see erased.
+    assert UserSession.objects.filter(user=citizen, session_key=session_key).update(ip="10.1.1.1")
     SignInEvent.objects.create(user=citizen, method="password", outcome="ok", ip="10.1.1.1")
     Consent.objects.create(user=citizen, text_version="2026-1", ip="10.1.1.1")
     PushSubscription.objects.create(

@@ -52,15 +52,19 @@ def session_started(request, user: User) -> UserSession | None:
     if session.session_key is None:
         session.save()
     now = clock.now()
-    # login() has just given the session a new key, so the row is new: one INSERT.
-    row = UserSession.objects.create(
-        user=user,
+    # login() gives the session a new key, so the row is usually new; a person signing in again
+    # in a browser already signed in as them keeps the key, and its row starts over.
+    row, _created = UserSession.objects.update_or_create(
         session_key=session.session_key,
-        created_at=now,
-        last_seen_at=now,
-        ip=client_ip(request),
-        user_agent=user_agent(request),
-        remember=_remembered(session),
+        defaults={
+            "user": user,
+            "created_at": now,
+            "last_seen_at": now,
+            "ip": client_ip(request),
+            "user_agent": user_agent(request),
+            "remember": _remembered(session),
+            "ended_at": None,
+        },
     )
     session[SESSION_ID_KEY] = row.pk
     session[SEEN_KEY] = now.timestamp()
