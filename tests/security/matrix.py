@@ -70,7 +70,15 @@ OBJECT_PARAMS = {
     "incident": "incident_id",
     "notification": "notification_id",
     "failed": "notification_id",
+    "session": "session_id",
+    "token": "token_id",
+    "privacy_request": "request_id",
+    "breach": "breach_id",
 }
+# Objects every signed-in person has (own) and another person has too (other).
+PER_PERSON = frozenset({"notification", "session", "token"})
+# Objects only all-seeing roles (supervisors, administrators) reach: there is no «other».
+OFFICERS_ONLY = frozenset({"failed", "privacy_request", "breach"})
 
 Body = dict[str, Any] | Callable[[Any], dict[str, Any]] | None
 
@@ -156,6 +164,14 @@ PREFERENCES = {
     "quiet_from": "22:00",
     "quiet_to": "08:00",
     "timezone": "Europe/Moscow",
+}
+# A new citizen's registration through the API (the answer is the same for a taken e-mail).
+SIGN_UP = {
+    "full_name": "Новикова Анна Сергеевна",
+    "email": "new.person@example.ru",
+    "phone": "",
+    "password": "Nov-pass-2026!",
+    "consent": True,
 }
 # The applicant's API looks the appeal up before anything else: the auditor, who may see no
 # appeal at all, hears «not found», as any outsider to an object does (SPEC §1).
@@ -454,6 +470,78 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "api:PUT /notifications/preferences": Rule(
         SIGNED_IN, kind="api", method="put", body=PREFERENCES
     ),
+    # ---- registration and contacts (issue 9, identity) -----------------------------------------
+    # Without a registration in progress the code step sends the visitor back to registration.
+    "web:register_confirm": Rule(EVERYONE, ok=(200, 302)),
+    # A forged link: a clear page, never a 500 and never a sign of whose link it was.
+    "web:confirm_email": Rule(
+        EVERYONE, params={"user_id": "999999", "secret": "not-a-secret"}, ok=(200, 400)
+    ),
+    "web:contacts": Rule(SIGNED_IN),
+    "web:consent": Rule(EVERYONE),
+    "api:POST /auth/register": Rule(EVERYONE, kind="api", method="post", body=SIGN_UP, ok=(202,)),
+    "api:POST /auth/confirm-phone": Rule(
+        EVERYONE,
+        kind="api",
+        method="post",
+        body={"phone": "+79160000000", "code": "000000"},
+        ok=(422,),
+        note="no registration waits for that phone: the code is wrong, as any wrong code is",
+    ),
+    "api:GET /account": Rule(SIGNED_IN, kind="api"),
+    # Matrix people have confirmed e-mails and no phone: «nothing to send to» is a 422.
+    "api:POST /account/phone/code": Rule(SIGNED_IN, kind="api", method="post", ok=(200, 422)),
+    "api:POST /account/phone/confirm": Rule(
+        SIGNED_IN, kind="api", method="post", body={"code": "000000"}, ok=(422,)
+    ),
+    "api:POST /account/email/link": Rule(SIGNED_IN, kind="api", method="post", ok=(200, 422)),
+    # ---- the second factor, sessions and tokens (issue 9, twofactor) ---------------------------
+    # Without a password step behind it the page sends the visitor to sign in.
+    "web:second_factor": Rule(EVERYONE, ok=(200, 302)),
+    "web:security": Rule(SIGNED_IN),
+    "web:security_totp": Rule(SIGNED_IN),
+    "web:security_totp_remove": Rule(
+        SIGNED_IN, method="post", body={"code": "000000"}, ok=(302, 422)
+    ),
+    "web:security_recovery": Rule(SIGNED_IN, method="post", ok=(200, 302, 422)),
+    "web:security_sms": Rule(SIGNED_IN, method="post", body={"on": "0"}, ok=(302,)),
+    "web:session_end": Rule(SIGNED_IN, method="post", object="session", ok=(302,)),
+    "web:sessions_end_others": Rule(SIGNED_IN, method="post", ok=(302,)),
+    "web:token_revoke": Rule(SIGNED_IN, method="post", object="token", ok=(302,)),
+    "api:GET /auth/tokens": Rule(SIGNED_IN, kind="api"),
+    "api:DELETE /auth/tokens/{token_id}": Rule(
+        SIGNED_IN, kind="api", method="delete", object="token", ok=(204,)
+    ),
+    "api:POST /auth/logout": Rule(SIGNED_IN, kind="api", method="post", ok=(204,)),
+    # ---- personal data (issue 9, privacy) ------------------------------------------------------
+    "web:privacy": Rule(CITIZEN),
+    "web:privacy_export": Rule(CITIZEN),
+    "web:privacy_summary": Rule(CITIZEN),
+    "web:privacy_request_new": Rule(
+        CITIZEN,
+        method="post",
+        body={"kind": "access", "text": "Какие мои данные вы храните?"},
+        ok=(302,),
+    ),
+    "web:privacy_delete": Rule(CITIZEN),
+    "web:privacy_requests": Rule(ALL_SEEING),
+    "web:privacy_request": Rule(ALL_SEEING, object="privacy_request", shows=True),
+    "web:privacy_breaches": Rule(ALL_SEEING),
+    "web:privacy_breach": Rule(ALL_SEEING, object="breach", shows=True),
+    "web:privacy_storage": Rule(ADMINISTRATOR),
+    "api:GET /account/export": Rule(CITIZEN, kind="api"),
+    "api:GET /account/privacy-requests": Rule(CITIZEN, kind="api"),
+    "api:POST /account/privacy-requests": Rule(
+        CITIZEN,
+        kind="api",
+        method="post",
+        body={"kind": "access", "text": "Какие мои данные вы храните?"},
+        ok=(201,),
+    ),
+    # ---- the audit log (issue 9, audit) --------------------------------------------------------
+    "web:audit": Rule(AUDITOR),
+    "web:audit_verify": Rule(AUDITOR, method="post", ok=(302,)),
+    "web:audit_export": Rule(AUDITOR),
 }
 
 
@@ -550,9 +638,9 @@ def relations(rule: Rule, role: str) -> list[str]:
 
 def has_own(rule: Rule, role: str) -> bool:
     kind = rule.object_kind
-    if kind == "notification":
+    if kind in PER_PERSON:
         return True
-    if kind == "failed":
+    if kind in OFFICERS_ONLY:
         return role in ALL_SEEING
     if kind == "draft":
         return role == Role.CITIZEN
@@ -561,9 +649,9 @@ def has_own(rule: Rule, role: str) -> bool:
 
 def has_other(rule: Rule, role: str) -> bool:
     kind = rule.object_kind
-    if kind == "notification":
+    if kind in PER_PERSON:
         return True
-    if kind == "failed":
+    if kind in OFFICERS_ONLY:
         return False
     if kind == "draft":
         return role == Role.CITIZEN

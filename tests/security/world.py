@@ -13,18 +13,22 @@ import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from secrets import token_hex, token_urlsafe
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
 from django.test import Client
 from django.utils import timezone
 
-from priemnaya.accounts.models import ApiToken, User
+from priemnaya.accounts.models import ApiToken, User, UserSession
 from priemnaya.accounts.roles import Role
 from priemnaya.appeals.models import Appeal, Incident
 from priemnaya.appeals.services.routing import extension_limit
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.notifications.models import Notification
+from priemnaya.privacy.breaches import breach_register
+from priemnaya.privacy.models import Breach, SubjectRequest
+from priemnaya.privacy.requests import subject_request_file
 from tests import factories
 from tests.notification_factories import failed_email, feed_item
 from tests.security.matrix import ALL_SEEING, ANONYMOUS, OTHER_SIDE, OWN_SIDE, ROLES, Case
@@ -53,6 +57,11 @@ class World:
     feed: dict[str, Notification]
     failed: Notification
     workers: dict[str, User]
+    # Per person (role → own; "other" → citizen B's): a second browser session, a second token.
+    user_sessions: dict[str, UserSession] = field(default_factory=dict)
+    api_tokens: dict[str, ApiToken] = field(default_factory=dict)
+    privacy_request: SubjectRequest | None = None
+    breach: Breach | None = None
     secrets: dict[int, list[str]] = field(default_factory=dict)
     # Role → the markers it may never see (hidden_from), worked out once.
     hidden: dict[str, list[str]] = field(default_factory=dict)
@@ -160,6 +169,32 @@ def build_world() -> World:
         workers={"a": operator, "b": specialist},
         secrets=secrets,
     )
+    people = {**users, "other": citizen_b}
+    world.user_sessions = {
+        who: UserSession.objects.create(
+            user=person, session_key=token_hex(20), user_agent=f"Браузер {who}"
+        )
+        for who, person in people.items()
+    }
+    world.api_tokens = {
+        who: ApiToken.objects.create(
+            user=person,
+            key_hash=ApiToken.hash_key(token_urlsafe(32)),
+            expires_at=timezone.now() + timedelta(days=1),
+            name=f"Приложение {who}",
+        )
+        for who, person in people.items()
+    }
+    world.privacy_request = subject_request_file(
+        user=citizen_a, kind="access", text=f"Запрос {marker('a', 'privacy')}"
+    )
+    world.breach = breach_register(
+        actor=users[Role.ADMINISTRATOR.value],
+        detected_at=timezone.now(),
+        description=f"Утечка {marker('a', 'breach')}",
+        categories=["contacts"],
+        subjects_estimate=10,
+    )
     world.hidden = {role: hidden_from(world, role) for role in ROLES}
     return world
 
@@ -218,7 +253,34 @@ OBJECTS: dict[str, tuple[Callable, Callable, Callable]] = {
         lambda obj: {"notification_id": obj.pk},
         lambda world, obj: [],
     ),
+    "session": (
+        lambda world, case: world.user_sessions[_person(case)],
+        lambda obj: {"session_id": obj.pk},
+        lambda world, obj: [],
+    ),
+    "token": (
+        lambda world, case: world.api_tokens[_person(case)],
+        lambda obj: {"token_id": obj.pk},
+        lambda world, obj: [],
+    ),
+    "privacy_request": (
+        lambda world, case: world.privacy_request,
+        lambda obj: {"request_id": obj.pk},
+        lambda world, obj: [obj.text],
+    ),
+    "breach": (
+        lambda world, case: world.breach,
+        lambda obj: {"breach_id": obj.pk},
+        lambda world, obj: [obj.description],
+    ),
 }
+
+
+def _person(case: Case) -> str:
+    """Whose per-person object a case addresses: the role's own, or citizen B's."""
+    if case.relation == "other" or case.role == ANONYMOUS:
+        return "other" if case.relation == "other" else "citizen"
+    return case.role
 
 
 def addressed(world: World, case: Case):

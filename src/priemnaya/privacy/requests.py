@@ -189,6 +189,9 @@ def subject_request_answer(*, actor: User, request_id: int, answer: str) -> Subj
 
 
 def subject_requests_of(*, user: User) -> QuerySet[SubjectRequest]:
+    """A citizen's own requests, newest first; staff file none and are refused (403)."""
+    if not user.is_authenticated or not user.is_citizen:
+        raise NotPermitted("Запросы о персональных данных ведёт заявитель в своём кабинете.")
     return SubjectRequest.objects.filter(user=user).order_by("-created_at", "-id")
 
 

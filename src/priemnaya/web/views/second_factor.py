@@ -36,6 +36,9 @@ def _sign_in(request, done: twofactor.Completed):
 
 
 def _back_to_login(request, exc: twofactor.PendingGone):
+    if request.user.is_authenticated:
+        # Already signed in (a bookmark, the back button): nothing is owed, go to work.
+        return redirect("web:console" if request.user.works_appeals else "web:home")
     messages.error(request, exc.message)
     return redirect(settings.LOGIN_URL)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -148,8 +149,8 @@ def session_end(request, session_id: int):
     try:
         sessions.session_end(user=request.user, session_id=session_id)
     except NotFound as exc:
-        messages.error(request, exc.message)
-        return redirect("web:security")
+        # Another person's session (or none): the same 404 as any object one may not know of.
+        raise Http404(exc.message) from exc
     if current:
         logout(request)
         return redirect("web:home")
@@ -173,7 +174,6 @@ def token_revoke_view(request, token_id: int):
     try:
         token_revoke(user=request.user, token_id=token_id)
     except NotFound as exc:
-        messages.error(request, exc.message)
-    else:
-        messages.success(request, "Токен отозван: приложения с ним больше не войдут.")
+        raise Http404(exc.message) from exc
+    messages.success(request, "Токен отозван: приложения с ним больше не войдут.")
     return redirect("web:security")
