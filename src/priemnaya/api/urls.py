@@ -45,3 +45,7 @@ api.add_router("", calendar.router)
 api.add_router("/staff/incidents", incidents.router)
 api.add_router("/notifications", sms_status.router)
 api.add_router("/notifications", notifications.router)
+# Issue 9 — signin: password reset for apps.
+from priemnaya.api.routers import password_reset  # noqa: E402
+
+api.add_router("/auth", password_reset.router)

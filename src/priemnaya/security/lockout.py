@@ -1,0 +1,99 @@
+"""The account lockout of django-axes, keyed on the normalised login.
+
+Axes counts failed sign-ins per *login key*: the e-mail or phone normalised with core.contacts,
+so «+7 916 123-45-67» and «89161234567» are one key; a login that belongs to no account is counted
+and locked just the same (no enumeration). 5 failures in 30 minutes lock the key for 30 minutes
+from the 5th failure (settings AXES_*); a right password is refused while locked.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import datetime
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
+from django.conf import settings
+from django.db.models import Max, Sum
+from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+
+from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
+
+
+def login_key(login: str | None) -> str | None:
+    """The key a login is counted under: a normalised e-mail or phone, else the folded text."""
+    text = " ".join((login or "").split())
+    if not text:
+        return None
+    try:
+        if "@" in text:
+            return normalize_email(text).lower()
+        return normalize_phone(text)
+    except ContactInvalid:
+        return text.casefold()[:255]
+
+
+def login_key_of(request: HttpRequest | None, credentials: dict | None) -> str | None:
+    """AXES_USERNAME_CALLABLE: the login key of an authenticate() call or a posted form."""
+    login = None
+    if credentials:
+        login = credentials.get("username") or credentials.get("login")
+    if login is None and request is not None:
+        login = request.POST.get("login") or request.POST.get("username")
+    return login_key(login)
+
+
+@dataclass(frozen=True)
+class LockState:
+    locked: bool
+    until: datetime | None = None
+
+    @property
+    def retry_after(self) -> int:
+        """Whole seconds until the lock ends (at least 1 while locked)."""
+        if not self.locked or self.until is None:
+            return 0
+        return max(1, math.ceil((self.until - timezone.now()).total_seconds()))
+
+    @property
+    def minutes_left(self) -> int:
+        return max(1, math.ceil(self.retry_after / 60)) if self.locked else 0
+
+
+def lock_state(login: str | None) -> LockState:
+    """Whether this login is locked now, and until when (axes' own count, read from its table)."""
+    key = login_key(login)
+    if key is None:
+        return LockState(False)
+    cool_off = settings.AXES_COOLOFF_TIME
+    found = AccessAttempt.objects.filter(
+        username=key, attempt_time__gte=timezone.now() - cool_off
+    ).aggregate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+    if (found["failures"] or 0) < settings.AXES_FAILURE_LIMIT or found["last"] is None:
+        return LockState(False)
+    return LockState(True, found["last"] + cool_off)
+
+
+def lock_reset(login: str | None) -> int:
+    """Forget the failures of this login (unlock); returns how many records went."""
+    key = login_key(login)
+    if key is None:
+        return 0
+    return axes_reset(username=key)
+
+
+def lockout_response(
+    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+) -> HttpResponse:
+    """AXES_LOCKOUT_CALLABLE: the page or JSON of a locked login, 429 with Retry-After.
+
+    The sign-in page and the token endpoint answer a lockout themselves; this is what any other
+    place that calls authenticate() (the admin's sign-in) gets.
+    """
+    if original_response is not None and original_response.status_code == 429:
+        return original_response
+    from priemnaya.security.signin import locked_response  # the page lives with the sign-in
+
+    return locked_response(request, lock_state(login_key_of(request, credentials)))
