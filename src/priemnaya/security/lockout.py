@@ -1,9 +1,10 @@
 """The account lockout of django-axes, keyed on the normalised login.
 
-Axes counts failed sign-ins per *login key*: the e-mail or phone normalised with core.contacts,
-so «+7 916 123-45-67» and «89161234567» are one key; a login that belongs to no account is counted
-and locked just the same (no enumeration). 5 failures in 30 minutes lock the key for 30 minutes
-from the 5th failure (settings AXES_*); a right password is refused while locked.
+Axes counts failed sign-ins per *login key*: the account's own key for any of its logins, else
+the e-mail or phone normalised with core.contacts, so «+7 916 123-45-67» and «89161234567» are one
+key; a login that belongs to no account is counted and locked just the same (no enumeration).
+5 failures in 30 minutes lock the key for 30 minutes from the 5th failure (settings AXES_*); a
+right password is refused while locked.
 """
 
 from __future__ import annotations
@@ -19,14 +20,21 @@ from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from priemnaya.accounts.selectors import user_find_by_login
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 
 
 def login_key(login: str | None) -> str | None:
-    """The key a login is counted under: a normalised e-mail or phone, else the folded text."""
+    """The key a login is counted under: the account's, else the normalised e-mail or phone.
+
+    Every login of one account (its e-mail, its phone in any spelling) shares the account's key,
+    so guesses cannot be spread over them; a login without an account is counted by itself.
+    """
     text = " ".join((login or "").split())
     if not text:
         return None
+    if (user := user_find_by_login(login=text)) is not None:
+        return f"account:{user.pk}"
     try:
         if "@" in text:
             return normalize_email(text).lower()

@@ -239,10 +239,13 @@ def _audit_locked(sender, request=None, username=None, **kwargs) -> None:
     # reach authenticate() here, so this is once per lock.
     if request is not None and getattr(request, "axes_failures_since_start", None) is None:
         return
-    user = user_find_by_login(login=username or "")
+    # The key is "account:<id>" for a login of an account (security.lockout.login_key).
+    account = (
+        (username or "").removeprefix("account:") if (username or "").startswith("account:") else ""
+    )
     audit_record(
         action="account.locked",
-        target_type="user" if user is not None else "",
-        target_id=user.pk if user is not None else "",
+        target_type="user" if account else "",
+        target_id=account,
         details={"failures": settings.AXES_FAILURE_LIMIT},
     )
