@@ -324,6 +324,10 @@ else:
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
 AXES_COOLOFF_TIME = _timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
 AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 wants the IP among the lockout parameters, but axes has one failure limit for all of
+# them: 5 failures would lock a whole office behind one NAT. The per-IP limit (30 failed sign-ins
+# an hour, PRIEMNAYA_RATE_LIMITS["signin_failures"]) is counted by security.signin instead.
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_USERNAME_CALLABLE = "priemnaya.security.lockout.login_key_of"
 AXES_LOCKOUT_CALLABLE = "priemnaya.security.lockout.lockout_response"

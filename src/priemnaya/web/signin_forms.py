@@ -16,7 +16,7 @@ def _login_field() -> forms.CharField:
         strip=False,
         max_length=254,
         widget=forms.TextInput(attrs={"autocomplete": "username"}),
-        error_messages={"required": "Введите e-mail или телефон."},
+        error_messages={"required": REQUIRED},
     )
 
 
