@@ -349,3 +349,7 @@ PRIEMNAYA_RATE_LIMITS = {
 }
 # «Запомнить меня»: the session lasts this many days; otherwise it ends when the browser closes.
 PRIEMNAYA_REMEMBER_DAYS = env.int("PRIEMNAYA_REMEMBER_DAYS", default=30)
+# The early unlock's image captcha (django-simple-captcha): drawn here, no outside service.
+CAPTCHA_FONT_SIZE = 40
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes a picture stays valid

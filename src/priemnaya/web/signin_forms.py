@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from captcha.fields import CaptchaField
+from captcha.fields import CaptchaField, CaptchaTextInput
 from django import forms
 
 from priemnaya.security.unlock import IDENTITY_CHECKS
@@ -65,9 +65,16 @@ class PasswordChangeForm(forms.Form):
     password2 = _password_field("Новый пароль ещё раз", "new-password", "Повторите новый пароль.")
 
 
+class RussianCaptchaInput(CaptchaTextInput):
+    """The captcha image with a Russian description, then its key and the answer box."""
+
+    template_name = "web/security/captcha_widget.html"
+
+
 class UnlockForm(forms.Form):
     login = _login_field()
     captcha = CaptchaField(
+        widget=RussianCaptchaInput(),
         label="Символы с картинки",
         help_text="Введите буквы и цифры, которые видите на картинке.",
         error_messages={
