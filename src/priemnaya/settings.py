@@ -336,6 +336,8 @@ AXES_RESET_ON_SUCCESS = True
 # The lock runs 30 minutes from the 5th failure; tries while locked are refused without counting.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "password", "otp"]
+# The sign-in history is accounts.SignInEvent; axes keeps only its live failure counts.
+AXES_DISABLE_ACCESS_LOG = True
 # Rate limits per client IP and, where marked, per signed-in user ("count/period", period s/m/h/d).
 # The table of paths is in security/ratelimit.py; "signin_failures" is the per-IP failure limit.
 PRIEMNAYA_RATE_LIMITS = {

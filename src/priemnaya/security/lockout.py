@@ -20,27 +20,41 @@ from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 
+from priemnaya.accounts.models import User
 from priemnaya.accounts.selectors import user_find_by_login
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 
 
-def login_key(login: str | None) -> str | None:
-    """The key a login is counted under: the account's, else the normalised e-mail or phone.
+def identify(login: str | None) -> tuple[str | None, User | None]:
+    """The key a login is counted under, and its account if it has one (one query).
 
     Every login of one account (its e-mail, its phone in any spelling) shares the account's key,
     so guesses cannot be spread over them; a login without an account is counted by itself.
     """
     text = " ".join((login or "").split())
     if not text:
-        return None
+        return None, None
     if (user := user_find_by_login(login=text)) is not None:
-        return f"account:{user.pk}"
+        return f"account:{user.pk}", user
     try:
         if "@" in text:
-            return normalize_email(text).lower()
-        return normalize_phone(text)
+            return normalize_email(text).lower(), None
+        return normalize_phone(text), None
     except ContactInvalid:
-        return text.casefold()[:255]
+        return text.casefold()[:255], None
+
+
+def login_key(login: str | None) -> str | None:
+    """The key a login is counted under: the account's, else the normalised e-mail or phone."""
+    return identify(login)[0]
+
+
+# A sign-in names its login and key on the request, so that axes does not look it up again.
+_REQUEST_KEY = "_priemnaya_login_key"
+
+
+def remember_key(request: HttpRequest, login: str, key: str | None) -> None:
+    setattr(request, _REQUEST_KEY, (login, key))
 
 
 def login_key_of(request: HttpRequest | None, credentials: dict | None) -> str | None:
@@ -50,6 +64,9 @@ def login_key_of(request: HttpRequest | None, credentials: dict | None) -> str |
         login = credentials.get("username") or credentials.get("login")
     if login is None and request is not None:
         login = request.POST.get("login") or request.POST.get("username")
+    known = getattr(request, _REQUEST_KEY, None)
+    if known is not None and known[0] == login:
+        return known[1]
     return login_key(login)
 
 
@@ -70,9 +87,9 @@ class LockState:
         return max(1, math.ceil(self.retry_after / 60)) if self.locked else 0
 
 
-def lock_state(login: str | None) -> LockState:
-    """Whether this login is locked now, and until when (axes' own count, read from its table)."""
-    key = login_key(login)
+def lock_state(login: str | None = None, *, key: str | None = None) -> LockState:
+    """Whether this login (or key) is locked now, and until when (axes' count, from its table)."""
+    key = key or login_key(login)
     if key is None:
         return LockState(False)
     cool_off = settings.AXES_COOLOFF_TIME
@@ -84,10 +101,10 @@ def lock_state(login: str | None) -> LockState:
     return LockState(True, found["last"] + cool_off)
 
 
-def lock_reset(login: str | None) -> int:
-    """Forget the failures of this login (unlock); returns how many records went."""
-    key = login_key(login)
-    if key is None:
+def lock_reset(login: str | None = None, *, key: str | None = None) -> int:
+    """Forget the failures of this login or key (unlock); returns how many records went."""
+    key = key or login_key(login)
+    if key is None or not AccessAttempt.objects.filter(username=key).exists():
         return 0
     return axes_reset(username=key)
 

@@ -93,7 +93,8 @@ def password_check(request: HttpRequest, *, login: str, password: str, method: s
     Raises TooManyRequests (the IP's failures), Locked (the login is locked, even for the right
     password) or AuthenticationFailed (wrong password or unknown login: one message).
     """
-    known = user_find_by_login(login=login)
+    key, known = lockout.identify(login)
+    lockout.remember_key(request, login, key)
     wait = ratelimit.peek(request, "signin_failures")
     if wait:
         _failed(request, user=known, method=method, reason="rate_limited")
@@ -102,21 +103,23 @@ def password_check(request: HttpRequest, *, login: str, password: str, method: s
             retry_after=wait,
             code="rate_limited",
         )
-    state = lockout.lock_state(login)
-    if state.locked:
-        _failed(request, user=known, method=method, reason="locked")
-        raise locked_error(state)
+    # The axes backend refuses a locked login before any password is hashed, and its handler
+    # marks the request when this failure is the one that locks it.
     user = authenticate(request, username=login, password=password)
     if user is None:
-        ratelimit.count_ip(request, "signin_failures")
-        _failed(request, user=known, method=method, reason="bad_password")
-        state = lockout.lock_state(login)
-        if state.locked:  # this failure was the one that locked it
-            raise locked_error(state)
+        locked_before = getattr(request, "axes_locked_out", False) and not getattr(
+            request, "axes_failures_since_start", None
+        )
+        if not locked_before:
+            ratelimit.count_ip(request, "signin_failures")
+        _failed(
+            request, user=known, method=method, reason="locked" if locked_before else "bad_password"
+        )
+        if getattr(request, "axes_locked_out", False):
+            raise locked_error(lockout.lock_state(key=key))
         raise AuthenticationFailed(BAD_CREDENTIALS, field="login")
-    # The right password ends the count for the login it was typed as (AXES_RESET_ON_SUCCESS
-    # only knows the account's e-mail).
-    lockout.lock_reset(login)
+    # The right password ends the count (AXES_RESET_ON_SUCCESS sees only a session sign-in).
+    lockout.lock_reset(key=key)
     return user
 
 

@@ -1,6 +1,6 @@
 """Password reset for apps: ask for a code, then set the new password with it."""
 
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 
 from priemnaya.api.schemas import ErrorOut
 from priemnaya.security.recovery import RESET_SENT, reset_confirm, reset_request
@@ -29,7 +29,7 @@ def password_reset(request, payload: ResetIn):
     Always 202 with the same text: the answer does not tell whether the login exists.
     """
     reset_request(login=payload.login)
-    return 202, {"detail": RESET_SENT}
+    return Status(202, {"detail": RESET_SENT})
 
 
 @router.post(
@@ -41,4 +41,4 @@ def password_reset_confirm(request, payload: ResetConfirmIn):
     422 on `password` (the password rules) or `code` (wrong, used or expired, one message).
     """
     reset_confirm(login=payload.login, code=payload.code, password=payload.password)
-    return 200, {"detail": "Пароль изменён. Войдите с новым паролем."}
+    return {"detail": "Пароль изменён. Войдите с новым паролем."}
