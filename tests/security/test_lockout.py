@@ -189,3 +189,25 @@ def test_a_per_ip_failure_limit_stops_guessing_across_logins(person, settings):
     # Another address is not affected.
     other = Client(REMOTE_ADDR="10.0.0.9")
     assert _page(other, "lock@example.ru", PASSWORD).status_code == 302
+
+
+def test_under_asgi_the_lockout_answers_the_same(person):
+    # axes' async middleware calls the lockout callable as (request, credentials) and replaces
+    # the answer: the token endpoint must still get its JSON and the page its page.
+    from asgiref.sync import async_to_sync
+    from django.test import AsyncClient
+
+    client = AsyncClient()
+    post = async_to_sync(client.post)
+    body = {"login": "lock@example.ru", "password": "Wrong-pass-1!"}
+    answers = [post("/api/v1/auth/token", body, content_type="application/json") for _ in range(5)]
+    assert [a.status_code for a in answers] == [401] * 4 + [429]
+    locked = post(
+        "/api/v1/auth/token", {**body, "password": PASSWORD}, content_type="application/json"
+    )
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 1700
+    assert locked.json()["errors"][0]["code"] == "locked"
+    page = post("/accounts/login/", {"login": "lock@example.ru", "password": PASSWORD})
+    assert page.status_code == 429
+    assert "Вход временно заблокирован" in page.content.decode()

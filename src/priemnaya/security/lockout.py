@@ -110,15 +110,19 @@ def lock_reset(login: str | None = None, *, key: str | None = None) -> int:
 
 
 def lockout_response(
-    request: HttpRequest, original_response: HttpResponse | None = None, credentials=None
+    request: HttpRequest, original_response: HttpResponse | dict | None = None, credentials=None
 ) -> HttpResponse:
     """AXES_LOCKOUT_CALLABLE: the page or JSON of a locked login, 429 with Retry-After.
 
-    The sign-in page and the token endpoint answer a lockout themselves; this is what any other
-    place that calls authenticate() (the admin's sign-in) gets.
+    The sign-in page and the token endpoint answer a lockout themselves; under WSGI axes keeps
+    their 429. Under ASGI axes' middleware calls this as (request, credentials) and replaces the
+    answer, so the same page or JSON is made again here; other callers of authenticate() (the
+    admin's sign-in) get it too.
     """
+    if isinstance(original_response, dict):  # axes' async middleware: (request, credentials)
+        credentials, original_response = original_response, None
     if original_response is not None and original_response.status_code == 429:
         return original_response
     from priemnaya.security.signin import locked_response  # the page lives with the sign-in
 
-    return locked_response(request, lock_state(login_key_of(request, credentials)))
+    return locked_response(request, lock_state(key=login_key_of(request, credentials)))

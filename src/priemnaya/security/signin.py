@@ -17,7 +17,7 @@ from axes.signals import user_locked_out
 from django.conf import settings
 from django.contrib.auth import authenticate, login
 from django.dispatch import receiver
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -225,13 +225,23 @@ def record_rate_limited(request: HttpRequest) -> None:
 
 
 def locked_response(request: HttpRequest, state: lockout.LockState) -> HttpResponse:
-    """The Russian page of a locked login: time left and the way to unlock early; 429."""
-    response = render(
-        request,
-        "web/security/locked.html",
-        {"minutes": state.minutes_left, "until": state.until},
-        status=429,
-    )
+    """429 with Retry-After for a locked login: the API's error body for /api/, else the Russian
+    page with the time left and the way to unlock early."""
+    response: HttpResponse
+    if request.path_info.startswith("/api/"):
+        error = locked_error(state)
+        response = JsonResponse(
+            {"detail": error.message, "errors": [error.as_dict()]},
+            status=429,
+            json_dumps_params={"ensure_ascii": False},
+        )
+    else:
+        response = render(
+            request,
+            "web/security/locked.html",
+            {"minutes": state.minutes_left, "until": state.until},
+            status=429,
+        )
     response["Retry-After"] = str(max(1, state.retry_after))
     return response
 
