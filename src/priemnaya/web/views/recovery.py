@@ -41,7 +41,6 @@ def reset_start(request):
         login = form.cleaned_data["login"].strip()[:254]
         reset_request(login=login)
         request.session[RESET_LOGIN_KEY] = login
-        messages.info(request, RESET_SENT)
         return redirect("web:password_reset_confirm")
     return render(request, "web/security/reset.html", {"form": form})
 
@@ -102,7 +101,6 @@ def unlock_start(request):
         login = form.cleaned_data["login"].strip()[:254]
         unlock_code_send(login=login)
         request.session[UNLOCK_PASSED_KEY] = {"login": login, "at": timezone.now().isoformat()}
-        messages.info(request, UNLOCK_SENT)
         return redirect("web:unlock_code")
     return render(request, "web/security/unlock.html", {"form": form})
 
