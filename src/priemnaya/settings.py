@@ -1,5 +1,6 @@
 """Settings from environment variables with embedded defaults (docs/configuration.md)."""
 
+from datetime import timedelta as _timedelta
 from pathlib import Path
 
 import environ
@@ -73,6 +74,10 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "priemnaya.security.middleware.AccountSecurity",  # issue 9: ended sessions, staff 2FA
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # After authentication (per-user limits); answers 429 before any view runs.
+    "priemnaya.security.ratelimit.RateLimitMiddleware",
+    # Last: turns a sign-in that axes locked out into the 429 page (security.lockout).
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "priemnaya.urls"
@@ -113,7 +118,11 @@ DATABASES["default"]["ATOMIC_REQUESTS"] = False
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
-AUTHENTICATION_BACKENDS = ["priemnaya.accounts.backends.LoginBackend"]
+# axes first: it refuses a locked-out login before any password is hashed.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "priemnaya.accounts.backends.LoginBackend",
+]
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
@@ -301,8 +310,6 @@ PRIEMNAYA_WEBHOOK_LEASE_MARGIN = env.float("PRIEMNAYA_WEBHOOK_LEASE_MARGIN", def
 PRIEMNAYA_WORKER_LOOPS += ["priemnaya.webhooks.sender.run_forever"]
 # Push subscriptions at a push service on http://127.0.0.1 (tests, the demo); else https only.
 PRIEMNAYA_PUSH_LOCAL = env.bool("PRIEMNAYA_PUSH_LOCAL", default=DEBUG)
-# Until the lockout is wired (issue 9, security): axes is installed for its models only.
-SILENCED_SYSTEM_CHECKS = ["axes.W002", "axes.W003"]
 # Staff sign in with a second factor (TOTP or an SMS code); docs/security.md.
 PRIEMNAYA_STAFF_SECOND_FACTOR = env.bool("PRIEMNAYA_STAFF_SECOND_FACTOR", default=True)
 # Issue 9 — privacy: personal data (docs/security-personal-data.md). Where each store of personal
@@ -338,3 +345,68 @@ PRIEMNAYA_AUDIT_KEY = env.str("PRIEMNAYA_AUDIT_KEY", default="")
 # Issue 9 — twofactor: second factor (django-otp), sessions and API tokens.
 # The name authenticator apps show beside the codes (the otpauth:// URI's issuer).
 OTP_TOTP_ISSUER = env.str("PRIEMNAYA_OTP_ISSUER", default="Приёмная")
+# Issue 9 — signin: lockout (django-axes), rate limits (django-ratelimit), the shared cache they
+# count in, remember-me; docs/security-signin.md.
+# The cache is shared by every process: Redis when REDIS_URL is set (production), else files under
+# VAR_DIR/cache on this one machine (demo, a single server).
+REDIS_URL = env.str("REDIS_URL", default="")
+INSTALLED_APPS += ["django_ratelimit"]  # for its system checks on the cache
+SILENCED_SYSTEM_CHECKS = [
+    # django-ratelimit lists only django-redis as supported; Django's own RedisCache increments
+    # with INCR, which is atomic just the same.
+    "django_ratelimit.W001",
+]
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "priemnaya",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
+    # Without Redis the counters live in files shared by the processes of this machine; their
+    # increments are not atomic, so a burst of parallel requests can slip a few extra attempts
+    # past a limit. Accepted for the demo and a one-machine install; set REDIS_URL in production.
+    SILENCED_SYSTEM_CHECKS.append("django_ratelimit.E003")
+# Lockout: 5 failures for one login (normalised e-mail or phone, known or not) lock it for 30 min.
+AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_COOLOFF_TIME = _timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=30))
+AXES_LOCKOUT_PARAMETERS = ["username"]
+# axes.W006 wants the IP among the lockout parameters, but axes has one failure limit for all of
+# them: 5 failures would lock a whole office behind one NAT. The per-IP limit (30 failed sign-ins
+# an hour, PRIEMNAYA_RATE_LIMITS["signin_failures"]) is counted by security.signin instead.
+SILENCED_SYSTEM_CHECKS.append("axes.W006")
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_USERNAME_CALLABLE = "priemnaya.security.lockout.login_key_of"
+AXES_LOCKOUT_CALLABLE = "priemnaya.security.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "priemnaya.core.requests.client_ip"
+AXES_RESET_ON_SUCCESS = True
+# The lock runs 30 minutes from the 5th failure; tries while locked are refused without counting.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_SENSITIVE_PARAMETERS = ["username", "ip_address", "login", "password", "otp"]
+# The sign-in history is accounts.SignInEvent; axes keeps only its live failure counts.
+AXES_DISABLE_ACCESS_LOG = True
+# Rate limits per client IP and, where marked, per signed-in user ("count/period", period s/m/h/d).
+# The table of paths is in security/ratelimit.py; "signin_failures" is the per-IP failure limit.
+PRIEMNAYA_RATE_LIMITS = {
+    "signin": env.str("PRIEMNAYA_RATE_SIGNIN", default="30/m"),
+    "signin_failures": env.str("PRIEMNAYA_RATE_SIGNIN_FAILURES", default="30/h"),
+    "codes": env.str("PRIEMNAYA_RATE_CODES", default="20/h"),
+    "reset": env.str("PRIEMNAYA_RATE_RESET", default="10/h"),
+    "unlock": env.str("PRIEMNAYA_RATE_UNLOCK", default="20/h"),
+    "appeals": env.str("PRIEMNAYA_RATE_APPEALS", default="300/h"),
+    "appeals_user": env.str("PRIEMNAYA_RATE_APPEALS_USER", default="60/h"),
+}
+# «Запомнить меня»: the session lasts this many days; otherwise it ends when the browser closes.
+PRIEMNAYA_REMEMBER_DAYS = env.int("PRIEMNAYA_REMEMBER_DAYS", default=30)
+# The early unlock's image captcha (django-simple-captcha): drawn here, no outside service.
+CAPTCHA_FONT_SIZE = 40
+CAPTCHA_LENGTH = 5
+CAPTCHA_TIMEOUT = 10  # minutes a picture stays valid

@@ -13,6 +13,8 @@ urlpatterns = [
     path("readyz", health.readyz, name="readyz"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
+    # Issue 9 — signin: the image captcha of the early unlock (django-simple-captcha).
+    path("captcha/", include("captcha.urls")),
     path("", include("priemnaya.web.urls")),
 ]
 

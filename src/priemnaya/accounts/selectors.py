@@ -23,14 +23,23 @@ def user_find_by_login(*, login: str) -> User | None:
 
 
 def user_for_api_token(*, key: str) -> User | None:
-    """Return the active user a bearer token belongs to, or None if unknown, expired or revoked."""
+    """Return the active user a bearer token belongs to, or None.
+
+    None for an unknown, expired or revoked token, and for one made before the account's
+    password last changed (a reset or a change ends every token).
+    """
     token = (
         ApiToken.objects.select_related("user")
         .filter(
-            key_hash=ApiToken.hash_key(key), expires_at__gt=timezone.now(), revoked_at__isnull=True
+            key_hash=ApiToken.hash_key(key),
+            expires_at__gt=timezone.now(),
+            revoked_at__isnull=True,
         )
         .first()
     )
     if token is None or not token.user.is_active:
+        return None
+    changed = token.user.password_changed_at
+    if changed is not None and token.created_at < changed:
         return None
     return token.user

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.contrib.auth import authenticate
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.http import HttpRequest
 from django.utils import timezone
 
 from priemnaya.accounts.models import ApiToken, User
@@ -57,15 +58,29 @@ def user_register_problems(
     return _checked(full_name=full_name, email=email, phone=phone, password=password, role=role)[1]
 
 
-def api_token_issue(*, login: str, password: str) -> str:
-    """Check the credentials and return a new bearer token (shown once, stored hashed)."""
-    user = authenticate(None, username=login, password=password)
-    if user is None:
-        raise AuthenticationFailed("Неверный логин или пароль.", field="login")
+def api_token_create(user: User, *, name: str = "", ip: str | None = None) -> str:
+    """Make a bearer token for ``user`` (returned once, stored hashed), named after its device."""
     key = secrets.token_urlsafe(32)
     ApiToken.objects.create(
         user=user,
         key_hash=ApiToken.hash_key(key),
         expires_at=timezone.now() + timedelta(days=settings.PRIEMNAYA["API_TOKEN_TTL_DAYS"]),
+        name=(name or "API").strip()[:200],
+        created_ip=ip,
     )
     return key
+
+
+def api_token_issue(
+    *, login: str, password: str, request: HttpRequest, name: str = "", ip: str | None = None
+) -> str:
+    """Check the credentials and return a new bearer token (shown once, stored hashed).
+
+    ``request`` is required: the lockout (django-axes) counts failures per request. The token
+    endpoint goes through security.signin.token_issue, which adds the lockout answer and the
+    second factor on top of this.
+    """
+    user = authenticate(request, username=login, password=password)
+    if user is None:
+        raise AuthenticationFailed("Неверный логин или пароль.", field="login")
+    return api_token_create(user, name=name, ip=ip)

@@ -36,6 +36,10 @@ class ErrorOut(Schema):
 class TokenIn(Schema):
     login: str
     password: str
+    # The second factor (TOTP, SMS or recovery code) when the account needs one.
+    otp: str | None = None
+    # A name for the token in the list of sessions and tokens; else the User-Agent.
+    device: str | None = None
 
 
 class TokenOut(Schema):

@@ -56,3 +56,7 @@ api.add_router("/account", account.account_router)
 from priemnaya.api.routers import tokens  # noqa: E402
 
 api.add_router("/auth", tokens.router)
+# Issue 9 — signin: password reset for apps.
+from priemnaya.api.routers import password_reset  # noqa: E402
+
+api.add_router("/auth", password_reset.router)

@@ -23,3 +23,5 @@ class SecurityConfig(AppConfig):
         user_logged_out.connect(
             logged_out, weak=False, dispatch_uid="priemnaya.security.session_ended"
         )
+
+        from priemnaya.security import signin  # noqa: F401 — connects the lockout signal

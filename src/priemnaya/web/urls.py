@@ -134,3 +134,14 @@ urlpatterns += [
         name="token_revoke",
     ),
 ]
+# Issue 9 — signin: password reset and change, early unlock, the operator's unlock.
+from priemnaya.web.views import recovery, unlock  # noqa: E402
+
+urlpatterns += [
+    path("accounts/reset/", recovery.reset_start, name="password_reset"),
+    path("accounts/reset/confirm/", recovery.reset_finish, name="password_reset_confirm"),
+    path("accounts/password/", recovery.password_change_view, name="password_change"),
+    path("accounts/unlock/", recovery.unlock_start, name="unlock"),
+    path("accounts/unlock/code/", recovery.unlock_finish, name="unlock_code"),
+    path("console/accounts/unlock/", unlock.account_unlock, name="account_unlock"),
+]

@@ -1,9 +1,14 @@
-from django.contrib.auth import authenticate, login, logout
+from django.contrib.auth import logout
 from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
-from priemnaya.web.forms import LoginForm
+from priemnaya.accounts.services import AuthenticationFailed
+from priemnaya.core.errors import TooManyRequests
+from priemnaya.security.lockout import lock_state
+from priemnaya.security.ratelimit import rate_limited_response
+from priemnaya.security.signin import UNLOCK_LOGIN_KEY, Locked, locked_response, page_sign_in
+from priemnaya.web.signin_forms import SignInForm
 
 
 def _next_url(request, user) -> str:
@@ -16,21 +21,33 @@ def _next_url(request, user) -> str:
 
 
 def login_view(request):
-    form = LoginForm(request.POST or None)
+    """Sign in by e-mail or phone; a locked login gets the 429 page with the way to unlock."""
+    form = SignInForm(request.POST or None)
+    target = request.POST.get("next") or request.GET.get("next") or ""
     if request.method == "POST" and form.is_valid():
-        user = authenticate(
-            request,
-            username=form.cleaned_data["login"],
-            password=form.cleaned_data["password"],
-        )
-        if user is None:
-            form.add_error(None, "Неверный логин или пароль.")
+        data = form.cleaned_data
+        safe_next = target if url_has_allowed_host_and_scheme(target, {request.get_host()}) else ""
+        try:
+            result = page_sign_in(
+                request,
+                login=data["login"],
+                password=data["password"],
+                remember=data["remember"],
+                next_url=safe_next,
+            )
+        except Locked:
+            request.session[UNLOCK_LOGIN_KEY] = data["login"].strip()[:254]
+            return locked_response(request, lock_state(data["login"]))
+        except TooManyRequests as exc:
+            return rate_limited_response(request, exc.retry_after, message=exc.message)
+        except AuthenticationFailed as exc:
+            form.add_error(None, exc.message)
         else:
-            login(request, user)
-            return redirect(_next_url(request, user))
-    return render(
-        request, "web/accounts/login.html", {"form": form, "next": request.GET.get("next", "")}
-    )
+            if result.outcome == "second_factor":
+                # The second-factor page (web:second_factor) takes the code and signs in.
+                return redirect("web:second_factor")
+            return redirect(_next_url(request, result.user))
+    return render(request, "web/accounts/login.html", {"form": form, "next": target})
 
 
 @require_POST

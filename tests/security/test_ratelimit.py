@@ -1,0 +1,163 @@
+"""Rate limits (security/ratelimit.py): 429 with Retry-After on every listed door, JSON for the
+API and a Russian page otherwise; per IP and per signed-in person; counted in Redis when there."""
+
+from __future__ import annotations
+
+import socket
+import uuid
+
+import pytest
+from django.core.cache import caches
+from django.test import Client
+
+from priemnaya.accounts.models import SignInEvent
+from priemnaya.security.ratelimit import RULES
+from tests.factories import make_citizen
+
+pytestmark = pytest.mark.django_db
+
+PATHS = [
+    "/accounts/login/",
+    "/api/v1/auth/token",
+    "/accounts/register/",
+    "/accounts/confirm/phone/",
+    "/api/v1/auth/register",
+    "/api/v1/auth/confirm-phone",
+    "/api/v1/account/phone/code",
+    "/api/v1/account/email/link",
+    "/accounts/reset/",
+    "/accounts/reset/confirm/",
+    "/api/v1/auth/password-reset",
+    "/api/v1/auth/password-reset/confirm",
+    "/accounts/unlock/",
+    "/accounts/unlock/code/",
+    "/cabinet/new/",
+    "/api/v1/appeals",
+    "/api/v1/staff/appeals",
+]
+
+
+@pytest.fixture
+def low(settings):
+    settings.PRIEMNAYA_RATE_LIMITS = dict.fromkeys(settings.PRIEMNAYA_RATE_LIMITS, "2/h")
+
+
+def _post(client: Client, path: str):
+    if path.startswith("/api/"):
+        return client.post(path, {"login": "x@example.ru"}, content_type="application/json")
+    return client.post(path, {"login": "x@example.ru"})
+
+
+@pytest.mark.parametrize("path", PATHS)
+def test_every_listed_door_answers_429_with_retry_after(db, low, path):
+    client = Client()
+    answers = [_post(client, path) for _ in range(3)]
+    assert [a.status_code == 429 for a in answers] == [False, False, True]
+    refused = answers[-1]
+    assert 0 < int(refused["Retry-After"]) <= 3600
+    if path.startswith("/api/"):
+        body = refused.json()
+        assert body["errors"] == [
+            {"field": None, "message": body["detail"], "code": "rate_limited"}
+        ]
+        assert "Слишком много запросов" in body["detail"]
+    else:
+        page = refused.content.decode()
+        assert "Слишком много запросов" in page
+        assert refused["Content-Type"].startswith("text/html")
+
+
+def test_every_rule_is_covered_by_the_list():
+    covered = {rule.path for rule in RULES}
+    assert covered <= {p.rstrip("/") for p in PATHS} | set(PATHS) | {
+        "/accounts/register",
+        "/accounts/confirm",
+        "/accounts/reset",
+        "/accounts/unlock",
+    }
+
+
+def test_pages_are_read_freely_and_other_addresses_are_not_limited(db, low):
+    client = Client()
+    for _ in range(5):
+        assert client.get("/accounts/login/").status_code == 200
+    for _ in range(2):
+        _post(client, "/accounts/login/")
+    assert _post(client, "/accounts/login/").status_code == 429
+    assert _post(Client(REMOTE_ADDR="10.9.9.9"), "/accounts/login/").status_code == 200
+
+
+def test_the_page_and_the_token_endpoint_share_the_sign_in_budget(db, low):
+    client = Client()
+    _post(client, "/accounts/login/")
+    _post(client, "/api/v1/auth/token")
+    assert _post(client, "/accounts/login/").status_code == 429
+
+
+def test_actions_on_an_appeal_are_not_counted_as_filing(db, low):
+    client = Client()
+    for _ in range(4):
+        answer = client.post(
+            "/api/v1/appeals/2026-000001/withdraw", content_type="application/json"
+        )
+        assert answer.status_code != 429
+
+
+def test_a_limited_sign_in_is_recorded(catalog, low):
+    person = make_citizen(email="rl@example.ru")
+    client = Client()
+    for _ in range(3):
+        client.post("/accounts/login/", {"login": "rl@example.ru", "password": "x"})
+    event = SignInEvent.objects.filter(outcome="rate_limited").get()
+    assert (event.user, event.method) == (person, "password")
+
+
+def test_filing_is_limited_per_person_too(catalog, settings):
+    settings.PRIEMNAYA_RATE_LIMITS = {
+        **settings.PRIEMNAYA_RATE_LIMITS,
+        "appeals": "100/h",
+        "appeals_user": "2/h",
+    }
+    first, second = make_citizen(), make_citizen()
+    one, two = Client(), Client()
+    one.force_login(first)
+    two.force_login(second)
+    for _ in range(2):
+        assert one.post("/cabinet/new/", {}).status_code != 429
+    assert one.post("/cabinet/new/", {}).status_code == 429
+    assert two.post("/cabinet/new/", {}).status_code != 429
+
+
+def _redis_up() -> bool:
+    try:
+        socket.create_connection(("127.0.0.1", 6379), timeout=0.5).close()
+    except OSError:
+        return False
+    return True
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_the_limiter_counts_in_redis(db, settings):
+    prefix = f"priemnaya-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/0",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.PRIEMNAYA_RATE_LIMITS = {**settings.PRIEMNAYA_RATE_LIMITS, "reset": "3/h"}
+    cache = caches["default"]
+    assert type(cache).__name__ == "RedisCache"
+    try:
+        client = Client()
+        answers = [_post(client, "/api/v1/auth/password-reset") for _ in range(4)]
+        assert [a.status_code for a in answers] == [202, 202, 202, 429]
+        assert int(answers[-1]["Retry-After"]) > 0
+        # A second client (another process would be the same) sees the same count.
+        assert _post(Client(), "/api/v1/auth/password-reset").status_code == 429
+    finally:
+        # Only this test's keys: clear() would empty the whole Redis database.
+        redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for key in redis.scan_iter(f"{prefix}:*"):
+            redis.delete(key)
