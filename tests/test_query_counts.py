@@ -173,16 +173,18 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("login", 0, 200, lambda w: page(None, "/accounts/login/")),
     (
         "login, signed in",
-        # + 16 (issue 9, sign-in): the login's account and lockout key, axes' count of failures,
+        # + 19 (issue 9, sign-in): the login's account and lockout key, axes' count of failures,
         # whether there are failures to forget, the second-factor devices (2), axes' own clean-up
-        # and reset on success (2), the SignInEvent and the audit entry (first of the chain: 7)
-        25,
+        # and reset on success (2), the session's record (update_or_create: 4), the SignInEvent
+        # and the audit entry under the chain lock
+        28,
         302,
         lambda w: page(None, "/accounts/login/", {"login": w.citizen.email, "password": PASSWORD}),
     ),
     ("register", 0, 200, lambda w: page(None, "/accounts/register/")),
-    # + 2 (issue 9, sign-in): axes on login(): its clean-up of old failures and reset on success
-    ("register, registered", 16, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
+    # Look up the contacts, create the unconfirmed account and its consent (+ audit entry under
+    # the chain lock), issue the SMS code, keep the pending registration in the session.
+    ("register, registered", 19, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 5, 200, lambda w: page(w.citizen, "/cabinet/")),
     ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
@@ -328,10 +330,10 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
 API: list[tuple[str, int, int, Make]] = [
     (
         "POST /auth/token",
-        # + 14 (issue 9, sign-in): the login's account and lockout key, axes' count of failures,
+        # + 11 (issue 9, sign-in): the login's account and lockout key, axes' count of failures,
         # whether there are failures to forget, the second-factor devices (2), the SignInEvent and
-        # the audit entry (first of the chain: 7)
-        16,
+        # the audit entry under the chain lock
+        13,
         200,
         lambda w: call(
             None, "post", "/auth/token", {"login": w.citizen.email, "password": PASSWORD}

@@ -45,7 +45,8 @@ def test_reset_by_sms_ends_every_session_and_token(person):
     token = api_token(person)
     other = Client()
     other.force_login(person)
-    UserSession.objects.create(user=person, session_key=other.session.session_key)
+    # Signing in recorded the browser's session (security.sessions).
+    assert UserSession.objects.filter(user=person, session_key=other.session.session_key).exists()
     assert _me(Client(), token).status_code == 200
     browser = Client()
     answer = _reset_page(browser, "8 916 333-44-55")
@@ -184,8 +185,9 @@ def test_a_password_change_keeps_this_session_and_ends_the_others(person):
     here, there = Client(), Client()
     here.post("/accounts/login/", {"login": "reset@example.ru", "password": PASSWORD})
     there.force_login(person)
-    UserSession.objects.create(user=person, session_key=here.session.session_key)
-    UserSession.objects.create(user=person, session_key=there.session.session_key)
+    for browser in (here, there):
+        key = browser.session.session_key
+        assert UserSession.objects.filter(user=person, session_key=key).exists()
     answer = here.post(
         "/accounts/password/", {"old_password": PASSWORD, "password": NEW, "password2": NEW}
     )

@@ -6,9 +6,7 @@ Thin: the rules (equal answers for taken contacts, codes, consent) are in
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -29,6 +27,7 @@ from priemnaya.security.registration import (
     registration_resend,
     registration_start,
 )
+from priemnaya.security.signin import session_start
 from priemnaya.web.forms_registration import CodeForm, RegistrationForm
 from priemnaya.web.views.common import add_problems, apply_errors
 
@@ -51,7 +50,8 @@ def mask_email(email: str | None) -> str:
 
 
 def _sign_in(request, user) -> None:
-    login(request, user, backend=settings.AUTHENTICATION_BACKENDS[0])
+    # The confirmed code is the proof here; the session, its event and audit entry as at sign-in.
+    session_start(request, user, remember=False, method="registration")
 
 
 @require_http_methods(["GET", "POST"])
