@@ -242,8 +242,12 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
 
 
 def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
-    """Return the citizen's own appeals, newest first."""
-    qs = appeals_visible_to(user=user) if user.is_citizen else Appeal.objects.none()
+    """Return the citizen's own appeals, newest first; staff have a queue instead (403)."""
+    if not user.is_citizen:
+        raise NotPermitted(
+            "Список своих обращений — у заявителей; очередь сотрудника: /api/v1/staff/appeals."
+        )
+    qs = appeals_visible_to(user=user)
     return _apply_filters(qs, filters, user).order_by("-created_at", "-id")
 
 
