@@ -238,7 +238,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
-    "loggers": {"django.db.backends": {"level": "INFO"}},
+    "loggers": {
+        "django.db.backends": {"level": "INFO"},
+        # axes logs every sign-in at INFO; our SignInEvent and the audit log keep them instead.
+        "axes": {"level": "WARNING"},
+    },
 }
 
 # Product settings.
@@ -410,3 +414,5 @@ PRIEMNAYA_REMEMBER_DAYS = env.int("PRIEMNAYA_REMEMBER_DAYS", default=30)
 CAPTCHA_FONT_SIZE = 40
 CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes a picture stays valid
+# axes prints a banner at start-up and each lockout decision; LOGGING keeps its warnings.
+AXES_VERBOSE = False

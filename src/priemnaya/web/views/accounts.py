@@ -9,15 +9,14 @@ from priemnaya.security.lockout import lock_state
 from priemnaya.security.ratelimit import rate_limited_response
 from priemnaya.security.signin import UNLOCK_LOGIN_KEY, Locked, locked_response, page_sign_in
 from priemnaya.web.signin_forms import SignInForm
+from priemnaya.web.views.common import home_for
 
 
 def _next_url(request, user) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(target, {request.get_host()}):
         return target
-    if user.role == "auditor":  # the auditor's pages (issue 9, audit)
-        return "web:audit"
-    return "web:console" if user.works_appeals else "web:cabinet"
+    return home_for(user)
 
 
 def login_view(request):

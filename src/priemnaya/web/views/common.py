@@ -66,3 +66,10 @@ def get_or_404(selector, **kwargs):
         return selector(**kwargs)
     except (NotFound, ValidationFailed) as exc:
         raise Http404(exc.message) from exc
+
+
+def home_for(user) -> str:
+    """Where a signed-in person starts: the audit log, the console or the cabinet (URL name)."""
+    if user.role == "auditor":
+        return "web:audit"
+    return "web:console" if user.works_appeals else "web:cabinet"

@@ -15,7 +15,7 @@ from priemnaya.security.delivery import CodeNotSent
 from priemnaya.security.second_factor import has_authenticator
 from priemnaya.security.sessions import remember_days, session_remember
 from priemnaya.web.forms_security import CodeForm
-from priemnaya.web.views.common import apply_errors
+from priemnaya.web.views.common import apply_errors, home_for
 
 BACKEND = "priemnaya.accounts.backends.LoginBackend"
 
@@ -32,13 +32,13 @@ def _sign_in(request, done: twofactor.Completed):
         target, {request.get_host()}, require_https=request.is_secure()
     ):
         return redirect(target)
-    return redirect("web:console" if done.user.works_appeals else "web:cabinet")
+    return redirect(home_for(done.user))
 
 
 def _back_to_login(request, exc: twofactor.PendingGone):
     if request.user.is_authenticated:
         # Already signed in (a bookmark, the back button): nothing is owed, go to work.
-        return redirect("web:console" if request.user.works_appeals else "web:home")
+        return redirect(home_for(request.user))
     messages.error(request, exc.message)
     return redirect(settings.LOGIN_URL)
 
