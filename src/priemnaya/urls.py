@@ -3,6 +3,7 @@ from django.urls import include, path
 
 from priemnaya.api.urls import api
 from priemnaya.core import health
+from priemnaya.web.views import accounts
 
 admin.site.site_header = "Приёмная — администрирование"
 admin.site.site_title = "Приёмная"
@@ -11,6 +12,8 @@ urlpatterns = [
     # Probes first and outside the pages: no redirects, no login (core/health.py).
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),
+    # The admin signs in through the product's sign-in (second factor, lockout, audit).
+    path("admin/login/", accounts.admin_login, name="admin_login"),
     path("admin/", admin.site.urls),
     path("api/v1/", api.urls),
     # Issue 9 — signin: the image captcha of the early unlock (django-simple-captcha).

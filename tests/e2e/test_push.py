@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from playwright.sync_api import expect
 
 from priemnaya.appeals import services
 from priemnaya.appeals.outbox import relay_once
@@ -195,10 +196,9 @@ def test_enable_push_and_see_the_bell_update(
 
     # then: the worker tells the page, and the bell counts the new item with no reload (well
     # before the page's 30-second fallback poll)
-    page.wait_for_function(
-        "document.querySelector('[data-bell]').getAttribute('aria-label')"
-        " === 'Уведомления, 2 непрочитанных'",
-        timeout=5_000,
+    # (a locator assertion, not wait_for_function: the page's CSP forbids eval of a predicate)
+    expect(page.locator("[data-bell]")).to_have_attribute(
+        "aria-label", "Уведомления, 2 непрочитанных", timeout=5_000
     )
     count = page.locator("[data-bell-count]")
     assert count.is_visible()
