@@ -15,6 +15,7 @@ from django.conf import settings
 from django.db import transaction
 
 from priemnaya.accounts.models import OneTimeCode, User
+from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.errors import TooManyRequests, ValidationFailed
 
@@ -94,22 +95,35 @@ def code_check(*, user: User, purpose: str, code: str, field: str = "code") -> O
             .first()
         )
         if live is None:
-            raise ValidationFailed.single(field, CODE_EXPIRED)
-        if live.attempts >= MAX_ATTEMPTS:
-            raise ValidationFailed.single(field, CODE_EXHAUSTED)
-        typed = "".join((code or "").split())
-        expected = _digest(user_id=user.pk, purpose=purpose, secret=typed)
-        if not hmac.compare_digest(live.code_hash, expected):
+            reason, message = "expired", CODE_EXPIRED
+        elif live.attempts >= MAX_ATTEMPTS:
+            reason, message = "exhausted", CODE_EXHAUSTED
+        else:
+            typed = "".join((code or "").split())
+            expected = _digest(user_id=user.pk, purpose=purpose, secret=typed)
+            if hmac.compare_digest(live.code_hash, expected):
+                live.used_at = now
+                live.save(update_fields=["used_at"])
+                return live
             live.attempts += 1
             live.save(update_fields=["attempts"])
             exhausted = live.attempts >= MAX_ATTEMPTS
-            # Raised after the block commits, so that the counted attempt stays.
-            error = ValidationFailed.single(field, CODE_EXHAUSTED if exhausted else CODE_WRONG)
-        else:
-            live.used_at = now
-            live.save(update_fields=["used_at"])
-            return live
-    raise error
+            reason = "exhausted" if exhausted else "wrong"
+            message = CODE_EXHAUSTED if exhausted else CODE_WRONG
+    # After the block has committed: the counted attempt and the audit entry both stay.
+    _refused(user, purpose, reason)
+    raise ValidationFailed.single(field, message)
+
+
+def _refused(user: User, purpose: str, reason: str) -> None:
+    """A wrong, expired, replayed or exhausted code is audited (ids and codes only)."""
+    audit_record(
+        action="code.refused",
+        actor=None,  # whoever typed it; the account is the target
+        target_type="user",
+        target_id=user.pk,
+        details={"purpose": purpose, "reason": reason},
+    )
 
 
 def code_live(*, user: User, purpose: str) -> OneTimeCode | None:

@@ -9,7 +9,14 @@ from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
-from priemnaya.core.errors import ApplicationError, TooManyRequests, ValidationFailed
+from priemnaya.core.errors import (
+    ApplicationError,
+    NotFound,
+    NotPermitted,
+    TooManyRequests,
+    ValidationFailed,
+)
+from priemnaya.security.refusals import refusal_record, refusal_record_signed_in
 
 _PYDANTIC_RU = {
     "missing": "Обязательное поле.",
@@ -64,6 +71,10 @@ def install(api: NinjaAPI) -> None:
             ]
         else:
             items = [exc.as_dict()]
+        if isinstance(exc, NotFound | NotPermitted):
+            refusal_record_signed_in(
+                request, reason="not_found" if isinstance(exc, NotFound) else "not_permitted"
+            )
         response = api.create_response(request, body(exc.message, items), status=exc.status)
         if isinstance(exc, TooManyRequests):
             response["Retry-After"] = str(exc.retry_after)
@@ -83,6 +94,9 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(AuthenticationError)
     def unauthenticated(request, exc):
+        if request.headers.get("Authorization"):
+            # A token was offered and refused: unknown, expired or revoked.
+            refusal_record(request, reason="bad_token")
         message = "Нужна авторизация: войдите или передайте токен (Authorization: Bearer …)."
         return api.create_response(
             request,

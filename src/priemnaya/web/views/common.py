@@ -10,6 +10,7 @@ from django.http import Http404
 from django.shortcuts import render
 
 from priemnaya.core.errors import ApplicationError, NotFound, ValidationFailed
+from priemnaya.security.refusals import refusal_record
 
 
 def _require(predicate):
@@ -19,6 +20,7 @@ def _require(predicate):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())
             if not predicate(request.user):
+                refusal_record(request, reason="role")
                 return render(request, "web/errors/403.html", status=403)
             return view(request, *args, **kwargs)
 

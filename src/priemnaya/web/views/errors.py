@@ -3,8 +3,12 @@
 from django.core.exceptions import RequestDataTooBig
 from django.shortcuts import render
 
+from priemnaya.security.refusals import refusal_record, refusal_record_signed_in
+
 
 def not_found(request, exception=None):
+    # Another person's appeal answers 404 like a missing one; the attempt is audited.
+    refusal_record_signed_in(request, reason="not_found")
     return render(request, "web/errors/404.html", status=404)
 
 
@@ -30,6 +34,7 @@ def bad_request(request, exception=None):
 
 def csrf_failure(request, reason: str = ""):
     """The form's protection token is missing or stale (an old tab, cookies off)."""
+    refusal_record(request, reason="csrf")
     context = {
         "title": "Форма устарела",
         "message": "Страница была открыта слишком давно или в браузере отключены cookie. "
