@@ -41,6 +41,8 @@ ADMINISTRATOR = frozenset({Role.ADMINISTRATOR.value})
 # Read endpoints of the applicant's API that staff use too (there is no staff twin of them):
 # each caller reaches what they may see — own appeals, or their departments' ones.
 READERS = CITIZEN | WORKING
+# Who has a notification feed (and push): citizens and working staff, not the auditor (SPEC §1).
+FEED = CITIZEN | WORKING
 
 # Which side's objects a role calls its own, and which side is someone else's (None: no such
 # object for the role). Side «a»: citizen A's support appeals, in the «support» department the
@@ -240,10 +242,10 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:notifications_read": Rule(CITIZEN, method="post", body={"all": "1"}, ok=(302,)),
     "web:notification_settings": Rule(CITIZEN),
     # ---- JSON endpoints of the pages (anyone signed in: the bell and web push) ------------------
-    "web:notifications_unread": Rule(SIGNED_IN, kind="json"),
-    "web:push_key": Rule(SIGNED_IN, kind="json"),
-    "web:push_subscribe": Rule(SIGNED_IN, kind="json", method="post", body={}, ok=(422,)),
-    "web:push_unsubscribe": Rule(SIGNED_IN, kind="json", method="post", body={"endpoint": "x"}),
+    "web:notifications_unread": Rule(FEED, kind="json"),
+    "web:push_key": Rule(FEED, kind="json"),
+    "web:push_subscribe": Rule(FEED, kind="json", method="post", body={}, ok=(422,)),
+    "web:push_unsubscribe": Rule(FEED, kind="json", method="post", body={"endpoint": "x"}),
     # ---- the console (staff) ---------------------------------------------------------------
     "web:console": Rule(WORKING),
     "web:console_new": (
@@ -460,15 +462,13 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body=_text("Сбой устранён."),
     ),
     # ---- API: own notifications (every signed-in person has a feed and preferences) ---------
-    "api:GET /notifications": Rule(SIGNED_IN, kind="api"),
-    "api:POST /notifications/read-all": Rule(SIGNED_IN, kind="api", method="post"),
+    "api:GET /notifications": Rule(FEED, kind="api"),
+    "api:POST /notifications/read-all": Rule(FEED, kind="api", method="post"),
     "api:POST /notifications/{notification_id}/read": Rule(
-        SIGNED_IN, kind="api", method="post", object="notification", shows=True
+        FEED, kind="api", method="post", object="notification", shows=True
     ),
-    "api:GET /notifications/preferences": Rule(SIGNED_IN, kind="api"),
-    "api:PUT /notifications/preferences": Rule(
-        SIGNED_IN, kind="api", method="put", body=PREFERENCES
-    ),
+    "api:GET /notifications/preferences": Rule(FEED, kind="api"),
+    "api:PUT /notifications/preferences": Rule(FEED, kind="api", method="put", body=PREFERENCES),
     # ---- registration and contacts (issue 9, identity) -----------------------------------------
     # Without a registration in progress the code step sends the visitor back to registration.
     "web:register_confirm": Rule(EVERYONE, ok=(200, 302)),

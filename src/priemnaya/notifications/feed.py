@@ -64,6 +64,14 @@ _P256DH_BYTES = 65
 _AUTH_BYTES = 16
 
 
+def feed_require(user: User) -> None:
+    """Citizens and working staff have a feed; the auditor reads the audit log only (SPEC §1)."""
+    if not (user.is_citizen or user.works_appeals):
+        raise NotPermitted(
+            "Уведомления — для заявителей и сотрудников; у аудитора — журнал аудита."
+        )
+
+
 def feed_mark_read(user: User, *, ids: list[int] | None) -> int:
     """Mark the user's unread feed items read (those of ``ids``, or all); return how many."""
     unread = Notification.objects.filter(user=user, channel=Channel.FEED, read_at__isnull=True)

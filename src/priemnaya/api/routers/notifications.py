@@ -92,6 +92,7 @@ def preferences_of(p: Preference) -> dict:
 @router.get("", response={200: NotificationPageOut} | ERRORS)
 def notification_list(request, filters: Query[FeedFilters]):
     """Own feed, newest first, a page at a time (no total count); `?unread=true` for unread."""
+    services.feed_require(request.auth)
     rows, has_next = page_of(
         selectors.feed(request.auth, unread_only=filters.unread), page=filters.page, size=PAGE_SIZE
     )
@@ -105,12 +106,14 @@ def notification_list(request, filters: Query[FeedFilters]):
 @router.post("/read-all", response={200: MarkedOut} | ERRORS)
 def notification_read_all(request):
     """Mark every unread item of the own feed read; answer how many were."""
+    services.feed_require(request.auth)
     return {"marked": services.feed_mark_read(request.auth, ids=None)}
 
 
 @router.post("/{notification_id}/read", response={200: NotificationOut} | ERRORS)
 def notification_read(request, notification_id: int):
     """Mark one item of the own feed read (404 for anyone else's)."""
+    services.feed_require(request.auth)
     found = selectors.notification_of(request.auth, notification_id)
     services.feed_mark_read(request.auth, ids=[found.pk])
     return notification_of(selectors.notification_of(request.auth, notification_id))
@@ -119,6 +122,7 @@ def notification_read(request, notification_id: int):
 @router.get("/preferences", response={200: PreferencesOut} | ERRORS)
 def preferences_read(request):
     """Own preferences (the defaults until first saved)."""
+    services.feed_require(request.auth)
     return preferences_of(services.preferences_get(request.auth))
 
 
@@ -126,5 +130,6 @@ def preferences_read(request):
 def preferences_write(request, payload: PreferencesIn):
     """Replace own preferences; 422 naming the field (`sms` without a phone, an unknown
     `kinds` code, a `timezone` that is not an IANA zone, …)."""
+    services.feed_require(request.auth)
     saved = services.preferences_update(request.auth, **payload.dict())
     return preferences_of(saved)

@@ -18,7 +18,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from priemnaya.appeals.selectors import page_of
-from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, normalize_number
 from priemnaya.notifications import feed as services
 from priemnaya.notifications import push as vapid
@@ -106,6 +106,13 @@ def _json_login(view):
             message = "Войдите, чтобы продолжить."
             return JsonResponse(
                 {"detail": message, "errors": [{"field": None, "message": message}]}, status=401
+            )
+        try:
+            services.feed_require(request.user)
+        except NotPermitted as exc:
+            return JsonResponse(
+                {"detail": exc.message, "errors": [{"field": None, "message": exc.message}]},
+                status=403,
             )
         return view(request, *args, **kwargs)
 
