@@ -119,6 +119,17 @@ def cmd_pd_check(_args) -> None:
     _manage("pd_check")
 
 
+def cmd_keys_generate(args) -> None:
+    """Create a signing key pair for answers (issue 10): Ed25519 or GOST R 34.10-2012."""
+    _django()
+    options = {"algorithm": args.algorithm}
+    if args.out:
+        options["out"] = args.out
+    from django.core.management import call_command
+
+    call_command("keys_generate", **options)
+
+
 def cmd_audit_verify(_args) -> None:
     """Walk the audit log's hash chain: «Цепочка цела» and exit 0, or the first broken link, 1."""
     _django()
@@ -175,6 +186,13 @@ def build_parser() -> argparse.ArgumentParser:
     audit.add_parser("verify", help="проверить цепочку журнала аудита").set_defaults(
         func=cmd_audit_verify
     )
+    keys = sub.add_parser("keys", help="ключи подписи ответов").add_subparsers(
+        dest="keys", required=True
+    )
+    generate = keys.add_parser("generate", help="создать пару ключей")
+    generate.add_argument("--algorithm", choices=["ed25519", "gost2012-256"], default="ed25519")
+    generate.add_argument("--out", default="", help="папка для ключа")
+    generate.set_defaults(func=cmd_keys_generate)
 
     manage = sub.add_parser("manage", help="команды Django (manage.py)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "priemnaya.appeals",
     "priemnaya.notifications",
     "priemnaya.webhooks",
+    "priemnaya.answers",
     "priemnaya.web",
     "priemnaya.api",
     "priemnaya.demo",
@@ -416,3 +417,8 @@ CAPTCHA_LENGTH = 5
 CAPTCHA_TIMEOUT = 10  # minutes a picture stays valid
 # axes prints a banner at start-up and each lockout decision; LOGGING keeps its warnings.
 AXES_VERBOSE = False
+# Issue 10 — answers: signing keys (docs/signatures.md). Every key found verifies; the newest one
+# with a private part (or PRIEMNAYA_SIGNING_KEY_ID) signs. PRIEMNAYA_SIGNING_KEY: a key as JSON.
+PRIEMNAYA_SIGNING_KEYS_DIR = env.str("PRIEMNAYA_SIGNING_KEYS_DIR", default=str(VAR_DIR / "keys"))
+PRIEMNAYA_SIGNING_KEY = env.str("PRIEMNAYA_SIGNING_KEY", default="")
+PRIEMNAYA_SIGNING_KEY_ID = env.str("PRIEMNAYA_SIGNING_KEY_ID", default="")

@@ -1,6 +1,8 @@
 """Settings for the test suite: the production settings with test-only secrets and fast hashing."""
 
 import os
+import sys
+from pathlib import Path
 
 os.environ.setdefault("SECRET_KEY", "test-only-secret-key-not-for-production-use-0123456789")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
@@ -17,7 +19,12 @@ STORAGES["staticfiles"]["BACKEND"] = "django.contrib.staticfiles.storage.StaticF
 if not os.environ.get("EMAIL_URL"):
     EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 
-# A consumer of the journal outbox that records what it is handed (tests/outbox_probe).
+# A consumer of the journal outbox that records what it is handed (tests/outbox_probe). gostcrypto
+# installs a top-level package named «tests» into site-packages; the repository's own must win
+# wherever these settings load (pytest puts the root first itself; mypy's Django plugin does not).
+_ROOT = str(Path(__file__).resolve().parents[2])
+if _ROOT not in sys.path[:1]:
+    sys.path.insert(0, _ROOT)
 INSTALLED_APPS = [*INSTALLED_APPS, "tests.outbox_probe"]  # noqa: F405
 # Tests run their own push service on 127.0.0.1 (plain HTTP).
 PRIEMNAYA_PUSH_LOCAL = True
