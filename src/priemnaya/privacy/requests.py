@@ -14,6 +14,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 
 from priemnaya.accounts.models import Consent, User
+from priemnaya.appeals.presenters import format_date
 from priemnaya.audit.services import audit_record
 from priemnaya.catalog.calendars import work_calendar
 from priemnaya.core import clock
@@ -122,7 +123,7 @@ def subject_request_extend(*, actor: User, request_id: int, reason: str) -> Subj
     request.extension_reason = reason
     request.extended_by = actor
     link = site_url(reverse("web:privacy"))
-    due = f"{request.due_on:%d.%m.%Y}"
+    due = format_date(request.due_on)
     request.extension_notice = subject_notify(
         user=request.user,
         subject=f"Срок ответа на ваш запрос №{request.pk} продлён",

@@ -129,8 +129,9 @@ def _send_sms(phone: str, send) -> str:
 def _send_email(send) -> None:
     try:
         send()
-    except TooManyRequests:
-        pass
+    except TooManyRequests as exc:
+        # A link sent moments ago is still live; the page offers to send it again later.
+        logger.info("registration e-mail link not resent: retry in %s s", exc.retry_after)
     except Exception as exc:
         logger.warning("registration e-mail not sent: %s", exc)
 

@@ -14,6 +14,8 @@ from priemnaya.accounts.codes import code_check
 from priemnaya.accounts.models import CodePurpose, User
 from priemnaya.core.errors import ValidationFailed
 
+WRONG_CODE = "Неверный код второго фактора."
+
 # Session key of a sign-in waiting for its second factor: {"user_id", "remember", "next", "at"}.
 PENDING_KEY = "priemnaya_pending_sign_in"
 
@@ -46,8 +48,9 @@ def second_factor_verify(user: User, code: str, *, field: str = "otp") -> str:
     if typed.isdigit() and len(typed) == 6 and (user.second_factor_sms or user.phone_confirmed_at):
         try:
             code_check(user=user, purpose=CodePurpose.SECOND_FACTOR, code=typed, field=field)
-        except ValidationFailed:
-            pass
-        else:
-            return "sms"
-    raise ValidationFailed.single(field, "Неверный код второго фактора.")
+        except ValidationFailed as exc:
+            # code_check counted and audited the try; six digits may also be a mistyped TOTP
+            # code, so the person hears the one message that fits both.
+            raise ValidationFailed.single(field, WRONG_CODE) from exc
+        return "sms"
+    raise ValidationFailed.single(field, WRONG_CODE)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 
 from django import template
 from django.utils import timezone
+
+from priemnaya.appeals.presenters import format_date
 
 register = template.Library()
 
@@ -20,7 +22,7 @@ def moment(value: str | None) -> str:
     except (TypeError, ValueError):
         return str(value)
     if len(value) == 10:
-        return f"{date.fromisoformat(value):%d.%m.%Y}"
+        return format_date(value)
     if timezone.is_aware(parsed):
         parsed = timezone.localtime(parsed)
     return f"{parsed:%d.%m.%Y %H:%M}"

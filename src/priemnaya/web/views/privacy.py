@@ -18,6 +18,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from priemnaya.accounts.roles import Role
+from priemnaya.appeals.presenters import format_date
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError, NotFound
 from priemnaya.privacy import breaches as breach_services
@@ -96,7 +97,7 @@ def request_new(request):
         else:
             messages.success(
                 request,
-                f"Запрос №{filed.pk} принят. Ответ — не позднее {filed.due_on:%d.%m.%Y}.",
+                f"Запрос №{filed.pk} принят. Ответ — не позднее {format_date(filed.due_on)}.",
             )
             return redirect("web:privacy")
     return _cabinet(request, form=form, status=422)
@@ -168,7 +169,7 @@ def request_detail(request, request_id: int):
                     )
                     messages.success(
                         request,
-                        f"Срок продлён до {extended.due_on:%d.%m.%Y}; заявитель уведомлён.",
+                        f"Срок продлён до {format_date(extended.due_on)}; заявитель уведомлён.",
                     )
                 return redirect("web:privacy_request", request_id=request_id)
             except ApplicationError as exc:
