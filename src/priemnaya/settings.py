@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "priemnaya.security",
     "priemnaya.privacy",
     "priemnaya.catalog",
+    "priemnaya.attachments",
     "priemnaya.appeals",
     "priemnaya.notifications",
     "priemnaya.webhooks",
@@ -422,3 +423,7 @@ AXES_VERBOSE = False
 PRIEMNAYA_SIGNING_KEYS_DIR = env.str("PRIEMNAYA_SIGNING_KEYS_DIR", default=str(VAR_DIR / "keys"))
 PRIEMNAYA_SIGNING_KEY = env.str("PRIEMNAYA_SIGNING_KEY", default="")
 PRIEMNAYA_SIGNING_KEY_ID = env.str("PRIEMNAYA_SIGNING_KEY_ID", default="")
+# The issuer's name printed at the top of answers, exports and complaints.
+PRIEMNAYA_SERVICE_NAME = env.str(
+    "PRIEMNAYA_SERVICE_NAME", default="Приёмная — служба обращений граждан"
+)

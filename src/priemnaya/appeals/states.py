@@ -163,6 +163,10 @@ class EventType(models.TextChoices):
     FIRST_RESPONSE_OVERDUE = "first_response_overdue", "Нарушен срок первой реакции"
     OVERDUE = "overdue", "Срок ответа нарушен"
     REGIME_CHANGED = "regime_changed", "Режим рассмотрения изменён"
+    # Issue 10: documents added after submission; the answer's review by the head.
+    DOCUMENTS_ADDED = "documents_added", "Добавлены документы"
+    ANSWER_SUBMITTED = "answer_submitted", "Ответ направлен на проверку руководителю"
+    ANSWER_RETURNED = "answer_returned", "Ответ возвращён на доработку"
 
 
 class MessageKind(models.TextChoices):

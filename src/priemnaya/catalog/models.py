@@ -257,6 +257,8 @@ class Policy(models.Model):
         default=LastDayRule.PRECEDING,
     )
     pause_on_needs_info = models.BooleanField("срок стоит на уточнении", default=True)
+    # SPEC §12: the department head reviews an answer before it is issued.
+    answer_review = models.BooleanField("ответ проверяет руководитель", default=False)
     max_extensions = models.PositiveSmallIntegerField("продлений не больше", default=1)
     max_extension_value = models.PositiveSmallIntegerField(
         "продление не больше (в единицах срока)", default=30
