@@ -113,7 +113,8 @@ def test_bad_input_names_the_field(answered, citizen):
     with pytest.raises(ValidationFailed) as caught:
         complaint_build(answered, for_user=citizen, authority="kgb", demand="  ")
     assert set(caught.value.errors) == {"authority", "demand"}
-    assert "орган" in caught.value.errors["authority"][0]
+    assert "Выберите орган" in caught.value.errors["authority"][0]
+    assert "Напишите требование" in caught.value.errors["demand"][0]
     with pytest.raises(ValidationFailed) as caught:
         complaint_build(answered, for_user=citizen, authority="rkn", demand="я" * 3001)
     assert "3000" in caught.value.errors["demand"][0]

@@ -58,7 +58,9 @@ def authority_get(code: str) -> Authority:
     authority = BY_CODE.get(code or "")
     if authority is None:
         raise ValidationFailed.single(
-            "authority", "Выберите орган, в который подаётся жалоба, из списка."
+            "authority",
+            "Выберите орган, куда подаётся жалоба: Роскомнадзор, Минцифры, прокуратура или "
+            "уполномоченный по правам человека.",
         )
     return authority
 
@@ -67,10 +69,11 @@ def demand_clean(demand: str) -> str:
     """Return the demand trimmed, or raise ValidationFailed naming «demand»."""
     demand = (demand or "").strip()
     if not demand:
-        raise ValidationFailed.single("demand", "Напишите, чего вы требуете от органа.")
+        raise ValidationFailed.single("demand", "Напишите требование: чего вы просите от органа.")
     if len(demand) > DEMAND_MAX:
         raise ValidationFailed.single(
-            "demand", f"Требование слишком длинное: не больше {DEMAND_MAX} символов."
+            "demand",
+            f"Требование слишком длинное: не больше {DEMAND_MAX} символов, сейчас {len(demand)}.",
         )
     return demand
 

@@ -18,6 +18,7 @@ import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from urllib.parse import quote
 
 from django.conf import settings
 from django.core.files.storage import storages
@@ -40,6 +41,7 @@ from priemnaya.appeals.presenters import (
 )
 from priemnaya.appeals.states import Status
 from priemnaya.attachments.models import Attachment
+from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError, NotFound
 
@@ -229,9 +231,21 @@ def _generated_note(pdf: HousePdf, at: datetime) -> None:
 
 
 def appeal_summary_pdf(appeal: Appeal, *, for_user: User, at: datetime | None = None) -> bytes:
-    """Return the appeal as a PDF: its data, answer(s), public journal, messages and files."""
+    """Return the appeal as a PDF: its data, answer(s), public journal, messages and files.
+
+    Staff in reach get the same document (to hand it over on paper); their export is audited.
+    """
     record = appeal_record(appeal, for_user=for_user)
-    return summary_pdf_of(record, at=at)
+    content = summary_pdf_of(record, at=at)
+    if side_of(for_user, appeal) is Side.STAFF:
+        audit_record(
+            action="appeal.exported",
+            actor=for_user,
+            target_type="appeal",
+            target_id=appeal.pk,
+            details={"format": "pdf"},
+        )
+    return content
 
 
 def summary_pdf_of(record: AppealRecord, *, at: datetime | None = None) -> bytes:
@@ -268,6 +282,34 @@ def applicant_history_pdf(user: User, *, at: datetime | None = None) -> bytes:
         _write_appeal(pdf, record)
     _generated_note(pdf, at)
     return pdf.render(created_at=at)
+
+
+# ---- downloads ---------------------------------------------------------------------------------
+
+
+def attachment_disposition(name: str, fallback: str) -> str:
+    """Return a Content-Disposition for a download named in Cyrillic (RFC 6266 / RFC 5987).
+
+    ``filename`` carries a plain-ASCII fallback for old clients, ``filename*`` the real name
+    percent-encoded in UTF-8; neither can carry a quote, a CR/LF or a path.
+    """
+    plain = re.sub(r"[^A-Za-z0-9._-]+", "_", fallback).strip("._") or "download"
+    real = quote(safe_name(name, plain), safe="")
+    return f"attachment; filename=\"{plain}\"; filename*=UTF-8''{real}"
+
+
+def summary_filename(appeal: Appeal) -> tuple[str, str]:
+    return f"Обращение {appeal.display_number}.pdf", f"appeal-{appeal.display_number}.pdf"
+
+
+def bundle_filename(appeal: Appeal) -> tuple[str, str]:
+    return (
+        f"Доказательства по обращению {appeal.display_number}.zip",
+        f"evidence-{appeal.display_number}.zip",
+    )
+
+
+HISTORY_FILENAME = ("История обращений.pdf", "appeals-history.pdf")
 
 
 # ---- the evidence bundle ----------------------------------------------------------------------
