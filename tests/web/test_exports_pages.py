@@ -72,9 +72,7 @@ def test_another_citizen_gets_404_for_everything(answered, other_citizen):
     for name in ("web:appeal_pdf", "web:appeal_evidence", "web:appeal_complaint"):
         assert client.get(reverse(name, args=[number])).status_code == 404, name
     for name in ("web:appeal_complaint_pdf", "web:appeal_complaint_docx"):
-        response = client.post(
-            reverse(name, args=[number]), {"authority": "rkn", "demand": DEMAND}
-        )
+        response = client.post(reverse(name, args=[number]), {"authority": "rkn", "demand": DEMAND})
         assert response.status_code == 404, name
     bearer = api(other_citizen)
     for path in (f"/appeals/{number}/export.pdf", f"/appeals/{number}/evidence.zip"):
@@ -179,3 +177,11 @@ def test_an_unknown_authority_in_the_link_returns_to_step_one(answered, citizen)
     assert response.status_code == 400
     assert "Шаг 1 из 3" in response.content.decode()
     assert "Выберите орган" in response.content.decode()
+
+
+def test_step_one_pressed_with_no_choice_names_the_field(answered, citizen):
+    response = signed_in(citizen).get(
+        reverse("web:appeal_complaint", args=[answered.number]), {"chosen": "1"}
+    )
+    assert response.status_code == 400
+    assert 'id="id_authority_error"' in response.content.decode()

@@ -164,8 +164,8 @@ def _facts(record: AppealRecord) -> list[str]:
     number = appeal.display_number
     due = format_date(due_date(appeal))
     facts = [
-        f"{format_date(appeal.registered_at)} мною подано обращение в "
-        f"{settings.PRIEMNAYA_SERVICE_NAME} ({appeal.department.name}); оно зарегистрировано "
+        f"{format_date(appeal.registered_at)} мною подано обращение в сервис "
+        f"«{settings.PRIEMNAYA_SERVICE_NAME}» ({appeal.department.name}); оно зарегистрировано "
         f"под № {number}. "
         f"Срок ответа — до {due}.",
         f"Предмет обращения: «{appeal.subject}». {excerpt(appeal.text)}",
@@ -251,7 +251,7 @@ def complaint_build(
     name = a.applicant_name or for_user.full_name
     applicant = [
         ("ФИО", name),
-        ("Адрес", a.contact_address or "____________________________________________"),
+        ("Адрес", a.contact_address or "______________________________"),
         ("Телефон", a.contact_phone or for_user.phone or "—"),
         ("E-mail", a.contact_email or for_user.email or "—"),
     ]

@@ -139,10 +139,11 @@ def complaint(request, number: str):
             return _refused(request, appeal, form)
         return _guide(request, appeal, step=3, form=form, complaint=built)
     code = request.GET.get("authority")
-    if code is None:
+    # «chosen» comes with step 1's button: pressed with no choice, it is an error, not a start.
+    if code is None and not request.GET.get("chosen"):
         return _guide(request, appeal, step=1, form=ComplaintForm())
     if code not in BY_CODE:
-        form = ComplaintForm({"authority": code, "demand": "-"})
+        form = ComplaintForm({"authority": code or "", "demand": "-"})
         form.is_valid()
         return _guide(request, appeal, step=1, form=form, status=400)
     demand = suggestion_for(appeal, for_user=request.user, authority=code)
