@@ -27,7 +27,7 @@ from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.answers.models import Rendition
-from priemnaya.answers.pdf import HousePdf
+from priemnaya.answers.pdf import FAMILY, HousePdf
 from priemnaya.appeals.lifecycle import Side
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.permissions import side_of
@@ -267,16 +267,24 @@ def applicant_history_pdf(user: User, *, at: datetime | None = None) -> bytes:
     pdf.field("Обращений", str(len(records)))
     if not records:
         pdf.paragraph("Обращений нет.")
-    for record in records:
-        a = record.appeal
-        answer = record.current_answer
-        pdf.field(
-            f"№ {a.display_number}",
-            f"{format_date(a.registered_at)} · {a.subject} · "
-            f"{status_label(a.status, Audience.APPLICANT)} · срок {format_date(due_date(a))} · "
-            f"ответ {format_date(answer.issued_at) if answer else '—'}",
-            9,
-        )
+    if records:
+        pdf.set_font(FAMILY, "", 8)
+        widths = (24, 22, 64, 24, 20, 20)
+        with pdf.table(col_widths=widths, text_align="LEFT", line_height=4.2) as table:
+            table.row(["№", "Зарегистрировано", "Тема", "Статус", "Срок", "Ответ"])
+            for record in records:
+                a = record.appeal
+                answer = record.current_answer
+                table.row(
+                    [
+                        a.display_number,
+                        format_date(a.registered_at),
+                        a.subject,
+                        status_label(a.status, Audience.APPLICANT),
+                        format_date(due_date(a)),
+                        format_date(answer.issued_at) if answer else "—",
+                    ]
+                )
     for record in records:
         pdf.add_page()
         _write_appeal(pdf, record)
