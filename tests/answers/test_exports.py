@@ -205,3 +205,14 @@ def test_a_missing_file_leaves_a_note_not_a_failure(answered, citizen, attachmen
 )
 def test_names_inside_the_zip_are_safe(given, safe):
     assert safe_name(given) == safe
+
+
+def test_files_of_an_internal_note_stay_out(answered, citizen, operator, attachments_dir):
+    note = services.appeal_note(appeal=answered, actor=operator, text="Служебное.")
+    attach(answered, "служебная записка.pdf", b"%PDF internal", message=note)
+    attach(answered, "заявление.pdf", b"%PDF mine")
+    names = _zip(evidence_bundle(answered, for_user=citizen, at=AT)).namelist()
+    assert "files/заявление.pdf" in names
+    assert "files/служебная записка.pdf" not in names
+    text = pdf_text(appeal_summary_pdf(answered, for_user=citizen, at=AT))
+    assert "служебная записка" not in text
