@@ -512,6 +512,39 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         SIGNED_IN, kind="api", method="delete", object="token", ok=(204,)
     ),
     "api:POST /auth/logout": Rule(SIGNED_IN, kind="api", method="post", ok=(204,)),
+    # ---- exports and the complaint guide (issue 10, exports) -----------------------------------
+    "web:history_pdf": Rule(CITIZEN),
+    "web:appeal_pdf": Rule(CITIZEN, object="appeal"),
+    "web:appeal_evidence": Rule(CITIZEN, object="appeal"),
+    "web:appeal_complaint": (
+        Rule(CITIZEN, object="appeal", shows=True),
+        Rule(
+            CITIZEN,
+            method="post",
+            object="appeal",
+            body={"authority": "prosecutor", "demand": "Провести проверку."},
+            shows=True,
+            variant="preview",
+        ),
+    ),
+    "web:appeal_complaint_pdf": Rule(
+        CITIZEN,
+        method="post",
+        object="appeal",
+        body={"authority": "rkn", "demand": "Провести проверку."},
+    ),
+    "web:appeal_complaint_docx": Rule(
+        CITIZEN,
+        method="post",
+        object="appeal",
+        body={"authority": "ombudsman", "demand": "Провести проверку."},
+    ),
+    "web:console_appeal_pdf": Rule(WORKING, object="appeal"),
+    "api:GET /appeals/export.pdf": Rule(CITIZEN, kind="api"),
+    "api:GET /appeals/{number}/export.pdf": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="appeal"
+    ),
+    "api:GET /appeals/{number}/evidence.zip": Rule(CITIZEN, kind="api", object="appeal"),
     # ---- personal data (issue 9, privacy) ------------------------------------------------------
     "web:privacy": Rule(CITIZEN),
     "web:privacy_export": Rule(CITIZEN),

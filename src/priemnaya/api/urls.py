@@ -40,6 +40,10 @@ errors.install(api)
 api.add_decorator(refuse_unstorable, mode="operation")
 api.add_router("/auth", token.router)
 api.add_router("/catalog", catalog.router)
+# Issue 10 — exports: before the appeals router, which would take «export.pdf» for a number.
+from priemnaya.api.routers import exports  # noqa: E402
+
+api.add_router("/appeals", exports.router)
 api.add_router("/appeals", appeals.router)
 api.add_router("/staff/appeals", staff.router)
 api.add_router("", calendar.router)

@@ -145,3 +145,28 @@ urlpatterns += [
     path("accounts/unlock/code/", recovery.unlock_finish, name="unlock_code"),
     path("console/accounts/unlock/", unlock.account_unlock, name="account_unlock"),
 ]
+# Issue 10 — exports: the appeal and the whole history as PDF, the evidence ZIP, the complaint
+# guide. Put first: «…/complaint/» would otherwise be taken for an action of appeal_act.
+from priemnaya.web.views import exports  # noqa: E402
+
+urlpatterns[:0] = [
+    path("cabinet/export.pdf", exports.history_pdf, name="history_pdf"),
+    path("cabinet/appeals/<str:number>/export.pdf", exports.appeal_pdf, name="appeal_pdf"),
+    path("cabinet/appeals/<str:number>/evidence.zip", exports.evidence_zip, name="appeal_evidence"),
+    path("cabinet/appeals/<str:number>/complaint/", exports.complaint, name="appeal_complaint"),
+    path(
+        "cabinet/appeals/<str:number>/complaint.pdf",
+        exports.complaint_pdf_view,
+        name="appeal_complaint_pdf",
+    ),
+    path(
+        "cabinet/appeals/<str:number>/complaint.docx",
+        exports.complaint_docx_view,
+        name="appeal_complaint_docx",
+    ),
+    path(
+        "console/appeals/<str:number>/export.pdf",
+        exports.console_appeal_pdf,
+        name="console_appeal_pdf",
+    ),
+]
