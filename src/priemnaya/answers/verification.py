@@ -183,3 +183,20 @@ def issuer_of(answer: Answer) -> dict[str, str]:
         "executor": answer.executor_name,
         "position": answer.executor_position,
     }
+
+
+def verdict_out(verdict: Verdict) -> dict:
+    """The API's answer: authentic, intact, which appeal, when and by whom (no personal data)."""
+    answer = verdict.answer
+    return {
+        "authentic": verdict.authentic,
+        "intact": verdict.intact,
+        "number": answer.appeal.display_number if answer else None,
+        "issued_at": answer.issued_at.isoformat() if answer else None,
+        "issuer": issuer_of(answer) if answer else None,
+        "algorithm": verdict.algorithm,
+        "key_id": verdict.key_id,
+        "format": verdict.format,
+        "superseded": answer.superseded_at is not None if answer else None,
+        "reason": verdict.explanation,
+    }
