@@ -24,9 +24,10 @@ import xmlschema
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from fpdf.enums import XPos, YPos
 
 from priemnaya.answers.models import Rendition, RenditionFormat
-from priemnaya.answers.pdf import HousePdf
+from priemnaya.answers.pdf import FAMILY, HousePdf
 from priemnaya.answers.signing import KeyError_, SigningKey, sign, signing_key
 from priemnaya.appeals.models import Answer
 from priemnaya.appeals.presenters import format_date
@@ -159,11 +160,28 @@ def _size(size: int) -> str:
     return f"{size} Б"
 
 
+class _AnswerPdf(HousePdf):
+    """The house PDF with ragged-right text: justified lines stretch word gaps, which text
+    extraction (pypdf, pdftotext) reads back as doubled spaces — the answer must extract exactly."""
+
+    def paragraph(self, text: str, size: int = 10) -> None:
+        self.set_font(FAMILY, "", size)
+        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(2)
+
+    def field(self, label: str, value: str, size: int = 10) -> None:
+        self.set_font(FAMILY, "B", size)
+        self.write(size * 0.5, f"{label}: ")
+        self.set_font(FAMILY, "", size)
+        self.multi_cell(0, size * 0.5, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.ln(1)
+
+
 def render_pdf(answer: Answer, record: dict[str, Any]) -> bytes:
     """The answer as the house PDF; the code also goes into the keywords (found in raw bytes)."""
     appeal, body = record["appeal"], record["answer"]
     code = record["verification"]["code"]
-    pdf = HousePdf(
+    pdf = _AnswerPdf(
         title=f"Ответ на обращение № {appeal['number']}",
         subject=appeal["subject"],
         keywords=f"{PDF_KEYWORD}{code}",
@@ -188,7 +206,8 @@ def render_pdf(answer: Answer, record: dict[str, Any]) -> bytes:
     if body["files"]:
         pdf.heading("Приложенные файлы", size=12)
         for f in body["files"]:
-            pdf.paragraph(f"{f['name']} — {_size(f['size'])}, SHA-256: {f['sha256']}", size=8)
+            pdf.paragraph(f"{f['name']} — {_size(f['size'])}", size=9)
+            pdf.paragraph(f"SHA-256: {f['sha256']}", size=8)
     pdf.ln(2)
     executor = body["executor"]
     pdf.field("Исполнитель", executor["name"])
@@ -210,8 +229,8 @@ def render_pdf(answer: Answer, record: dict[str, Any]) -> bytes:
         "неизменность можно на странице проверки:"
     )
     url = record["verification"]["url"]
-    pdf.set_font("DejaVu", "", 9)
-    pdf.multi_cell(0, 5, url, link=url)
+    pdf.set_font(FAMILY, "", 9)
+    pdf.multi_cell(0, 5, url, link=url, align="L")
     issued = answer.issued_at.astimezone(UTC).replace(microsecond=0)
     return pdf.render(created_at=issued)
 
