@@ -80,6 +80,13 @@ def test_a_rendition_alone_is_verified_by_the_code_it_carries(issued, fmt):
     assert body["key_id"] == stored.key_id
 
 
+def test_the_signature_may_come_as_a_plain_form_field(issued):
+    stored = rendition_get(issued.answer, "pdf")
+    upload = SimpleUploadedFile("otvet.pdf", _flip(bytes(stored.content)))
+    body = Client().post("/api/v1/verify", {"file": upload, "signature": stored.signature}).json()
+    assert (body["authentic"], body["intact"]) == (True, False)
+
+
 def test_a_signature_by_another_key_is_not_authentic(issued):
     stored = rendition_get(issued.answer, "json")
     forged = sign(bytes(stored.content), key_generate())

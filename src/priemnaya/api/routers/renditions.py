@@ -73,12 +73,14 @@ def verify(
 ):
     """Check a rendition: multipart `file` and its `signature` (.sig), or `file` alone.
 
+    `signature` may be a file part or a plain field holding the signature's JSON.
+
     `authentic`: the service issued it (its key made the signature and the service stored that
     signature; without a signature, the verification code in the file names an issued
     rendition). `intact`: the bytes are exactly the signed ones. `reason` says why not.
     """
-    return verdict_out(
-        rendition_verify(
-            _read(file, "file", MAX_FILE), _read(signature, "signature", MAX_SIGNATURE)
-        )
-    )
+    sig = _read(signature, "signature", MAX_SIGNATURE)
+    if sig is None and request.POST.get("signature"):
+        # The signature's JSON sent as a plain form field rather than a file part.
+        sig = request.POST["signature"].encode()
+    return verdict_out(rendition_verify(_read(file, "file", MAX_FILE), sig))
