@@ -25,7 +25,7 @@ from priemnaya.answers.renditions import (
     rendition_get,
     renditions_issue,
 )
-from priemnaya.answers.signing import GOST, Signature, keys_load, verify
+from priemnaya.answers.signing import GOST, Signature, key_generate, keys_load, verify
 from priemnaya.appeals import outbox
 from priemnaya.appeals.models import Answer
 from tests.answers.conftest import ANSWER_TEXT, APPLICANT, EXECUTOR, SUBJECT, issue_answer
@@ -211,3 +211,13 @@ def test_the_consumer_pre_generates_the_renditions_on_answer(applicant, executor
     stored = Rendition.objects.filter(answer=issued.answer)
     assert sorted(stored.values_list("format", flat=True)) == ["json", "pdf", "xml"]
     assert len(set(stored.values_list("code", flat=True))) == 1
+
+
+def test_the_deploy_check_warns_when_no_key_signs(no_key, settings):
+    from priemnaya.answers.checks import signing_key_check
+
+    (warning,) = signing_key_check()
+    assert warning.id == "answers.W001"
+    assert "keys generate" in warning.hint
+    settings.PRIEMNAYA_SIGNING_KEY = key_generate().as_json()
+    assert signing_key_check() == []
