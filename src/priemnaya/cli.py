@@ -99,6 +99,13 @@ def cmd_demo(args) -> None:
     from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     _manage("load_demo")
+    # Answers are signed (issue 10): the demo makes its own key in VAR_DIR/keys the first time.
+    from priemnaya.answers.signing import KeyError_, signing_key
+
+    try:
+        signing_key()
+    except KeyError_:
+        _manage("keys_generate")
     accounts = "\n".join(f"    {role:<14} {email}" for role, email, _ in DEMO_ACCOUNTS)
     children = [
         ChildSpec("web", _granian("priemnaya.asgi:application", "asginl", args.host, args.port, 1)),

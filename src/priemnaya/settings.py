@@ -415,6 +415,8 @@ PRIEMNAYA_RATE_LIMITS = {
     "unlock": env.str("PRIEMNAYA_RATE_UNLOCK", default="20/h"),
     "appeals": env.str("PRIEMNAYA_RATE_APPEALS", default="300/h"),
     "appeals_user": env.str("PRIEMNAYA_RATE_APPEALS_USER", default="60/h"),
+    # Issue 10 — renditions: the public verification of answers (page and API), per IP.
+    "verify": env.str("PRIEMNAYA_RATE_VERIFY", default="60/h"),
 }
 # «Запомнить меня»: the session lasts this many days; otherwise it ends when the browser closes.
 PRIEMNAYA_REMEMBER_DAYS = env.int("PRIEMNAYA_REMEMBER_DAYS", default=30)

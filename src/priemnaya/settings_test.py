@@ -35,3 +35,12 @@ PRIEMNAYA_STAFF_SECOND_FACTOR = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 PRIEMNAYA_RATE_LIMITS = dict.fromkeys(PRIEMNAYA_RATE_LIMITS, "100000/h")  # noqa: F405
+# Issue 10 — renditions: answers are signed with this test-only key (never a key of the machine's
+# var/keys, which would make results depend on who ran the demo here); tests of the key handling
+# point these settings elsewhere themselves (tests/answers/conftest.py).
+PRIEMNAYA_SIGNING_KEYS_DIR = "/nonexistent/priemnaya-test-keys"
+PRIEMNAYA_SIGNING_KEY = (
+    '{"algorithm": "ed25519", "key_id": "dc4defc17170731b", '
+    '"public": "72b60936b9859b90c562efba1672f216c38755e4e811c2dffd624a65dafe30f9", '
+    '"private": "fa84fb138dd859f89a40281b97f3060d4b0634f6fded8460023c4eca73dd0984"}'
+)

@@ -20,12 +20,14 @@ from priemnaya.answers.exports import (
     evidence_bundle,
     safe_name,
 )
+from priemnaya.answers.renditions import renditions_issue
+from priemnaya.answers.signing import Signature, verify
 from priemnaya.appeals import services
 from priemnaya.appeals.presenters import due_date, format_date
 from priemnaya.appeals.states import Status
 from priemnaya.core.errors import NotFound
 from tests import factories
-from tests.answers.conftest import attach, rendition
+from tests.answers.conftest import attach
 
 AT = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
 
@@ -142,8 +144,7 @@ def test_the_bundle_holds_summary_files_signed_answers_and_a_manifest_that_match
 ):
     appeal = answered_with_files
     answer = appeal.answers.get()
-    rendition(answer, "pdf", b"%PDF signed answer")
-    rendition(answer, "json", b'{"answer": 1}')
+    issued = {r.format: r for r in renditions_issue(answer)}
     bundle = _zip(evidence_bundle(appeal, for_user=citizen, at=AT))
     names = bundle.namelist()
     number = appeal.number
@@ -151,18 +152,24 @@ def test_the_bundle_holds_summary_files_signed_answers_and_a_manifest_that_match
         f"obrashchenie-{number}.pdf",
         "files/скриншот входа.png",
         "files/скриншот входа (2).png",
-        "answer/answer-1.json",
-        "answer/answer-1.json.sig.json",
         "answer/answer-1.pdf",
         "answer/answer-1.pdf.sig.json",
+        "answer/answer-1.json",
+        "answer/answer-1.json.sig.json",
+        "answer/answer-1.xml",
+        "answer/answer-1.xml.sig.json",
         "README.txt",
         "MANIFEST.json",
         "SHA256SUMS",
     ]
     assert bundle.read("files/скриншот входа.png") == b"\x89PNG fake image"
     assert bundle.read("files/скриншот входа (2).png") == b"second file, same name"
-    assert bundle.read("answer/answer-1.pdf") == b"%PDF signed answer"
-    assert json.loads(bundle.read("answer/answer-1.pdf.sig.json"))["value"] == "pdf"
+    for fmt, stored in issued.items():
+        # The signed bytes exactly as issued, each with a signature that verifies over them.
+        content = bundle.read(f"answer/answer-1.{fmt}")
+        assert content == bytes(stored.content)
+        signature = Signature.from_json(bundle.read(f"answer/answer-1.{fmt}.sig.json").decode())
+        assert verify(content, signature)
     manifest = json.loads(bundle.read("MANIFEST.json"))
     listed = {f["path"]: f["sha256"] for f in manifest["files"]}
     assert set(listed) == set(names) - {"README.txt", "MANIFEST.json", "SHA256SUMS"}

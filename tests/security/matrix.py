@@ -197,6 +197,12 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         # Anonymous with a number → sign in first; a signed-in stranger → «не найдено» (404).
         Rule(SIGNED_IN, object="appeal", query="number={number}", variant="number"),
     ),
+    # Issue 10: the public check of a signed answer; a post without a file is refused (400).
+    "web:verify": (
+        Rule(EVERYONE),
+        Rule(EVERYONE, method="post", body={}, ok=(400,)),
+        Rule(EVERYONE, query="code=ABCD-EFGH-JKMN", ok=(404,), variant="code"),
+    ),
     "web:login": Rule(EVERYONE),
     "web:logout": Rule(EVERYONE, method="post", ok=(302,)),
     "web:register": Rule(EVERYONE),
@@ -238,6 +244,11 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body={"comment-text": "Дополняю обращение."},
         ok=(302,),
     ),
+    # Issue 10 — renditions: the signed answer's files (the JSON one shows the appeal's subject).
+    "web:answer_download": Rule(
+        CITIZEN, object="appeal:answered", params={"fmt": "json"}, shows=True
+    ),
+    "web:answer_signature": Rule(CITIZEN, object="appeal:answered", params={"fmt": "xml"}),
     "web:notifications": Rule(CITIZEN),
     "web:notifications_read": Rule(CITIZEN, method="post", body={"all": "1"}, ok=(302,)),
     "web:notification_settings": Rule(CITIZEN),
@@ -275,6 +286,10 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body={"note-text": "Проверить журнал входа."},
         ok=(302,),
     ),
+    "web:console_answer_download": Rule(
+        WORKING, object="appeal:answered", params={"fmt": "json"}, shows=True
+    ),
+    "web:console_answer_signature": Rule(WORKING, object="appeal:answered", params={"fmt": "pdf"}),
     "web:console_notifications": Rule(WORKING),
     "web:console_notifications_read": Rule(WORKING, method="post", body={"all": "1"}, ok=(302,)),
     "web:console_notification_settings": Rule(WORKING),
@@ -373,6 +388,24 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         object="appeal:answered",
         body={"reason": "Ответ не по существу."},
     ),
+    # Issue 10 — renditions: the signed answer and its signature, for whoever sees the appeal.
+    "api:GET /appeals/{number}/answer/{fmt}": Rule(
+        READERS,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        object="appeal:answered",
+        params={"fmt": "json"},
+        shows=True,
+    ),
+    "api:GET /appeals/{number}/answer/{fmt}/signature": Rule(
+        READERS,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        object="appeal:answered",
+        params={"fmt": "pdf"},
+    ),
+    # Public: no file is a 422 naming «file», never a 401 (issue 10 contract).
+    "api:POST /verify": Rule(EVERYONE, kind="api", method="post", body={}, ok=(422,)),
     # ---- API: staff ------------------------------------------------------------------------
     "api:POST /staff/appeals": Rule(
         WORKING,

@@ -34,6 +34,9 @@ PATHS = [
     "/cabinet/new/",
     "/api/v1/appeals",
     "/api/v1/staff/appeals",
+    # Issue 10 — renditions: the public verification of answers.
+    "/api/v1/verify",
+    "/verify/",
 ]
 
 

@@ -9,7 +9,6 @@ print the same document the applicant would get. Nothing is stored; each file is
 from __future__ import annotations
 
 import hashlib
-import importlib
 import io
 import json
 import re
@@ -28,6 +27,7 @@ from django.utils import timezone
 from priemnaya.accounts.models import User
 from priemnaya.answers.models import Rendition
 from priemnaya.answers.pdf import FAMILY, HousePdf
+from priemnaya.answers.renditions import rendition_get
 from priemnaya.appeals.lifecycle import Side
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.permissions import side_of
@@ -346,11 +346,6 @@ def _unique(name: str, taken: set[str]) -> str:
 
 
 def _renditions(answer: Answer) -> list[Rendition]:
-    try:
-        # Imported by name: the module comes with the renditions work on another branch.
-        rendition_get = importlib.import_module("priemnaya.answers.renditions").rendition_get
-    except (ImportError, AttributeError):  # until renditions lands
-        return list(Rendition.objects.filter(answer=answer).order_by("format"))
     found: list[Rendition] = []
     for fmt in RENDITION_FORMATS:
         try:

@@ -59,12 +59,16 @@ class HousePdf(FPDF):
 
     def heading(self, text: str, size: int = 14) -> None:
         self.set_font(FAMILY, "B", size)
-        self.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # Ragged right: justified lines stretch word gaps, which text extraction (pypdf,
+        # pdftotext) reads back as doubled spaces; documents must extract exactly.
+        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
     def paragraph(self, text: str, size: int = 10) -> None:
         self.set_font(FAMILY, "", size)
-        self.multi_cell(0, size * 0.5, text, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        # Ragged right: justified lines stretch word gaps, which text extraction (pypdf,
+        # pdftotext) reads back as doubled spaces; documents must extract exactly.
+        self.multi_cell(0, size * 0.5, text, align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(2)
 
     def field(self, label: str, value: str, size: int = 10) -> None:
@@ -72,7 +76,7 @@ class HousePdf(FPDF):
         self.set_font(FAMILY, "B", size)
         self.write(size * 0.5, f"{label}: ")
         self.set_font(FAMILY, "", size)
-        self.multi_cell(0, size * 0.5, value or "—", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.multi_cell(0, size * 0.5, value or "—", align="L", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.ln(1)
 
     def render(self, *, created_at: datetime | None = None) -> bytes:

@@ -64,3 +64,8 @@ api.add_router("/auth", tokens.router)
 from priemnaya.api.routers import password_reset  # noqa: E402
 
 api.add_router("/auth", password_reset.router)
+# Issue 10 — renditions: signed answers' downloads and the public verification.
+from priemnaya.api.routers import renditions  # noqa: E402
+
+api.add_router("/appeals", renditions.router)
+api.add_router("", renditions.verify_router)

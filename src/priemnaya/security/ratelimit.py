@@ -58,6 +58,9 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/cabinet/new/", "appeals", user_rate="appeals_user", exact=True),
     Rule("POST", "/api/v1/appeals", "appeals", user_rate="appeals_user", exact=True),
     Rule("POST", "/api/v1/staff/appeals", "appeals", user_rate="appeals_user", exact=True),
+    # Verification of signed answers (public: each check hashes and verifies up to 10 MB).
+    Rule("POST", "/api/v1/verify", "verify", exact=True),
+    Rule("POST", "/verify/", "verify", exact=True),
 )
 
 RATE_LIMITED = "Слишком много запросов. Повторите попытку через {wait}."

@@ -170,3 +170,29 @@ urlpatterns[:0] = [
         name="console_appeal_pdf",
     ),
 ]
+# Issue 10 — renditions: the signed answer's downloads and the public verification page.
+from priemnaya.web.views import renditions  # noqa: E402
+
+urlpatterns += [
+    path(
+        "cabinet/appeals/<str:number>/answer.<slug:fmt>.sig",
+        renditions.cabinet_answer_signature,
+        name="answer_signature",
+    ),
+    path(
+        "cabinet/appeals/<str:number>/answer.<slug:fmt>",
+        renditions.cabinet_answer,
+        name="answer_download",
+    ),
+    path(
+        "console/appeals/<str:number>/answer.<slug:fmt>.sig",
+        renditions.console_answer_signature,
+        name="console_answer_signature",
+    ),
+    path(
+        "console/appeals/<str:number>/answer.<slug:fmt>",
+        renditions.console_answer,
+        name="console_answer_download",
+    ),
+    path("verify/", renditions.verify, name="verify"),
+]
