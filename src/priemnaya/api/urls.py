@@ -60,3 +60,8 @@ api.add_router("/auth", tokens.router)
 from priemnaya.api.routers import password_reset  # noqa: E402
 
 api.add_router("/auth", password_reset.router)
+# Issue 10 — the head's review of answers (api/routers/answer_review.py, docs/answers.md).
+from priemnaya.api.routers import answer_review  # noqa: E402
+
+api.add_router("/staff/appeals", answer_review.router)
+api.add_router("/staff/answer-drafts", answer_review.drafts_router)
