@@ -10,6 +10,8 @@ journal's ``answer_submitted`` and ``answer_returned`` events are internal.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import transaction
 from django.db.models import QuerySet
 
@@ -231,6 +233,34 @@ def answer_review(*, appeal: Appeal, actor: User, decision: str, comment: str = 
         answer_review_return(draft=draft, actor=actor, comment=comment)
     draft.refresh_from_db()
     return draft
+
+
+def answer_give(*, appeal: Appeal, actor: User, **fields: Any) -> Appeal | AnswerDraft:
+    """The faces' «Ответить»: issue the answer, or send it to review when the policy asks.
+
+    While a draft waits for review nobody answers past it: the head approves or returns it.
+    """
+    if AnswerDraft.objects.filter(appeal=appeal, state=DraftState.PENDING).exists():
+        raise InvalidTransition(ALREADY_PENDING, field="draft")
+    if review_applies(appeal=appeal, user=actor):
+        return answer_submit_for_review(appeal=appeal, actor=actor, **fields)
+    return appeal_answer(appeal=appeal, actor=actor, **fields)
+
+
+def draft_initial(draft: AnswerDraft | None) -> dict[str, Any]:
+    """Return the answer form's initial values from a returned draft (the author revises it)."""
+    if draft is None or draft.state != DraftState.RETURNED:
+        return {}
+    return {
+        "outcome": draft.outcome,
+        "legal_ground": draft.legal_ground,
+        "text": draft.text,
+        "crime_report": draft.crime_report,
+        "forward_to": draft.forward_to,
+        "contacts_readable": draft.contacts_readable,
+        "no_new_arguments": draft.no_new_arguments,
+        "decision": draft.decision,
+    }
 
 
 # ---- reads --------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from ninja import Field, Header, Query, Router, Schema, Status
 
-from priemnaya.answers.review import answer_submit_for_review, review_applies
+from priemnaya.answers.models import AnswerDraft
+from priemnaya.answers.review import answer_give
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.answer_review import AnswerDraftOut
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
@@ -159,10 +160,10 @@ def answer(request, number: str, payload: AnswerIn):
     """
     user = request.auth
     appeal = staff_appeal_get(user=user, number=number)
-    if review_applies(appeal=appeal, user=user):
-        draft = answer_submit_for_review(appeal=appeal, actor=user, **payload.dict())
-        return Status(202, AnswerDraftOut.of(draft))
-    return _act(request, number, services.appeal_answer, **payload.dict())
+    given = answer_give(appeal=appeal, actor=user, **payload.dict())
+    if isinstance(given, AnswerDraft):
+        return Status(202, AnswerDraftOut.of(given))
+    return appeal_body(given, user)
 
 
 @router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)
