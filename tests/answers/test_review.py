@@ -282,3 +282,16 @@ def test_staff_timeline_in_the_api_shows_the_review(reviewed, operator, head, ci
     mine = api(citizen)("get", f"/appeals/{reviewed.number}/events").json()
     assert mine
     assert not [e for e in mine if e["type"].startswith("answer_")]
+
+
+def test_the_policy_admin_form_sets_the_review(catalog):
+    from priemnaya.accounts.roles import Role
+    from tests.factories import make_user, signed_in
+
+    client = signed_in(make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True))
+    policy = Policy.objects.get(code="message")
+    page = client.get(f"/admin/catalog/policy/{policy.pk}/change/").content.decode()
+    assert 'name="answer_review"' in page
+    assert "ответ проверяет руководитель" in page.lower()
+    listing = client.get("/admin/catalog/policy/?answer_review__exact=1").content.decode()
+    assert policy.name not in listing
