@@ -46,5 +46,5 @@ def test_one_changed_byte_changes_the_hash():
 
 
 def test_empty_input_is_refused():
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="DER"):
         certificate_hash(b"")
