@@ -92,6 +92,8 @@ def main() -> None:
         "python": platform.python_version(),
         "machine": f"{platform.machine()}, {os.cpu_count()} CPUs",
         "seconds_per_measure": args.seconds,
+        # Others' work on the machine slows every number: the 1-minute load when it started.
+        "load_average_1min": round(os.getloadavg()[0], 2),
         "pdf_bytes": len(pdf),
         "pdf_render": rate(answer_pdf, args.seconds),
         # GOST signs a Streebog-256 digest; gostcrypto's is pure Python: most of GOST's time.

@@ -13,7 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 
 from priemnaya.accounts.models import User
 from priemnaya.answers.models import AnswerDraft, DraftState
@@ -240,9 +240,16 @@ def answer_give(*, appeal: Appeal, actor: User, **fields: Any) -> Appeal | Answe
 
     While a draft waits for review nobody answers past it: the head approves or returns it.
     """
-    if AnswerDraft.objects.filter(appeal=appeal, state=DraftState.PENDING).exists():
+    # One read for both facts: the policy's setting and a draft waiting for review.
+    pending = AnswerDraft.objects.filter(appeal=OuterRef("pk"), state=DraftState.PENDING)
+    review, waiting = (
+        Appeal.objects.filter(pk=appeal.pk)
+        .values_list("policy__answer_review", Exists(pending))
+        .first()
+    ) or (False, False)
+    if waiting:
         raise InvalidTransition(ALREADY_PENDING, field="draft")
-    if review_applies(appeal=appeal, user=actor):
+    if review and not may_review(actor, appeal):
         return answer_submit_for_review(appeal=appeal, actor=actor, **fields)
     return appeal_answer(appeal=appeal, actor=actor, **fields)
 

@@ -8,10 +8,8 @@ from dataclasses import dataclass, field
 from priemnaya.accounts.models import User
 from priemnaya.answers.models import AnswerDraft
 from priemnaya.answers.review import (
-    answer_draft_current,
     answer_give,
     answer_review,
-    draft_initial,
     review_applies,
 )
 from priemnaya.appeals import services
@@ -104,8 +102,6 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         lambda a, u, d: answer_give(appeal=a, actor=u, **d),
         "Ответ выдан заявителю.",
         texts={"text": True, "forward_to": True, "decision": False},
-        # A returned draft comes back into the form for the author to revise.
-        form_kwargs=lambda appeal: {"initial": draft_initial(answer_draft_current(appeal=appeal))},
         label=lambda a, u: REVIEW_LABEL if review_applies(appeal=a, user=u) else "Ответить",
         done_for=lambda result: (
             "Ответ направлен на проверку руководителю."

@@ -6,11 +6,12 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 
 from priemnaya.answers.models import DraftState
-from priemnaya.answers.review import answer_draft_current
+from priemnaya.answers.review import answer_draft_current, draft_initial
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import can_view, may_review
 from priemnaya.appeals.presenters import Audience
 from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
+from priemnaya.appeals.states import Status
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
@@ -26,7 +27,9 @@ def render_detail(
     appeal = page.appeal
     allowed = page.action_slugs
     staff = page.audience is Audience.STAFF
-    draft = answer_draft_current(appeal=appeal) if staff else None
+    # A draft matters only while the appeal is in work (its answer is being prepared).
+    working = staff and appeal.status == Status.IN_PROGRESS
+    draft = answer_draft_current(appeal=appeal) if working else None
     pending = draft is not None and draft.state == DraftState.PENDING
     reviewer = pending and may_review(request.user, appeal)
     action_forms = []
@@ -34,7 +37,13 @@ def render_detail(
         # While a draft waits for review nobody answers past it (the head decides on its card).
         if slug not in allowed or (slug == "answer" and pending):
             continue
-        form = bound[1] if bound and bound[0] == slug else spec.make_form(appeal, prefix=slug)
+        # A returned draft comes back into the answer form for its author to revise.
+        initial = draft_initial(draft) if slug == "answer" else {}
+        form = (
+            bound[1]
+            if bound and bound[0] == slug
+            else spec.make_form(appeal, prefix=slug, **({"initial": initial} if initial else {}))
+        )
         # Staff see beside each text field whether the applicant will read it.
         marks = {name: TEXT_MARKS[visible] for name, visible in spec.texts.items()} if staff else {}
         action_forms.append(
