@@ -15,9 +15,9 @@ What the counts are made of (a failing case prints its SQL):
 - an API call: the token with its user (1); staff calls also the user's departments (1);
 - an action: the appeal as the user may see it (1); answering also reads the policy's review
   setting and any draft waiting for review (1, issue 10); in the service a savepoint, the appeal
-  again under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
-  action redirects (whether the appeal is still visible needs no query) and an API action answers
-  with the appeal (answer, timeline, links and the theme: 4-5);
+  again under a row lock (1), its writes (message, answer, appeal, event) and the release; then a
+  page action redirects (whether the appeal is still visible needs no query) and an API action
+  answers with the appeal (answer, timeline, links and the theme: 4-5);
 - filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
   and the read, in a savepoint), the active routing rules (1), the deadline policy and the
   calendar, the appeal and its «registered» event, with their savepoints.
