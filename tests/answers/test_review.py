@@ -295,3 +295,17 @@ def test_the_policy_admin_form_sets_the_review(catalog):
     assert "ответ проверяет руководитель" in page.lower()
     listing = client.get("/admin/catalog/policy/?answer_review__exact=1").content.decode()
     assert policy.name not in listing
+
+
+def test_webhooks_mark_the_review_internal(reviewed, operator, head):
+    from priemnaya.webhooks.payload import payload_for
+
+    draft = answer_submit_for_review(appeal=reviewed, actor=operator, **ANSWER)
+    answer_review_return(draft=draft, actor=head, comment="Доработайте.")
+    for event in _events(reviewed, EventType.ANSWER_SUBMITTED, EventType.ANSWER_RETURNED):
+        body = payload_for(event)
+        assert body["internal"] is True
+        assert body["appeal"]["status"] == "in_progress"
+    submitted = payload_for(_events(reviewed, EventType.ANSWER_SUBMITTED)[0])
+    assert submitted["data"]["outcome"] == "resolved"
+    assert submitted["data"]["draft_id"] == draft.pk
