@@ -85,6 +85,10 @@ APPLICANT_ACTIONS: dict[str, PageAction] = {
     ),
 }
 
+ANSWER_LABEL = "Ответить"
+# The answer form's button when the policy has the head review the answer first.
+REVIEW_LABEL = "Направить на проверку руководителю"
+
 STAFF_ACTIONS: dict[str, PageAction] = {
     "take": PageAction(
         forms.EmptyForm,
@@ -102,7 +106,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         lambda a, u, d: answer_give(appeal=a, actor=u, **d),
         "Ответ выдан заявителю.",
         texts={"text": True, "forward_to": True, "decision": False},
-        label=lambda a, u: REVIEW_LABEL if review_applies(appeal=a, user=u) else "Ответить",
+        label=lambda a, u: REVIEW_LABEL if review_applies(appeal=a, user=u) else ANSWER_LABEL,
         done_for=lambda result: (
             "Ответ направлен на проверку руководителю."
             if isinstance(result, AnswerDraft)
@@ -181,7 +185,6 @@ STAFF_ACTIONS: dict[str, PageAction] = {
     ),
 }
 
-REVIEW_LABEL = "Направить на проверку руководителю"
 
 LABELS = {
     "comment": "Написать комментарий",
@@ -192,7 +195,7 @@ LABELS = {
     "escalate": "Эскалация",
     "take": "Взять в работу",
     "request-info": "Запросить уточнение",
-    "answer": "Ответить",
+    "answer": ANSWER_LABEL,
     "redirect": "Перенаправить",
     "extend": "Продлить срок",
     "note": "Внутренняя заметка",

@@ -59,7 +59,7 @@ def render_detail(
     # A refused action whose form is no longer offered still shows why it was refused.
     # The head's decision forms live on the draft's card (web/includes/answer_draft.html).
     review_forms = {}
-    if reviewer:
+    if reviewer and all(slug in actions for slug in REVIEW_SLUGS):
         for slug in REVIEW_SLUGS:
             spec = actions[slug]
             review_forms[slug.replace("-", "_")] = {
