@@ -8,13 +8,16 @@ docs/queries.md keeps the table beside the counts before issue 6.
 
 What the counts are made of (a failing case prints its SQL):
 - a page: the session and the user (2), the bell's unread count (1); the console also the user's
-  departments (1); the queue also the open incidents of those departments (1);
+  memberships (1: the departments worked and those headed, read together since issue 10, for the
+  «Ответы на проверке» link), and for heads and quality control the drafts waiting for their
+  review (1); the queue also the open incidents of those departments (1);
 - a login: also the signed-in browser's session record (1, issue 9);
 - an API call: the token with its user (1); staff calls also the user's departments (1);
-- an action: the appeal as the user may see it (1); in the service a savepoint, the appeal again
-  under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
-  action redirects (whether the appeal is still visible needs no query) and an API action answers
-  with the appeal (answer, timeline, links and the theme: 4-5);
+- an action: the appeal as the user may see it (1); answering also reads the policy's review
+  setting and any draft waiting for review (1, issue 10); in the service a savepoint, the appeal
+  again under a row lock (1), its writes (message, answer, appeal, event) and the release; then a
+  page action redirects (whether the appeal is still visible needs no query) and an API action
+  answers with the appeal (answer, timeline, links and the theme: 4-5);
 - filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
   and the read, in a savepoint), the active routing rules (1), the deadline policy and the
   calendar, the appeal and its «registered» event, with their savepoints.
@@ -235,7 +238,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
             w.operator, "/console/?status=in_progress&kind=support&theme=tech-login&q=вой"
         ),
     ),
-    ("console new form", 7, 200, lambda w: page(w.operator, "/console/new/")),
+    ("console new form", 8, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
         23,
@@ -245,7 +248,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     (
         "console detail",
         # + 5: the audit entry of a staff view (savepoint, head lock, insert, head, release)
-        15,
+        14,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
     ),
@@ -276,7 +279,7 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     ),
     (
         "answer",
-        11,
+        12,
         302,
         console_action(
             "answer", {"answer-outcome": "resolved", "answer-text": "Исправлено."}, status=P
@@ -293,7 +296,7 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     ),
     (
         "extend",
-        12,
+        11,
         302,
         console_action(
             "extend",
@@ -307,13 +310,13 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     ("comment", 9, 302, console_action("comment", {"comment-text": "Проверяем."}, status=P)),
     (
         "reopen",
-        11,
+        10,
         302,
         console_action("reopen", {"reopen-reason": "Неполно."}, status=A, by="head"),
     ),
     (
         "assign",
-        12,
+        11,
         302,
         lambda w: console_action(
             "assign", {"assign-assignee": str(w.colleague.pk)}, status=R, by="head"
@@ -321,7 +324,7 @@ CONSOLE_ACTIONS: list[tuple[str, int, int, Make]] = [
     ),
     (
         "confirm",
-        10,
+        9,
         302,
         console_action("confirm", {"confirm-comment": "Верно."}, status=UNDER_REVIEW, by="head"),
     ),
@@ -389,7 +392,7 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/escalate", 11, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
         "POST /staff/appeals",
-        22,
+        21,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
@@ -416,14 +419,14 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "GET /staff/appeals/{n}",
-        11,  # + 5: the audit entry of a staff view
+        10,  # + 5: the audit entry of a staff view
         200,
         lambda w: call(w.operator, "get", f"/staff/appeals/{w.appeal(A).number}"),
     ),
-    ("POST /staff/appeals/{n}/take", 11, 200, staff_call("take", status=R)),
+    ("POST /staff/appeals/{n}/take", 10, 200, staff_call("take", status=R)),
     (
         "POST /staff/appeals/{n}/request-info",
-        12,
+        11,
         200,
         staff_call("request-info", {"question": "Браузер?"}, status=P),
     ),
@@ -441,7 +444,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/extend",
-        13,
+        12,
         200,
         staff_call(
             "extend",
@@ -456,23 +459,23 @@ API: list[tuple[str, int, int, Make]] = [
         200,
         staff_call("escalate", {"reason": "Выше."}, status=P),
     ),
-    ("POST /staff/appeals/{n}/note", 11, 200, staff_call("note", {"text": "Логи."}, status=P)),
+    ("POST /staff/appeals/{n}/note", 10, 200, staff_call("note", {"text": "Логи."}, status=P)),
     (
         "POST /staff/appeals/{n}/comment",
-        11,
+        10,
         201,
         staff_call("comment", {"text": "Проверяем."}, status=P),
     ),
     # the answer's actions ask who may extend: the department's line upwards (+1)
     (
         "POST /staff/appeals/{n}/reopen",
-        13,
+        12,
         200,
         staff_call("reopen", {"reason": "Неполно."}, status=A, by="head"),
     ),
     (
         "POST /staff/appeals/{n}/confirm",
-        11,
+        10,
         200,
         staff_call("confirm", {"comment": "Верно."}, status=UNDER_REVIEW, by="head"),
     ),
@@ -484,7 +487,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/assign",
-        13,
+        12,
         200,
         lambda w: staff_call("assign", {"assignee_id": w.colleague.pk}, status=R, by="head")(w),
     ),
@@ -560,14 +563,14 @@ NOTIFICATIONS: list[tuple[str, int, int, Make]] = [
     ),
     (
         "console feed",
-        4,
+        5,
         200,
         with_feed("operator", lambda w, u: page(u, "/console/notifications/")),
     ),
-    ("console settings", 5, 200, lambda w: page(w.operator, "/console/notifications/settings/")),
+    ("console settings", 6, 200, lambda w: page(w.operator, "/console/notifications/settings/")),
     (
         "console failed deliveries",
-        4,
+        5,
         200,
         lambda w: page(make_supervisor(), "/console/notifications/failed/"),
     ),

@@ -11,6 +11,7 @@ from datetime import timedelta
 
 import pytest
 
+from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.lifecycle import Action
@@ -107,8 +108,9 @@ def test_a_new_answer_of_the_higher_level_may_be_escalated_again(citizen, submit
     appeal = _escalate(appeal, citizen, "Не согласен")
     assert _refused(appeal, citizen).field == "escalation_level"
     # when the higher level reopens it and answers again
-    head = specialist  # a specialist of «services» acting as its head
-    head.membership_set.filter(department__code="services").update(is_head=True)
+    # a specialist of «services» made its head (read afresh, as the next request would)
+    specialist.membership_set.filter(department__code="services").update(is_head=True)
+    head = User.objects.get(pk=specialist.pk)
     appeal = services.appeal_reopen(appeal=appeal, actor=head, reason="Проверим")
     appeal = services.appeal_answer(appeal=appeal, actor=head, outcome="resolved", text="Ещё раз")
     # then the applicant may escalate once more, from level 1, to quality control

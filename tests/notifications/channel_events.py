@@ -136,6 +136,21 @@ SHAPES: dict[str, tuple[str, str, bool, str, dict[str, Any]]] = {
             "due_date": "2026-12-02",
         },
     ),
+    # The head's review of answers (internal; issue 10).
+    E.ANSWER_SUBMITTED: (
+        S.IN_PROGRESS,
+        S.IN_PROGRESS,
+        False,
+        "",
+        {"draft_id": 1, "outcome": "resolved"},
+    ),
+    E.ANSWER_RETURNED: (
+        S.IN_PROGRESS,
+        S.IN_PROGRESS,
+        False,
+        "Добавьте срок <восстановления> & ссылку.",
+        {"draft_id": 1, "author_id": 1, "author_name": "Петрова Анна Сергеевна"},
+    ),
 }
 
 

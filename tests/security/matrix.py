@@ -278,6 +278,7 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     ),
     "web:console_detail": Rule(WORKING, object="appeal", shows=True),
     "web:console_incident": Rule(WORKING, object="incident", shows=True),
+    "web:console_answer_drafts": Rule(WORKING),
     "web:console_act": Rule(
         WORKING,
         method="post",
@@ -442,6 +443,21 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         object="appeal:in_progress",
         body={"outcome": "resolved", "text": "Проблема устранена."},
     ),
+    # The head's review of answers (issue 10; in the matrix world every member of staff heads
+    # their departments, and no draft waits: deciding is then 409, still not 403/404).
+    "api:GET /staff/appeals/{number}/answer/draft": Rule(
+        WORKING, kind="api", object="appeal:in_progress"
+    ),
+    "api:POST /staff/appeals/{number}/answer/review": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:in_progress",
+        body={"decision": "return", "comment": "Доработайте ответ."},
+        ok=(200, 409),
+        note="no draft waits for review in the matrix world: 409, still not 403/404",
+    ),
+    "api:GET /staff/answer-drafts": Rule(WORKING, kind="api"),
     "api:POST /staff/appeals/{number}/redirect": Rule(
         WORKING, kind="api", method="post", object="appeal", body=_redirect_body
     ),

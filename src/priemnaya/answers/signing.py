@@ -36,6 +36,18 @@ def streebog256(data: bytes) -> str:
     return gosthash.new("streebog256", data=data).hexdigest()
 
 
+def certificate_hash(der: bytes) -> str:
+    """Streebog-256 hex of an X.509 certificate's DER bytes (LEGAL.md §6 rule 30).
+
+    What an appeal signed with the applicant's qualified certificate records as
+    ``client_certificate_hash``: the certificate itself is not stored, its hash identifies it.
+    A PEM certificate must be decoded to DER first (the hash of the text would differ).
+    """
+    if not der or der[:1] != b"\x30":
+        raise ValueError("ожидается сертификат X.509 в DER (начинается с SEQUENCE, 0x30)")
+    return streebog256(der)
+
+
 def _gost() -> gostsignature.GOST34102012:
     curve = gostsignature.CURVES_R_1323565_1_024_2019[_GOST_CURVE]
     return gostsignature.new(gostsignature.MODE_256, curve)

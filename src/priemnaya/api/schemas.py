@@ -208,6 +208,7 @@ class RateIn(Schema):
 
 
 class AnswerOut(Schema):
+    id: int
     outcome: str
     outcome_label: str
     result_code: int
@@ -227,10 +228,14 @@ class AnswerOut(Schema):
         description="срок уведомления о нечитаемом или неясном обращении (регистрация + 7 дней)"
     )
     notice_in_time: bool | None = Field(description="уведомление направлено в срок")
+    superseded_at: datetime | None = Field(
+        None, description="когда ответ заменён новым (обращение возвращали в работу), или null"
+    )
 
     @staticmethod
     def of(answer: Answer) -> dict:
         return {
+            "id": answer.pk,
             "outcome": answer.outcome,
             "outcome_label": answer.get_outcome_display(),
             "result_code": answer.result_code,
@@ -246,6 +251,7 @@ class AnswerOut(Schema):
             "forward_to": answer.forward_to,
             "notice_due_on": answer.notice_due_on,
             "notice_in_time": answer.notice_in_time,
+            "superseded_at": answer.superseded_at,
         }
 
 
@@ -304,6 +310,10 @@ class AppealOut(AppealSummaryOut):
     )
     links: list[LinkOut]
     answer: AnswerOut | None
+    answers: list[AnswerOut] = Field(
+        default_factory=list,
+        description="все выданные ответы, новые первыми; заменённые — с superseded_at",
+    )
     regime: str = Field("", description="fz59 (обращение по 59-ФЗ) или message (сообщение)")
     complained_department: str | None = Field(
         None, description="код ведомства, на которое жалоба (вид «жалоба»)"
@@ -449,6 +459,18 @@ class RegimeChangedData(Schema):
     policy: str | None = Field(None, description="код политики сроков (только сотрудникам)")
 
 
+class AnswerSubmittedData(Schema):
+    draft_id: int | None = Field(description="проект ответа (GET …/answer/draft)")
+    outcome: str = Field(description="предлагаемый результат рассмотрения")
+    outcome_label: str
+    resubmitted: bool = Field(description="направлен повторно после доработки")
+
+
+class AnswerReturnedData(Schema):
+    draft_id: int | None
+    author_name: str = Field(description="исполнитель, которому проект возвращён")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -467,6 +489,8 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.OVERDUE: OverdueData,
     EventType.REGIME_CHANGED: RegimeChangedData,
     EventType.REOPENED: ReopenedData,
+    EventType.ANSWER_SUBMITTED: AnswerSubmittedData,
+    EventType.ANSWER_RETURNED: AnswerReturnedData,
 }
 
 
@@ -587,6 +611,7 @@ def detail_of(page: AppealPage) -> dict:
                 for link in page.links
             ],
             "answer": AnswerOut.of(page.answer) if page.answer else None,
+            "answers": [AnswerOut.of(a) for a in page.answers],
             "regime": appeal.regime,
             "complained_department": complained.code if complained else None,
             "complained_department_name": complained.name if complained else None,

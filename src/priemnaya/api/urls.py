@@ -69,3 +69,8 @@ from priemnaya.api.routers import renditions  # noqa: E402
 
 api.add_router("/appeals", renditions.router)
 api.add_router("", renditions.verify_router)
+# Issue 10 — the head's review of answers (api/routers/answer_review.py, docs/answers.md).
+from priemnaya.api.routers import answer_review  # noqa: E402
+
+api.add_router("/staff/appeals", answer_review.router)
+api.add_router("/staff/answer-drafts", answer_review.drafts_router)

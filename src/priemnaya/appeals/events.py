@@ -316,6 +316,48 @@ def appeal_answer_confirmed_event(
     )
 
 
+def appeal_answer_submitted_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    draft_id: int,
+    outcome: str,
+    resubmitted: bool = False,
+) -> Event:
+    """Internal: an executor sent an answer to the department head's review (SPEC §12).
+
+    The applicant never reads of drafts: they learn of the answer when it is issued.
+    """
+    return _event(
+        appeal=appeal,
+        type=EventType.ANSWER_SUBMITTED,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        draft_id=draft_id,
+        outcome=outcome,
+        resubmitted=True if resubmitted else None,
+    )
+
+
+def appeal_answer_returned_event(
+    *, appeal: Appeal, actor: User, from_status: str, draft_id: int, author: User, comment: str
+) -> Event:
+    """Internal: the head returned a draft answer to its author with remarks (staff read them)."""
+    return _event(
+        appeal=appeal,
+        type=EventType.ANSWER_RETURNED,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        text=comment,
+        draft_id=draft_id,
+        author_id=author.pk,
+        author_name=author.full_name,
+    )
+
+
 # What the applicant reads when their appeal joins a known failure.
 INCIDENT_NOTICE = "Мы знаем о сбое и уже устраняем его."
 

@@ -16,13 +16,19 @@ from priemnaya.core.deadlines import window_end
 from priemnaya.core.errors import ApplicationError, InvalidTransition, NotPermitted
 
 
+def _load_memberships(user: User) -> None:
+    # One query fills both caches: the departments worked and those headed (the console's menu
+    # asks for the second on every page that already asked for the first).
+    rows = list(Membership.objects.filter(user=user).values_list("department_id", "is_head"))
+    user._department_ids = {pk for pk, _ in rows}  # type: ignore[attr-defined]
+    user._head_department_ids = {pk for pk, head in rows if head}  # type: ignore[attr-defined]
+
+
 def staff_department_ids(user: User) -> set[int]:
     """Return the ids of departments whose appeals the user works (memberships)."""
-    cache = getattr(user, "_department_ids", None)
-    if cache is None:
-        cache = set(Membership.objects.filter(user=user).values_list("department_id", flat=True))
-        user._department_ids = cache  # type: ignore[attr-defined]
-    return cache
+    if getattr(user, "_department_ids", None) is None:
+        _load_memberships(user)
+    return user._department_ids  # type: ignore[attr-defined]
 
 
 def is_applicant(user: User, appeal: Appeal) -> bool:
@@ -55,15 +61,9 @@ def side_of(user: User | None, appeal: Appeal) -> Side | None:
 
 def head_department_ids(user: User) -> set[int]:
     """Return the ids of departments the user heads (cached on the user for the request)."""
-    cache = getattr(user, "_head_department_ids", None)
-    if cache is None:
-        cache = set(
-            Membership.objects.filter(user=user, is_head=True).values_list(
-                "department_id", flat=True
-            )
-        )
-        user._head_department_ids = cache  # type: ignore[attr-defined]
-    return cache
+    if getattr(user, "_head_department_ids", None) is None:
+        _load_memberships(user)
+    return user._head_department_ids  # type: ignore[attr-defined]
 
 
 def is_department_head(user: User, department_id: int) -> bool:

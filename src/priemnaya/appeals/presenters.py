@@ -202,6 +202,17 @@ def _published(event: Event, audience: Audience) -> dict[str, Any]:
             return {"outcome": outcome, "outcome_label": label}
         case EventType.CLOSED:
             return {"by": d.get("by", "applicant")}
+        # Drafts under the head's review are staff's alone (the events are internal too).
+        case EventType.ANSWER_SUBMITTED if audience is Audience.STAFF:
+            outcome = d.get("outcome", "")
+            return {
+                "draft_id": d.get("draft_id"),
+                "outcome": outcome,
+                "outcome_label": Outcome(outcome).label if outcome in Outcome.values else "",
+                "resubmitted": bool(d.get("resubmitted")),
+            }
+        case EventType.ANSWER_RETURNED if audience is Audience.STAFF:
+            return {"draft_id": d.get("draft_id"), "author_name": d.get("author_name", "")}
         case EventType.REDIRECTED | EventType.ESCALATED:
             published = {
                 "department": d.get("target", d.get("to", "")),
@@ -300,6 +311,11 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append(f"Срок ответа: до {format_date(data['due_date'])}")
         case EventType.ANSWERED if data["outcome_label"]:
             lines.append(f"Результат: {data['outcome_label']}")
+        case EventType.ANSWER_SUBMITTED if data.get("outcome_label"):
+            again = " (после доработки)" if data["resubmitted"] else ""
+            lines.append(f"Предлагаемый результат: {data['outcome_label']}{again}")
+        case EventType.ANSWER_RETURNED if data.get("author_name"):
+            lines.append(f"Исполнитель: {data['author_name']}")
         case EventType.REDIRECTED | EventType.ESCALATED if data["department_name"]:
             lines.append(f"Направлено: {data['department_name']}")
             if data.get("routed"):

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
@@ -297,6 +297,11 @@ def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
     return appeal.answers.filter(superseded_at__isnull=True).first()
 
 
+def appeal_answers(*, appeal: Appeal) -> list[Answer]:
+    """Return every answer issued on the appeal, newest first; earlier ones are superseded."""
+    return list(appeal.answers.all())
+
+
 def appeal_actions(*, appeal: Appeal, user: User) -> list[Action]:
     """Return the actions the user may perform on the appeal now, in table order."""
     side = side_of(user, appeal)
@@ -376,6 +381,9 @@ class AppealPage:
     links: list[AppealLink]
     follow_ups: list[str]
     visible: bool = True
+    # Every issued answer, newest first: a reopened appeal's earlier ones stay visible, marked
+    # superseded (issue 10 item 2).
+    answers: list[Answer] = field(default_factory=list)
     # Why the applicant's «Эскалация» is not offered now and when it will be (empty otherwise).
     escalation_note: str = ""
 
@@ -393,12 +401,15 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
     visible = side_of(user, appeal) in (Side.APPLICANT, Side.STAFF)
     audience = audience_of(user, appeal) if visible else Audience.STAFF
     actions = appeal_actions(appeal=appeal, user=user) if visible else []
+    answers = appeal_answers(appeal=appeal) if visible else []
+    current = next((a for a in answers if a.superseded_at is None), None)
     return AppealPage(
         appeal=appeal,
         audience=audience,
         status_label=status_label(appeal.status, audience),
         next_step=next_step(appeal, overdue=appeal_overdue_event(appeal=appeal)),
-        answer=appeal_current_answer(appeal=appeal) if visible else None,
+        answer=current,
+        answers=answers,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
         actions=actions,
         links=appeal_links(appeal=appeal) if visible else [],

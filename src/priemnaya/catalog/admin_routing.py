@@ -155,9 +155,10 @@ class PolicyAdmin(admin.ModelAdmin):
         "first_response_unit",
         "last_day",
         "max_extensions",
+        "answer_review",
         "is_default",
     ]
-    list_filter = ["regime", "resolution_unit", "is_default"]
+    list_filter = ["regime", "resolution_unit", "answer_review", "is_default"]
     search_fields = ["name", "code"]
     inlines = [PolicyAssignmentInline]
 

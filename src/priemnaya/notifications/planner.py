@@ -73,6 +73,9 @@ STAFF_EVENTS = frozenset(
         EventType.DUE_SOON,
         EventType.OVERDUE,
         EventType.FIRST_RESPONSE_OVERDUE,
+        # The head's review of answers (internal): the heads review, the author revises.
+        EventType.ANSWER_SUBMITTED,
+        EventType.ANSWER_RETURNED,
     }
 )
 
@@ -328,6 +331,10 @@ def staff_recipients(event: Event) -> set[int]:
             ids = {assignee} if assignee else set(_heads(department))
         case EventType.OVERDUE | EventType.FIRST_RESPONSE_OVERDUE:
             ids = {_assignee_at(event), *_heads(department)}
+        case EventType.ANSWER_SUBMITTED:
+            ids = set(_heads(department))
+        case EventType.ANSWER_RETURNED:
+            ids = {data.get("author_id")}
         case _:
             return set()
     return {pk for pk in ids if pk is not None and pk != event.actor_id}

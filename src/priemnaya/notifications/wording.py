@@ -40,6 +40,9 @@ APPLICANT_PHRASES: dict[str, str] = {
     E.FIRST_RESPONSE_OVERDUE: "обращение рассматривается",
     E.OVERDUE: "срок ответа истёк, обращение на контроле",
     E.REGIME_CHANGED: "изменён порядок, ответ до {due}",
+    # Internal (drafts under the head's review): never sent to applicants; a neutral phrase.
+    E.ANSWER_SUBMITTED: "обращение рассматривается",
+    E.ANSWER_RETURNED: "обращение рассматривается",
 }
 
 # Staff read the working names (EventType labels); these add the date where it is the point.
@@ -70,6 +73,8 @@ STAFF_NEXT: dict[str, str] = {
     E.REGIME_CHANGED: "Подготовьте ответ до {due}.",
     E.WITHDRAWN: "Заявитель отозвал обращение: работа по нему прекращена.",
     E.CLOSED: "Обращение закрыто, действий не требуется.",
+    E.ANSWER_SUBMITTED: "Проверьте проект ответа: утвердите его или верните на доработку.",
+    E.ANSWER_RETURNED: "Руководитель вернул ответ: доработайте его по замечаниям.",
 }
 
 SUBJECT = "Обращение № {{ number }}: {{ title }}"

@@ -1,7 +1,16 @@
 from django.conf import settings
 
+from priemnaya.answers.review import answer_drafts_pending_count
+from priemnaya.appeals.permissions import head_department_ids
 from priemnaya.notifications.selectors import unread_count
 from priemnaya.privacy.access import OFFICER_ROLES
+
+
+def _answer_reviews(user) -> int | None:
+    """Return how many answers wait for this user's review, None if they review none."""
+    if not (user.sees_all_departments or head_department_ids(user)):
+        return None
+    return answer_drafts_pending_count(user=user)
 
 
 def navigation(request):
@@ -17,4 +26,6 @@ def navigation(request):
         "is_privacy_officer": is_worker and user.role in OFFICER_ROLES,  # type: ignore[union-attr]
         # The bell's count (one query), for those who have a feed.
         "unread_notifications": unread_count(request.user) if is_citizen or is_worker else 0,
+        # «Ответы на проверке» for heads and quality control (None: the link is not shown).
+        "answer_reviews": _answer_reviews(user) if is_worker else None,
     }

@@ -333,6 +333,14 @@ class AnswerForm(forms.Form):
     text = _text("Текст ответа", rows=8)
 
 
+class ReviewApproveForm(forms.Form):
+    comment = _text("Комментарий (необязательно, только для сотрудников)", required=False, rows=2)
+
+
+class ReviewReturnForm(forms.Form):
+    comment = _text("Что доработать (увидит исполнитель)", rows=3)
+
+
 class IncidentAnswerForm(forms.Form):
     text = _text("Ответ всем заявителям", rows=6)
 

@@ -21,6 +21,7 @@ urlpatterns = [
     path("console/new/", console.appeal_register, name="console_new"),
     path("console/appeals/<str:number>/", console.appeal_detail, name="console_detail"),
     path("console/incidents/<int:incident_id>/", console.incident_detail, name="console_incident"),
+    path("console/answers/review/", console.answer_drafts, name="console_answer_drafts"),
     path("console/appeals/<str:number>/<slug:action>/", console.appeal_act, name="console_act"),
 ]
 

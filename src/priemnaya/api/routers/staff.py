@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from ninja import Field, Header, Query, Router, Schema, Status
 
+from priemnaya.answers.models import AnswerDraft
+from priemnaya.answers.review import answer_give
 from priemnaya.api.idempotency import run_idempotent
+from priemnaya.api.routers.answer_review import AnswerDraftOut
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
 from priemnaya.api.schemas import (
     AnswerIn,
@@ -148,10 +151,19 @@ def request_info(request, number: str, payload: QuestionIn):
     return _act(request, number, services.appeal_request_info, question=payload.question)
 
 
-@router.post("/{number}/answer", response={200: AppealOut} | ERRORS)
+@router.post("/{number}/answer", response={200: AppealOut, 202: AnswerDraftOut} | ERRORS)
 def answer(request, number: str, payload: AnswerIn):
-    """Issue the answer with its outcome (and, for «no_answer», the ground of 59-FZ art. 11)."""
-    return _act(request, number, services.appeal_answer, **payload.dict())
+    """Issue the answer with its outcome (and, for «no_answer», the ground of 59-FZ art. 11).
+
+    When the appeal's policy has the head review answers and the caller is not a head, the
+    answer is not issued: it goes to review, and the reply is 202 with the draft.
+    """
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
+    given = answer_give(appeal=appeal, actor=user, **payload.dict())
+    if isinstance(given, AnswerDraft):
+        return Status(202, AnswerDraftOut.of(given))
+    return appeal_body(given, user)
 
 
 @router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)

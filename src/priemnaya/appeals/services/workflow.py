@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -100,10 +101,22 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
     return t.appeal
 
 
-def appeal_answer(
+@dataclass(frozen=True)
+class AnswerFields:
+    """An answer's fields as checked by ``answer_validate``: cleaned texts and the ground."""
+
+    outcome: str
+    text: str
+    ground: NoAnswerGround | None
+    crime_report: bool
+    forward_to: str
+    contacts_readable: bool
+    no_new_arguments: bool
+    decision: str
+
+
+def answer_validate(
     *,
-    appeal: Appeal,
-    actor: User,
     outcome: str,
     text: str,
     legal_ground: str = "",
@@ -112,13 +125,11 @@ def appeal_answer(
     contacts_readable: bool = True,
     no_new_arguments: bool = False,
     decision: str = "",
-) -> Appeal:
-    """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes.
+) -> AnswerFields:
+    """Check an answer's fields (outcome, ground, forward, text) as issuing it would.
 
-    «Оставлено без ответа» needs a ground of 59-FZ art. 11 (LEGAL.md §6 rules 8, 10–12), and the
-    applicant reads that ground's standard notice with the answer. A crime report without name
-    or address is forwarded to the competent body instead (``crime_report``, ``forward_to``).
-    Stopping correspondence is a head's decision after two answers on the same question.
+    Raise ValidationFailed naming every field at fault; shared by ``appeal_answer`` and the
+    head's review (``answers.review``), so a draft is refused exactly where an answer would be.
     """
     errors: dict[str, list[str]] = {}
     if outcome not in Outcome.values or outcome == Outcome.FORWARDED:
@@ -163,8 +174,64 @@ def appeal_answer(
         errors.update(exc.errors)
     if errors:
         raise ValidationFailed(errors)
+    return AnswerFields(
+        outcome=outcome,
+        text=text,
+        ground=ground,
+        crime_report=bool(crime_report),
+        forward_to=forward,
+        contacts_readable=bool(contacts_readable),
+        no_new_arguments=bool(no_new_arguments),
+        decision=decision,
+    )
+
+
+# Said when the policy has the head review answers and an executor tries to issue one directly.
+REVIEW_REQUIRED = (
+    "По правилам этого вида обращений ответ проверяет руководитель отдела: направьте ответ "
+    "на проверку руководителю."
+)
+
+
+def appeal_answer(
+    *,
+    appeal: Appeal,
+    actor: User,
+    outcome: str,
+    text: str,
+    legal_ground: str = "",
+    crime_report: bool = False,
+    forward_to: str = "",
+    contacts_readable: bool = True,
+    no_new_arguments: bool = False,
+    decision: str = "",
+    executor: User | None = None,
+) -> Appeal:
+    """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes.
+
+    «Оставлено без ответа» needs a ground of 59-FZ art. 11 (LEGAL.md §6 rules 8, 10–12), and the
+    applicant reads that ground's standard notice with the answer. A crime report without name
+    or address is forwarded to the competent body instead (``crime_report``, ``forward_to``).
+    Stopping correspondence is a head's decision after two answers on the same question.
+    When the appeal's policy asks for the head's review, only a head (or quality control) issues
+    the answer; ``executor`` is then the draft's author, recorded as the answer's executor.
+    """
+    fields = answer_validate(
+        outcome=outcome,
+        text=text,
+        legal_ground=legal_ground,
+        crime_report=crime_report,
+        forward_to=forward_to,
+        contacts_readable=contacts_readable,
+        no_new_arguments=no_new_arguments,
+        decision=decision,
+    )
+    text, ground, forward, decision = fields.text, fields.ground, fields.forward_to, fields.decision
+    executor = executor or actor
     with appeal_transition(appeal=appeal, action=Action.ANSWER, actor=actor) as t:
         a = t.appeal
+        if review_required(a) and not may_review(actor, a):
+            raise NotPermitted(REVIEW_REQUIRED, field="outcome")
         if ground is NoAnswerGround.REPEATED:
             _check_stop_correspondence(a, actor)
         notice_due = in_time = None
@@ -185,10 +252,10 @@ def appeal_answer(
             legal_ground=ground.value if ground else "",
             text=text,
             issued_at=t.now,
-            executor=actor,
-            executor_name=actor.full_name,
-            executor_position=actor.position,
-            executor_phone=actor.work_phone,
+            executor=executor,
+            executor_name=executor.full_name,
+            executor_position=executor.position,
+            executor_phone=executor.work_phone,
             reply_channel=REPLY_CHANNELS.get(Channel(a.channel), ReplyChannel.ELECTRONIC),
             notice=notice,
             forward_to=forward,
@@ -199,12 +266,17 @@ def appeal_answer(
         )
         a.answered_at = t.now
         a.first_response_at = a.first_response_at or t.now
-        a.assignee = a.assignee or actor
+        a.assignee = a.assignee or executor
         if crime_report:
             t.journal(events.appeal_forwarded_event, answer=answer)
         else:
             t.journal(events.appeal_answered_event, answer=answer)
     return t.appeal
+
+
+def review_required(appeal: Appeal) -> bool:
+    """Return True if the appeal's policy has the department head review answers before issue."""
+    return bool(appeal.policy_id and appeal.policy and appeal.policy.answer_review)
 
 
 # Stopping correspondence needs at least this many earlier answers on the same question.

@@ -6,6 +6,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from priemnaya.accounts.models import User
+from priemnaya.answers.models import AnswerDraft
+from priemnaya.answers.review import (
+    answer_give,
+    answer_review,
+    review_applies,
+)
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import (
@@ -29,6 +35,11 @@ class PageAction:
     # Staff text fields and whether the applicant will read what is typed there (True) or only
     # staff (False): the console marks each one (issue 7 item 7).
     texts: dict[str, bool] = field(default_factory=dict)
+
+    # The button's words when they depend on the appeal and the user (None: LABELS).
+    label: Callable[[Appeal, User], str] | None = None
+    # The success message when it depends on the result (None: ``done``).
+    done_for: Callable[[object], str] | None = None
 
     def make_form(self, appeal: Appeal, *args, **kwargs):
         return self.form(*args, **kwargs, **self.form_kwargs(appeal))
@@ -74,6 +85,10 @@ APPLICANT_ACTIONS: dict[str, PageAction] = {
     ),
 }
 
+ANSWER_LABEL = "Ответить"
+# The answer form's button when the policy has the head review the answer first.
+REVIEW_LABEL = "Направить на проверку руководителю"
+
 STAFF_ACTIONS: dict[str, PageAction] = {
     "take": PageAction(
         forms.EmptyForm,
@@ -88,9 +103,26 @@ STAFF_ACTIONS: dict[str, PageAction] = {
     ),
     "answer": PageAction(
         forms.AnswerForm,
-        lambda a, u, d: services.appeal_answer(appeal=a, actor=u, **d),
+        lambda a, u, d: answer_give(appeal=a, actor=u, **d),
         "Ответ выдан заявителю.",
         texts={"text": True, "forward_to": True, "decision": False},
+        label=lambda a, u: REVIEW_LABEL if review_applies(appeal=a, user=u) else ANSWER_LABEL,
+        done_for=lambda result: (
+            "Ответ направлен на проверку руководителю."
+            if isinstance(result, AnswerDraft)
+            else "Ответ выдан заявителю."
+        ),
+    ),
+    # The head's decision on a draft: offered on the draft's card, not in the actions panel.
+    "review-approve": PageAction(
+        forms.ReviewApproveForm,
+        lambda a, u, d: answer_review(appeal=a, actor=u, decision="approve", comment=d["comment"]),
+        "Ответ утверждён и выдан заявителю.",
+    ),
+    "review-return": PageAction(
+        forms.ReviewReturnForm,
+        lambda a, u, d: answer_review(appeal=a, actor=u, decision="return", comment=d["comment"]),
+        "Ответ возвращён исполнителю на доработку.",
     ),
     "redirect": PageAction(
         forms.RedirectForm,
@@ -153,6 +185,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
     ),
 }
 
+
 LABELS = {
     "comment": "Написать комментарий",
     "provide-info": "Ответить на уточнение",
@@ -162,7 +195,7 @@ LABELS = {
     "escalate": "Эскалация",
     "take": "Взять в работу",
     "request-info": "Запросить уточнение",
-    "answer": "Ответить",
+    "answer": ANSWER_LABEL,
     "redirect": "Перенаправить",
     "extend": "Продлить срок",
     "note": "Внутренняя заметка",
@@ -170,6 +203,8 @@ LABELS = {
     "confirm": "Подтвердить ответ",
     "assign": "Назначить исполнителя",
     "change-regime": "Изменить режим рассмотрения",
+    "review-approve": "Утвердить и выдать",
+    "review-return": "Вернуть на доработку",
 }
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from priemnaya.answers.review import answer_drafts_pending
 from priemnaya.appeals import services
 from priemnaya.appeals.audit_trail import appeal_viewed
 from priemnaya.appeals.inputs import appeal_input_problems
@@ -181,3 +182,10 @@ def incident_detail(request, incident_id: int):
         status = 400
     context = {"incident": incident, "appeals": incident_appeals(incident=incident), "form": form}
     return render(request, "web/console/incident.html", context, status=status)
+
+
+@staff_required
+def answer_drafts(request):
+    """«Ответы на проверке»: the drafts waiting for this head's review, oldest first."""
+    drafts = list(answer_drafts_pending(user=request.user))
+    return render(request, "web/console/answer_drafts.html", {"drafts": drafts})

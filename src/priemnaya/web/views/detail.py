@@ -5,14 +5,18 @@ from __future__ import annotations
 from django.contrib import messages
 from django.shortcuts import redirect, render
 
+from priemnaya.answers.models import DraftState
+from priemnaya.answers.review import answer_draft_current, draft_initial
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.permissions import can_view
+from priemnaya.appeals.permissions import can_view, may_review
 from priemnaya.appeals.presenters import Audience
 from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
+from priemnaya.appeals.states import Status
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
 
+REVIEW_SLUGS = ("review-approve", "review-return")
 TEXT_MARKS = {True: "Увидит заявитель", False: "Только для сотрудников"}
 
 
@@ -23,17 +27,29 @@ def render_detail(
     appeal = page.appeal
     allowed = page.action_slugs
     staff = page.audience is Audience.STAFF
+    # A draft matters only while the appeal is in work (its answer is being prepared).
+    working = staff and appeal.status == Status.IN_PROGRESS
+    draft = answer_draft_current(appeal=appeal) if working else None
+    pending = draft is not None and draft.state == DraftState.PENDING
+    reviewer = pending and may_review(request.user, appeal)
     action_forms = []
     for slug, spec in actions.items():
-        if slug not in allowed:
+        # While a draft waits for review nobody answers past it (the head decides on its card).
+        if slug not in allowed or (slug == "answer" and pending):
             continue
-        form = bound[1] if bound and bound[0] == slug else spec.make_form(appeal, prefix=slug)
+        # A returned draft comes back into the answer form for its author to revise.
+        initial = draft_initial(draft) if slug == "answer" else {}
+        form = (
+            bound[1]
+            if bound and bound[0] == slug
+            else spec.make_form(appeal, prefix=slug, **({"initial": initial} if initial else {}))
+        )
         # Staff see beside each text field whether the applicant will read it.
         marks = {name: TEXT_MARKS[visible] for name, visible in spec.texts.items()} if staff else {}
         action_forms.append(
             {
                 "slug": slug,
-                "label": LABELS[slug],
+                "label": spec.label(appeal, request.user) if spec.label else LABELS[slug],
                 "one_click": slug in ONE_CLICK,
                 "open": bool(bound and bound[0] == slug),
                 "form": form,
@@ -41,12 +57,26 @@ def render_detail(
             }
         )
     # A refused action whose form is no longer offered still shows why it was refused.
-    stray = bound and bound[0] not in allowed
+    # The head's decision forms live on the draft's card (web/includes/answer_draft.html).
+    review_forms = {}
+    if reviewer and all(slug in actions for slug in REVIEW_SLUGS):
+        for slug in REVIEW_SLUGS:
+            spec = actions[slug]
+            review_forms[slug.replace("-", "_")] = {
+                "slug": slug,
+                "label": LABELS[slug],
+                "form": bound[1]
+                if bound and bound[0] == slug
+                else spec.make_form(appeal, prefix=slug),
+                "open": bool(bound and bound[0] == slug),
+            }
+    stray = bound and bound[0] not in allowed and not (reviewer and bound[0] in REVIEW_SLUGS)
     action_errors = [e for errors in bound[1].errors.values() for e in errors] if stray else []
     context = {
         "page": page,
         "appeal": appeal,
         "answer": page.answer,
+        "answers": page.answers,
         "events": page.timeline,
         "actions": action_forms,
         "action_errors": action_errors,
@@ -54,6 +84,8 @@ def render_detail(
         "next_step": page.next_step,
         "can_edit": "edit" in allowed,
         "links": page.links,
+        "draft": draft,
+        "review_forms": review_forms,
         "follow_ups": page.follow_ups,
         # Unreadable or unclear appeals: the notice is due by registration + 7 days (rule 11).
         "notice_due": notice_due_on(appeal) if "answer" in allowed else None,
@@ -95,7 +127,7 @@ def act(
                     f"{after.department.name} — в вашей очереди его больше нет.",
                 )
                 return redirect(gone)
-            messages.success(request, spec.done)
+            messages.success(request, spec.done_for(result) if spec.done_for else spec.done)
             return redirect(done, number=appeal.number)
     page = appeal_page_of(appeal=appeal, user=request.user)
     return render_detail(request, page, template=template, actions=actions, bound=(action, form))
