@@ -171,7 +171,14 @@ def test_downloads_are_for_the_owner_and_staff_of_the_department(
         f"/appeals/{registered.number}/attachments", {"files": [_file("a.png", samples.png())]}
     ).json()
     path = f"/appeals/{registered.number}/attachments/{added['id']}"
+    from priemnaya.audit.models import AuditEntry
+
     assert Multipart(operator).get(path).status_code == 200
+    # staff reading a citizen's file is recorded; the owner's own downloads are not
+    entry = AuditEntry.objects.filter(action="appeal.file_downloaded").get()
+    assert entry.target_id == str(added["id"])
+    own.get(path)
+    assert AuditEntry.objects.filter(action="appeal.file_downloaded").count() == 1
     assert Multipart(other_citizen).get(path).status_code == 404
     assert Multipart(specialist).get(path).status_code == 404
     assert Multipart(make_operator(departments=("services",))).get(path).status_code == 404

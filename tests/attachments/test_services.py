@@ -229,3 +229,36 @@ def test_content_disposition_is_safe_and_keeps_the_cyrillic_name(name, ascii_nam
 
 def test_content_disposition_inline():
     assert content_disposition("фото.png", inline=True).startswith("inline; ")
+
+
+@override_settings(PRIEMNAYA_STAGED_ATTACHMENTS_MAX_BYTES=30_000)
+def test_unsent_uploads_of_one_person_are_capped(citizen, other_citizen):
+    data = samples.noisy_png(60, 60)  # ~11 KB
+    _stage(citizen, ("1.png", data), ("2.png", data))
+    with pytest.raises(UploadRefused) as caught:
+        _stage(citizen, ("3.png", data))
+    assert "не отправленных файлов" in caught.value.refusals[0].reason
+    _stage(other_citizen, ("1.png", data))  # another person's quota is their own
+
+
+def test_word_documents_with_macros_are_refused():
+    import io
+    import zipfile
+
+    from priemnaya.attachments.checks import Refused, inspect_content
+
+    buffer = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(samples.docx())) as source,
+        zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for name in source.namelist():
+            target.writestr(name, source.read(name))
+        target.writestr("word/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")
+    with pytest.raises(Refused, match="макросы"):
+        inspect_content(buffer.getvalue())
+    doc = bytearray(samples.doc())
+    macros = "Macros\x00".encode("utf-16-le")
+    doc[1200 : 1200 + len(macros)] = macros
+    with pytest.raises(Refused, match="макросы"):
+        inspect_content(bytes(doc))

@@ -24,6 +24,7 @@ from priemnaya.api.schemas import (
     summary_of,
 )
 from priemnaya.appeals import services
+from priemnaya.appeals.audit_trail import appeal_file_downloaded
 from priemnaya.appeals.follow_ups import FollowUp
 from priemnaya.appeals.inputs import input_from_appeal
 from priemnaya.appeals.models import Appeal
@@ -258,6 +259,8 @@ def appeal_attachments_list(request, number: str):
 def appeal_attachment_download(request, number: str, attachment_id: int):
     """Download one file of the appeal (the applicant and staff working it; others get 404)."""
     attachment = appeal_file_get(user=request.auth, number=number, attachment_id=attachment_id)
+    if request.auth.works_appeals:
+        appeal_file_downloaded(attachment=attachment, user=request.auth)
     response = FileResponse(attachment_open(attachment), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition(attachment.name)
     response["Content-Length"] = str(attachment.size)
