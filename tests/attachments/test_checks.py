@@ -126,3 +126,18 @@ def test_long_names_are_cut_keeping_the_ending():
     cleaned = name_clean("д" * 400 + ".pdf", PDF)
     assert len(cleaned) <= 150
     assert cleaned.endswith("дд.pdf")
+
+
+def test_a_pdf_of_endless_stream_keywords_is_judged_in_one_pass():
+    # Quadratic scanning would make this take hours; one pass reads it at once.
+    hostile = b"%PDF-1.4\n" + b"stream\n" * 100_000 + b"\n%%EOF\n"
+    assert "повреждён" in _reason(hostile)
+
+
+def test_names_inside_streams_do_not_count_but_outside_they_do():
+    from priemnaya.attachments.checks import _outside_streams
+
+    data = b"<< /Length 9 >>\nstream\n/JS bytes\nendstream\n<< /S /Launch >>"
+    outside = _outside_streams(data)
+    assert b"/JS" not in outside
+    assert b"/Launch" in outside

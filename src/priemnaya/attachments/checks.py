@@ -129,7 +129,21 @@ PDF_ACTIVE = {
 }
 # The same names in the raw bytes, also written with #xx escapes (/J#61vaScript).
 _PDF_RAW_NAME = re.compile(rb"/(?:[A-Za-z]|#[0-9A-Fa-f]{2})+")
-_PDF_STREAM = re.compile(rb"stream\r?\n.*?endstream", re.DOTALL)
+_PDF_STREAM_START = re.compile(rb"stream\r?\n")
+
+
+def _outside_streams(data: bytes) -> bytes:
+    """Return the PDF's bytes with stream contents left out, in one pass (no backtracking: a
+    file of nothing but «stream» keywords costs what its length costs)."""
+    parts, pos = [], 0
+    while (start := _PDF_STREAM_START.search(data, pos)) is not None:
+        parts.append(data[pos : start.start()])
+        end = data.find(b"endstream", start.end())
+        if end < 0:
+            return b" ".join(parts)
+        pos = end + len(b"endstream")
+    parts.append(data[pos:])
+    return b" ".join(parts)
 
 
 def _pdf_name(raw: bytes) -> str:
@@ -150,7 +164,7 @@ def _check_pdf(data: bytes) -> None:
     if b"%%EOF" not in data[-2048:]:
         raise Refused("файл PDF обрезан (нет конца файла) — загрузите его заново")
     # Stream contents are binary (an image, compressed text): names are looked for outside them.
-    for match in _PDF_RAW_NAME.finditer(_PDF_STREAM.sub(b" ", data)):
+    for match in _PDF_RAW_NAME.finditer(_outside_streams(data)):
         if (name := _pdf_name(match.group())) in PDF_ACTIVE:
             raise _pdf_active(name)
     try:
