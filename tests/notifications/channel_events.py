@@ -143,6 +143,9 @@ SHAPES: dict[str, tuple[str, str, bool, str, dict[str, Any]]] = {
         "Прилагаю справку.",
         {"attachments": [{"id": 1, "name": "Справка о доходах.pdf"}]},
     ),
+    # The head's review of an answer (issue 10, the review helper's events): internal.
+    E.ANSWER_SUBMITTED: (S.IN_PROGRESS, S.IN_PROGRESS, False, "", {}),
+    E.ANSWER_RETURNED: (S.IN_PROGRESS, S.IN_PROGRESS, False, "Уточните основание.", {}),
 }
 
 

@@ -167,7 +167,8 @@ def _read(upload: UploadedFile, limit: int) -> bytes | None:
 
 @dataclass
 class _Checked:
-    name: str
+    name: str  # as stored
+    shown: str  # as the person picked it, for a refusal
     data: bytes
     content_type: str
 
@@ -217,13 +218,13 @@ def attachments_stage(
         if found:
             refusals.append(Refusal(shown, f"обнаружена угроза ({found}) — файл не принят"))
             continue
-        checked.append(_Checked(name_clean(raw_name, kind), data, kind.mime))
+        checked.append(_Checked(name_clean(raw_name, kind), shown, data, kind.mime))
     if appeal_id is not None and purpose in APPLICANT_PURPOSES:
         existing_count, existing_bytes = _appeal_pool(appeal_id)
     else:
         existing_count = existing_bytes = 0
     refusals += _group_refusals(
-        [_Item(c.name, len(c.data)) for c in checked],
+        [_Item(c.shown, len(c.data)) for c in checked],
         purpose=purpose,
         existing_count=existing_count,
         existing_bytes=existing_bytes,
@@ -238,7 +239,7 @@ def attachments_stage(
         if staged + sum(len(c.data) for c in checked) > lim.staged_bytes:
             refusals += [
                 Refusal(
-                    c.name,
+                    c.shown,
                     "у вас много загруженных, но не отправленных файлов — отправьте форму "
                     "или удалите лишние",
                 )
