@@ -44,3 +44,10 @@ PRIEMNAYA_SIGNING_KEY = (
     '"public": "72b60936b9859b90c562efba1672f216c38755e4e811c2dffd624a65dafe30f9", '
     '"private": "fa84fb138dd859f89a40281b97f3060d4b0634f6fded8460023c4eca73dd0984"}'
 )
+# Issue 10 — attachments: test files go to the system's temporary folder, not the work tree.
+if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    import tempfile
+
+    STORAGES["attachments"]["OPTIONS"]["location"] = str(  # noqa: F405
+        Path(tempfile.gettempdir()) / "priemnaya-test-attachments"
+    )

@@ -76,9 +76,11 @@ OBJECT_PARAMS = {
     "token": "token_id",
     "privacy_request": "request_id",
     "breach": "breach_id",
+    "attachment": "attachment_id",
+    "staged": "attachment_id",
 }
 # Objects every signed-in person has (own) and another person has too (other).
-PER_PERSON = frozenset({"notification", "session", "token"})
+PER_PERSON = frozenset({"notification", "session", "token", "staged"})
 # Objects only all-seeing roles (supervisors, administrators) reach: there is no «other».
 OFFICERS_ONLY = frozenset({"failed", "privacy_request", "breach"})
 
@@ -120,6 +122,8 @@ class Rule:
     # The answer holds nothing personal and browsers may keep it (the service worker).
     cacheable: bool = False
     note: str = ""
+    # The body is a multipart form (files), not JSON.
+    multipart: bool = False
 
     def denied_for(self, role: str) -> int:
         return self.denied_by.get(role, self.denied)
@@ -152,6 +156,14 @@ def _redirect_body(ctx) -> dict[str, str]:
     # Away from the appeal's own department, to one that is not the body complained about.
     target = "quality" if ctx.appeal.department.code != "quality" else "support"
     return {"department": target, "reason": "По компетенции другого отдела."}
+
+
+def _files_body(ctx) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.attachments.samples import png
+
+    return {"files": SimpleUploadedFile("скан.png", png(), content_type="image/png")}
 
 
 def _extend_body(ctx) -> dict[str, str]:
@@ -407,6 +419,34 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     ),
     # Public: no file is a 422 naming «file», never a 401 (issue 10 contract).
     "api:POST /verify": Rule(EVERYONE, kind="api", method="post", body={}, ok=(422,)),
+    # Issue 10 — uploads: adding documents, the appeal's files and their download.
+    "api:POST /appeals/{number}/attachments": Rule(
+        CITIZEN,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal",
+        body=_files_body,
+        multipart=True,
+        ok=(201,),
+    ),
+    "api:GET /appeals/{number}/attachments": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="appeal"
+    ),
+    "api:GET /appeals/{number}/attachments/{attachment_id}": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="attachment"
+    ),
+    "api:POST /attachments": Rule(
+        CITIZEN | WORKING, kind="api", method="post", body=_files_body, multipart=True, ok=(201,)
+    ),
+    "api:DELETE /attachments/{attachment_id}": Rule(
+        SIGNED_IN,
+        kind="api",
+        method="delete",
+        object="staged",
+        ok=(204,),
+        note="anyone removes their own uploaded, unsent file; another's is 404",
+    ),
     # ---- API: staff ------------------------------------------------------------------------
     "api:POST /staff/appeals": Rule(
         WORKING,
@@ -458,6 +498,15 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         note="no draft waits for review in the matrix world: 409, still not 403/404",
     ),
     "api:GET /staff/answer-drafts": Rule(WORKING, kind="api"),
+    "api:POST /staff/appeals/{number}/answer/attachments": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:in_progress",
+        body=_files_body,
+        multipart=True,
+        ok=(201,),
+    ),
     "api:POST /staff/appeals/{number}/redirect": Rule(
         WORKING, kind="api", method="post", object="appeal", body=_redirect_body
     ),

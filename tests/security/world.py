@@ -24,6 +24,8 @@ from priemnaya.accounts.models import ApiToken, User, UserSession
 from priemnaya.accounts.roles import Role
 from priemnaya.appeals.models import Appeal, Incident
 from priemnaya.appeals.services.routing import extension_limit
+from priemnaya.attachments.models import Attachment, Purpose
+from priemnaya.attachments.services import attachments_bind, attachments_stage
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.notifications.models import Notification
 from priemnaya.privacy.breaches import breach_register
@@ -63,6 +65,9 @@ class World:
     privacy_request: SubjectRequest | None = None
     breach: Breach | None = None
     secrets: dict[int, list[str]] = field(default_factory=dict)
+    # Issue 10: a file on each side's registered appeal; a staged file of each person.
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    staged: dict[str, Attachment] = field(default_factory=dict)
     # Role → the markers it may never see (hidden_from), worked out once.
     hidden: dict[str, list[str]] = field(default_factory=dict)
 
@@ -195,8 +200,28 @@ def build_world() -> World:
         categories=["contacts"],
         subjects_estimate=10,
     )
+    for side, applicant in (("a", citizen_a), ("b", citizen_b)):
+        [attachment] = attachments_stage(
+            uploads=[_file(f"Скан {side}.png")], uploaded_by=applicant, purpose=Purpose.APPEAL
+        )
+        appeal = appeals[side, "registered"]
+        attachments_bind(ids=[attachment.pk], actor=applicant, appeal_id=appeal.pk)
+        attachment.appeal = appeal
+        world.attachments[side] = attachment
+    for who, person in people.items():
+        [world.staged[who]] = attachments_stage(
+            uploads=[_file("черновик.png")], uploaded_by=person, purpose=Purpose.APPEAL
+        )
     world.hidden = {role: hidden_from(world, role) for role in ROLES}
     return world
+
+
+def _file(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.attachments.samples import png
+
+    return SimpleUploadedFile(name, png(), content_type="image/png")
 
 
 # ---- what a case addresses ------------------------------------------------------------------
@@ -272,6 +297,16 @@ OBJECTS: dict[str, tuple[Callable, Callable, Callable]] = {
         lambda world, case: world.breach,
         lambda obj: {"breach_id": obj.pk},
         lambda world, obj: [obj.description],
+    ),
+    "attachment": (
+        lambda world, case: world.attachments[side_of(case)],
+        lambda obj: {"number": obj.appeal.number, "attachment_id": obj.pk},
+        lambda world, obj: world.secrets[obj.appeal_id],
+    ),
+    "staged": (
+        lambda world, case: world.staged[_person(case)],
+        lambda obj: {"attachment_id": obj.pk},
+        lambda world, obj: [],
     ),
 }
 

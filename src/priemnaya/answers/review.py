@@ -10,6 +10,7 @@ journal's ``answer_submitted`` and ``answer_returned`` events are internal.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import transaction
@@ -40,6 +41,11 @@ from priemnaya.appeals.services.workflow import (
 )
 from priemnaya.appeals.states import Status
 from priemnaya.attachments.models import Attachment
+from priemnaya.attachments.services import (
+    attachments_bind,
+    attachments_bindable,
+    attachments_move_to_answer,
+)
 from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
@@ -63,22 +69,33 @@ def answer_submit_for_review(
     contacts_readable: bool = True,
     no_new_arguments: bool = False,
     decision: str = "",
+    attachment_ids: Sequence[int] = (),
 ) -> AnswerDraft:
     """Send an answer to the head's review; checked exactly as issuing it would be.
 
     Files of the author's last returned draft go with the new one (the author revises, not
-    re-uploads). One draft at a time waits for review.
+    re-uploads), with any the author staged now. One draft at a time waits for review.
     """
-    fields = answer_validate(
-        outcome=outcome,
-        text=text,
-        legal_ground=legal_ground,
-        crime_report=crime_report,
-        forward_to=forward_to,
-        contacts_readable=contacts_readable,
-        no_new_arguments=no_new_arguments,
-        decision=decision,
-    )
+    errors: dict[str, list[str]] = {}
+    try:
+        attachments_bindable(ids=attachment_ids, actor=actor, for_answer=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    try:
+        fields = answer_validate(
+            outcome=outcome,
+            text=text,
+            legal_ground=legal_ground,
+            crime_report=crime_report,
+            forward_to=forward_to,
+            contacts_readable=contacts_readable,
+            no_new_arguments=no_new_arguments,
+            decision=decision,
+        )
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
+    if errors:
+        raise ValidationFailed(errors)
     # The review's steps change no state of the appeal and are internal acts of its staff: they
     # pass the gate of an internal note (staff who work the appeal, under the appeal's lock).
     with appeal_transition(appeal=appeal, action=Action.NOTE, actor=actor) as t:
@@ -111,6 +128,7 @@ def answer_submit_for_review(
             Attachment.objects.filter(answer_draft=returned, answer__isnull=True).update(
                 answer_draft=draft
             )
+        attachments_bind(ids=attachment_ids, actor=actor, appeal_id=a.pk, answer_draft_id=draft.pk)
         t.journal(
             events.appeal_answer_submitted_event,
             draft_id=draft.pk,
@@ -155,7 +173,7 @@ def answer_review_approve(*, draft: AnswerDraft, actor: User, comment: str = "")
         )
         # appeal_answer has just created it: the newest answer of the appeal.
         answer = appeal.answers.order_by("-issued_at", "-id")[0]
-        Attachment.objects.filter(answer_draft=draft).update(answer=answer)
+        attachments_move_to_answer(answer_draft_id=draft.pk, answer_id=answer.pk)
         draft.state = DraftState.APPROVED
         draft.reviewer = actor
         draft.reviewed_at = clock.now()

@@ -74,3 +74,7 @@ from priemnaya.api.routers import answer_review  # noqa: E402
 
 api.add_router("/staff/appeals", answer_review.router)
 api.add_router("/staff/answer-drafts", answer_review.drafts_router)
+# Issue 10 — uploads: files staged before the form that carries them.
+from priemnaya.api.routers import attachments  # noqa: E402
+
+api.add_router("/attachments", attachments.router)

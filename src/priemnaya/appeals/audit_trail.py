@@ -13,6 +13,7 @@ from typing import Any
 from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.states import EventType
+from priemnaya.attachments.models import Attachment
 from priemnaya.audit.services import audit_record, audit_record_many
 
 # A draft is not yet an appeal: saving one is the citizen's own business, not a transition.
@@ -53,3 +54,15 @@ def _transition(event: Event) -> dict[str, Any]:
 def appeal_viewed(*, appeal: Appeal, user: User) -> None:
     """Record that a member of staff opened an appeal with the applicant's personal data."""
     audit_record(action="appeal.viewed", actor=user, target_type="appeal", target_id=appeal.pk)
+
+
+def appeal_file_downloaded(*, attachment: Attachment, user: User) -> None:
+    """Record that a member of staff downloaded a file of an appeal (its content may be personal
+    data); the applicant's own downloads are not privileged acts and are not recorded."""
+    audit_record(
+        action="appeal.file_downloaded",
+        actor=user,
+        target_type="attachment",
+        target_id=attachment.pk,
+        details={"appeal_id": attachment.appeal_id, "purpose": attachment.purpose},
+    )

@@ -43,6 +43,7 @@ APPLICANT_PHRASES: dict[str, str] = {
     # Internal (drafts under the head's review): never sent to applicants; a neutral phrase.
     E.ANSWER_SUBMITTED: "обращение рассматривается",
     E.ANSWER_RETURNED: "обращение рассматривается",
+    E.DOCUMENTS_ADDED: "документы добавлены",
 }
 
 # Staff read the working names (EventType labels); these add the date where it is the point.
@@ -61,6 +62,7 @@ STAFF_NEXT: dict[str, str] = {
     E.REGISTERED: "Обращение ждёт исполнителя: возьмите его в работу в консоли.",
     E.EDITED: "Проверьте изменения заявителя.",
     E.INFO_PROVIDED: "Заявитель ответил на вопрос: продолжите рассмотрение.",
+    E.DOCUMENTS_ADDED: "Заявитель добавил документы: учтите их при рассмотрении.",
     E.ASSIGNED: "Возьмите обращение в работу; ответ нужен до {due}.",
     E.REDIRECTED: "Обращение передано в другое подразделение; там его берут в работу.",
     E.ESCALATED: "Обращение на контроле руководителя: ответ нужен в кратчайший срок.",

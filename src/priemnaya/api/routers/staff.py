@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from priemnaya.answers.models import AnswerDraft
 from priemnaya.answers.review import answer_give
@@ -14,6 +15,7 @@ from priemnaya.api.schemas import (
     AppealOut,
     AppealPageOut,
     AssignIn,
+    AttachmentOut,
     CommentIn,
     ExtendIn,
     QuestionIn,
@@ -70,8 +72,9 @@ def register(
     def submit():
         appeal = services.appeal_submit(
             actor=user,
-            data=services.AppealInput(**payload.dict(exclude={"channel"})),
+            data=services.AppealInput(**payload.dict(exclude={"channel", "attachments"})),
             channel=payload.channel,
+            attachment_ids=payload.attachments,
             client_token=f"api:{idempotency_key}" if idempotency_key else None,
         )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
@@ -160,10 +163,23 @@ def answer(request, number: str, payload: AnswerIn):
     """
     user = request.auth
     appeal = staff_appeal_get(user=user, number=number)
-    given = answer_give(appeal=appeal, actor=user, **payload.dict())
+    values = payload.dict()
+    given = answer_give(
+        appeal=appeal, actor=user, attachment_ids=values.pop("attachments"), **values
+    )
     if isinstance(given, AnswerDraft):
         return Status(202, AnswerDraftOut.of(given))
     return appeal_body(given, user)
+
+
+@router.post("/{number}/answer/attachments", response={201: list[AttachmentOut]} | ERRORS)
+def answer_attachments(request, number: str, files: File[list[UploadedFile]]):
+    """Upload files for the answer being prepared (multipart `files`, repeatable); send their
+    ids as `attachments` with POST …/answer. Refusals are a 422 naming each file."""
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
+    staged = services.answer_files_stage(appeal=appeal, actor=user, uploads=files)
+    return Status(201, [AttachmentOut.of(a) for a in staged])
 
 
 @router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)
