@@ -76,6 +76,8 @@ OBJECT_PARAMS = {
     "token": "token_id",
     "privacy_request": "request_id",
     "breach": "breach_id",
+    # Issue 10: a file of an appeal (the URL names the appeal's number too).
+    "attachment": "attachment_id",
 }
 # Objects every signed-in person has (own) and another person has too (other).
 PER_PERSON = frozenset({"notification", "session", "token"})
@@ -238,6 +240,13 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body={"comment-text": "Дополняю обращение."},
         ok=(302,),
     ),
+    # Issue 10: the appeal's files (download) and the page script's staging and removal; a
+    # removal of a file that is not one's own (or not there) is 404 like another's appeal.
+    "web:appeal_file": Rule(CITIZEN, object="attachment", shows=True),
+    "web:attachment_stage": Rule(CITIZEN, kind="json", method="post", body={}, ok=(422,)),
+    "web:attachment_discard": Rule(
+        CITIZEN, kind="json", method="post", params={"attachment_id": "999999"}, ok=(404,)
+    ),
     "web:notifications": Rule(CITIZEN),
     "web:notifications_read": Rule(CITIZEN, method="post", body={"all": "1"}, ok=(302,)),
     "web:notification_settings": Rule(CITIZEN),
@@ -274,6 +283,11 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         params={"action": "note"},
         body={"note-text": "Проверить журнал входа."},
         ok=(302,),
+    ),
+    "web:console_file": Rule(WORKING, object="attachment", shows=True),
+    "web:console_attachment_stage": Rule(WORKING, kind="json", method="post", body={}, ok=(422,)),
+    "web:console_attachment_discard": Rule(
+        WORKING, kind="json", method="post", params={"attachment_id": "999999"}, ok=(404,)
     ),
     "web:console_notifications": Rule(WORKING),
     "web:console_notifications_read": Rule(WORKING, method="post", body={"all": "1"}, ok=(302,)),

@@ -17,6 +17,7 @@ from secrets import token_hex, token_urlsafe
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
 
@@ -24,6 +25,8 @@ from priemnaya.accounts.models import ApiToken, User, UserSession
 from priemnaya.accounts.roles import Role
 from priemnaya.appeals.models import Appeal, Incident
 from priemnaya.appeals.services.routing import extension_limit
+from priemnaya.attachments.models import Attachment
+from priemnaya.attachments.services import attachments_bind, attachments_stage
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.notifications.models import Notification
 from priemnaya.privacy.breaches import breach_register
@@ -62,6 +65,8 @@ class World:
     api_tokens: dict[str, ApiToken] = field(default_factory=dict)
     privacy_request: SubjectRequest | None = None
     breach: Breach | None = None
+    # Issue 10: side → a file of the side's registered appeal.
+    files: dict[str, Attachment] = field(default_factory=dict)
     secrets: dict[int, list[str]] = field(default_factory=dict)
     # Role → the markers it may never see (hidden_from), worked out once.
     hidden: dict[str, list[str]] = field(default_factory=dict)
@@ -195,8 +200,25 @@ def build_world() -> World:
         categories=["contacts"],
         subjects_estimate=10,
     )
+    for side, applicant in (("a", citizen_a), ("b", citizen_b)):
+        world.files[side] = _file(appeals[side, "registered"], applicant, marker(side, "file"))
+        secrets[world.files[side].pk] = [marker(side, "file")]
     world.hidden = {role: hidden_from(world, role) for role in ROLES}
     return world
+
+
+def _file(appeal: Appeal, applicant: User, mark: str) -> Attachment:
+    """A PDF given with the appeal; its content carries the side's marker."""
+    content = (
+        b"%PDF-1.4\n% " + mark.encode() + b"\n"
+        b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
+        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
+        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
+    )
+    upload = SimpleUploadedFile("Документ.pdf", content, content_type="application/pdf")
+    (staged,) = attachments_stage(uploads=[upload], uploaded_by=applicant, purpose="appeal")
+    attachments_bind(ids=[staged.pk], actor=applicant, appeal_id=appeal.pk)
+    return Attachment.objects.get(pk=staged.pk)
 
 
 # ---- what a case addresses ------------------------------------------------------------------
@@ -272,6 +294,11 @@ OBJECTS: dict[str, tuple[Callable, Callable, Callable]] = {
         lambda world, case: world.breach,
         lambda obj: {"breach_id": obj.pk},
         lambda world, obj: [obj.description],
+    ),
+    "attachment": (
+        lambda world, case: world.files[side_of(case)],
+        lambda obj: {"number": obj.appeal.number, "attachment_id": obj.pk},
+        lambda world, obj: world.secrets[obj.pk],
     ),
 }
 

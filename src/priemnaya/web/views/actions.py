@@ -15,8 +15,9 @@ from priemnaya.appeals.permissions import (
 )
 from priemnaya.appeals.selectors import assignee_candidates
 from priemnaya.appeals.services.routing import extension_limit
+from priemnaya.appeals.states import OPEN_STATUSES
 from priemnaya.catalog.models import Approver
-from priemnaya.web import forms
+from priemnaya.web import forms, forms_files
 
 
 @dataclass(frozen=True)
@@ -45,9 +46,19 @@ APPLICANT_ACTIONS: dict[str, PageAction] = {
         "Комментарий добавлен.",
     ),
     "provide-info": PageAction(
-        forms.TextForm,
-        lambda a, u, d: services.appeal_provide_info(appeal=a, actor=u, text=d["text"]),
+        forms_files.ProvideInfoForm,
+        lambda a, u, d: services.appeal_provide_info(
+            appeal=a, actor=u, text=d["text"], attachment_ids=tuple(d["attachment_ids"])
+        ),
         "Уточнение отправлено, обращение снова в работе.",
+    ),
+    # Issue 10: documents added to an open appeal later, with an optional comment.
+    "add-documents": PageAction(
+        forms_files.DocumentsForm,
+        lambda a, u, d: services.appeal_documents_add(
+            appeal=a, actor=u, attachment_ids=tuple(d["attachment_ids"]), text=d["text"]
+        ),
+        "Документы добавлены к обращению.",
     ),
     "withdraw": PageAction(
         forms.OptionalReasonForm,
@@ -87,8 +98,13 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         texts={"question": True},
     ),
     "answer": PageAction(
-        forms.AnswerForm,
-        lambda a, u, d: services.appeal_answer(appeal=a, actor=u, **d),
+        forms_files.AnswerFilesForm,
+        lambda a, u, d: services.appeal_answer(
+            appeal=a,
+            actor=u,
+            attachment_ids=tuple(d["attachment_ids"]),
+            **{k: v for k, v in d.items() if k not in forms_files.FILE_FIELDS},
+        ),
         "Ответ выдан заявителю.",
         texts={"text": True, "forward_to": True, "decision": False},
     ),
@@ -156,6 +172,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
 LABELS = {
     "comment": "Написать комментарий",
     "provide-info": "Ответить на уточнение",
+    "add-documents": "Добавить документы",
     "withdraw": "Отозвать обращение",
     "close": "Завершить — вопрос решён",
     "rate": "Оценить ответ",
@@ -171,5 +188,17 @@ LABELS = {
     "assign": "Назначить исполнителя",
     "change-regime": "Изменить режим рассмотрения",
 }
+# Offered on the applicant's page while the appeal is being considered, whatever the lifecycle
+# lists (the service has the last word): adding documents later (issue 10).
+ADD_DOCUMENTS_STATUSES = OPEN_STATUSES
+
+
+def extra_actions(appeal: Appeal, allowed: list[str], *, applicant: bool) -> list[str]:
+    """Actions the page offers besides the lifecycle's own ones."""
+    if applicant and appeal.status in ADD_DOCUMENTS_STATUSES and "add-documents" not in allowed:
+        return ["add-documents"]
+    return []
+
+
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}
