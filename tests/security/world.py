@@ -202,9 +202,13 @@ def build_world() -> World:
     )
     for side, applicant in (("a", citizen_a), ("b", citizen_b)):
         world.files[side] = _file(appeals[side, "registered"], applicant, marker(side, "file"))
-        secrets[world.files[side].pk] = [marker(side, "file")]
     world.hidden = {role: hidden_from(world, role) for role in ROLES}
     return world
+
+
+def _file_mark(world: World, attachment: Attachment) -> str:
+    side = next(side for side, f in world.files.items() if f.pk == attachment.pk)
+    return marker(side, "file")
 
 
 def _file(appeal: Appeal, applicant: User, mark: str) -> Attachment:
@@ -298,7 +302,7 @@ OBJECTS: dict[str, tuple[Callable, Callable, Callable]] = {
     "attachment": (
         lambda world, case: world.files[side_of(case)],
         lambda obj: {"number": obj.appeal.number, "attachment_id": obj.pk},
-        lambda world, obj: world.secrets[obj.pk],
+        lambda world, obj: [_file_mark(world, obj)],
     ),
 }
 
@@ -346,6 +350,7 @@ def hidden_from(world: World, role: str) -> list[str]:
         if role == Role.CITIZEN or side not in sides:
             hidden.append(incident.title)
     hidden += [item.subject for owner, item in world.feed.items() if owner != role]
+    hidden += [marker(side, "file") for side in world.files if side not in sides]
     return hidden
 
 

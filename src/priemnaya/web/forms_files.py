@@ -26,9 +26,11 @@ def _megabytes(size: int) -> str:
     return f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
 
 
-def files_hint() -> str:
+def files_hint(*, per_appeal_limits: bool = True) -> str:
     """The limits in words, as the settings say them (SPEC §7)."""
     per_file = getattr(settings, "PRIEMNAYA_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    if not per_appeal_limits:
+        return f"PDF, DOC, DOCX, JPG или PNG; до {_megabytes(per_file)} МБ каждый."
     per_appeal = getattr(settings, "PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_BYTES", 10 * 1024 * 1024)
     count = getattr(settings, "PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_COUNT", 10)
     return (
@@ -86,7 +88,8 @@ class FilesMixin(forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["files"]
         field.label = self.files_label
-        field.help_text = files_hint()
+        # The per-appeal total and count are about what the applicant gives, not staff's answer.
+        field.help_text = files_hint(per_appeal_limits=self.purpose != "answer")
         field.widget.attrs.update({"accept": ACCEPT, "multiple": True})
         # The services name the files «attachment_ids»; the page shows that beside the picker.
         self.FIELD_MAP = {
