@@ -2,6 +2,7 @@
 
 from datetime import timedelta as _timedelta
 from pathlib import Path
+from typing import Any
 
 import environ
 
@@ -158,7 +159,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env.str("STATIC_ROOT", default=str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env.str("MEDIA_ROOT", default=str(VAR_DIR / "media")))
-STORAGES = {
+STORAGES: dict[str, dict[str, Any]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # Appeal attachments (SPEC §7): a local folder here, S3-compatible in production (see
     # docs/attachments.md). Never served by URL: downloads go through an access check.
@@ -433,3 +434,47 @@ PRIEMNAYA_SIGNING_KEY_ID = env.str("PRIEMNAYA_SIGNING_KEY_ID", default="")
 PRIEMNAYA_SERVICE_NAME = env.str(
     "PRIEMNAYA_SERVICE_NAME", default="Приёмная — служба обращений граждан"
 )
+# Issue 10 — attachments (docs/attachments.md): limits, the scanner, the storage.
+PRIEMNAYA_ATTACHMENT_MAX_BYTES = env.int("PRIEMNAYA_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_BYTES = env.int(
+    "PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_BYTES", default=10 * 1024 * 1024
+)
+PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_COUNT = env.int(
+    "PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_COUNT", default=10
+)
+PRIEMNAYA_CHAT_ATTACHMENTS_MAX_COUNT = env.int("PRIEMNAYA_CHAT_ATTACHMENTS_MAX_COUNT", default=3)
+# Uploaded but not yet sent with a form: at most this much per person, removed after the TTL.
+PRIEMNAYA_STAGED_ATTACHMENTS_MAX_BYTES = env.int(
+    "PRIEMNAYA_STAGED_ATTACHMENTS_MAX_BYTES", default=30 * 1024 * 1024
+)
+PRIEMNAYA_STAGED_ATTACHMENTS_TTL = env.int("PRIEMNAYA_STAGED_ATTACHMENTS_TTL", default=24 * 3600)
+PRIEMNAYA_PERIODIC_TASKS.append(
+    (
+        "priemnaya.attachments.tasks.staged_sweep",
+        env.int("PRIEMNAYA_STAGED_SWEEP_EVERY", default=3600),
+    )
+)
+# A clamd to scan every upload: "tcp://host:port" or a unix socket path; empty: no scanning.
+PRIEMNAYA_CLAMAV = env.str("PRIEMNAYA_CLAMAV", default="")
+# Or any scanner: the dotted path of a class with scan(data) -> found name | None.
+PRIEMNAYA_ATTACHMENT_SCANNER = env.str("PRIEMNAYA_ATTACHMENT_SCANNER", default="")
+# S3-compatible storage of attachments when a bucket is named (django-storages).
+PRIEMNAYA_S3_BUCKET = env.str("PRIEMNAYA_S3_BUCKET", default="")
+if PRIEMNAYA_S3_BUCKET:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": PRIEMNAYA_S3_BUCKET,
+            "endpoint_url": env.str("PRIEMNAYA_S3_ENDPOINT_URL", default="") or None,
+            "access_key": env.str("AWS_ACCESS_KEY_ID", default="") or None,
+            "secret_key": env.str("AWS_SECRET_ACCESS_KEY", default="") or None,
+            "region_name": env.str("PRIEMNAYA_S3_REGION", default="")
+            or env.str("AWS_DEFAULT_REGION", default="")
+            or None,
+            "location": env.str("PRIEMNAYA_S3_PREFIX", default="attachments"),
+            # Private objects, never a public URL: downloads go through the access check.
+            "default_acl": None,
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }

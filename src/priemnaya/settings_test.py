@@ -35,3 +35,10 @@ PRIEMNAYA_STAFF_SECOND_FACTOR = False
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "django_ratelimit.E003"]  # noqa: F405
 PRIEMNAYA_RATE_LIMITS = dict.fromkeys(PRIEMNAYA_RATE_LIMITS, "100000/h")  # noqa: F405
+# Issue 10 — attachments: test files go to the system's temporary folder, not the work tree.
+if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F405
+    import tempfile
+
+    STORAGES["attachments"]["OPTIONS"]["location"] = str(  # noqa: F405
+        Path(tempfile.gettempdir()) / "priemnaya-test-attachments"
+    )
