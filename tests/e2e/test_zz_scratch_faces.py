@@ -14,8 +14,10 @@ def test_scratch(transactional_db, live_server, browser, shot, citizen, operator
     sign_in(page, base, citizen.email)
     page.goto(f"{base}/cabinet/new/")
     page.get_by_label("Приложить файлы (необязательно)").set_input_files(
-        [{"name": "вирус.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\0" * 100},
-         {"name": "Справка.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+        [
+            {"name": "вирус.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\0" * 100},
+            {"name": "Справка.pdf", "mimeType": "application/pdf", "buffer": PDF},
+        ]
     )
     expect(page.get_by_role("button", name="Удалить файл «Справка.pdf»")).to_be_visible()
     expect(page.locator("#id_files_error")).to_contain_text("вирус.pdf")
@@ -39,7 +41,8 @@ def test_scratch(transactional_db, live_server, browser, shot, citizen, operator
     p2.goto(f"{base}/console/appeals/{in_progress.number}/")
     p2.locator("summary", has_text="Ответить").first.click()
     p2.locator("#id_answer-files").set_input_files(
-        [{"name": "Ответ.pdf", "mimeType": "application/pdf", "buffer": PDF}])
+        [{"name": "Ответ.pdf", "mimeType": "application/pdf", "buffer": PDF}]
+    )
     expect(p2.get_by_role("button", name="Удалить файл «Ответ.pdf»")).to_be_visible()
     p2.keyboard.press("Tab")
     p2.get_by_role("button", name="Удалить файл «Ответ.pdf»").focus()

@@ -9,6 +9,7 @@ a feed item of its own, citizen B one that is nobody else's. Subjects and texts 
 
 from __future__ import annotations
 
+import io
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +21,7 @@ from django.contrib.auth import SESSION_KEY
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
+from PIL import Image, PngImagePlugin
 
 from priemnaya.accounts.models import ApiToken, User, UserSession
 from priemnaya.accounts.roles import Role
@@ -212,14 +214,12 @@ def _file_mark(world: World, attachment: Attachment) -> str:
 
 
 def _file(appeal: Appeal, applicant: User, mark: str) -> Attachment:
-    """A PDF given with the appeal; its content carries the side's marker."""
-    content = (
-        b"%PDF-1.4\n% " + mark.encode() + b"\n"
-        b"1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-        b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-        b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-    )
-    upload = SimpleUploadedFile("Документ.pdf", content, content_type="application/pdf")
+    """A picture given with the appeal; its text chunk carries the side's marker."""
+    info = PngImagePlugin.PngInfo()
+    info.add_itxt("Comment", mark)
+    buffer = io.BytesIO()
+    Image.new("RGB", (8, 8), (30, 90, 160)).save(buffer, "PNG", pnginfo=info)
+    upload = SimpleUploadedFile("Снимок.png", buffer.getvalue(), content_type="image/png")
     (staged,) = attachments_stage(uploads=[upload], uploaded_by=applicant, purpose="appeal")
     attachments_bind(ids=[staged.pk], actor=applicant, appeal_id=appeal.pk)
     return Attachment.objects.get(pk=staged.pk)

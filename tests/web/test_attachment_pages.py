@@ -4,30 +4,19 @@ files, and downloads with their access rules."""
 
 from __future__ import annotations
 
-import io
 from urllib.parse import quote
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
-from PIL import Image
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.attachments.models import Attachment
 from priemnaya.audit.models import AuditEntry
+from tests.attachments import samples
 from tests.factories import APPEAL_FORM, signed_in
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
-
-
-def png_bytes() -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (200, 30, 30)).save(buffer, format="PNG")
-    return buffer.getvalue()
+PDF = samples.pdf("Паспорт")
 
 
 def pdf(name: str = "Паспорт заявителя.pdf") -> SimpleUploadedFile:
@@ -35,12 +24,12 @@ def pdf(name: str = "Паспорт заявителя.pdf") -> SimpleUploadedFi
 
 
 def png(name: str = "скриншот ошибки.png") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, png_bytes(), content_type="image/png")
+    return SimpleUploadedFile(name, samples.png(), content_type="image/png")
 
 
 def fake_pdf(name: str = "вирус.pdf") -> SimpleUploadedFile:
     # An executable renamed to .pdf: refused from its content, whatever the name says.
-    return SimpleUploadedFile(name, b"MZ\x90\x00" + b"\x00" * 200, content_type="application/pdf")
+    return SimpleUploadedFile(name, samples.EXE, content_type="application/pdf")
 
 
 @pytest.fixture(autouse=True)

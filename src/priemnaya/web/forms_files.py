@@ -9,8 +9,8 @@ stages the uploads and hands the ids to the appeal's service (web/views/files.py
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 
+from priemnaya.attachments.services import limits, size_text
 from priemnaya.web.forms import AnswerForm, AppealForm, _text
 
 # What the file input offers; the service decides from the content, this only helps the picker.
@@ -21,21 +21,15 @@ ACCEPT = (
 FILE_FIELDS = ("files", "attachment_ids", "remove_attachments")
 
 
-def _megabytes(size: int) -> str:
-    value = size / (1024 * 1024)
-    return f"{value:.0f}" if value == int(value) else f"{value:.1f}".replace(".", ",")
-
-
 def files_hint(*, per_appeal_limits: bool = True) -> str:
     """The limits in words, as the settings say them (SPEC §7)."""
-    per_file = getattr(settings, "PRIEMNAYA_ATTACHMENT_MAX_BYTES", 5 * 1024 * 1024)
+    lim = limits()
+    kinds = f"PDF, DOC, DOCX, JPG или PNG; до {size_text(lim.file_bytes)} каждый"
     if not per_appeal_limits:
-        return f"PDF, DOC, DOCX, JPG или PNG; до {_megabytes(per_file)} МБ каждый."
-    per_appeal = getattr(settings, "PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_BYTES", 10 * 1024 * 1024)
-    count = getattr(settings, "PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_COUNT", 10)
+        return f"{kinds}."
     return (
-        f"PDF, DOC, DOCX, JPG или PNG; до {_megabytes(per_file)} МБ каждый, "
-        f"всего до {_megabytes(per_appeal)} МБ и не больше {count} файлов к обращению."
+        f"{kinds}, всего до {size_text(lim.appeal_bytes)} "
+        f"и не больше {lim.appeal_count} файлов к обращению."
     )
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import template
 
 from priemnaya.appeals.presenters import format_date
+from priemnaya.attachments.services import size_text
 from priemnaya.web.views.files import appeal_files as files_of
 
 register = template.Library()
@@ -27,6 +28,11 @@ def appeal_files(appeal, *, staff: bool = False) -> list:
 @register.filter
 def file_kind(content_type: str) -> str:
     return KINDS.get(content_type, content_type or "—")
+
+
+@register.filter
+def file_size(size: int) -> str:
+    return size_text(size)
 
 
 @register.filter

@@ -39,7 +39,10 @@ def refusal_messages(exc: ApplicationError) -> list[str]:
 
 def staged_of(user, ids: list[int]) -> list[Attachment]:
     """The user's own files still staged, among ``ids``, in the order given."""
-    found = {a.pk: a for a in attachment_selectors.staged_attachments(user=user, ids=ids)}
+    if not ids:
+        return []
+    staged = attachment_selectors.staged_attachments(uploaded_by_id=user.pk, ids=ids)
+    found = {a.pk: a for a in staged}
     return [found[i] for i in ids if i in found]
 
 
@@ -199,18 +202,13 @@ def download(attachment: Attachment) -> FileResponse:
 
 
 def _file_of(appeal: Appeal, attachment_id: int, *, applicant: bool) -> Attachment:
+    # The applicant never reaches files of an answer under review or of internal notes.
     try:
-        attachment = attachment_selectors.attachment_for_appeal(appeal.pk, attachment_id)
+        return attachment_selectors.attachment_for_appeal(
+            appeal.pk, attachment_id, include_internal=not applicant, include_drafts=not applicant
+        )
     except NotFound as exc:
         raise Http404(exc.message) from exc
-    if applicant and not visible_to_applicant(attachment):
-        raise Http404("Файл не найден.")
-    return attachment
-
-
-def visible_to_applicant(attachment: Attachment) -> bool:
-    """The applicant sees their own files and the files of answers issued to them."""
-    return attachment.answer_draft_id is None or attachment.answer_id is not None
 
 
 @require_GET
@@ -237,6 +235,8 @@ def console_file(request, number: str, attachment_id: int):
 
 
 def appeal_files(appeal: Appeal, *, applicant: bool) -> list[Attachment]:
-    """The appeal's files for its page (the applicant's view leaves out unissued answer files)."""
-    files = list(attachment_selectors.appeal_attachments(appeal.pk))
-    return [a for a in files if visible_to_applicant(a)] if applicant else files
+    """The appeal's files for its page (the applicant's leaves out unissued answers' and notes')."""
+    files = attachment_selectors.appeal_attachments(
+        appeal.pk, include_internal=not applicant, include_drafts=not applicant
+    )
+    return list(files.select_related("uploaded_by"))

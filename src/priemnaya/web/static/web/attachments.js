@@ -7,10 +7,11 @@
   window.priemnayaFiles = true;
   if (!window.XMLHttpRequest || !window.FormData) { return; }
 
+  // As the server says sizes (attachments.services.size_text): «300 Б», «12 КБ», «1,5 МБ».
   function sizeLabel(bytes) {
-    if (bytes < 1024) { return bytes + " байт"; }
-    if (bytes < 1024 * 1024) { return (bytes / 1024).toFixed(1).replace(".", ",") + " КБ"; }
-    return (bytes / (1024 * 1024)).toFixed(1).replace(".", ",") + " МБ";
+    if (bytes < 1024) { return bytes + " Б"; }
+    if (bytes < 1024 * 1024) { return Math.floor(bytes / 1024) + " КБ"; }
+    return (bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, "").replace(".", ",") + " МБ";
   }
 
   function make(tag, className, text) {
