@@ -74,7 +74,9 @@ class FilesMixin(forms.Form):
     purpose = "appeal"
     files_label = "Файлы"
 
-    files = _Uploads(required=False)
+    # The form's metaclass takes declared fields off the class, so ``form.files`` (the uploads
+    # Django binds) stays as it is; templates reach this field as ``form.files`` (item lookup).
+    files = _Uploads(required=False)  # type: ignore[assignment]
     attachment_ids = _Ids(required=False)
     remove_attachments = _Ids(required=False)
 
