@@ -64,6 +64,7 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "withdraw",
         "comment",
         "escalate",
+        "add_documents",
     ]
     assert actions_for(Status.REGISTERED, Side.STAFF) == [
         "take",

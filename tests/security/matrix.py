@@ -76,11 +76,11 @@ OBJECT_PARAMS = {
     "token": "token_id",
     "privacy_request": "request_id",
     "breach": "breach_id",
-    # Issue 10: a file of an appeal (the URL names the appeal's number too).
     "attachment": "attachment_id",
+    "staged": "attachment_id",
 }
 # Objects every signed-in person has (own) and another person has too (other).
-PER_PERSON = frozenset({"notification", "session", "token"})
+PER_PERSON = frozenset({"notification", "session", "token", "staged"})
 # Objects only all-seeing roles (supervisors, administrators) reach: there is no «other».
 OFFICERS_ONLY = frozenset({"failed", "privacy_request", "breach"})
 
@@ -122,6 +122,8 @@ class Rule:
     # The answer holds nothing personal and browsers may keep it (the service worker).
     cacheable: bool = False
     note: str = ""
+    # The body is a multipart form (files), not JSON.
+    multipart: bool = False
 
     def denied_for(self, role: str) -> int:
         return self.denied_by.get(role, self.denied)
@@ -154,6 +156,14 @@ def _redirect_body(ctx) -> dict[str, str]:
     # Away from the appeal's own department, to one that is not the body complained about.
     target = "quality" if ctx.appeal.department.code != "quality" else "support"
     return {"department": target, "reason": "По компетенции другого отдела."}
+
+
+def _files_body(ctx) -> dict[str, Any]:
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.attachments.samples import png
+
+    return {"files": SimpleUploadedFile("скан.png", png(), content_type="image/png")}
 
 
 def _extend_body(ctx) -> dict[str, str]:
@@ -240,13 +250,13 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body={"comment-text": "Дополняю обращение."},
         ok=(302,),
     ),
-    # Issue 10: the appeal's files (download) and the page script's staging and removal; a
-    # removal of a file that is not one's own (or not there) is 404 like another's appeal.
-    "web:appeal_file": Rule(CITIZEN, object="attachment", shows=True),
-    "web:attachment_stage": Rule(CITIZEN, kind="json", method="post", body={}, ok=(422,)),
-    "web:attachment_discard": Rule(
-        CITIZEN, kind="json", method="post", params={"attachment_id": "999999"}, ok=(404,)
+    # Issue 10: the appeal's files (download) and the page script's staging and removal of one's
+    # own unsent file (another's is 404, as another's appeal).
+    "web:appeal_file": Rule(CITIZEN, object="attachment"),
+    "web:attachment_stage": Rule(
+        CITIZEN, kind="json", method="post", body=_files_body, multipart=True, ok=(201,)
     ),
+    "web:attachment_discard": Rule(CITIZEN, kind="json", method="post", object="staged"),
     "web:notifications": Rule(CITIZEN),
     "web:notifications_read": Rule(CITIZEN, method="post", body={"all": "1"}, ok=(302,)),
     "web:notification_settings": Rule(CITIZEN),
@@ -284,11 +294,11 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body={"note-text": "Проверить журнал входа."},
         ok=(302,),
     ),
-    "web:console_file": Rule(WORKING, object="attachment", shows=True),
-    "web:console_attachment_stage": Rule(WORKING, kind="json", method="post", body={}, ok=(422,)),
-    "web:console_attachment_discard": Rule(
-        WORKING, kind="json", method="post", params={"attachment_id": "999999"}, ok=(404,)
+    "web:console_file": Rule(WORKING, object="attachment"),
+    "web:console_attachment_stage": Rule(
+        WORKING, kind="json", method="post", body=_files_body, multipart=True, ok=(201,)
     ),
+    "web:console_attachment_discard": Rule(WORKING, kind="json", method="post", object="staged"),
     "web:console_notifications": Rule(WORKING),
     "web:console_notifications_read": Rule(WORKING, method="post", body={"all": "1"}, ok=(302,)),
     "web:console_notification_settings": Rule(WORKING),
@@ -387,6 +397,34 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         object="appeal:answered",
         body={"reason": "Ответ не по существу."},
     ),
+    # Issue 10 — uploads: adding documents, the appeal's files and their download.
+    "api:POST /appeals/{number}/attachments": Rule(
+        CITIZEN,
+        kind="api",
+        denied_by=SEES_NO_APPEAL,
+        method="post",
+        object="appeal",
+        body=_files_body,
+        multipart=True,
+        ok=(201,),
+    ),
+    "api:GET /appeals/{number}/attachments": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="appeal"
+    ),
+    "api:GET /appeals/{number}/attachments/{attachment_id}": Rule(
+        READERS, kind="api", denied_by=SEES_NO_APPEAL, object="attachment"
+    ),
+    "api:POST /attachments": Rule(
+        CITIZEN | WORKING, kind="api", method="post", body=_files_body, multipart=True, ok=(201,)
+    ),
+    "api:DELETE /attachments/{attachment_id}": Rule(
+        SIGNED_IN,
+        kind="api",
+        method="delete",
+        object="staged",
+        ok=(204,),
+        note="anyone removes their own uploaded, unsent file; another's is 404",
+    ),
     # ---- API: staff ------------------------------------------------------------------------
     "api:POST /staff/appeals": Rule(
         WORKING,
@@ -422,6 +460,15 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         method="post",
         object="appeal:in_progress",
         body={"outcome": "resolved", "text": "Проблема устранена."},
+    ),
+    "api:POST /staff/appeals/{number}/answer/attachments": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        object="appeal:in_progress",
+        body=_files_body,
+        multipart=True,
+        ok=(201,),
     ),
     "api:POST /staff/appeals/{number}/redirect": Rule(
         WORKING, kind="api", method="post", object="appeal", body=_redirect_body

@@ -86,6 +86,8 @@ def call(world: World, case: Case, obj):
     body = rule.body(Context(world, case, obj)) if callable(rule.body) else rule.body
     if rule.method == "get":
         return client.get(path, **headers)
+    if rule.multipart:
+        return client.post(path, body or {}, **headers)
     if rule.kind in ("api", "json"):
         data = json.dumps(body) if body is not None else ""
         return client.generic(

@@ -9,7 +9,6 @@ a feed item of its own, citizen B one that is nobody else's. Subjects and texts 
 
 from __future__ import annotations
 
-import io
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -18,16 +17,14 @@ from secrets import token_hex, token_urlsafe
 
 from django.conf import settings
 from django.contrib.auth import SESSION_KEY
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
-from PIL import Image, PngImagePlugin
 
 from priemnaya.accounts.models import ApiToken, User, UserSession
 from priemnaya.accounts.roles import Role
 from priemnaya.appeals.models import Appeal, Incident
 from priemnaya.appeals.services.routing import extension_limit
-from priemnaya.attachments.models import Attachment
+from priemnaya.attachments.models import Attachment, Purpose
 from priemnaya.attachments.services import attachments_bind, attachments_stage
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.notifications.models import Notification
@@ -67,9 +64,10 @@ class World:
     api_tokens: dict[str, ApiToken] = field(default_factory=dict)
     privacy_request: SubjectRequest | None = None
     breach: Breach | None = None
-    # Issue 10: side → a file of the side's registered appeal.
-    files: dict[str, Attachment] = field(default_factory=dict)
     secrets: dict[int, list[str]] = field(default_factory=dict)
+    # Issue 10: a file on each side's registered appeal; a staged file of each person.
+    attachments: dict[str, Attachment] = field(default_factory=dict)
+    staged: dict[str, Attachment] = field(default_factory=dict)
     # Role → the markers it may never see (hidden_from), worked out once.
     hidden: dict[str, list[str]] = field(default_factory=dict)
 
@@ -203,26 +201,27 @@ def build_world() -> World:
         subjects_estimate=10,
     )
     for side, applicant in (("a", citizen_a), ("b", citizen_b)):
-        world.files[side] = _file(appeals[side, "registered"], applicant, marker(side, "file"))
+        [attachment] = attachments_stage(
+            uploads=[_file(f"Скан {side}.png")], uploaded_by=applicant, purpose=Purpose.APPEAL
+        )
+        appeal = appeals[side, "registered"]
+        attachments_bind(ids=[attachment.pk], actor=applicant, appeal_id=appeal.pk)
+        attachment.appeal = appeal
+        world.attachments[side] = attachment
+    for who, person in people.items():
+        [world.staged[who]] = attachments_stage(
+            uploads=[_file("черновик.png")], uploaded_by=person, purpose=Purpose.APPEAL
+        )
     world.hidden = {role: hidden_from(world, role) for role in ROLES}
     return world
 
 
-def _file_mark(world: World, attachment: Attachment) -> str:
-    side = next(side for side, f in world.files.items() if f.pk == attachment.pk)
-    return marker(side, "file")
+def _file(name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
 
+    from tests.attachments.samples import png
 
-def _file(appeal: Appeal, applicant: User, mark: str) -> Attachment:
-    """A picture given with the appeal; its text chunk carries the side's marker."""
-    info = PngImagePlugin.PngInfo()
-    info.add_itxt("Comment", mark)
-    buffer = io.BytesIO()
-    Image.new("RGB", (8, 8), (30, 90, 160)).save(buffer, "PNG", pnginfo=info)
-    upload = SimpleUploadedFile("Снимок.png", buffer.getvalue(), content_type="image/png")
-    (staged,) = attachments_stage(uploads=[upload], uploaded_by=applicant, purpose="appeal")
-    attachments_bind(ids=[staged.pk], actor=applicant, appeal_id=appeal.pk)
-    return Attachment.objects.get(pk=staged.pk)
+    return SimpleUploadedFile(name, png(), content_type="image/png")
 
 
 # ---- what a case addresses ------------------------------------------------------------------
@@ -300,9 +299,14 @@ OBJECTS: dict[str, tuple[Callable, Callable, Callable]] = {
         lambda world, obj: [obj.description],
     ),
     "attachment": (
-        lambda world, case: world.files[side_of(case)],
+        lambda world, case: world.attachments[side_of(case)],
         lambda obj: {"number": obj.appeal.number, "attachment_id": obj.pk},
-        lambda world, obj: [_file_mark(world, obj)],
+        lambda world, obj: world.secrets[obj.appeal_id],
+    ),
+    "staged": (
+        lambda world, case: world.staged[_person(case)],
+        lambda obj: {"attachment_id": obj.pk},
+        lambda world, obj: [],
     ),
 }
 
@@ -350,7 +354,6 @@ def hidden_from(world: World, role: str) -> list[str]:
         if role == Role.CITIZEN or side not in sides:
             hidden.append(incident.title)
     hidden += [item.subject for owner, item in world.feed.items() if owner != role]
-    hidden += [marker(side, "file") for side in world.files if side not in sides]
     return hidden
 
 

@@ -20,6 +20,7 @@ from priemnaya.appeals.presenters import (
 )
 from priemnaya.appeals.selectors import AppealPage
 from priemnaya.appeals.states import EventType
+from priemnaya.attachments.models import Attachment
 
 
 class ErrorItem(Schema):
@@ -93,9 +94,11 @@ if TYPE_CHECKING:
     class AppealIn(Schema):
         repeat_of: str | None
         contest_of: str | None
+        attachments: list[int]
 
     class StaffAppealIn(Schema):
         channel: str
+        attachments: list[int]
 
     class AppealEditIn(Schema): ...
 
@@ -111,6 +114,10 @@ else:
         contest_of=(
             str | None,
             Field(None, description="number of an earlier own appeal whose answer is contested"),
+        ),
+        attachments=(
+            list[int],
+            Field([], description="ids of files uploaded first with POST /api/v1/attachments"),
         ),
     )
     _staff_fields = _input_fields(staff=True)
@@ -130,6 +137,10 @@ else:
         # The caller's name first, as the console's form asks for it.
         applicant_name=_staff_fields.pop("applicant_name"),
         **{name: d for name, d in _staff_fields.items() if name != "received_on"},
+        attachments=(
+            list[int],
+            Field([], description="ids of files uploaded first with POST /api/v1/attachments"),
+        ),
     )
     AppealEditIn = create_model(
         "AppealEditIn",
@@ -144,6 +155,12 @@ else:
 
 class TextIn(Schema):
     text: str
+
+
+class ProvideInfoIn(TextIn):
+    attachments: list[int] = Field(
+        [], description="ids of files uploaded first with POST /api/v1/attachments"
+    )
 
 
 class ReasonIn(Schema):
@@ -185,6 +202,11 @@ class AnswerIn(Schema):
     )
     no_new_arguments: bool = Field(False, description="нет новых доводов (для repeated)")
     decision: str = Field("", description="решение руководителя (для repeated)")
+    attachments: list[int] = Field(
+        [],
+        description="ids of files uploaded with POST /api/v1/staff/appeals/{number}/answer/"
+        "attachments",
+    )
 
 
 class RedirectIn(Schema):
@@ -207,6 +229,30 @@ class RateIn(Schema):
     comment: str = ""
 
 
+class AttachmentOut(Schema):
+    id: int
+    name: str = Field(description="имя файла (очищенное), с расширением по содержимому")
+    size: int = Field(description="размер в байтах")
+    content_type: str = Field(description="тип, определённый по содержимому")
+    sha256: str
+    uploaded_at: datetime
+    purpose: str = Field(description="appeal, addition, answer или chat")
+    url: str | None = Field(description="где скачать (для приложенных к обращению)")
+
+    @staticmethod
+    def of(attachment: Attachment, *, number: str | None = None) -> dict:
+        return {
+            "id": attachment.pk,
+            "name": attachment.name,
+            "size": attachment.size,
+            "content_type": attachment.content_type,
+            "sha256": attachment.sha256,
+            "uploaded_at": attachment.uploaded_at,
+            "purpose": attachment.purpose,
+            "url": f"/api/v1/appeals/{number}/attachments/{attachment.pk}" if number else None,
+        }
+
+
 class AnswerOut(Schema):
     outcome: str
     outcome_label: str
@@ -227,6 +273,7 @@ class AnswerOut(Schema):
         description="срок уведомления о нечитаемом или неясном обращении (регистрация + 7 дней)"
     )
     notice_in_time: bool | None = Field(description="уведомление направлено в срок")
+    attachments: list[AttachmentOut] = Field([], description="файлы ответа")
 
     @staticmethod
     def of(answer: Answer) -> dict:
@@ -315,6 +362,9 @@ class AppealOut(AppealSummaryOut):
     late_registration: bool | None = Field(
         None, description="зарегистрировано позже срока после поступления; только сотрудникам"
     )
+    attachments: list[AttachmentOut] = Field(
+        [], description="файлы обращения, дополнений и ответов, видимые вызывающему"
+    )
 
 
 class LinkOut(Schema):
@@ -345,6 +395,15 @@ class RouteData(Schema):
     department: str = Field(description="код ведомства, куда направлено")
 
 
+class FileRefOut(Schema):
+    id: int
+    name: str
+
+
+def _files_field():
+    return Field([], description="файлы, пришедшие с событием")
+
+
 class RegisteredData(Schema):
     number: str = Field(description="номер обращения")
     due_date: date | None = Field(description="последний день срока ответа (местная дата)")
@@ -359,6 +418,7 @@ class RegisteredData(Schema):
     late_registration: bool | None = Field(
         None, description="зарегистрировано позже срока после поступления (только сотрудникам)"
     )
+    attachments: list[FileRefOut] = _files_field()
 
 
 class EditedData(Schema):
@@ -369,9 +429,18 @@ class DueDateData(Schema):
     due_date: date | None = Field(description="срок ответа после возобновления (местная дата)")
 
 
+class InfoProvidedData(DueDateData):
+    attachments: list[FileRefOut] = _files_field()
+
+
+class DocumentsAddedData(Schema):
+    attachments: list[FileRefOut] = _files_field()
+
+
 class AnsweredData(Schema):
     outcome: str = Field(description="resolved, rejected, clarify, no_answer или forwarded")
     outcome_label: str
+    attachments: list[FileRefOut] = _files_field()
 
 
 class ForwardedData(Schema):
@@ -452,7 +521,8 @@ class RegimeChangedData(Schema):
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
-    EventType.INFO_PROVIDED: DueDateData,
+    EventType.INFO_PROVIDED: InfoProvidedData,
+    EventType.DOCUMENTS_ADDED: DocumentsAddedData,
     EventType.ANSWERED: AnsweredData,
     EventType.CLOSED: ClosedData,
     EventType.REDIRECTED: MovedData,
@@ -546,6 +616,16 @@ def summary_of(appeal: Appeal, *, staff: bool) -> dict:
     }
 
 
+def _answer_of(page: AppealPage) -> dict | None:
+    if page.answer is None:
+        return None
+    files = [a for a in page.attachments if a.answer_id == page.answer.pk]
+    number = page.appeal.display_number
+    return AnswerOut.of(page.answer) | {
+        "attachments": [AttachmentOut.of(a, number=number) for a in files]
+    }
+
+
 def detail_of(page: AppealPage) -> dict:
     appeal = page.appeal
     complained = appeal.complained_department
@@ -586,7 +666,10 @@ def detail_of(page: AppealPage) -> dict:
                 }
                 for link in page.links
             ],
-            "answer": AnswerOut.of(page.answer) if page.answer else None,
+            "answer": _answer_of(page),
+            "attachments": [
+                AttachmentOut.of(a, number=appeal.display_number) for a in page.attachments
+            ],
             "regime": appeal.regime,
             "complained_department": complained.code if complained else None,
             "complained_department_name": complained.name if complained else None,

@@ -60,3 +60,7 @@ api.add_router("/auth", tokens.router)
 from priemnaya.api.routers import password_reset  # noqa: E402
 
 api.add_router("/auth", password_reset.router)
+# Issue 10 — uploads: files staged before the form that carries them.
+from priemnaya.api.routers import attachments  # noqa: E402
+
+api.add_router("/attachments", attachments.router)

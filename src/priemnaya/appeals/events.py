@@ -18,8 +18,14 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.models import Answer, Appeal, Event, Incident, Message
 from priemnaya.appeals.states import EventType
+from priemnaya.attachments.models import Attachment
 from priemnaya.catalog.models import Department, Policy
 from priemnaya.core import clock
+
+
+def _files(attachments: list[Attachment] | None) -> list[dict[str, Any]] | None:
+    """The files an event brought: ids and names, never their content or hashes."""
+    return [{"id": a.pk, "name": a.name} for a in attachments] if attachments else None
 
 
 def _local_date(moment: datetime | None) -> str | None:
@@ -80,6 +86,7 @@ def appeal_registered_event(
     repeat_of: Appeal | None = None,
     contest_of: Appeal | None = None,
     route: dict[str, Any] | None = None,
+    attachments: list[Attachment] | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -96,6 +103,7 @@ def appeal_registered_event(
         route=route,
         received_date=_local_date(appeal.received_at) if appeal.received_at else None,
         late_registration=True if appeal.late_registration else None,
+        attachments=_files(attachments),
     )
 
 
@@ -125,7 +133,12 @@ def appeal_info_requested_event(
 
 
 def appeal_info_provided_event(
-    *, appeal: Appeal, actor: User, from_status: str, reply: Message
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    reply: Message,
+    attachments: list[Attachment] | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -135,11 +148,37 @@ def appeal_info_provided_event(
         text=reply.text,
         message=reply,
         due_date=_due_day(appeal),
+        attachments=_files(attachments),
+    )
+
+
+def appeal_documents_added_event(
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    attachments: list[Attachment],
+    message: Message | None = None,
+) -> Event:
+    """Public: the applicant sent more documents after submitting."""
+    return _event(
+        appeal=appeal,
+        type=EventType.DOCUMENTS_ADDED,
+        actor=actor,
+        from_status=from_status,
+        text=message.text if message else "",
+        message=message,
+        attachments=_files(attachments),
     )
 
 
 def appeal_answered_event(
-    *, appeal: Appeal, actor: User, from_status: str, answer: Answer
+    *,
+    appeal: Appeal,
+    actor: User,
+    from_status: str,
+    answer: Answer,
+    attachments: list[Attachment] | None = None,
 ) -> Event:
     return _event(
         appeal=appeal,
@@ -148,6 +187,7 @@ def appeal_answered_event(
         from_status=from_status,
         answer_id=answer.pk,
         outcome=answer.outcome,
+        attachments=_files(attachments),
     )
 
 

@@ -43,6 +43,7 @@ class Action(StrEnum):
     FLAG_FIRST_RESPONSE_OVERDUE = "flag_first_response_overdue"
     FLAG_OVERDUE = "flag_overdue"
     CHANGE_REGIME = "change_regime"
+    ADD_DOCUMENTS = "add_documents"
 
     @property
     def slug(self) -> str:
@@ -103,6 +104,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.CHANGE_REGIME: _t(
         WORKING, None, {ST}, "Изменить режим рассмотрения", reviewers_only=True
     ),
+    # Documents the applicant sends after submitting, while the appeal is being considered.
+    Action.ADD_DOCUMENTS: _t(WORKING, None, {A}, "Добавить документы"),
 }
 
 # Actions only the deadline sweeps perform: never offered on a page or in the API.

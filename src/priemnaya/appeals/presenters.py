@@ -144,6 +144,7 @@ _APPLICANT_TITLES = {
     EventType.FORWARDED: "Направлено в орган по компетенции",
     EventType.OVERDUE: "Срок ответа истёк",
     EventType.REGIME_CHANGED: "Изменён порядок рассмотрения",
+    EventType.DOCUMENTS_ADDED: "Вы добавили документы",
 }
 
 # How the applicant reads a regime: «Обращение рассматривается как …».
@@ -168,8 +169,31 @@ class EventDescription:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _files_of(d: dict[str, Any]) -> list[dict[str, Any]]:
+    return [{"id": f["id"], "name": f["name"]} for f in d.get("attachments") or []]
+
+
 def _published(event: Event, audience: Audience) -> dict[str, Any]:
     """Return the documented fields of the event's type (docs/api.md, OpenAPI per type)."""
+    d = event.data
+    published = _published_fields(event, audience)
+    if event.type in _WITH_FILES:
+        published["attachments"] = _files_of(d)
+    return published
+
+
+# Event types that may bring files (issue 10): their data lists them as {id, name}.
+_WITH_FILES = frozenset(
+    {
+        EventType.REGISTERED,
+        EventType.INFO_PROVIDED,
+        EventType.ANSWERED,
+        EventType.DOCUMENTS_ADDED,
+    }
+)
+
+
+def _published_fields(event: Event, audience: Audience) -> dict[str, Any]:
     d = event.data
     match event.type:
         case EventType.REGISTERED:
@@ -355,6 +379,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             lines.append("Заявителю сообщено о нарушении срока")
     if event.type == EventType.INCIDENT_LINKED and data.get("incident"):
         lines.append(f"Инцидент № {data['incident']}")
+    if files := data.get("attachments"):
+        lines.append("Файлы: " + ", ".join(f"«{f['name']}»" for f in files))
     if event.type == EventType.ESCALATED and audience is Audience.STAFF:
         lines.append(f"Уровень эскалации: {data['level']}")
     return lines

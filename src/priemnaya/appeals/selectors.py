@@ -6,6 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from enum import StrEnum
+from functools import cached_property
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
@@ -31,6 +32,8 @@ from priemnaya.appeals.presenters import (
 )
 from priemnaya.appeals.services.sweeps import DEFAULT_WARN_HOURS
 from priemnaya.appeals.states import NOTICE_DAYS, OPEN_STATUSES, EventType, Status
+from priemnaya.attachments.models import Attachment
+from priemnaya.attachments.selectors import appeal_attachments, attachment_for_appeal
 from priemnaya.catalog.models import Department, Kind, Policy, Theme
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
@@ -293,6 +296,26 @@ def appeal_overdue_event(*, appeal: Appeal) -> Event | None:
     return appeal.events.filter(type=EventType.OVERDUE).order_by("-created_at", "-id").first()
 
 
+def appeal_files(*, appeal: Appeal, audience: Audience) -> list[Attachment]:
+    """Return the appeal's files: staff see all, the applicant none of internal notes or of an
+    answer still under review (LEGAL.md §6 rule 14)."""
+    staff = audience is Audience.STAFF
+    return list(
+        appeal_attachments(appeal.pk, include_internal=staff, include_drafts=staff).select_related(
+            "uploaded_by"
+        )
+    )
+
+
+def appeal_file_get(*, user: User, number: str, attachment_id: int) -> Attachment:
+    """Return one file of an appeal the user may see, or NotFound (another's appeal included)."""
+    appeal = appeal_get(user=user, number=number)
+    staff = audience_of(user, appeal) is Audience.STAFF
+    return attachment_for_appeal(
+        appeal.pk, attachment_id, include_internal=staff, include_drafts=staff
+    )
+
+
 def appeal_current_answer(*, appeal: Appeal) -> Answer | None:
     return appeal.answers.filter(superseded_at__isnull=True).first()
 
@@ -382,6 +405,13 @@ class AppealPage:
     @property
     def action_slugs(self) -> list[str]:
         return [action.slug for action in self.actions]
+
+    @cached_property
+    def attachments(self) -> list[Attachment]:
+        """The appeal's files as the reader may see them (read when first asked for)."""
+        if not self.visible:
+            return []
+        return appeal_files(appeal=self.appeal, audience=self.audience)
 
 
 def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) -> AppealPage:

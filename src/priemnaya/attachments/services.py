@@ -285,6 +285,56 @@ NOT_YOURS = "Файл № {id} не найден среди ваших загр�
 ALREADY_BOUND = "Файл «{name}» уже приложен."
 
 
+def attachments_bindable(
+    *,
+    ids: Sequence[int],
+    actor: User | None,
+    appeal_id: int | None = None,
+    for_answer: bool = False,
+    message_id: int | None = None,
+    answer_id: int | None = None,
+    answer_draft_id: int | None = None,
+    lock: bool = False,
+) -> list[Attachment]:
+    """Return the actor's staged files named by ``ids`` if they may be bound, else refuse.
+
+    The checks of ``attachments_bind`` without binding: a form checks its files before it
+    creates what they will be bound to (a new appeal counts nothing already there).
+    """
+    unique = list(dict.fromkeys(ids))
+    if not unique:
+        return []
+    problems: list[str] = []
+    owner = actor.pk if actor is not None else None
+    query = Attachment.objects.filter(pk__in=unique)
+    if lock:
+        query = query.select_for_update(of=("self",))
+    found = {a.pk: a for a in query}
+    rows: list[Attachment] = []
+    for pk in unique:
+        a = found.get(pk)
+        if a is None or a.uploaded_by_id != owner:
+            problems.append(NOT_YOURS.format(id=pk))
+        elif a.appeal_id is not None or a.answer_draft_id is not None:
+            problems.append(ALREADY_BOUND.format(name=a.name))
+        elif (a.purpose == Purpose.ANSWER) != for_answer:
+            problems.append(_purpose_mismatch(a, for_answer=for_answer))
+        else:
+            rows.append(a)
+    if problems:
+        raise ValidationFailed({"attachments": problems})
+    refusals = _bind_refusals(
+        rows,
+        appeal_id=appeal_id,
+        message_id=message_id,
+        answer_id=answer_id,
+        answer_draft_id=answer_draft_id,
+    )
+    if refusals:
+        raise UploadRefused(refusals, field="attachments")
+    return rows
+
+
 def attachments_bind(
     *,
     ids: Sequence[int],
@@ -293,54 +343,44 @@ def attachments_bind(
     message_id: int | None = None,
     answer_id: int | None = None,
     answer_draft_id: int | None = None,
+    purpose: str | None = None,
 ) -> list[Attachment]:
     """Bind the actor's staged files to an appeal (and a message or an answer), limits rechecked.
 
     Runs in the caller's transaction; refuses (field ``attachments``) ids that are not the
-    actor's staged files and files beyond the appeal's limits, binding none of them.
+    actor's staged files and files beyond the appeal's limits, binding none of them. ``purpose``
+    (appeal or addition) says how the applicant's documents came, whatever the upload said.
     """
-    unique = list(dict.fromkeys(ids))
-    if not unique:
+    if not ids:
         return []
-    problems: list[str] = []
-    for_answer = answer_id is not None or answer_draft_id is not None
-    owner = actor.pk if actor is not None else None
     with transaction.atomic():
-        found = {
-            a.pk: a
-            for a in Attachment.objects.select_for_update(of=("self",)).filter(pk__in=unique)
-        }
-        rows: list[Attachment] = []
-        for pk in unique:
-            a = found.get(pk)
-            if a is None or a.uploaded_by_id != owner:
-                problems.append(NOT_YOURS.format(id=pk))
-            elif a.appeal_id is not None or a.answer_draft_id is not None:
-                problems.append(ALREADY_BOUND.format(name=a.name))
-            elif (a.purpose == Purpose.ANSWER) != for_answer:
-                problems.append(_purpose_mismatch(a, for_answer=for_answer))
-            else:
-                rows.append(a)
-        if problems:
-            raise ValidationFailed({"attachments": problems})
-        refusals = _bind_refusals(
-            rows,
+        rows = attachments_bindable(
+            ids=ids,
+            actor=actor,
             appeal_id=appeal_id,
+            for_answer=answer_id is not None or answer_draft_id is not None,
             message_id=message_id,
             answer_id=answer_id,
             answer_draft_id=answer_draft_id,
+            lock=True,
         )
-        if refusals:
-            raise UploadRefused(refusals, field="attachments")
+        if not rows:
+            return []
         Attachment.objects.filter(pk__in=[a.pk for a in rows]).update(
             appeal_id=appeal_id,
             message_id=message_id,
             answer_id=answer_id,
             answer_draft_id=answer_draft_id,
         )
+        if purpose in APPLICANT_PURPOSES:
+            Attachment.objects.filter(
+                pk__in=[a.pk for a in rows], purpose__in=APPLICANT_PURPOSES
+            ).update(purpose=purpose)
         for a in rows:
             a.appeal_id, a.message_id = appeal_id, message_id
             a.answer_id, a.answer_draft_id = answer_id, answer_draft_id
+            if purpose in APPLICANT_PURPOSES and a.purpose in APPLICANT_PURPOSES:
+                a.purpose = purpose
     return rows
 
 
@@ -353,7 +393,7 @@ def _purpose_mismatch(a: Attachment, *, for_answer: bool) -> str:
 def _bind_refusals(
     rows: Sequence[Attachment],
     *,
-    appeal_id: int,
+    appeal_id: int | None,
     message_id: int | None,
     answer_id: int | None,
     answer_draft_id: int | None,
@@ -367,7 +407,7 @@ def _bind_refusals(
         ).append(a)
     for purpose, group in by_purpose.items():
         existing = Attachment.objects.none()
-        if purpose == Purpose.APPEAL:
+        if purpose == Purpose.APPEAL and appeal_id is not None:
             existing = Attachment.objects.filter(
                 appeal_id=appeal_id, purpose__in=APPLICANT_PURPOSES
             )
@@ -413,6 +453,15 @@ def attachment_discard(*, attachment_id: int, actor: User) -> None:
         key = a.key
         a.delete()
         transaction.on_commit(lambda: storage().delete(key))
+
+
+def attachments_forget(attachments: Sequence[Attachment]) -> None:
+    """Remove staged files at once, content included: a one-step upload that failed after
+    storing them (nobody would ever bind them)."""
+    store = storage()
+    for a in attachments:
+        Attachment.objects.filter(pk=a.pk, appeal__isnull=True, answer_draft__isnull=True).delete()
+        store.delete(a.key)
 
 
 def attachment_open(attachment: Attachment) -> File:

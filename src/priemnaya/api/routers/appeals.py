@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from ninja import Header, Query, Router, Schema, Status
+from django.http import FileResponse
+from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.schemas import (
@@ -10,8 +12,10 @@ from priemnaya.api.schemas import (
     AppealIn,
     AppealOut,
     AppealPageOut,
+    AttachmentOut,
     ErrorOut,
     EventOut,
+    ProvideInfoIn,
     RateIn,
     ReasonIn,
     TextIn,
@@ -25,14 +29,18 @@ from priemnaya.appeals.inputs import input_from_appeal
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import (
     AppealFilters,
+    appeal_file_get,
+    appeal_files,
     appeal_get,
     appeal_page,
     appeal_page_of,
     appeal_timeline,
     applicant_appeals,
+    audience_of,
     page_of,
 )
 from priemnaya.appeals.states import Channel
+from priemnaya.attachments.services import attachment_open, content_disposition
 from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
 
 router = Router(tags=["appeals"])
@@ -82,7 +90,9 @@ def appeal_create(
         raise NotPermitted("Подавать обращения через это API может заявитель.")
 
     def submit():
-        data = services.AppealInput(**payload.dict(exclude={"repeat_of", "contest_of"}))
+        data = services.AppealInput(
+            **payload.dict(exclude={"repeat_of", "contest_of", "attachments"})
+        )
         client_token = f"api:{idempotency_key}" if idempotency_key else None
         if (follow_up := _follow_up(user, payload)) is not None:
             link, source = follow_up
@@ -93,10 +103,15 @@ def appeal_create(
                 source=source,
                 client_token=client_token,
                 channel=Channel.MOBILE,
+                attachment_ids=payload.attachments,
             )
         else:
             appeal = services.appeal_submit(
-                actor=user, data=data, channel=Channel.MOBILE, client_token=client_token
+                actor=user,
+                data=data,
+                channel=Channel.MOBILE,
+                client_token=client_token,
+                attachment_ids=payload.attachments,
             )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
 
@@ -170,10 +185,12 @@ def appeal_comment(request, number: str, payload: TextIn):
 
 
 @router.post("/{number}/provide-info", response={200: AppealOut} | ERRORS)
-def appeal_provide_info(request, number: str, payload: TextIn):
-    """Answer the clarification request; the appeal goes back to work."""
+def appeal_provide_info(request, number: str, payload: ProvideInfoIn):
+    """Answer the clarification request (files uploaded first go with it); back to work."""
     appeal = appeal_get(user=request.auth, number=number)
-    appeal = services.appeal_provide_info(appeal=appeal, actor=request.auth, text=payload.text)
+    appeal = services.appeal_provide_info(
+        appeal=appeal, actor=request.auth, text=payload.text, attachment_ids=payload.attachments
+    )
     return appeal_body(appeal, request.auth)
 
 
@@ -210,3 +227,42 @@ def appeal_escalate(request, number: str, payload: ReasonIn):
     appeal = appeal_get(user=request.auth, number=number)
     appeal = services.appeal_escalate(appeal=appeal, actor=request.auth, reason=payload.reason)
     return appeal_body(appeal, request.auth)
+
+
+@router.post("/{number}/attachments", response={201: list[AttachmentOut]} | ERRORS)
+def appeal_attachments_add(
+    request,
+    number: str,
+    files: File[list[UploadedFile]],
+    text: Form[str] = "",
+):
+    """Add documents to your appeal while it is considered (multipart: `files`, repeatable,
+    and an optional `text`). A refused file is a 422 naming it and the reason; then none is
+    added."""
+    appeal = appeal_get(user=request.auth, number=number)
+    added = services.appeal_documents_upload(
+        appeal=appeal, actor=request.auth, uploads=files, text=text
+    )
+    return Status(201, [AttachmentOut.of(a, number=appeal.display_number) for a in added])
+
+
+@router.get("/{number}/attachments", response={200: list[AttachmentOut]} | ERRORS)
+def appeal_attachments_list(request, number: str):
+    """The appeal's files the caller may see (the applicant's and the answers')."""
+    appeal = appeal_get(user=request.auth, number=number)
+    files = appeal_files(appeal=appeal, audience=audience_of(request.auth, appeal))
+    return [AttachmentOut.of(a, number=appeal.display_number) for a in files]
+
+
+@router.get("/{number}/attachments/{attachment_id}", response={200: None} | ERRORS)
+def appeal_attachment_download(request, number: str, attachment_id: int):
+    """Download one file of the appeal (the applicant and staff working it; others get 404)."""
+    attachment = appeal_file_get(user=request.auth, number=number, attachment_id=attachment_id)
+    response = FileResponse(attachment_open(attachment), content_type=attachment.content_type)
+    response["Content-Disposition"] = content_disposition(attachment.name)
+    response["Content-Length"] = str(attachment.size)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    # A file opened in the browser runs nothing of ours (a PDF viewer, an image).
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    return response

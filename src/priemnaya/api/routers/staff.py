@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from ninja import Field, Header, Query, Router, Schema, Status
+from ninja import Field, File, Header, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
@@ -11,6 +12,7 @@ from priemnaya.api.schemas import (
     AppealOut,
     AppealPageOut,
     AssignIn,
+    AttachmentOut,
     CommentIn,
     ExtendIn,
     QuestionIn,
@@ -67,8 +69,9 @@ def register(
     def submit():
         appeal = services.appeal_submit(
             actor=user,
-            data=services.AppealInput(**payload.dict(exclude={"channel"})),
+            data=services.AppealInput(**payload.dict(exclude={"channel", "attachments"})),
             channel=payload.channel,
+            attachment_ids=payload.attachments,
             client_token=f"api:{idempotency_key}" if idempotency_key else None,
         )
         return 201, AppealOut.model_validate(appeal_body(appeal, user)).model_dump(mode="json")
@@ -151,7 +154,24 @@ def request_info(request, number: str, payload: QuestionIn):
 @router.post("/{number}/answer", response={200: AppealOut} | ERRORS)
 def answer(request, number: str, payload: AnswerIn):
     """Issue the answer with its outcome (and, for «no_answer», the ground of 59-FZ art. 11)."""
-    return _act(request, number, services.appeal_answer, **payload.dict())
+    values = payload.dict()
+    return _act(
+        request,
+        number,
+        services.appeal_answer,
+        attachment_ids=values.pop("attachments"),
+        **values,
+    )
+
+
+@router.post("/{number}/answer/attachments", response={201: list[AttachmentOut]} | ERRORS)
+def answer_attachments(request, number: str, files: File[list[UploadedFile]]):
+    """Upload files for the answer being prepared (multipart `files`, repeatable); send their
+    ids as `attachments` with POST …/answer. Refusals are a 422 naming each file."""
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
+    staged = services.answer_files_stage(appeal=appeal, actor=user, uploads=files)
+    return Status(201, [AttachmentOut.of(a) for a in staged])
 
 
 @router.post("/{number}/redirect", response={200: AppealOut} | ERRORS)

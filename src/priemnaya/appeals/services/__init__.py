@@ -2,6 +2,11 @@
 writes exactly one journal Event."""
 
 from priemnaya.appeals.services.conversation import appeal_comment, appeal_note
+from priemnaya.appeals.services.documents import (
+    answer_files_stage,
+    appeal_documents_add,
+    appeal_documents_upload,
+)
 from priemnaya.appeals.services.incidents import incident_detect, incident_resolve
 from priemnaya.appeals.services.intake import (
     AppealInput,
@@ -33,12 +38,15 @@ from priemnaya.appeals.services.workflow import (
 
 __all__ = [
     "AppealInput",
+    "answer_files_stage",
     "appeal_answer",
     "appeal_assign",
     "appeal_change_regime",
     "appeal_close",
     "appeal_comment",
     "appeal_confirm",
+    "appeal_documents_add",
+    "appeal_documents_upload",
     "appeal_draft_save",
     "appeal_edit",
     "appeal_escalate",

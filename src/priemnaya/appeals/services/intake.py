@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import replace
 from datetime import datetime
 
@@ -24,6 +24,8 @@ from priemnaya.appeals.services.routing import (
     route_on_registration,
 )
 from priemnaya.appeals.states import STAFF_INTAKE_CHANNELS, Channel, Status
+from priemnaya.attachments.models import Purpose
+from priemnaya.attachments.services import attachments_bind, attachments_bindable
 from priemnaya.catalog.models import Kind, Regime
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
@@ -168,12 +170,15 @@ def _register(
     values: dict | None = None,
     client_token: str | None = None,
     follow_up: tuple[FollowUp, Appeal] | None = None,
+    attachment_ids: Sequence[int] = (),
 ) -> Appeal:
     """Number, route and time the appeal as it becomes «Получено», save it and journal it.
 
     The one registration pipeline behind every way of submitting; a lost race on the client
-    token returns the appeal that won it.
+    token returns the appeal that won it. The actor's staged files are checked before the
+    appeal is numbered and bound to it in the same transaction (the caller's).
     """
+    files = attachments_bindable(ids=attachment_ids, actor=actor)
     try:
         with appeal_transition(appeal=appeal, action=Action.SUBMIT, actor=actor) as t:
             a = t.appeal
@@ -195,12 +200,18 @@ def _register(
             _set_terms(a, now=t.now)
             if problem := identity_problem(actor, a.kind, regime=a.regime):
                 raise ValidationFailed.single("kind", problem)
-            t.journal(events.appeal_registered_event, route=route, **links)
+            t.journal(
+                events.appeal_registered_event, route=route, attachments=files or None, **links
+            )
     except IntegrityError:
         # A concurrent request with the same client token won the race; return its appeal.
         if client_token and (won := _same_submission(actor, client_token)):
             return won
         raise
+    if files:
+        attachments_bind(
+            ids=[f.pk for f in files], actor=actor, appeal_id=t.appeal.pk, purpose=Purpose.APPEAL
+        )
     return t.appeal
 
 
@@ -211,10 +222,12 @@ def appeal_submit(
     data: AppealInput,
     channel: str = Channel.PORTAL,
     client_token: str | None = None,
+    attachment_ids: Sequence[int] = (),
 ) -> Appeal:
     """Register a new appeal, the applicant's own or typed in by staff, as «Получено».
 
     A repeated submission with the same client token returns the appeal made the first time.
+    ``attachment_ids``: files the actor staged (attachments_stage) to go with it.
     """
     client_token = _stored_token(client_token)
     if client_token and (existing := _same_submission(actor, client_token)):
@@ -223,14 +236,17 @@ def appeal_submit(
     appeal = _new_appeal(
         actor=actor, data=data, channel=channel, client_token=client_token, now=now
     )
-    return _register(appeal, actor=actor, client_token=client_token)
+    return _register(appeal, actor=actor, client_token=client_token, attachment_ids=attachment_ids)
 
 
-def appeal_submit_draft(*, actor: User, draft: Appeal, data: AppealInput) -> Appeal:
+@transaction.atomic
+def appeal_submit_draft(
+    *, actor: User, draft: Appeal, data: AppealInput, attachment_ids: Sequence[int] = ()
+) -> Appeal:
     """Register the applicant's saved draft, with what the form holds now, as «Получено»."""
     values = appeal_input_clean(data)
     values.pop("applicant_name")
-    return _register(draft, actor=actor, values=values)
+    return _register(draft, actor=actor, values=values, attachment_ids=attachment_ids)
 
 
 @transaction.atomic
@@ -242,6 +258,7 @@ def appeal_submit_follow_up(
     source: Appeal,
     client_token: str | None = None,
     channel: str = Channel.PORTAL,
+    attachment_ids: Sequence[int] = (),
 ) -> Appeal:
     """Register a repeat or a contest of the actor's earlier appeal, linked to it.
 
@@ -257,7 +274,13 @@ def appeal_submit_follow_up(
     appeal = _new_appeal(
         actor=actor, data=data, channel=channel, client_token=client_token, now=now
     )
-    return _register(appeal, actor=actor, client_token=client_token, follow_up=(link, source))
+    return _register(
+        appeal,
+        actor=actor,
+        client_token=client_token,
+        follow_up=(link, source),
+        attachment_ids=attachment_ids,
+    )
 
 
 def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = None) -> Appeal:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from django.db.models import Q
@@ -28,6 +29,8 @@ from priemnaya.appeals.states import (
     ReplyChannel,
     Status,
 )
+from priemnaya.attachments.models import Purpose
+from priemnaya.attachments.services import attachments_bind, attachments_bindable
 from priemnaya.catalog.models import Department
 from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import (
@@ -68,8 +71,13 @@ def appeal_request_info(*, appeal: Appeal, actor: User, question: str) -> Appeal
     return t.appeal
 
 
-def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
-    """Answer the clarification request: «Требуется уточнение» → «В работе», clock resumes."""
+def appeal_provide_info(
+    *, appeal: Appeal, actor: User, text: str, attachment_ids: Sequence[int] = ()
+) -> Appeal:
+    """Answer the clarification request: «Требуется уточнение» → «В работе», clock resumes.
+
+    ``attachment_ids``: documents the applicant staged to go with the reply.
+    """
     text = required_text(text, field="text", max_length=MESSAGE_MAX)
     with appeal_transition(appeal=appeal, action=Action.PROVIDE_INFO, actor=actor) as t:
         a = t.appeal
@@ -96,7 +104,14 @@ def appeal_provide_info(*, appeal: Appeal, actor: User, text: str) -> Appeal:
         reply = Message.objects.create(
             appeal=a, author=actor, kind=MessageKind.REPLY, text=text, created_at=t.now
         )
-        t.journal(events.appeal_info_provided_event, reply=reply)
+        files = attachments_bind(
+            ids=attachment_ids,
+            actor=actor,
+            appeal_id=a.pk,
+            message_id=reply.pk,
+            purpose=Purpose.ADDITION,
+        )
+        t.journal(events.appeal_info_provided_event, reply=reply, attachments=files)
     return t.appeal
 
 
@@ -112,6 +127,7 @@ def appeal_answer(
     contacts_readable: bool = True,
     no_new_arguments: bool = False,
     decision: str = "",
+    attachment_ids: Sequence[int] = (),
 ) -> Appeal:
     """Issue the answer: «В работе» → «Ответ готов». An issued answer never changes.
 
@@ -119,8 +135,13 @@ def appeal_answer(
     applicant reads that ground's standard notice with the answer. A crime report without name
     or address is forwarded to the competent body instead (``crime_report``, ``forward_to``).
     Stopping correspondence is a head's decision after two answers on the same question.
+    ``attachment_ids``: files the actor staged for this answer (purpose «answer»).
     """
     errors: dict[str, list[str]] = {}
+    try:
+        attachments_bindable(ids=attachment_ids, actor=actor, for_answer=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if outcome not in Outcome.values or outcome == Outcome.FORWARDED:
         errors["outcome"] = ["Выберите результат рассмотрения из списка."]
     no_answer = outcome == Outcome.NO_ANSWER
@@ -197,13 +218,16 @@ def appeal_answer(
             no_new_arguments=bool(no_new_arguments) and ground is NoAnswerGround.REPEATED,
             decision=decision if ground is NoAnswerGround.REPEATED else "",
         )
+        files = attachments_bind(
+            ids=attachment_ids, actor=actor, appeal_id=a.pk, answer_id=answer.pk
+        )
         a.answered_at = t.now
         a.first_response_at = a.first_response_at or t.now
         a.assignee = a.assignee or actor
         if crime_report:
             t.journal(events.appeal_forwarded_event, answer=answer)
         else:
-            t.journal(events.appeal_answered_event, answer=answer)
+            t.journal(events.appeal_answered_event, answer=answer, attachments=files)
     return t.appeal
 
 

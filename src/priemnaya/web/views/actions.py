@@ -15,7 +15,6 @@ from priemnaya.appeals.permissions import (
 )
 from priemnaya.appeals.selectors import assignee_candidates
 from priemnaya.appeals.services.routing import extension_limit
-from priemnaya.appeals.states import OPEN_STATUSES
 from priemnaya.catalog.models import Approver
 from priemnaya.web import forms, forms_files
 
@@ -188,17 +187,5 @@ LABELS = {
     "assign": "Назначить исполнителя",
     "change-regime": "Изменить режим рассмотрения",
 }
-# Offered on the applicant's page while the appeal is being considered, whatever the lifecycle
-# lists (the service has the last word): adding documents later (issue 10).
-ADD_DOCUMENTS_STATUSES = OPEN_STATUSES
-
-
-def extra_actions(appeal: Appeal, allowed: list[str], *, applicant: bool) -> list[str]:
-    """Actions the page offers besides the lifecycle's own ones."""
-    if applicant and appeal.status in ADD_DOCUMENTS_STATUSES and "add-documents" not in allowed:
-        return ["add-documents"]
-    return []
-
-
 # Actions whose form is empty: shown as a single button instead of a disclosure panel.
 ONE_CLICK = {"take", "close"}

@@ -11,7 +11,7 @@ from priemnaya.appeals.presenters import Audience
 from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms_files import FILE_FIELDS, FilesMixin
-from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction, extra_actions
+from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
 from priemnaya.web.views.files import take_files
 
@@ -23,8 +23,8 @@ def render_detail(
 ):
     """Render the appeal page with one form per action the user may perform now."""
     appeal = page.appeal
+    allowed = page.action_slugs
     staff = page.audience is Audience.STAFF
-    allowed = page.action_slugs + extra_actions(appeal, page.action_slugs, applicant=not staff)
     action_forms = []
     for slug, spec in actions.items():
         if slug not in allowed:
