@@ -14,7 +14,7 @@ What the counts are made of (a failing case prints its SQL):
 - an action: the appeal as the user may see it (1); in the service a savepoint, the appeal again
   under a row lock (1), its writes (message, answer, appeal, event) and the release; then a page
   action redirects (whether the appeal is still visible needs no query) and an API action answers
-  with the appeal (answer, timeline, links and the theme: 4-5);
+  with the appeal (answer, timeline, links, its files and the theme: 5-6);
 - filing an appeal: the double-submit check, kind and theme, the number (an upsert, the increment
   and the read, in a savepoint), the active routing rules (1), the deadline policy and the
   calendar, the appeal and its «registered» event, with their savepoints.
@@ -345,10 +345,10 @@ API: list[tuple[str, int, int, Make]] = [
     ("GET /catalog/kinds", 3, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
-    ("POST /appeals", 20, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    ("POST /appeals", 21, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (
         "POST /appeals with Idempotency-Key",
-        25,
+        26,
         201,
         lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
     ),
@@ -361,7 +361,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "GET /appeals/{n}",
-        5,
+        6,
         200,
         lambda w: call(w.citizen, "get", f"/appeals/{w.appeal(A).number}"),
     ),
@@ -373,25 +373,25 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "PATCH /appeals/{n}",
-        11,
+        12,
         200,
         lambda w: call(w.citizen, "patch", f"/appeals/{w.appeal().number}", {"subject": "Иначе"}),
     ),
-    ("POST /appeals/{n}/comment", 9, 201, own_call("comment", {"text": "Дополняю."}, status=R)),
+    ("POST /appeals/{n}/comment", 10, 201, own_call("comment", {"text": "Дополняю."}, status=R)),
     (
         "POST /appeals/{n}/provide-info",
-        10,
+        11,
         200,
         own_call("provide-info", {"text": "Да."}, status=N),
     ),
-    ("POST /appeals/{n}/withdraw", 9, 200, own_call("withdraw", {"reason": "Решено"}, status=R)),
-    ("POST /appeals/{n}/close", 10, 200, own_call("close", status=A)),
-    ("POST /appeals/{n}/rate", 10, 200, own_call("rate", {"rating": 5}, status=A)),
+    ("POST /appeals/{n}/withdraw", 10, 200, own_call("withdraw", {"reason": "Решено"}, status=R)),
+    ("POST /appeals/{n}/close", 11, 200, own_call("close", status=A)),
+    ("POST /appeals/{n}/rate", 11, 200, own_call("rate", {"rating": 5}, status=A)),
     # answered: the response carries the answer (+1 query against the in-progress appeal)
-    ("POST /appeals/{n}/escalate", 11, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
+    ("POST /appeals/{n}/escalate", 12, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
         "POST /staff/appeals",
-        22,
+        23,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
@@ -418,20 +418,20 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "GET /staff/appeals/{n}",
-        11,  # + 5: the audit entry of a staff view
+        12,  # + 5: the audit entry of a staff view
         200,
         lambda w: call(w.operator, "get", f"/staff/appeals/{w.appeal(A).number}"),
     ),
-    ("POST /staff/appeals/{n}/take", 11, 200, staff_call("take", status=R)),
+    ("POST /staff/appeals/{n}/take", 12, 200, staff_call("take", status=R)),
     (
         "POST /staff/appeals/{n}/request-info",
-        12,
+        13,
         200,
         staff_call("request-info", {"question": "Браузер?"}, status=P),
     ),
     (
         "POST /staff/appeals/{n}/answer",
-        13,
+        14,
         200,
         staff_call("answer", {"outcome": "resolved", "text": "Исправлено."}, status=P),
     ),
@@ -443,7 +443,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/extend",
-        13,
+        14,
         200,
         staff_call(
             "extend",
@@ -458,23 +458,23 @@ API: list[tuple[str, int, int, Make]] = [
         200,
         staff_call("escalate", {"reason": "Выше."}, status=P),
     ),
-    ("POST /staff/appeals/{n}/note", 11, 200, staff_call("note", {"text": "Логи."}, status=P)),
+    ("POST /staff/appeals/{n}/note", 12, 200, staff_call("note", {"text": "Логи."}, status=P)),
     (
         "POST /staff/appeals/{n}/comment",
-        11,
+        12,
         201,
         staff_call("comment", {"text": "Проверяем."}, status=P),
     ),
     # the answer's actions ask who may extend: the department's line upwards (+1)
     (
         "POST /staff/appeals/{n}/reopen",
-        13,
+        14,
         200,
         staff_call("reopen", {"reason": "Неполно."}, status=A, by="head"),
     ),
     (
         "POST /staff/appeals/{n}/confirm",
-        11,
+        12,
         200,
         staff_call("confirm", {"comment": "Верно."}, status=UNDER_REVIEW, by="head"),
     ),
@@ -486,7 +486,7 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     (
         "POST /staff/appeals/{n}/assign",
-        13,
+        14,
         200,
         lambda w: staff_call("assign", {"assignee_id": w.colleague.pk}, status=R, by="head")(w),
     ),

@@ -216,12 +216,18 @@ def test_russian_text_is_sent_as_utf8_not_escapes(catalog, client):
 
 
 def test_the_api_schemas_follow_the_spec():
-    assert list(AppealIn.model_fields) == [*APPLICANT_FIELDS, "repeat_of", "contest_of"]
+    assert list(AppealIn.model_fields) == [
+        *APPLICANT_FIELDS,
+        "repeat_of",
+        "contest_of",
+        "attachments",
+    ]
     assert list(StaffAppealIn.model_fields) == [
         "channel",
         "received_on",
         "applicant_name",
         *APPLICANT_FIELDS,
+        "attachments",
     ]
     assert list(AppealEditIn.model_fields) == list(EDITABLE)
     assert all(not f.is_required() for f in AppealEditIn.model_fields.values())
