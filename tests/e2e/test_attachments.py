@@ -3,7 +3,6 @@ and downloads the other from the appeal page."""
 
 from __future__ import annotations
 
-import io
 import re
 
 import pytest
@@ -11,23 +10,12 @@ from playwright.sync_api import expect
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.attachments.models import Attachment
+from tests.attachments import samples
 from tests.e2e.test_round_trip import sign_in
 
 pytestmark = pytest.mark.e2e
 
-PDF = (
-    b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog /Pages 2 0 R >>\nendobj\n"
-    b"2 0 obj\n<< /Type /Pages /Kids [] /Count 0 >>\nendobj\n"
-    b"trailer\n<< /Root 1 0 R >>\n%%EOF\n"
-)
-
-
-def png_bytes() -> bytes:
-    from PIL import Image
-
-    buffer = io.BytesIO()
-    Image.new("RGB", (40, 40), (20, 90, 170)).save(buffer, format="PNG")
-    return buffer.getvalue()
+PDF = samples.pdf("Справка о доходах")
 
 
 @pytest.fixture(autouse=True)
@@ -60,7 +48,7 @@ def test_pick_upload_remove_submit_download(
     page.get_by_label("Приложить файлы (необязательно)").set_input_files(
         [
             {"name": "Справка о доходах.pdf", "mimeType": "application/pdf", "buffer": PDF},
-            {"name": "скриншот.png", "mimeType": "image/png", "buffer": png_bytes()},
+            {"name": "скриншот.png", "mimeType": "image/png", "buffer": samples.png()},
         ]
     )
     # then: each uploads (its progress bar completes and gives way to «Удалить»)
