@@ -327,3 +327,17 @@ def test_staff_in_reach_download_and_it_is_audited(operator, specialist, with_fi
     # a specialist of another department does not reach the appeal
     response = signed_in(specialist).get(f"/console/appeals/{appeal.number}/files/{att.pk}")
     assert response.status_code == 404
+
+
+def test_too_many_files_at_submit_keep_the_form_and_the_files(citizen, settings):
+    settings.PRIEMNAYA_APPEAL_ATTACHMENTS_MAX_COUNT = 1
+    client = signed_in(citizen)
+    ids = [client.post("/cabinet/attachments/", {"file": f}).json()["id"] for f in (pdf(), png())]
+    response = client.post("/cabinet/new/", {**APPEAL_FORM, "attachment_ids": ids})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert 'id="id_files_error"' in html
+    for attachment_id in ids:
+        assert f'name="attachment_ids" value="{attachment_id}"' in html
+    assert APPEAL_FORM["text"] in html
+    assert not Appeal.objects.filter(subject=APPEAL_FORM["subject"]).exists()
