@@ -245,3 +245,20 @@ def test_demo_is_refused_when_debug_is_off_unless_forced(catalog, settings):
     assert not User.objects.filter(email=DEMO_ACCOUNTS[0][1]).exists()
     call_command("load_demo", "--force")
     assert User.objects.filter(email=DEMO_ACCOUNTS[0][1]).exists()
+
+
+def test_the_main_citizen_has_files_with_an_appeal_a_reply_and_an_answer(catalog):
+    from priemnaya.attachments.models import Attachment, Purpose
+    from priemnaya.attachments.services import attachment_open
+
+    load_demo()
+    files = Attachment.objects.filter(appeal__applicant__email=MAIN_CITIZEN)
+    assert set(files.values_list("purpose", flat=True)) == {
+        Purpose.APPEAL,
+        Purpose.ADDITION,
+        Purpose.ANSWER,
+    }
+    assert not Attachment.objects.filter(appeal__isnull=True).exists()  # nothing left staged
+    for attachment in files:
+        with attachment_open(attachment) as stored:
+            assert stored.read(4) in (b"%PDF", b"\x89PNG")

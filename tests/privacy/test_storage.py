@@ -93,3 +93,18 @@ def test_the_administrators_page(settings, catalog):
     assert "sms.example.com" in page.content.decode()
     assert 'data-testid="pd-violations"' in page.content.decode()
     assert factories.signed_in(supervisor).get("/console/privacy/storage/").status_code == 403
+
+
+def test_attachments_in_a_foreign_s3_are_a_violation(settings):
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "attachments": {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {"bucket_name": "files", "endpoint_url": "https://s3.example.de"},
+        },
+    }
+    [store] = pd_violations()
+    assert store.key == "attachments"
+    assert store.where == "https://s3.example.de"
+    settings.PRIEMNAYA_PD_LOCATIONS = {"attachments": "RU (Яндекс Облако)"}
+    assert pd_violations() == []

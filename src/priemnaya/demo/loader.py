@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 
 from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -24,12 +25,15 @@ from priemnaya.appeals.deadlines import resolution_due
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Channel
+from priemnaya.attachments.models import Purpose
+from priemnaya.attachments.services import attachments_stage
 from priemnaya.catalog.calendars import work_calendar
 from priemnaya.catalog.models import Department, Kind, Membership, Policy, Theme
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from priemnaya.demo.files import DEMO_FILES
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
 from priemnaya.webhooks.models import Endpoint
 from priemnaya.webhooks.services import endpoint_create
@@ -456,6 +460,16 @@ def _file_follow_up(
     )
 
 
+def _files(story: Story, step: str, actor: User, purpose: str) -> list[int]:
+    """Upload the demo files of this step (demo.files) as the actor; return their ids."""
+    files = DEMO_FILES.get((story.sample, story.who, step), [])
+    if not files:
+        return []
+    uploads = [SimpleUploadedFile(name, build()) for name, build in files]
+    staged = attachments_stage(uploads=uploads, uploaded_by=actor, purpose=purpose)
+    return [a.pk for a in staged]
+
+
 def _submit(story: Story, n: int, sample: Sample, run: _Replay) -> Appeal:
     if story.caller is not None:
         name, phone = story.caller
@@ -479,6 +493,7 @@ def _submit(story: Story, n: int, sample: Sample, run: _Replay) -> Appeal:
         data=_input(sample, applicant),
         channel=story.channel,
         client_token=f"demo-{n}",
+        attachment_ids=_files(story, "submit", applicant, Purpose.APPEAL),
     )
 
 
@@ -523,10 +538,19 @@ def _act(action: str, story: Story, n: int, run: _Replay) -> None:
                 appeal=appeal, actor=staff, question=sample.question
             )
         case "reply":
-            appeal = services.appeal_provide_info(appeal=appeal, actor=applicant, text=sample.reply)
+            appeal = services.appeal_provide_info(
+                appeal=appeal,
+                actor=applicant,
+                text=sample.reply,
+                attachment_ids=_files(story, "reply", applicant, Purpose.ADDITION),
+            )
         case "answer":
             appeal = services.appeal_answer(
-                appeal=appeal, actor=staff, outcome=sample.outcome, text=sample.answer
+                appeal=appeal,
+                actor=staff,
+                outcome=sample.outcome,
+                text=sample.answer,
+                attachment_ids=_files(story, "answer", staff, Purpose.ANSWER),
             )
         case "close":
             appeal = services.appeal_close(appeal=appeal, actor=applicant)

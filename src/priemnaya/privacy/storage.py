@@ -82,21 +82,31 @@ def _databases() -> list[Store]:
     return stores
 
 
-def _media() -> Store:
-    storage: dict[str, Any] = settings.STORAGES.get("default", {})
+def _files(alias: str, key: str, name: str, holds: str) -> Store:
+    storage: dict[str, Any] = settings.STORAGES.get(alias, {})
     backend = str(storage.get("BACKEND", ""))
     options: dict[str, Any] = storage.get("OPTIONS", {}) or {}
-    holds = "вложения обращений и другие загруженные файлы"
     if backend.endswith("FileSystemStorage"):
         root = options.get("location") or settings.MEDIA_ROOT
-        return _store("media", "Файлы", holds, f"каталог {root}", True)
+        return _store(key, name, holds, f"каталог {root}", True)
     if "s3" in backend.lower() or "boto" in backend.lower():
         endpoint = options.get("endpoint_url") or getattr(settings, "AWS_S3_ENDPOINT_URL", "")
         if endpoint:
             host, shown = _address(str(endpoint))
-            return _store("media", "Файлы (S3)", holds, shown, _is_local(host))
-        return _store("media", "Файлы (S3)", holds, "Amazon S3 (amazonaws.com)", False)
-    return _store("media", "Файлы", holds, backend, False)
+            return _store(key, f"{name} (S3)", holds, shown, _is_local(host))
+        return _store(key, f"{name} (S3)", holds, "Amazon S3 (amazonaws.com)", False)
+    return _store(key, name, holds, backend, False)
+
+
+def _media() -> Store:
+    return _files("default", "media", "Файлы", "загруженные файлы, кроме вложений обращений")
+
+
+def _attachments() -> list[Store]:
+    """The files of appeals and answers (issue 10), when they have a store of their own."""
+    if "attachments" not in settings.STORAGES:
+        return []
+    return [_files("attachments", "attachments", "Вложения", "файлы обращений и ответов")]
 
 
 def _email() -> Store:
@@ -163,7 +173,7 @@ def _backups() -> list[Store]:
 
 def pd_stores() -> list[Store]:
     """Return every configured store of personal data with its declared location."""
-    return [*_databases(), _media(), _email(), _sms(), *_redis(), *_backups()]
+    return [*_databases(), _media(), *_attachments(), _email(), _sms(), *_redis(), *_backups()]
 
 
 def pd_violations(stores: list[Store] | None = None) -> list[Store]:
