@@ -219,3 +219,15 @@ def test_staff_of_another_department_do_not_reach_the_files(citizen, registered,
     for user in (specialist, outsider):
         with pytest.raises(NotFound):
             appeal_file_get(user=user, number=registered.number, attachment_id=mine.pk)
+
+
+def test_the_assignee_is_told_of_added_documents(citizen, operator, in_progress):
+    from priemnaya.notifications.models import Notification
+    from tests.notifications.conftest import relay
+
+    a = _staged(citizen, "справка.pdf", samples.pdf())
+    services.appeal_documents_add(appeal=in_progress, actor=citizen, attachment_ids=[a.pk])
+    relay()
+    added = Notification.objects.filter(event__type=EventType.DOCUMENTS_ADDED)
+    assert added.filter(user=operator).exists()
+    assert not added.filter(user=citizen).exists()  # the applicant knows what they did

@@ -136,6 +136,13 @@ SHAPES: dict[str, tuple[str, str, bool, str, dict[str, Any]]] = {
             "due_date": "2026-12-02",
         },
     ),
+    E.DOCUMENTS_ADDED: (
+        S.IN_PROGRESS,
+        S.IN_PROGRESS,
+        True,
+        "Прилагаю справку.",
+        {"attachments": [{"id": 1, "name": "Справка о доходах.pdf"}]},
+    ),
 }
 
 

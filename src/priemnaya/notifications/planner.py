@@ -69,6 +69,7 @@ STAFF_EVENTS = frozenset(
     {
         EventType.ASSIGNED,
         EventType.INFO_PROVIDED,
+        EventType.DOCUMENTS_ADDED,
         EventType.ESCALATED,
         EventType.DUE_SOON,
         EventType.OVERDUE,
@@ -319,7 +320,7 @@ def staff_recipients(event: Event) -> set[int]:
     match event.type:
         case EventType.ASSIGNED:
             ids = {data.get("assignee_id")}
-        case EventType.INFO_PROVIDED:
+        case EventType.INFO_PROVIDED | EventType.DOCUMENTS_ADDED:
             ids = {_assignee_at(event)}
         case EventType.ESCALATED:
             ids = set(_heads(data.get("target")))

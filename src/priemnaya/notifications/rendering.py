@@ -125,6 +125,7 @@ _DUE_PART = re.compile(r",?\s*(?:(?:ответ|срок)\s+)?до \{due\}|\s*\(\
 _TEXT_LABELS = {
     EventType.INFO_REQUESTED: "Вопрос специалиста",
     EventType.INFO_PROVIDED: "Уточнение заявителя",
+    EventType.DOCUMENTS_ADDED: "Комментарий заявителя",
     EventType.COMMENTED: "Сообщение",
     EventType.NOTE_ADDED: "Заметка",
     EventType.WITHDRAWN: "Причина",

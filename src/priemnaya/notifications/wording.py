@@ -40,6 +40,7 @@ APPLICANT_PHRASES: dict[str, str] = {
     E.FIRST_RESPONSE_OVERDUE: "обращение рассматривается",
     E.OVERDUE: "срок ответа истёк, обращение на контроле",
     E.REGIME_CHANGED: "изменён порядок, ответ до {due}",
+    E.DOCUMENTS_ADDED: "документы добавлены",
 }
 
 # Staff read the working names (EventType labels); these add the date where it is the point.
@@ -58,6 +59,7 @@ STAFF_NEXT: dict[str, str] = {
     E.REGISTERED: "Обращение ждёт исполнителя: возьмите его в работу в консоли.",
     E.EDITED: "Проверьте изменения заявителя.",
     E.INFO_PROVIDED: "Заявитель ответил на вопрос: продолжите рассмотрение.",
+    E.DOCUMENTS_ADDED: "Заявитель добавил документы: учтите их при рассмотрении.",
     E.ASSIGNED: "Возьмите обращение в работу; ответ нужен до {due}.",
     E.REDIRECTED: "Обращение передано в другое подразделение; там его берут в работу.",
     E.ESCALATED: "Обращение на контроле руководителя: ответ нужен в кратчайший срок.",
