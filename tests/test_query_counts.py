@@ -199,7 +199,8 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "cabinet detail",
-        9,
+        # + 1: the appeal's files (issue 10)
+        10,
         200,
         lambda w: page(w.citizen, f"/cabinet/appeals/{w.appeal(A).number}/"),
     ),
@@ -247,8 +248,9 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "console detail",
-        # + 5: the audit entry of a staff view (savepoint, head lock, insert, head, release)
-        14,
+        # + 5: the audit entry of a staff view (savepoint, head lock, insert, head, release);
+        # + 1: the appeal's files with who gave them (issue 10)
+        15,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
     ),

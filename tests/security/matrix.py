@@ -261,6 +261,13 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         CITIZEN, object="appeal:answered", params={"fmt": "json"}, shows=True
     ),
     "web:answer_signature": Rule(CITIZEN, object="appeal:answered", params={"fmt": "xml"}),
+    # Issue 10: the appeal's files (download) and the page script's staging and removal of one's
+    # own unsent file (another's is 404, as another's appeal).
+    "web:appeal_file": Rule(CITIZEN, object="attachment"),
+    "web:attachment_stage": Rule(
+        CITIZEN, kind="json", method="post", body=_files_body, multipart=True, ok=(201,)
+    ),
+    "web:attachment_discard": Rule(CITIZEN, kind="json", method="post", object="staged"),
     "web:notifications": Rule(CITIZEN),
     "web:notifications_read": Rule(CITIZEN, method="post", body={"all": "1"}, ok=(302,)),
     "web:notification_settings": Rule(CITIZEN),
@@ -303,6 +310,11 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         WORKING, object="appeal:answered", params={"fmt": "json"}, shows=True
     ),
     "web:console_answer_signature": Rule(WORKING, object="appeal:answered", params={"fmt": "pdf"}),
+    "web:console_file": Rule(WORKING, object="attachment"),
+    "web:console_attachment_stage": Rule(
+        WORKING, kind="json", method="post", body=_files_body, multipart=True, ok=(201,)
+    ),
+    "web:console_attachment_discard": Rule(WORKING, kind="json", method="post", object="staged"),
     "web:console_notifications": Rule(WORKING),
     "web:console_notifications_read": Rule(WORKING, method="post", body={"all": "1"}, ok=(302,)),
     "web:console_notification_settings": Rule(WORKING),

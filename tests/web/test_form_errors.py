@@ -66,7 +66,7 @@ def test_four_mistakes_are_all_shown_after_one_submit(citizen):
 
 def test_the_summary_comes_first_in_the_form(citizen):
     html = signed_in(citizen).post("/cabinet/new/", four_mistakes()).content.decode()
-    form = html[html.index('<form method="post" novalidate id="appeal-form">') :]
+    form = html[html.index('<form method="post" novalidate id="appeal-form"') :]
     first_visible = re.search(r"<(div|fieldset|label|p)\b[^>]*>", form)
     assert first_visible.group(0).startswith('<div class="error-summary"')
 

@@ -197,3 +197,30 @@ urlpatterns += [
     ),
     path("verify/", renditions.verify, name="verify"),
 ]
+# Issue 10 — attachments on the pages: staging by the page script, removal before submit, downloads.
+from priemnaya.web.views import files  # noqa: E402
+
+urlpatterns += [
+    path("cabinet/attachments/", files.cabinet_stage, name="attachment_stage"),
+    path(
+        "cabinet/attachments/<int:attachment_id>/delete",
+        files.cabinet_discard,
+        name="attachment_discard",
+    ),
+    path(
+        "cabinet/appeals/<str:number>/files/<int:attachment_id>",
+        files.cabinet_file,
+        name="appeal_file",
+    ),
+    path("console/attachments/", files.console_stage, name="console_attachment_stage"),
+    path(
+        "console/attachments/<int:attachment_id>/delete",
+        files.console_discard,
+        name="console_attachment_discard",
+    ),
+    path(
+        "console/appeals/<str:number>/files/<int:attachment_id>",
+        files.console_file,
+        name="console_file",
+    ),
+]

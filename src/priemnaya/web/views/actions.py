@@ -22,7 +22,7 @@ from priemnaya.appeals.permissions import (
 from priemnaya.appeals.selectors import assignee_candidates
 from priemnaya.appeals.services.routing import extension_limit
 from priemnaya.catalog.models import Approver
-from priemnaya.web import forms
+from priemnaya.web import forms, forms_files
 
 
 @dataclass(frozen=True)
@@ -56,9 +56,19 @@ APPLICANT_ACTIONS: dict[str, PageAction] = {
         "Комментарий добавлен.",
     ),
     "provide-info": PageAction(
-        forms.TextForm,
-        lambda a, u, d: services.appeal_provide_info(appeal=a, actor=u, text=d["text"]),
+        forms_files.ProvideInfoForm,
+        lambda a, u, d: services.appeal_provide_info(
+            appeal=a, actor=u, text=d["text"], attachment_ids=tuple(d["attachment_ids"])
+        ),
         "Уточнение отправлено, обращение снова в работе.",
+    ),
+    # Issue 10: documents added to an open appeal later, with an optional comment.
+    "add-documents": PageAction(
+        forms_files.DocumentsForm,
+        lambda a, u, d: services.appeal_documents_add(
+            appeal=a, actor=u, attachment_ids=tuple(d["attachment_ids"]), text=d["text"]
+        ),
+        "Документы добавлены к обращению.",
     ),
     "withdraw": PageAction(
         forms.OptionalReasonForm,
@@ -102,8 +112,13 @@ STAFF_ACTIONS: dict[str, PageAction] = {
         texts={"question": True},
     ),
     "answer": PageAction(
-        forms.AnswerForm,
-        lambda a, u, d: answer_give(appeal=a, actor=u, **d),
+        forms_files.AnswerFilesForm,
+        lambda a, u, d: answer_give(
+            appeal=a,
+            actor=u,
+            attachment_ids=tuple(d["attachment_ids"]),
+            **{k: v for k, v in d.items() if k not in forms_files.FILE_FIELDS},
+        ),
         "Ответ выдан заявителю.",
         texts={"text": True, "forward_to": True, "decision": False},
         label=lambda a, u: REVIEW_LABEL if review_applies(appeal=a, user=u) else ANSWER_LABEL,
@@ -189,6 +204,7 @@ STAFF_ACTIONS: dict[str, PageAction] = {
 LABELS = {
     "comment": "Написать комментарий",
     "provide-info": "Ответить на уточнение",
+    "add-documents": "Добавить документы",
     "withdraw": "Отозвать обращение",
     "close": "Завершить — вопрос решён",
     "rate": "Оценить ответ",

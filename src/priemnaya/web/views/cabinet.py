@@ -22,9 +22,11 @@ from priemnaya.appeals.selectors import (
 from priemnaya.catalog.selectors import themes_active
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
+from priemnaya.web.forms_files import AppealFilesForm
 from priemnaya.web.views.actions import APPLICANT_ACTIONS
 from priemnaya.web.views.common import add_problems, apply_errors, citizen_required, get_or_404
 from priemnaya.web.views.detail import act, render_detail
+from priemnaya.web.views.files import staged_of, take_files
 
 PAGE_SIZE = 20
 DETAIL_TEMPLATE = "web/cabinet/detail.html"
@@ -105,27 +107,53 @@ def _render_form(request, form, *, draft=None, follow_up=None, status=200):
     return render(request, "web/cabinet/new.html", context, status=status)
 
 
-def _bound_form(request) -> AppealForm:
-    return AppealForm(request.POST, draft="save_draft" in request.POST)
+def _bound_form(request) -> AppealFilesForm:
+    return AppealFilesForm(request.POST, request.FILES, draft="save_draft" in request.POST)
+
+
+# A draft keeps the files staged for it in the session until it is submitted (the draft itself
+# is an appeal row the attachments are bound to only on submission).
+def _draft_files_key(draft_id: int) -> str:
+    return f"draft-files-{draft_id}"
 
 
 def _submit(
-    request, form: AppealForm, *, draft: Appeal | None, follow_up: tuple[FollowUp, Appeal] | None
+    request,
+    form: AppealFilesForm,
+    *,
+    draft: Appeal | None,
+    follow_up: tuple[FollowUp, Appeal] | None,
+    attachment_ids: list[int],
 ) -> Appeal:
     data = form.appeal_input()
+    ids = tuple(attachment_ids)
     if draft is not None:
-        return services.appeal_submit_draft(actor=request.user, draft=draft, data=data)
+        appeal = services.appeal_submit_draft(
+            actor=request.user, draft=draft, data=data, attachment_ids=ids
+        )
+        request.session.pop(_draft_files_key(draft.pk), None)
+        return appeal
     client_token = form.cleaned_data.get("client_token") or None
     if follow_up is not None:
         link, source = follow_up
         return services.appeal_submit_follow_up(
-            actor=request.user, data=data, link=link, source=source, client_token=client_token
+            actor=request.user,
+            data=data,
+            link=link,
+            source=source,
+            client_token=client_token,
+            attachment_ids=ids,
         )
-    return services.appeal_submit(actor=request.user, data=data, client_token=client_token)
+    return services.appeal_submit(
+        actor=request.user, data=data, client_token=client_token, attachment_ids=ids
+    )
 
 
-def _save_or_submit(request, form: AppealForm, draft=None):
-    """Submit the form (or save it as a draft); on refusal show it again with the errors."""
+def _save_or_submit(request, form: AppealFilesForm, draft=None):
+    """Submit the form (or save it as a draft); on refusal show it again with the errors.
+
+    The files it brought are staged first, whatever else is wrong, so a refused round keeps them.
+    """
     follow_up = _follow_up(request, form.data.get("follow_up", ""), form.data.get("source", ""))
     if follow_up is not None and ("save_draft" in request.POST or draft is not None):
         form.add_error(None, "Повторное обращение и обжалование не сохраняются как черновик.")
@@ -133,15 +161,19 @@ def _save_or_submit(request, form: AppealForm, draft=None):
     if not form.is_valid():
         # Check the rules too, so that every mistake shows now, not one round at a time.
         add_problems(form, appeal_input_problems(form.appeal_input(), partial=saving_draft))
-    else:
+    attachment_ids = take_files(request, form, purpose="appeal")
+    if not form.errors:
         try:
             if saving_draft:
                 draft = services.appeal_draft_save(
                     actor=request.user, data=form.appeal_input(), draft=draft
                 )
+                request.session[_draft_files_key(draft.pk)] = attachment_ids
                 messages.success(request, "Черновик сохранён.")
                 return redirect("web:draft_edit", draft_id=draft.pk)
-            appeal = _submit(request, form, draft=draft, follow_up=follow_up)
+            appeal = _submit(
+                request, form, draft=draft, follow_up=follow_up, attachment_ids=attachment_ids
+            )
         except ApplicationError as exc:
             apply_errors(form, exc)
         else:
@@ -157,7 +189,7 @@ def appeal_new(request):
         number = request.GET.get(link.value, "")
         if follow_up := _follow_up(request, link.value, number):
             initial = _follow_up_initial(*follow_up)
-            return _render_form(request, AppealForm(initial=initial), follow_up=follow_up)
+            return _render_form(request, AppealFilesForm(initial=initial), follow_up=follow_up)
     theme = next((t for t in themes_active() if t.code == request.GET.get("theme")), None)
     initial = {
         "kind": request.GET.get("kind", ""),
@@ -166,7 +198,7 @@ def appeal_new(request):
     }
     if theme:
         initial.update(theme=theme.code, text=theme.template_text)
-    return _render_form(request, AppealForm(initial=initial))
+    return _render_form(request, AppealFilesForm(initial=initial))
 
 
 @citizen_required
@@ -175,7 +207,9 @@ def draft_edit(request, draft_id: int):
     if request.method == "POST":
         return _save_or_submit(request, _bound_form(request), draft=draft)
     initial = AppealForm.initial_from(input_from_appeal(draft))
-    return _render_form(request, AppealForm(initial=initial), draft=draft)
+    form = AppealFilesForm(initial=initial)
+    form.staged = staged_of(request.user, request.session.get(_draft_files_key(draft.pk), []))
+    return _render_form(request, form, draft=draft)
 
 
 @citizen_required

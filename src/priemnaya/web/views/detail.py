@@ -13,8 +13,10 @@ from priemnaya.appeals.presenters import Audience
 from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
 from priemnaya.appeals.states import Status
 from priemnaya.core.errors import ApplicationError
+from priemnaya.web.forms_files import FILE_FIELDS, FilesMixin
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
 from priemnaya.web.views.common import apply_errors, get_or_404
+from priemnaya.web.views.files import take_files
 
 REVIEW_SLUGS = ("review-approve", "review-return")
 TEXT_MARKS = {True: "Увидит заявитель", False: "Только для сотрудников"}
@@ -53,7 +55,9 @@ def render_detail(
                 "one_click": slug in ONE_CLICK,
                 "open": bool(bound and bound[0] == slug),
                 "form": form,
-                "fields": [(f, marks.get(f.name, "")) for f in form],
+                "fields": [(f, marks.get(f.name, "")) for f in form if f.name not in FILE_FIELDS],
+                # Forms with files post multipart and show the file picker (issue 10).
+                "files": isinstance(form, FilesMixin),
             }
         )
     # A refused action whose form is no longer offered still shows why it was refused.
@@ -112,8 +116,13 @@ def act(
     spec = actions.get(action)
     if spec is None:
         return render(request, "web/errors/404.html", status=404)
-    form = spec.make_form(appeal, request.POST, prefix=action)
-    if form.is_valid():
+    form = spec.make_form(appeal, request.POST, request.FILES, prefix=action)
+    valid = form.is_valid()
+    if isinstance(form, FilesMixin):
+        # Staged even when the rest is refused, so the next round still has them.
+        take_files(request, form, appeal=appeal)
+        valid = valid and not form.errors
+    if valid:
         try:
             result = spec.run(appeal, request.user, form.cleaned_data)
         except ApplicationError as exc:
