@@ -309,3 +309,51 @@ def test_webhooks_mark_the_review_internal(reviewed, operator, head):
     submitted = payload_for(_events(reviewed, EventType.ANSWER_SUBMITTED)[0])
     assert submitted["data"]["outcome"] == "resolved"
     assert submitted["data"]["draft_id"] == draft.pk
+
+
+def test_files_staged_for_a_draft_wait_unseen_and_go_with_the_issued_answer(
+    reviewed, operator, head, citizen
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from priemnaya.attachments.selectors import appeal_attachments
+    from priemnaya.attachments.services import attachments_stage
+    from tests.attachments.samples import pdf
+
+    staged = attachments_stage(
+        uploads=[SimpleUploadedFile("Инструкция.pdf", pdf("Инструкция по входу"))],
+        uploaded_by=operator,
+        purpose=Purpose.ANSWER,
+    )
+    draft = answer_submit_for_review(
+        appeal=reviewed, actor=operator, attachment_ids=[a.pk for a in staged], **ANSWER
+    )
+    waiting = Attachment.objects.get(pk=staged[0].pk)
+    assert (waiting.answer_draft_id, waiting.appeal_id, waiting.answer_id) == (
+        draft.pk,
+        reviewed.pk,
+        None,
+    )
+    # the applicant sees nothing of a draft, its files included
+    assert staged[0].pk not in {a.pk for a in appeal_attachments(reviewed.pk)}
+    answer = answer_review_approve(draft=draft, actor=head)
+    assert [a.name for a in answer.attachments.all()] == ["Инструкция.pdf"]
+    assert answer.executor == operator
+    assert staged[0].pk in {a.pk for a in appeal_attachments(reviewed.pk)}
+
+
+def test_someone_elses_staged_file_cannot_ride_on_a_draft(reviewed, operator, head):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from priemnaya.attachments.services import attachments_stage
+    from tests.attachments.samples import pdf
+
+    theirs = attachments_stage(
+        uploads=[SimpleUploadedFile("чужой.pdf", pdf())], uploaded_by=head, purpose=Purpose.ANSWER
+    )
+    with pytest.raises(ValidationFailed) as refused:
+        answer_submit_for_review(
+            appeal=reviewed, actor=operator, attachment_ids=[theirs[0].pk], **ANSWER
+        )
+    assert "attachments" in refused.value.errors
+    assert not AnswerDraft.objects.filter(appeal=reviewed).exists()

@@ -323,7 +323,9 @@ def test_staff_in_reach_download_and_it_is_audited(operator, specialist, with_fi
     appeal, att = with_file
     response = signed_in(operator).get(f"/console/appeals/{appeal.number}/files/{att.pk}")
     assert response.status_code == 200
-    assert AuditEntry.objects.filter(action="attachment.downloaded", target_id=str(att.pk)).exists()
+    assert AuditEntry.objects.filter(
+        action="appeal.file_downloaded", target_id=str(att.pk)
+    ).exists()
     # a specialist of another department does not reach the appeal
     response = signed_in(specialist).get(f"/console/appeals/{appeal.number}/files/{att.pk}")
     assert response.status_code == 404

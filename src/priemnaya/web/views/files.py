@@ -15,12 +15,12 @@ from django.http import FileResponse, Http404, JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
+from priemnaya.appeals.audit_trail import appeal_file_downloaded
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.selectors import appeal_get
 from priemnaya.attachments import selectors as attachment_selectors
 from priemnaya.attachments import services as attachment_services
 from priemnaya.attachments.models import Attachment
-from priemnaya.audit.services import audit_record
 from priemnaya.core.errors import ApplicationError, NotFound, ValidationFailed
 from priemnaya.web.forms_files import FilesMixin
 from priemnaya.web.views.common import citizen_required, get_or_404, staff_required
@@ -224,13 +224,7 @@ def console_file(request, number: str, attachment_id: int):
     appeal = get_or_404(appeal_get, user=request.user, number=number)
     attachment = _file_of(appeal, attachment_id, applicant=False)
     # Staff opening a file the applicant gave is an access to personal data (like appeal.viewed).
-    audit_record(
-        action="attachment.downloaded",
-        actor=request.user,
-        target_type="attachment",
-        target_id=attachment.pk,
-        details={"appeal": appeal.pk},
-    )
+    appeal_file_downloaded(attachment=attachment, user=request.user)
     return download(attachment)
 
 
