@@ -7,6 +7,7 @@ import secrets
 import subprocess
 import sys
 
+from priemnaya.answers.signing import ED25519, key_generate
 from tests.databases import ROOT
 
 
@@ -20,6 +21,8 @@ def test_manage_check_deploy_is_clean_with_production_settings(tmp_path):
         "DATABASE_URL": f"sqlite:///{tmp_path / 'deploy.sqlite3'}",
         "PRIEMNAYA_VAR_DIR": str(tmp_path),
         "PYTHONPATH": os.pathsep.join([str(ROOT), str(ROOT / "src")]),
+        # Production signs answers (issue 10): a key is part of a deployment.
+        "PRIEMNAYA_SIGNING_KEY": key_generate(ED25519).as_json(),
     }
     # The suite's own relaxations must not leak into this check (the browser tests allow sync ORM
     # calls from Playwright's event loop through DJANGO_ALLOW_ASYNC_UNSAFE).

@@ -81,7 +81,7 @@ def verify_url(code: str) -> str:
 
 
 def download_name(answer: Answer, fmt: str, *, signature: bool = False) -> str:
-    """``otvet-26-0001234-7.pdf`` (``….pdf.sig`` for the signature): ASCII, no path."""
+    """``otvet-26-0001234-9.pdf`` (``….pdf.sig`` for the signature): ASCII, no path."""
     number = answer.appeal.display_number or f"id{answer.appeal_id}"
     return f"otvet-{number}.{fmt}" + (".sig" if signature else "")
 
