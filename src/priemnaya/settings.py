@@ -57,10 +57,13 @@ INSTALLED_APPS = [
     "priemnaya.answers",
     "priemnaya.web",
     "priemnaya.api",
+    "priemnaya.ops",
     "priemnaya.demo",
 ]
 
 MIDDLEWARE = [
+    # Outermost: times every answer, including those of the middleware below (core/metrics.py).
+    "priemnaya.core.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
     "priemnaya.core.csp.ContentSecurityPolicy",
@@ -198,7 +201,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe health over plain HTTP inside the network; a redirect would read as down.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
@@ -269,6 +272,8 @@ PRIEMNAYA = {
     "AUTOCLOSE_EVERY": env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
 }
 # Where links in notifications point: the public address of the site.
+# GET /metrics answers 127.0.0.1/::1 and requests bearing this token; anyone else gets 404.
+PRIEMNAYA_METRICS_TOKEN = env.str("PRIEMNAYA_METRICS_TOKEN", default="")
 PRIEMNAYA_SITE_URL = env.str("PRIEMNAYA_SITE_URL", default="http://127.0.0.1:8000")
 # Notifications (docs/notification-delivery.md): a sender per channel; the feed needs none.
 PRIEMNAYA_NOTIFY_SENDERS = {
