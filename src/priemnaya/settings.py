@@ -62,7 +62,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # Outermost: times every answer, including those of the middleware below (core/metrics.py).
+    # First: the request id (X-Request-ID) that every log line of the request carries.
+    "priemnaya.core.logs.RequestId",
+    # Then the metrics: times every answer, the middleware below included (core/metrics.py).
     "priemnaya.core.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
@@ -245,10 +247,21 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Приёмная <noreply@priemnaya.local>")
 
+# PRIEMNAYA_LOG_FORMAT=json: one JSON object per line with the request id (core/logs.py), for a
+# log collector; the default stays plain text for people.
+LOG_FORMAT = env.str("PRIEMNAYA_LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PRIEMNAYA_LOG_FORMAT must be «text» or «json»")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "priemnaya.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
