@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
+import sys
 from datetime import timedelta
 
 import pytest
@@ -138,3 +141,22 @@ def test_behind_a_proxy_the_local_peer_is_not_enough(client):
     assert client.get("/metrics", REMOTE_ADDR="127.0.0.1").status_code == 404
     with override_settings(PRIEMNAYA_METRICS_TOKEN=TOKEN):
         assert scrape(client, HTTP_AUTHORIZATION=f"Bearer {TOKEN}")
+
+
+def test_multiprocess_mode_adds_up_the_processes(tmp_path):
+    """With PROMETHEUS_MULTIPROC_DIR, any process answers for the requests of all of them."""
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}
+    observe = (
+        "from priemnaya.core.metrics import REQUEST_SECONDS;"
+        "REQUEST_SECONDS.labels(route='healthz', method='GET', status='2xx').observe(0.01)"
+    )
+    show = "from priemnaya.core.metrics import requests_exposition as e; print(e().decode())"
+    for code in (observe, observe, show):
+        out = subprocess.run(  # noqa: S603 - this interpreter, a fixed argument list
+            [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
+        )
+    key = (
+        "priemnaya_request_duration_seconds_count",
+        (("method", "GET"), ("route", "healthz"), ("status", "2xx")),
+    )
+    assert samples(out.stdout)[key] == 2

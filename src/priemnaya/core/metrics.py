@@ -81,13 +81,18 @@ def may_scrape(request: HttpRequest) -> bool:
     return peer in LOCAL
 
 
-def exposition() -> bytes:
-    """The text exposition of this process (or of all of them in multiprocess mode)."""
+def requests_exposition() -> bytes:
+    """Request metrics of this process, or of all of them in multiprocess mode."""
     registry = REGISTRY
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
         multiprocess.MultiProcessCollector(registry)
-    output = generate_latest(registry)
+    return generate_latest(registry)
+
+
+def exposition() -> bytes:
+    """The text exposition: request metrics, then the database's gauges read now."""
+    output = requests_exposition()
     scrape = CollectorRegistry(auto_describe=True)
     for collector in SCRAPE_COLLECTORS:
         scrape.register(collector)
