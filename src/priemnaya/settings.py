@@ -57,10 +57,15 @@ INSTALLED_APPS = [
     "priemnaya.answers",
     "priemnaya.web",
     "priemnaya.api",
+    "priemnaya.ops",
     "priemnaya.demo",
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) that every log line of the request carries.
+    "priemnaya.core.logs.RequestId",
+    # Then the metrics: times every answer, the middleware below included (core/metrics.py).
+    "priemnaya.core.metrics.RequestMetrics",
     "django.middleware.security.SecurityMiddleware",
     # Content-Security-Policy on every answer (CONTENT_SECURITY_POLICY below).
     "priemnaya.core.csp.ContentSecurityPolicy",
@@ -198,7 +203,7 @@ SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
 SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=not DEBUG)
 SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=not DEBUG)
 # Load balancers probe health over plain HTTP inside the network; a redirect would read as down.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SESSION_COOKIE_SECURE = env.bool("SESSION_COOKIE_SECURE", default=not DEBUG)
 CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=not DEBUG)
 SECURE_PROXY_SSL_HEADER = (
@@ -242,10 +247,21 @@ else:
 EMAIL_TIMEOUT = env.int("EMAIL_TIMEOUT", default=10)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="Приёмная <noreply@priemnaya.local>")
 
+# PRIEMNAYA_LOG_FORMAT=json: one JSON object per line with the request id (core/logs.py), for a
+# log collector; the default stays plain text for people.
+LOG_FORMAT = env.str("PRIEMNAYA_LOG_FORMAT", default="text")
+if LOG_FORMAT not in ("text", "json"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PRIEMNAYA_LOG_FORMAT must be «text» or «json»")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {"json": {"()": "priemnaya.core.logs.JsonFormatter"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"}
+        | ({"formatter": "json"} if LOG_FORMAT == "json" else {})
+    },
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
     "loggers": {
         "django.db.backends": {"level": "INFO"},
@@ -269,6 +285,8 @@ PRIEMNAYA = {
     "AUTOCLOSE_EVERY": env.int("PRIEMNAYA_AUTOCLOSE_EVERY", default=300),
 }
 # Where links in notifications point: the public address of the site.
+# GET /metrics answers 127.0.0.1/::1 and requests bearing this token; anyone else gets 404.
+PRIEMNAYA_METRICS_TOKEN = env.str("PRIEMNAYA_METRICS_TOKEN", default="")
 PRIEMNAYA_SITE_URL = env.str("PRIEMNAYA_SITE_URL", default="http://127.0.0.1:8000")
 # Notifications (docs/notification-delivery.md): a sender per channel; the feed needs none.
 PRIEMNAYA_NOTIFY_SENDERS = {

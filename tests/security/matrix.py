@@ -203,6 +203,10 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     # ---- probes and public pages -----------------------------------------------------------
     "healthz": Rule(EVERYONE, kind="json"),
     "readyz": Rule(EVERYONE, kind="json"),
+    "metrics": Skip(
+        "Prometheus scrapes: not by role but by address or token (the test client's peer is"
+        " 127.0.0.1); tests/production/test_metrics.py checks 404 for everyone else"
+    ),
     "web:home": Rule(EVERYONE),
     "web:status": (
         Rule(EVERYONE),

@@ -1,0 +1,1 @@
+"""Operations: what the running installation reports about itself (metrics of its queues)."""
