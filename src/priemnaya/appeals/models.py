@@ -185,6 +185,16 @@ class Appeal(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "status", "due_at"], name="appeal_queue_idx"),
+            # The console queue orders by (due_at, id) ascending, nulls last like these indexes:
+            # a status filter reads its index in that order and stops after a page, over any set
+            # of departments (the department index above needs one department and one status).
+            models.Index(fields=["status", "due_at", "id"], name="appeal_status_due_idx"),
+            # The default queue («all open», overdue, due soon) over the few open appeals.
+            models.Index(
+                fields=["due_at", "id"],
+                name="appeal_open_due_idx",
+                condition=Q(status__in=["registered", "in_progress", "needs_info"]),
+            ),
             models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
             models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
             # The sweeps read only open appeals not yet handled, in due order.
