@@ -128,6 +128,10 @@ def _setup(n: int) -> dict[str, Any]:
         for dep in deps:
             Membership.objects.get_or_create(user=user, department_id=dep)
         users[role if role != "specialist" or len(deps) == 1 else "three"] = user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM appeals_appeal)")
+        if cursor.fetchone()[0]:
+            sys.exit("queue_plans: the database already holds appeals; give an empty scratch one.")
     started = time.monotonic()
     with connection.cursor() as cursor:
         cursor.execute("SELECT setseed(0.42)")
