@@ -275,6 +275,8 @@ PRIEMNAYA = {
     # Days after the answer when an appeal the applicant did not close is closed by the timer.
     "AUTOCLOSE_DAYS": env.int("PRIEMNAYA_AUTOCLOSE_DAYS", default=10),
     "API_TOKEN_TTL_DAYS": env.int("PRIEMNAYA_API_TOKEN_TTL_DAYS", default=30),
+    # Expired and revoked tokens stay listed to their owner this long, then are deleted.
+    "API_TOKEN_KEEP_DAYS": env.int("PRIEMNAYA_API_TOKEN_KEEP_DAYS", default=90),
     "PAGE_SIZE": 20,
     # Incidents (SPEC §17): this many similar support appeals within the window open one.
     "INCIDENT_THRESHOLD": env.int("PRIEMNAYA_INCIDENT_THRESHOLD", default=5),
@@ -314,6 +316,10 @@ PRIEMNAYA_PERIODIC_TASKS = [
     (
         "priemnaya.api.tasks.idempotency_purge",
         env.int("PRIEMNAYA_IDEMPOTENCY_PURGE_EVERY", default=3600),
+    ),
+    (
+        "priemnaya.accounts.tasks.api_tokens_purge",
+        env.int("PRIEMNAYA_API_TOKEN_PURGE_EVERY", default=86400),
     ),
 ]
 # SMS (docs/notification-delivery.md, «Channels and templates»): an HTTP gateway if its URL is set,

@@ -74,6 +74,16 @@ def token_revoke(*, user: User, token_id: int, reason: str = "owner") -> ApiToke
     return token
 
 
+def tokens_purge(*, older_than: timedelta) -> int:
+    """Delete tokens expired or revoked more than ``older_than`` ago; return how many.
+
+    A revoked token's expiry is its revocation (``token_revoke``), so one condition covers both.
+    Until then the owner still sees them on the security page; the audit log keeps only the id.
+    """
+    deleted, _ = ApiToken.objects.filter(expires_at__lt=clock.now() - older_than).delete()
+    return deleted
+
+
 def token_state(token: ApiToken) -> str:
     """«active», «revoked» or «expired», for the list."""
     if token.revoked_at is not None:

@@ -41,6 +41,7 @@ class Appeal(models.Model):
     contact_phone = models.CharField("телефон", max_length=12, blank=True)
     contact_email = models.EmailField("e-mail", blank=True)
     contact_address = models.CharField("почтовый адрес", max_length=500, blank=True)
+    # No index of its own: appeal_applicant_idx (applicant, -created_at) serves every lookup.
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name="заявитель",
@@ -48,6 +49,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals",
+        db_index=False,
     )
     # The staff member who typed in an appeal that came by phone, e-mail, letter…; None for the
     # applicant's own submissions.
@@ -62,8 +64,13 @@ class Appeal(models.Model):
     applicant_name = models.CharField("ФИО заявителя", max_length=300)
     channel = models.CharField("канал", max_length=16, choices=Channel.choices)
 
+    # No index of its own: appeal_queue_idx (department, status, due_at) serves every lookup.
     department = models.ForeignKey(
-        Department, verbose_name="ведомство", on_delete=models.PROTECT, related_name="appeals"
+        Department,
+        verbose_name="ведомство",
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        db_index=False,
     )
     assignee = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -185,6 +192,16 @@ class Appeal(models.Model):
         ]
         indexes = [
             models.Index(fields=["department", "status", "due_at"], name="appeal_queue_idx"),
+            # The console queue orders by (due_at, id) ascending, nulls last like these indexes:
+            # a status filter reads its index in that order and stops after a page, over any set
+            # of departments (the department index above needs one department and one status).
+            models.Index(fields=["status", "due_at", "id"], name="appeal_status_due_idx"),
+            # The default queue («all open», overdue, due soon) over the few open appeals.
+            models.Index(
+                fields=["due_at", "id"],
+                name="appeal_open_due_idx",
+                condition=Q(status__in=["registered", "in_progress", "needs_info"]),
+            ),
             models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
             models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
             # The sweeps read only open appeals not yet handled, in due order.

@@ -1,0 +1,297 @@
+"""Query plans of the console queue shapes before and after the queue indexes (issue 11).
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/priemnaya_bench \\
+        uv run python bench/queue_plans.py --appeals 200000
+
+PostgreSQL only (the plans are the point). Migrates the database, loads the default catalog and
+a few staff users through the ORM, then bulk-loads N appeals in one `INSERT … SELECT
+generate_series` (statuses like a real service: most closed, a few % open; 5 departments; due
+dates over five years; a reproducible `setseed`). Each queue shape is the SQL of the real
+selector (`appeals.selectors.staff_queue` sliced like `page_of`), run with the queue indexes
+removed (`migrate appeals 0014`) and again with them (`migrate appeals 0015`), each time after
+ANALYZE: the median of 7 runs and EXPLAIN (ANALYZE, BUFFERS). Writes
+bench/results/queue_plans-<date>.json. The database's appeals are replaced: use a scratch one.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+
+from fresh import fresh_database  # noqa: E402
+
+BEFORE = "0014_alter_event_type"
+AFTER = "0015_queue_indexes"
+PAGE = 20
+RUNS = 7
+
+# Share of each status in ‰ (cumulative thresholds are built below): a service five years old.
+STATUS_SHARES = [
+    ("closed", 860),
+    ("withdrawn", 40),
+    ("answered", 30),
+    ("registered", 20),
+    ("in_progress", 40),
+    ("needs_info", 10),
+]
+
+
+def _status_case() -> str:
+    arms, edge = [], 0
+    for status, share in STATUS_SHARES[:-1]:
+        edge += share
+        arms.append(f"WHEN r.s < {edge} THEN '{status}'")
+    return f"CASE {' '.join(arms)} ELSE '{STATUS_SHARES[-1][0]}' END"
+
+
+# The statuses formatted in are this file's constants.
+LOAD_SQL = """
+INSERT INTO appeals_appeal (
+    number, kind_id, theme_id, subject, text, service_code, desired_result,
+    contact_phone, contact_email, contact_address, applicant_id, applicant_name, channel,
+    department_id, assignee_id, priority, status, policy_id, regime, late_registration,
+    region, unrouted, extended, extension_count, extension_reason, escalation_level,
+    rating_comment, created_at, registered_at, due_at, original_due_at, answered_at,
+    closed_at, updated_at
+)
+SELECT
+    lpad(r.g::text, 10, '0'), %(kind)s, %(theme)s, 'Обращение ' || r.g,
+    'Текст обращения ' || r.g, '', '', '', '', '', %(citizen)s, 'Иванов Иван Иванович',
+    'portal', (%(departments)s::int[])[1 + (r.g %% 5)],
+    CASE WHEN r.st IN ('registered', 'in_progress', 'needs_info') AND r.a < 0.1
+         THEN %(staff)s END,
+    2, r.st, %(policy)s, 'standard', false, '', false, false, 0, '', 0, '',
+    r.created, r.created, r.due, r.due,
+    CASE WHEN r.st IN ('answered', 'closed') THEN r.created + interval '20 days' END,
+    CASE WHEN r.st IN ('closed', 'withdrawn') THEN r.created + interval '25 days' END,
+    r.created
+FROM (
+    -- Open appeals are due around now (about 5 %% of them late); the rest 30 days after they
+    -- came, over five years.
+    SELECT q.*,
+           CASE WHEN q.st IN ('registered', 'in_progress', 'needs_info')
+                THEN %(now)s::timestamptz + (q.a * 40 - 2) * interval '1 day'
+                ELSE q.created + interval '30 days' END AS due
+    FROM (
+        SELECT b.g, b.a, {status} AS st,
+               %(now)s::timestamptz - (1 - b.g::float8 / %(n)s) * interval '1826 days'
+                   AS created
+        FROM (
+            -- random() in a subquery of its own: evaluated per row, not once.
+            SELECT g, random() * 1000 AS s, random() AS a
+            FROM generate_series(1, %(n)s) AS g
+        ) AS b
+    ) AS q
+) AS r
+""".format(status=_status_case().replace("r.s", "b.s"))  # noqa: S608
+
+
+def _setup(n: int) -> dict[str, Any]:
+    from django.db import connection
+
+    from priemnaya.accounts.models import User
+    from priemnaya.catalog.models import Department, Kind, Membership, Policy, Theme
+    from priemnaya.catalog.services import catalog_load_defaults
+    from priemnaya.core import clock
+
+    catalog_load_defaults()
+    departments = list(
+        Department.objects.filter(is_quality_control=False)
+        .order_by("id")
+        .values_list("id", flat=True)[:5]
+    )
+    kind = Kind.objects.order_by("id").first()
+    theme = Theme.objects.filter(parent__isnull=False).order_by("id").first()
+    policy = Policy.objects.order_by("id").first()
+    if not (kind and theme and policy and len(departments) == 5):
+        sys.exit("queue_plans: the default catalog has too few departments, kinds or policies.")
+    users = {}
+    for email, role, deps in [
+        ("citizen@bench.example", "citizen", []),
+        ("staff@bench.example", "specialist", departments[:1]),
+        ("three@bench.example", "specialist", departments[:3]),
+        ("supervisor@bench.example", "supervisor", []),
+    ]:
+        user = User.objects.filter(email=email).first() or User.objects.create_user(
+            email=email, password=None, full_name="Замер Замерович", role=role
+        )
+        for dep in deps:
+            Membership.objects.get_or_create(user=user, department_id=dep)
+        users[role if role != "specialist" or len(deps) == 1 else "three"] = user
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM appeals_appeal)")
+        if cursor.fetchone()[0]:
+            sys.exit("queue_plans: the database already holds appeals; give an empty scratch one.")
+    started = time.monotonic()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT setseed(0.42)")
+        cursor.execute(
+            LOAD_SQL,
+            {
+                "kind": kind.pk,
+                "theme": theme.pk,
+                "citizen": users["citizen"].pk,
+                "departments": departments,
+                "staff": users["specialist"].pk,
+                "policy": policy.pk,
+                "now": clock.now(),
+                "n": n,
+            },
+        )
+        cursor.execute("SELECT status, count(*) FROM appeals_appeal GROUP BY 1 ORDER BY 2 DESC")
+        spread = dict(cursor.fetchall())
+    return {"users": users, "load_seconds": round(time.monotonic() - started, 1), "spread": spread}
+
+
+def _shapes(users: dict[str, Any]) -> list[tuple[str, str, Any, dict[str, Any], int]]:
+    """(name, API request it stands for, user, filters, page)."""
+    staff, three, sup = users["specialist"], users["three"], users["supervisor"]
+    return [
+        ("default", "GET /staff/appeals (один отдел)", staff, {}, 1),
+        ("closed", "GET /staff/appeals?status=closed", staff, {"status": "closed"}, 1),
+        ("withdrawn", "GET /staff/appeals?status=withdrawn", staff, {"status": "withdrawn"}, 1),
+        ("answered", "GET /staff/appeals?status=answered", staff, {"status": "answered"}, 1),
+        ("three_departments", "GET /staff/appeals (три отдела)", three, {}, 1),
+        (
+            "three_departments_closed",
+            "GET /staff/appeals?status=closed (три отдела)",
+            three,
+            {"status": "closed"},
+            1,
+        ),
+        ("all_departments", "GET /staff/appeals (контроль качества)", sup, {}, 1),
+        (
+            "all_departments_closed",
+            "GET /staff/appeals?status=closed (контроль качества)",
+            sup,
+            {"status": "closed"},
+            1,
+        ),
+        ("deep_page", "GET /staff/appeals?page=50", staff, {}, 50),
+        (
+            "deep_page_closed",
+            "GET /staff/appeals?status=closed&page=50",
+            staff,
+            {"status": "closed"},
+            50,
+        ),
+        ("overdue", "GET /staff/appeals?overdue=1", staff, {"overdue": True}, 1),
+        ("due_soon", "GET /staff/appeals?queue=due_soon", staff, {"queue": "due_soon"}, 1),
+        ("mine", "GET /staff/appeals?mine=1", staff, {"mine": True}, 1),
+    ]
+
+
+def _key_lines(plan: list[str]) -> list[str]:
+    words = ("Scan", "Sort", "Limit", "Execution Time")
+    return [line.strip() for line in plan if any(w in line for w in words)]
+
+
+def _measure(users: dict[str, Any]) -> dict[str, Any]:
+    from django.db import connection
+
+    from priemnaya.appeals.selectors import AppealFilters, staff_queue
+
+    results = {}
+    for name, request, user, filters, page in _shapes(users):
+        user = type(user).objects.get(pk=user.pk)  # fresh: memberships are read once per user
+        qs = staff_queue(user=user, filters=AppealFilters(**filters))
+        start = (page - 1) * PAGE
+        sql, params = qs[start : start + PAGE + 1].query.get_compiler(using="default").as_sql()
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            cursor.fetchall()  # warm the cache
+            times = []
+            for _ in range(RUNS):
+                began = time.perf_counter()
+                cursor.execute(sql, params)
+                rows = len(cursor.fetchall())
+                times.append((time.perf_counter() - began) * 1000)
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+        results[name] = {
+            "request": request,
+            "rows": rows,
+            "median_ms": round(statistics.median(times), 2),
+            "execution_ms": float(plan[-1].split(":")[1].split()[0]),
+            "plan": plan,
+            "key_lines": _key_lines(plan),
+        }
+        found = results[name]
+        print(
+            f"  {name:26} {found['median_ms']:9.2f} ms {found['execution_ms']:9.2f} ms  {rows} rows"
+        )
+    return results
+
+
+def _migrate_to(target: str) -> None:
+    from django.core.management import call_command
+    from django.db import connection
+
+    call_command("migrate", "appeals", target, verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE appeals_appeal")
+
+
+def _indexes() -> list[str]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'appeals_appeal' ORDER BY 1"
+        )
+        return [row[0] for row in cursor.fetchall()]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--appeals", type=int, default=200_000)
+    parser.add_argument("--database-url", default=os.environ.get("DATABASE_URL", ""))
+    args = parser.parse_args()
+    if not args.database_url.startswith("postgres"):
+        sys.exit("queue_plans: give a PostgreSQL DATABASE_URL (a scratch database).")
+
+    fresh_database(args.database_url)
+    import django
+
+    django.setup()
+    from django.db import connection
+
+    _migrate_to(AFTER)
+    loaded = _setup(args.appeals)
+    print(f"{args.appeals} appeals loaded in {loaded['load_seconds']} s: {loaded['spread']}")
+    report: dict[str, Any] = {
+        "appeals": args.appeals,
+        "database": connection.cursor().connection.info.server_version,
+        "load_seconds": loaded["load_seconds"],
+        "statuses": loaded["spread"],
+        "runs": RUNS,
+    }
+    for label, target in (("before", BEFORE), ("after", AFTER)):
+        _migrate_to(target)
+        print(f"{label} ({target}):")
+        report[label] = {"indexes": _indexes(), "shapes": _measure(loaded["users"])}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_relation_size(%s)), pg_size_pretty(pg_relation_size(%s))",
+            ["appeal_status_due_idx", "appeal_open_due_idx"],
+        )
+        report["index_sizes"] = dict(
+            zip(["appeal_status_due_idx", "appeal_open_due_idx"], cursor.fetchone(), strict=True)
+        )
+    out = ROOT / "bench" / "results" / f"queue_plans-{datetime.now(UTC):%Y-%m-%d}.json"
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+    print(f"written {out.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()
