@@ -41,11 +41,7 @@ from priemnaya.appeals.services.workflow import (
 )
 from priemnaya.appeals.states import Status
 from priemnaya.attachments.models import Attachment
-from priemnaya.attachments.services import (
-    attachments_bind,
-    attachments_bindable,
-    attachments_move_to_answer,
-)
+from priemnaya.attachments.services import attachments_bind, attachments_move_to_answer
 from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition, NotFound, NotPermitted, ValidationFailed
@@ -76,26 +72,18 @@ def answer_submit_for_review(
     Files of the author's last returned draft go with the new one (the author revises, not
     re-uploads), with any the author staged now. One draft at a time waits for review.
     """
-    errors: dict[str, list[str]] = {}
-    try:
-        attachments_bindable(ids=attachment_ids, actor=actor, for_answer=True)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    try:
-        fields = answer_validate(
-            outcome=outcome,
-            text=text,
-            legal_ground=legal_ground,
-            crime_report=crime_report,
-            forward_to=forward_to,
-            contacts_readable=contacts_readable,
-            no_new_arguments=no_new_arguments,
-            decision=decision,
-        )
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
+    fields = answer_validate(
+        outcome=outcome,
+        text=text,
+        legal_ground=legal_ground,
+        crime_report=crime_report,
+        forward_to=forward_to,
+        contacts_readable=contacts_readable,
+        no_new_arguments=no_new_arguments,
+        decision=decision,
+        actor=actor,
+        attachment_ids=attachment_ids,
+    )
     # The review's steps change no state of the appeal and are internal acts of its staff: they
     # pass the gate of an internal note (staff who work the appeal, under the appeal's lock).
     with appeal_transition(appeal=appeal, action=Action.NOTE, actor=actor) as t:

@@ -140,13 +140,20 @@ def answer_validate(
     contacts_readable: bool = True,
     no_new_arguments: bool = False,
     decision: str = "",
+    actor: User | None = None,
+    attachment_ids: Sequence[int] = (),
 ) -> AnswerFields:
-    """Check an answer's fields (outcome, ground, forward, text) as issuing it would.
+    """Check an answer's fields (outcome, ground, forward, text, the actor's staged files) as
+    issuing it would.
 
     Raise ValidationFailed naming every field at fault; shared by ``appeal_answer`` and the
     head's review (``answers.review``), so a draft is refused exactly where an answer would be.
     """
     errors: dict[str, list[str]] = {}
+    try:
+        attachments_bindable(ids=attachment_ids, actor=actor, for_answer=True)
+    except ValidationFailed as exc:
+        errors.update(exc.errors)
     if outcome not in Outcome.values or outcome == Outcome.FORWARDED:
         errors["outcome"] = ["Выберите результат рассмотрения из списка."]
     no_answer = outcome == Outcome.NO_ANSWER
@@ -233,27 +240,18 @@ def appeal_answer(
     the answer; ``executor`` is then the draft's author, recorded as the answer's executor.
     ``attachment_ids``: files the actor staged for this answer (purpose «answer»).
     """
-    # Every field at fault at once: the answer's texts and its files.
-    errors: dict[str, list[str]] = {}
-    try:
-        attachments_bindable(ids=attachment_ids, actor=actor, for_answer=True)
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    try:
-        fields = answer_validate(
-            outcome=outcome,
-            text=text,
-            legal_ground=legal_ground,
-            crime_report=crime_report,
-            forward_to=forward_to,
-            contacts_readable=contacts_readable,
-            no_new_arguments=no_new_arguments,
-            decision=decision,
-        )
-    except ValidationFailed as exc:
-        errors.update(exc.errors)
-    if errors:
-        raise ValidationFailed(errors)
+    fields = answer_validate(
+        outcome=outcome,
+        text=text,
+        legal_ground=legal_ground,
+        crime_report=crime_report,
+        forward_to=forward_to,
+        contacts_readable=contacts_readable,
+        no_new_arguments=no_new_arguments,
+        decision=decision,
+        actor=actor,
+        attachment_ids=attachment_ids,
+    )
     text, ground, forward, decision = fields.text, fields.ground, fields.forward_to, fields.decision
     executor = executor or actor
     with appeal_transition(appeal=appeal, action=Action.ANSWER, actor=actor) as t:
