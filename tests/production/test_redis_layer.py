@@ -6,15 +6,16 @@ sends or counts, the other receives or sees. Skipped only when no Redis answers 
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import subprocess
 import sys
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import redis
-from asgiref.sync import async_to_sync
 from channels.layers import channel_layers, get_channel_layer
 from django.core.cache import caches
 from django.test import RequestFactory, override_settings
@@ -47,6 +48,13 @@ def prefix():
     client.close()
 
 
+def in_own_loop(work):
+    """Run a coroutine function to its end on a fresh event loop in a thread of its own: the
+    browser tests leave an event loop running in the main thread, where async_to_sync refuses."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, work()).result(timeout=30)
+
+
 @pytest.fixture
 def redis_layers(prefix):
     config = {
@@ -59,7 +67,6 @@ def redis_layers(prefix):
         first = get_channel_layer()
         second = channel_layers.make_backend("default")  # another process's layer
         yield first, second
-        async_to_sync(first.flush)()
 
 
 def test_settings_pick_the_redis_layer_when_redis_url_is_set(redis_layers):
@@ -70,22 +77,33 @@ def test_settings_pick_the_redis_layer_when_redis_url_is_set(redis_layers):
 
 def test_a_message_sent_by_one_process_reaches_another(redis_layers):
     first, second = redis_layers
-    channel = async_to_sync(second.new_channel)()
-    async_to_sync(first.send)(channel, {"type": "appeal.changed", "number": "A-1"})
-    assert async_to_sync(second.receive)(channel) == {"type": "appeal.changed", "number": "A-1"}
+
+    async def exchange():
+        channel = await second.new_channel()
+        await first.send(channel, {"type": "appeal.changed", "number": "A-1"})
+        received = await second.receive(channel)
+        await first.flush()
+        return received
+
+    assert in_own_loop(exchange) == {"type": "appeal.changed", "number": "A-1"}
 
 
 def test_group_send_reaches_members_in_other_processes(redis_layers):
     first, second = redis_layers
-    mine = async_to_sync(first.new_channel)()
-    theirs = async_to_sync(second.new_channel)()
-    async_to_sync(first.group_add)("appeal-A-1", mine)
-    async_to_sync(second.group_add)("appeal-A-1", theirs)
-    async_to_sync(second.group_send)("appeal-A-1", {"type": "appeal.changed"})
-    assert async_to_sync(first.receive)(mine) == {"type": "appeal.changed"}
-    assert async_to_sync(second.receive)(theirs) == {"type": "appeal.changed"}
-    async_to_sync(first.group_discard)("appeal-A-1", mine)
-    async_to_sync(second.group_discard)("appeal-A-1", theirs)
+
+    async def broadcast():
+        mine = await first.new_channel()
+        theirs = await second.new_channel()
+        await first.group_add("appeal-A-1", mine)
+        await second.group_add("appeal-A-1", theirs)
+        await second.group_send("appeal-A-1", {"type": "appeal.changed"})
+        got = (await first.receive(mine), await second.receive(theirs))
+        await first.group_discard("appeal-A-1", mine)
+        await second.group_discard("appeal-A-1", theirs)
+        await first.flush()
+        return got
+
+    assert in_own_loop(broadcast) == ({"type": "appeal.changed"}, {"type": "appeal.changed"})
 
 
 def _two_caches(prefix: str) -> dict:
