@@ -263,6 +263,7 @@ def _check_docx(data: bytes) -> None:
     try:
         with archive.open("word/document.xml") as part:
             head = part.read(64)
+    # zipfile raises NotImplementedError for a compression method it cannot read: refused too.
     except (zipfile.BadZipFile, OSError, EOFError, RuntimeError, NotImplementedError) as exc:
         raise Refused("файл DOCX повреждён или обрезан") from exc
     if not head.lstrip().startswith(b"<"):

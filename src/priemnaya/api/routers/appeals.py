@@ -14,15 +14,14 @@ from priemnaya.api.schemas import (
     AppealPageOut,
     AttachmentOut,
     ErrorOut,
-    EventOut,
     ProvideInfoIn,
     RateIn,
     ReasonIn,
     TextIn,
     detail_of,
-    event_of,
     summary_of,
 )
+from priemnaya.api.schemas_events import EventOut, event_of
 from priemnaya.appeals import services
 from priemnaya.appeals.audit_trail import appeal_file_downloaded
 from priemnaya.appeals.follow_ups import FollowUp
