@@ -149,6 +149,29 @@ def cmd_audit_verify(_args) -> None:
         sys.exit(1)
 
 
+BENCH_MISSING = (
+    "priemnaya bench: папки bench/ нет рядом с пакетом — замеры запускаются из клона "
+    "репозитория (uv run priemnaya bench …), а не из установленного пакета."
+)
+
+
+def _bench_suite():
+    """The suite lives in the repository's bench/ folder, not in the installed package."""
+    import importlib
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / "suite" / "cli.py").is_file():
+        return None
+    if str(root) not in sys.path:
+        sys.path.insert(0, str(root))
+    return importlib.import_module("bench.suite.cli")
+
+
+def cmd_bench_missing(_args) -> None:
+    sys.exit(BENCH_MISSING)
+
+
 def cmd_manage(args) -> None:
     _django()
     from django.core.management import execute_from_command_line
@@ -200,6 +223,13 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--algorithm", choices=["ed25519", "gost2012-256"], default="ed25519")
     generate.add_argument("--out", default="", help="папка для ключа")
     generate.set_defaults(func=cmd_keys_generate)
+
+    if (suite := _bench_suite()) is not None:
+        suite.add_parser(sub)
+    else:
+        missing = sub.add_parser("bench", help="замеры производительности (только из клона)")
+        missing.add_argument("rest", nargs=argparse.REMAINDER)
+        missing.set_defaults(func=cmd_bench_missing)
 
     manage = sub.add_parser("manage", help="команды Django (manage.py)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)
