@@ -31,10 +31,10 @@ What each request spec maps to in helpdesk, and why:
   subquery) and returns the first 25 rows as JSON. The base64 query is built exactly as
   ``ticket_list`` builds it for ``?q=лифт`` (``SEARCH_WORD``: about 5% of the seeded tickets
   match; the cost grows with the matches — at 100k "отопления", matching 47%, took 2-3× longer).
-  The view is wrapped in
-  ``helpdesk_staff_member_required``, which looks at the Django session, not at DRF's token, so
-  the spec carries a ``sessionid`` cookie: ``prepare()`` stores a login session for the staff user
-  and ``serve()`` replaces it by logging in through helpdesk's login form (``/login/``).
+  The view is wrapped in ``helpdesk_staff_member_required``, which looks at the Django session,
+  not at DRF's token, so the spec carries a ``sessionid`` cookie: ``prepare()`` stores a login
+  session for the staff user and ``serve()`` replaces it by logging in through helpdesk's login
+  form (``/login/``).
 
 The seeded data: ``tickets`` tickets with Russian titles and descriptions drawn from a seeded RNG,
 spread over three queues, five years of ``created`` dates, statuses (open/reopened/resolved/closed)
