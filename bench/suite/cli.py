@@ -18,6 +18,8 @@ def _django() -> None:
 
 
 def cmd_generate(args: argparse.Namespace) -> None:
+    if args.database_url:
+        os.environ["DATABASE_URL"] = args.database_url
     _django()
     from django.core.management import call_command
 
@@ -44,6 +46,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     gen = bench.add_parser("generate", help="наполнить базу DATABASE_URL обращениями")
     gen.add_argument("--appeals", type=int, required=True)
     gen.add_argument("--seed", type=int, default=1)
+    gen.add_argument(
+        "--db",
+        "--database-url",
+        dest="database_url",
+        default="",
+        help="база (URL); по умолчанию DATABASE_URL, как у остальных команд",
+    )
     gen.add_argument(
         "--migrate", action="store_true", help="сначала миграции и каталог по умолчанию"
     )

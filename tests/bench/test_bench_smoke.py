@@ -39,7 +39,7 @@ def _two_free_ports() -> int:
 
 def test_smoke_runs_every_scenario(tmp_path):
     out = tmp_path / "out"
-    run = subprocess.run(
+    run = subprocess.run(  # noqa: S603 — our own interpreter and CLI
         [sys.executable, "-m", "priemnaya.cli", "bench", "run", "--smoke", "--no-peer",
          "--port", str(_two_free_ports()), "--workdir", str(tmp_path / "work"), "--out", str(out)],
         env=BASE_ENV, cwd=ROOT, capture_output=True, text=True, timeout=240, check=False,
