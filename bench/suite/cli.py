@@ -64,7 +64,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=0,
         help="обращений (по умолчанию 1 000 000 на PostgreSQL, 100 000 на SQLite, 300 при --smoke)",
     )
-    run.add_argument("--db", choices=["postgres", "sqlite"], default="postgres")
+    run.add_argument(
+        "--db",
+        choices=["postgres", "sqlite"],
+        default="",
+        help="по умолчанию postgres (smoke: sqlite)",
+    )
     run.add_argument("--database-url", default="", help="сервер PostgreSQL (без имени базы)")
     run.add_argument("--seed", type=int, default=1)
     run.add_argument("--smoke", action="store_true", help="крошечный прогон каждого сценария")

@@ -377,10 +377,24 @@ def measure(
     return row
 
 
-def check(host: str, port: int, spec: RequestSpec) -> None:
-    status, body = fetch(host, port, spec)
+def check(host: str, port: int, spec: RequestSpec) -> str:
+    """One request first: "" when it answers 2xx/3xx, else what it answered."""
+    try:
+        status, body = fetch(host, port, spec)
+    except (OSError, TimeoutError) as exc:
+        return f"{spec.method} {spec.path}: {exc!r}"
     if status >= 400:
-        raise RuntimeError(f"{spec.method} {spec.path}: {status} {body[:400]!r}")
+        return f"{spec.method} {spec.path}: {status} {body[:400].decode(errors='replace')}"
+    return ""
+
+
+def failed_row(sc: Scenario, problem: str) -> dict[str, Any]:
+    return {
+        "id": sc.id, "name": sc.name, "label": sc.label, "clients": sc.clients[0], "tool": "",
+        "seconds": 0.0, "requests": 1, "ok": 0, "failed": 1, "rps": 0.0, "p50_ms": 0.0,
+        "p95_ms": 0.0, "p99_ms": 0.0, "errors": {"check": 1}, "sample_error": problem,
+        "cpu_ms_app": 0.0, "cpu_ms_db": 0.0, "cpu_ms_worker": 0.0,
+    }  # fmt: skip
 
 
 # ---- the server ---------------------------------------------------------------------------------
@@ -498,7 +512,7 @@ def machine(pg_version: str) -> dict[str, Any]:
 def run(args: argparse.Namespace) -> int:
     started = time.monotonic()
     smoke = args.smoke
-    db = "sqlite" if smoke and args.db == "postgres" and not args.database_url else args.db
+    db = args.db or ("sqlite" if smoke else "postgres")
     scale = args.scale or (300 if smoke else 1_000_000 if db == "postgres" else 100_000)
     seconds = args.duration or (1.0 if smoke else 8.0)
     warmup = 0.0 if smoke else 1.0
@@ -603,7 +617,11 @@ def run(args: argparse.Namespace) -> int:
             for sc in plan:
                 if not sc.specs:
                     continue
-                check(host, port, sc.specs[0])
+                if problem := check(host, port, sc.specs[0]):
+                    # A broken endpoint is a row with its error, and the run goes on.
+                    rows.append(failed_row(sc, problem))
+                    log(f"  {sc.id} {sc.name}: {problem}")
+                    continue
                 for clients in sc.clients:
                     row = measure(srv, sc.specs, clients, seconds, warmup, host, port, tool=tool)
                     row.update(id=sc.id, name=sc.name, label=sc.label)
@@ -616,9 +634,14 @@ def run(args: argparse.Namespace) -> int:
             {"id": sc.id, "name": sc.name, "why": NOT_YET[sc.id]} for sc in plan if not sc.specs
         ]
         if not args.no_peer:
-            results["peer"] = peer_side(
-                plan, workdir, port + 20, args.peer_tickets, seconds, warmup, smoke
-            )
+            try:
+                results["peer"] = peer_side(
+                    plan, workdir, port + 20, args.peer_tickets, seconds, warmup, smoke
+                )
+            except Exception as exc:
+                log(f"Пир: ошибка {exc!r}")
+                results["peer"] = {"error": repr(exc)[:500]}
+            phase("peer")
     finally:
         from django.db import connections as _conns
 
@@ -712,7 +735,10 @@ def peer_side(
             mine = RequestSpec(
                 spec.name, spec.method, spec.path, dict(spec.headers), spec.body, spec.unique_header
             )
-            check("127.0.0.1", port, mine)
+            if problem := check("127.0.0.1", port, mine):
+                rows.append(failed_row(sc, problem))
+                log(f"пир {sc.id} {sc.name}: {problem}")
+                continue
             for clients in sc.clients or [1]:
                 # The peer's reads take seconds at 100k: one client, a few requests, no warm-up.
                 slow = sc.peer in ("list", "detail", "search")
@@ -726,7 +752,12 @@ def peer_side(
                 rows.append(row)
                 log("пир " + report.line(row))
         out["memory"] = [
-            {"role": _cmdline(p)[:60], "pid": p, "rss_mb": _rss_mb(p)} for p in srv.pids
+            {
+                "role": "gunicorn, главный" if p == pids[0] else "gunicorn, воркер",
+                "pid": p,
+                "rss_mb": _rss_mb(p),
+            }
+            for p in srv.pids
         ]
     out["scenarios"] = rows
     return out
