@@ -9,7 +9,7 @@ Reproducible from the seed relative to the hour it runs at (the open appeals mus
   and a quality-control supervisor (through the ORM: a few dozen rows);
 - appeals over the catalog's kinds, leaf themes and the themes' departments, over five years:
   84 % closed, 4 % withdrawn, 5 % answered within the auto-close period, 7 % open (registered,
-  in progress, waiting for the applicant) due from four days ago to 26 days ahead — 1 % of all
+  in progress, waiting for the applicant) due from five days ago to 25 days ahead — 1 % of all
   appeals overdue and not yet flagged, which is the work the deadline sweep finds;
 - each appeal's journal as the services write it (registered, taken, info requested/provided,
   commented, answered, closed/withdrawn) with the messages and answers those events name; every
@@ -48,10 +48,10 @@ STATUS_SHARES = [
     ("needs_info", 0.01),
 ]
 OPEN = ("registered", "in_progress", "needs_info")
-# Open appeals are due from OVERDUE_DAYS ago to TERM - OVERDUE_DAYS ahead: with 7 % of appeals
-# open, 4.3 of 30 days puts 1 % of all appeals past their deadline.
+# Open appeals are due from OVERDUE_DAYS ago to TERM - OVERDUE_DAYS ahead: with 6 % of appeals
+# open and not paused, 5 of 30 days puts 1 % of all appeals past their deadline.
 TERM_DAYS = 30.0
-OVERDUE_DAYS = 4.3
+OVERDUE_DAYS = 5.0
 CHUNK = 20_000
 STAFF_PER_DEPARTMENT = 3
 TABLES = ("accounts_user", "appeals_appeal", "appeals_event", "appeals_message", "appeals_answer")
@@ -679,15 +679,11 @@ def generate(appeals: int, *, seed: int = 1, log: Callable[[str], None] = print)
             )
             counts.events += sink.load("appeals_event", ev_cols, iter(events))
             del messages[:], answers[:], events[:]
-            if (start // CHUNK) % 10 == 9:
+            if (start // CHUNK) % 10 == 9 or start + CHUNK >= len(plan):
                 log(
                     f"  обращений {counts.appeals}, событий {counts.events} "
                     f"за {time.monotonic() - started:.0f} с"
                 )
-        log(
-            f"  обращений {counts.appeals}, событий {counts.events} "
-            f"за {time.monotonic() - started:.0f} с"
-        )
 
         # ---- counters past what was loaded ---------------------------------------------------
         for year, last_seq in sequences.items():
