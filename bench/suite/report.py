@@ -104,10 +104,15 @@ def summary(results: dict[str, Any]) -> str:
         f"заявителей; сгенерированы за {g.get('seconds')} с (seed {g.get('seed')}).",
     ]
     if p5:
+        rest = (
+            f"до конца просрочки {p5['passes']} проходов за {p5['drain_seconds']} с"
+            if p5.get("drained")
+            else f"за {p5['passes']} проходов ({p5['drain_seconds']} с) обработано "
+            f"{p5['handled']}, остальное — следующим проходам"
+        )
         out.append(
-            f"P5, проход сроков: первый проход {p5['first_pass_seconds']} с "
-            f"({p5['first_pass_queries']} запросов, {p5['first_pass']}); до конца просрочки "
-            f"{p5['passes']} проходов за {p5['drain_seconds']} с; автозакрытие "
+            f"P5, проход сроков (`appeals_sweep`): первый проход {p5['first_pass_seconds']} с, "
+            f"{p5['first_pass_queries']} запросов, {p5['first_pass']}; {rest}; автозакрытие "
             f"{p5['autoclose_seconds']} с ({p5['autoclosed']} закрыто)."
         )
     if results.get("memory"):
