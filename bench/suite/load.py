@@ -179,7 +179,9 @@ def _raw(spec: RequestSpec, host: str, port: int, unique: str) -> bytes:
     return head.encode() + b"\r\n" + body
 
 
-async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
+async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes, bool]:
+    """Status, body, and whether the server closes the connection after it (gunicorn's sync
+    workers do after every response: no keep-alive)."""
     head = await reader.readuntil(b"\r\n\r\n")
     lines = head.decode("latin-1").split("\r\n")
     status = int(lines[0].split()[1])
@@ -188,6 +190,7 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
         if ":" in line:
             k, v = line.split(":", 1)
             headers[k.strip().lower()] = v.strip()
+    closing = headers.get("connection", "").lower() == "close"
     if headers.get("transfer-encoding", "").lower() == "chunked":
         body = b""
         while True:
@@ -196,9 +199,9 @@ async def _read_response(reader: asyncio.StreamReader) -> tuple[int, bytes]:
             if size == 0:
                 break
             body += chunk[:-2]
-        return status, body
+        return status, body, closing
     length = int(headers.get("content-length", "0"))
-    return status, await reader.readexactly(length)
+    return status, await reader.readexactly(length), closing
 
 
 async def _client(
@@ -223,12 +226,16 @@ async def _client(
             began = time.perf_counter()
             try:
                 writer.write(_raw(spec, host, port, f"{run}-{index}-{n}"))
-                status, body = await asyncio.wait_for(_read_response(reader), timeout)
+                status, body, closing = await asyncio.wait_for(_read_response(reader), timeout)
             except (TimeoutError, OSError, asyncio.IncompleteReadError) as exc:
                 errors[type(exc).__name__] = errors.get(type(exc).__name__, 0) + 1
                 writer.close()
                 reader, writer = await asyncio.open_connection(host, port)
                 continue
+            if closing:
+                # The server ends the connection after this response: a new one for the next.
+                writer.close()
+                reader, writer = await asyncio.open_connection(host, port)
             if status >= 400:
                 errors[f"status {status}"] = errors.get(f"status {status}", 0) + 1
                 if not samples:
@@ -325,7 +332,7 @@ def probe(host: str, port: int, spec: RequestSpec) -> str:
     async def main() -> None:
         reader, writer = await asyncio.open_connection(host, port)
         writer.write(_raw(spec, host, port, uuid.uuid4().hex))
-        status, body = await asyncio.wait_for(_read_response(reader), 60)
+        status, body, _ = await asyncio.wait_for(_read_response(reader), 60)
         writer.close()
         result.append(f"{spec.method} {spec.path}: {status} {body[:300]!r}")
 
@@ -343,15 +350,9 @@ def fetch(host: str, port: int, spec: RequestSpec) -> tuple[int, bytes]:
     async def main() -> None:
         reader, writer = await asyncio.open_connection(host, port)
         writer.write(_raw(spec, host, port, uuid.uuid4().hex))
-        out.append(await asyncio.wait_for(_read_response(reader), 120))
+        status, body, _ = await asyncio.wait_for(_read_response(reader), 120)
+        out.append((status, body))
         writer.close()
 
     asyncio.run(main())
     return out[0]
-
-
-def lua_script_for(specs: list[RequestSpec]) -> Path:
-    """Write the Lua script wrk would run (kept with the results for reproduction)."""
-    path = Path(tempfile.mkdtemp()) / "scenario.lua"
-    path.write_text(_lua(specs))
-    return path
