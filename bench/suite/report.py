@@ -76,7 +76,11 @@ def table(results: dict[str, Any]) -> str:
         if has_peer:
             peer = _peer_row(results, r["name"], r["clients"])
             if peer and peer["rps"]:
-                cells += [_fmt(peer["rps"]), _fmt(peer["p95_ms"]), f"{r['rps'] / peer['rps']:.1f}×"]
+                cells += [
+                    _fmt(peer["rps"]),
+                    _fmt(peer["p95_ms"]),
+                    f"{_fmt(r['rps'] / peer['rps'])}×",
+                ]
             else:
                 cells += ["", "", ""]
         lines.append("| " + " | ".join(cells) + " |")
@@ -115,6 +119,18 @@ def summary(results: dict[str, Any]) -> str:
             f"{p5['first_pass_queries']} запросов, {p5['first_pass']}; {rest}; автозакрытие "
             f"{p5['autoclose_seconds']} с ({p5['autoclosed']} закрыто)."
         )
+    client = [r for r in results.get("scenarios", []) if r.get("client_cpu_ms") is not None]
+    if client:
+        worst = max(client, key=lambda r: r["client_cpu_ms"] / max(r["cpu_ms_app"], 0.001))
+        out.append(
+            "Генератор нагрузки — asyncio-клиент; его собственный CPU на запрос: "
+            + ", ".join(
+                f"{r['name']} ×{r['clients']} {r['client_cpu_ms']:.2f} мс (сервер "
+                f"{r['cpu_ms_app']:.2f} мс)"
+                for r in {id(x): x for x in (client[0], worst)}.values()
+            )
+            + "."
+        )
     if results.get("memory"):
         mem = ", ".join(f"{r['role']} {r['rss_mb']:.0f} МБ" for r in results["memory"])
         out.append(f"Память (RSS после прогона): {mem}.")
@@ -122,7 +138,7 @@ def summary(results: dict[str, Any]) -> str:
     if peer.get("error"):
         out.append(f"Пир: не измерен ({peer['error']}).")
     elif peer:
-        mem = ", ".join(f"{r['rss_mb']:.0f} МБ" for r in peer.get("memory", []))
+        mem = ", ".join(f"{r['role']} {r['rss_mb']:.0f} МБ" for r in peer.get("memory", []))
         out.append(
             f"Пир: django-helpdesk 2.6.1, gunicorn ×2, {peer.get('tickets')} заявок; "
             f"память процессов: {mem}."
