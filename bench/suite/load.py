@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import resource
 import shutil
 import subprocess
 import tempfile
@@ -45,7 +46,7 @@ class LoadResult:
     p95_ms: float
     p99_ms: float
     errors: dict[str, int] = field(default_factory=dict)
-    # The asyncio client's own CPU (user + system) per request, in ms; None for wrk.
+    # The load tool's own CPU (user + system) per request, in ms: wrk's, or the asyncio client's.
     client_cpu_ms: float | None = None
     sample_error: str = ""
 
@@ -133,11 +134,15 @@ def _wrk(
             script,
             f"http://{host}:{port}",
         ]
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run(  # noqa: S603 — wrk and a script written here
             cmd, capture_output=True, text=True, check=False, timeout=seconds + 60
         )
     finally:
         os.unlink(script)
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    # wrk's own CPU (the only child waited for in between), to show it was not the limit.
+    wrk_cpu = (after.ru_utime - children.ru_utime) + (after.ru_stime - children.ru_stime)
     line = next((x for x in out.stdout.splitlines() if x.startswith("WRKJSON ")), None)
     if line is None:
         raise RuntimeError(f"wrk failed: {out.stdout[-500:]} {out.stderr[-500:]}")
@@ -159,6 +164,7 @@ def _wrk(
         p95_ms=round(d["p95"] / 1000, 2),
         p99_ms=round(d["p99"] / 1000, 2),
         errors=errors,
+        client_cpu_ms=round(wrk_cpu * 1000 / d["requests"], 3) if d["requests"] else None,
     )
 
 

@@ -123,7 +123,7 @@ def summary(results: dict[str, Any]) -> str:
     if client:
         worst = max(client, key=lambda r: r["client_cpu_ms"] / max(r["cpu_ms_app"], 0.001))
         out.append(
-            "Генератор нагрузки — asyncio-клиент; его собственный CPU на запрос: "
+            f"Собственный CPU генератора нагрузки ({client[0]['tool']}) на запрос: "
             + ", ".join(
                 f"{r['name']} ×{r['clients']} {r['client_cpu_ms']:.2f} мс (сервер "
                 f"{r['cpu_ms_app']:.2f} мс)"
