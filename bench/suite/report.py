@@ -93,6 +93,17 @@ def table(results: dict[str, Any]) -> str:
     return "\n".join(lines)
 
 
+def did(found: dict[str, int] | None) -> str:
+    """What a sweep pass did, in words."""
+    if not found:
+        return "пропущен: аренда занята"
+    return (
+        f"«скоро срок» {found.get('due_soon', 0)}, просрочено {found.get('overdue', 0)}, "
+        f"просрочена первая реакция {found.get('first_response_overdue', 0)}, эскалаций "
+        f"{found.get('escalated', 0)}"
+    )
+
+
 def summary(results: dict[str, Any]) -> str:
     m = results.get("machine", {})
     g = results.get("generation", {})
@@ -111,12 +122,12 @@ def summary(results: dict[str, Any]) -> str:
         rest = (
             f"до конца просрочки {p5['passes']} проходов за {p5['drain_seconds']} с"
             if p5.get("drained")
-            else f"за {p5['passes']} проходов ({p5['drain_seconds']} с) обработано "
-            f"{p5['handled']}, остальное — следующим проходам"
+            else f"за {p5['passes']} проходов ({p5['drain_seconds']} с): {did(p5['handled'])}; "
+            "остальное — следующим проходам"
         )
         out.append(
             f"P5, проход сроков (`appeals_sweep`): первый проход {p5['first_pass_seconds']} с, "
-            f"{p5['first_pass_queries']} запросов, {p5['first_pass']}; {rest}; автозакрытие "
+            f"{p5['first_pass_queries']} запросов ({did(p5['first_pass'])}); {rest}; автозакрытие "
             f"{p5['autoclose_seconds']} с ({p5['autoclosed']} закрыто)."
         )
     client = [r for r in results.get("scenarios", []) if r.get("client_cpu_ms") is not None]
@@ -153,7 +164,7 @@ def markdown(results: dict[str, Any]) -> str:
 def _docs_section(results: dict[str, Any]) -> str:
     return (
         f"{SECTION}\n\n"
-        "Последний полный прогон (`priemnaya bench run`, раздел «Набор замеров» ниже); "
+        "Последний полный прогон (`priemnaya bench run`; как он устроен — раздел «Набор замеров»); "
         f"JSON: `bench/results/{results['date'][:10]}.json`. Машина общая: рядом работали "
         "другие процессы, поэтому рядом с req/s стоит CPU на запрос.\n\n"
         f"{markdown(results)}\n"
