@@ -182,12 +182,35 @@ STORAGES: dict[str, dict[str, Any]] = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+# Background tasks (docs/deployment.md, «Брокер задач»): the embedded database queue by default;
+# PRIEMNAYA_TASKS_BROKER=rq puts them on RQ in the Redis of REDIS_URL (django-tasks-rq), worked by
+# every `priemnaya worker`. TASKS_BACKEND still names any backend outright (the tests' immediate).
+PRIEMNAYA_TASKS_BROKER = env.str("PRIEMNAYA_TASKS_BROKER", default="db")
+if PRIEMNAYA_TASKS_BROKER not in ("db", "rq"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PRIEMNAYA_TASKS_BROKER must be «db» or «rq»")
+_TASKS_BACKEND = env.str(
+    "TASKS_BACKEND",
+    default="django_tasks_rq.RQBackend"
+    if PRIEMNAYA_TASKS_BROKER == "rq"
+    else "django_tasks_db.DatabaseBackend",
+)
+TASKS = {"default": {"BACKEND": _TASKS_BACKEND, "QUEUES": ["default"]}}
+if _TASKS_BACKEND.startswith("django_tasks_rq."):
+    _RQ_URL = env.str("PRIEMNAYA_RQ_URL", default="") or env.str("REDIS_URL", default="")
+    if not _RQ_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("the RQ broker needs REDIS_URL (or PRIEMNAYA_RQ_URL)")
+    INSTALLED_APPS += ["django_rq"]
+    # A job runs at most this long (rq kills it after); the sweeps over a million appeals fit.
+    RQ_QUEUES = {
+        "default": {
+            "URL": _RQ_URL,
+            "DEFAULT_TIMEOUT": env.int("PRIEMNAYA_RQ_JOB_TIMEOUT", default=900),
+        }
     }
-}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 if env.str("REDIS_URL", default=""):
     CHANNEL_LAYERS = {

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.db.models import Count, Min
 from django_tasks.base import TaskResultStatus
 from django_tasks_db.models import DBTaskResult
@@ -25,6 +26,16 @@ def outbox_lag_seconds() -> float:
     """Age of the oldest journal event not yet handed to its consumers (0 when none waits)."""
     oldest = Event.objects.filter(dispatched_at__isnull=True).aggregate(t=Min("created_at"))["t"]
     return max(0.0, (clock.now() - oldest).total_seconds()) if oldest else 0.0
+
+
+def task_queue_depth() -> dict[str, int]:
+    """Tasks waiting to run per queue: in RQ (Redis) or in the embedded database queue."""
+    if settings.TASKS["default"]["BACKEND"].startswith("django_tasks_rq."):
+        import django_rq
+
+        return {name: django_rq.get_queue(name).count for name in settings.RQ_QUEUES}
+    ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
+    return _by(ready, "queue_name")
 
 
 def _by(queryset, field: str) -> dict[str, int]:
@@ -62,8 +73,7 @@ class QueueCollector(Collector):
         depth = GaugeMetricFamily(
             "priemnaya_task_queue_depth", "Background tasks waiting to run.", labels=["queue"]
         )
-        ready = DBTaskResult.objects.filter(status=TaskResultStatus.READY)
-        for queue, n in _by(ready, "queue_name").items():
+        for queue, n in task_queue_depth().items():
             depth.add_metric([queue], n)
         yield depth
 
