@@ -220,6 +220,11 @@ if env.str("REDIS_URL", default=""):
         }
     }
 
+# Where pages open WebSockets (chat, live console): empty — /ws/ of the page's own origin, which
+# a reverse proxy sends to the ASGI process (docs/deployment.md); else a full ws:// or wss:// URL
+# of the ASGI process itself (the demo: ws://127.0.0.1:<port + 1>/ws/), allowed by the CSP below.
+PRIEMNAYA_WS_URL = env.str("PRIEMNAYA_WS_URL", default="")
+
 # Security: secure by default, relaxed only for plain-HTTP local work (demo and tests).
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = not DEBUG
@@ -257,6 +262,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if PRIEMNAYA_WS_URL:
+    # The WebSocket origin of PRIEMNAYA_WS_URL (scheme, host and port), not its path.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _ws = _urlsplit(PRIEMNAYA_WS_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(f"{_ws.scheme}://{_ws.netloc}")
 
 # E-mail: EMAIL_URL in django-environ's form (smtp://user:password@host:port, smtp+tls://…,
 # smtp+ssl://…). Without it, e-mail goes to the dev outbox (/dev/outbox/ in the demo).
