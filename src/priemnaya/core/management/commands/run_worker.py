@@ -102,8 +102,10 @@ def _rq_worker(*, once: bool) -> None:
     worker = django_rq.get_worker(
         *queues, job_class=Job, worker_class=TaskWorker, name=f"{_worker_id()}-{time.time():.0f}"
     )
-    # rq's scheduler (deferred tasks, run_after) runs in one worker at a time: rq locks it in Redis.
-    worker.work(burst=once, with_scheduler=not once, logging_level=settings.LOGGING["root"]["level"])
+    # Without rq's scheduler: it runs in a process rq forks from this threaded one, which outlives
+    # a worker killed with SIGKILL. Priemnaya defers no task (no run_after); its periodic jobs
+    # come from the shared schedule above.
+    worker.work(burst=once, logging_level=settings.LOGGING["root"]["level"])
 
 
 class Command(BaseCommand):
