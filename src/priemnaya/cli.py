@@ -86,9 +86,9 @@ DEMO_BANNER = """
 def cmd_demo(args) -> None:
     """Migrate the embedded database, load demo data, serve pages, API and worker in one go.
 
-Served like production (`serve`): pages and the API through granian WSGI on --port, WebSockets
-through granian ASGI on --ws-port (port + 1), plus one worker.
-"""
+    Served like production (`serve`): pages and the API through granian WSGI on --port, WebSockets
+    through granian ASGI on --ws-port (port + 1), plus one worker.
+    """
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("PRIEMNAYA_AUTOCLOSE_EVERY", "60")
     # Links in notifications and the demo webhook endpoint point at this very server.

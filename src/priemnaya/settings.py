@@ -123,6 +123,16 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica (PostgreSQL streaming replication) for the selectors that tolerate lag
+# (core/replicas.py, docs/deployment.md «Реплики для чтения»); PRIEMNAYA_REPLICA_READS=0 sends
+# those reads back to the primary, e.g. while the replica is behind.
+PRIEMNAYA_REPLICA_URL = env.str("PRIEMNAYA_REPLICA_URL", default="")
+PRIEMNAYA_REPLICA_READS = env.bool("PRIEMNAYA_REPLICA_READS", default=True)
+if PRIEMNAYA_REPLICA_URL:
+    DATABASES["replica"] = env.db_url("PRIEMNAYA_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["priemnaya.core.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"

@@ -1,7 +1,7 @@
 """Seed and inspect the database of the cluster test (tests/production/test_cluster.py).
 
-    python -m tests.production.cluster seed --webhook-url URL   # prints the citizen's API token
-    python -m tests.production.cluster status                   # JSON: appeals, journal, deliveries
+python -m tests.production.cluster seed --webhook-url URL   # prints the citizen's API token
+python -m tests.production.cluster status                   # JSON: appeals, journal, deliveries
 """
 
 from __future__ import annotations
@@ -38,10 +38,12 @@ def status() -> None:
         json.dumps(
             {
                 "appeals": Appeal.objects.count(),
-                "client_tokens": {token: n for token, n in tokens},
+                "client_tokens": dict(tokens),
                 "events": Event.objects.count(),
                 "events_by_type": dict(
-                    Event.objects.values_list("type").annotate(n=Count("id")).values_list("type", "n")
+                    Event.objects.values_list("type")
+                    .annotate(n=Count("id"))
+                    .values_list("type", "n")
                 ),
                 "undispatched": Event.objects.filter(dispatched_at__isnull=True).count(),
                 "undelivered": EventDelivery.objects.filter(handled_at__isnull=True).count(),

@@ -100,7 +100,7 @@ def test_schedulers_racing_for_one_slot_enqueue_it_once(probe):
             for r in range(rounds):
                 barrier.wait(timeout=30)
                 won[r] += enqueue_due(START + timedelta(minutes=r, seconds=1))
-        except BaseException as exc:  # noqa: BLE001 - reported by the main thread
+        except BaseException as exc:
             errors.append(exc)
             barrier.abort()
         finally:

@@ -80,7 +80,7 @@ def _db_worker(*, interval: float, once: bool) -> None:
 
 
 def _rq_worker(*, once: bool) -> None:
-    import django_rq
+    from django_rq.queues import get_queues
     from django_tasks_rq.backend import Job
     from rq import SimpleWorker
 
@@ -98,14 +98,20 @@ def _rq_worker(*, once: bool) -> None:
             finally:
                 close_old_connections()
 
-    queues = list(settings.TASKS["default"].get("QUEUES", ["default"]))
-    worker = django_rq.get_worker(
-        *queues, job_class=Job, worker_class=TaskWorker, name=f"{_worker_id()}-{time.time():.0f}"
+    names = list(settings.TASKS["default"].get("QUEUES", ["default"]))
+    queues = get_queues(*names, job_class=Job)
+    worker = TaskWorker(
+        queues,
+        connection=queues[0].connection,
+        job_class=Job,
+        queue_class=type(queues[0]),
+        name=f"{_worker_id()}-{time.time():.0f}",
     )
     # Without rq's scheduler: it runs in a process rq forks from this threaded one, which outlives
     # a worker killed with SIGKILL. Priemnaya defers no task (no run_after); its periodic jobs
     # come from the shared schedule above.
-    worker.work(burst=once, logging_level=settings.LOGGING["root"]["level"])
+    level = logging.getLevelName(logging.getLogger().getEffectiveLevel())
+    worker.work(burst=once, logging_level=level)
 
 
 class Command(BaseCommand):
