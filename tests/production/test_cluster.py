@@ -17,6 +17,7 @@ periodic jobs were enqueued into RQ once, not once per worker.
 
 from __future__ import annotations
 
+import http.client
 import json
 import os
 import signal
@@ -105,8 +106,9 @@ class Client:
                 return response.status, json.loads(response.read())
         except urllib.error.HTTPError as error:
             return error.code, {"error": error.read().decode(errors="replace")}
-        except (urllib.error.URLError, OSError):
-            return None, None  # reset, refused, timed out: the same key again
+        except (urllib.error.URLError, OSError, http.client.HTTPException):
+            # Reset, refused, timed out, or the answer cut off mid-body: the same key again.
+            return None, None
 
     def submit(self, key: str, until: float) -> dict | None:
         while time.monotonic() < until:
