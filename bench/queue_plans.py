@@ -276,6 +276,242 @@ def _measure(users: dict[str, Any]) -> dict[str, Any]:
     return results
 
 
+# ---- requests at 1M: the whole request in-process (Django test client), its SQL explained ----
+
+REQUEST_RUNS = 20
+SLOW_MS = 800  # a request slower than this is timed 3 times, not 20
+EXACT_NUMBER_SEQUENCE = 4321  # one loaded appeal gets a real (check-digit) number to look up
+
+
+def _p95(times: list[float]) -> float:
+    ordered = sorted(times)
+    return ordered[min(len(ordered) - 1, round(0.95 * (len(ordered) - 1)))]
+
+
+def _explain(sql: str) -> tuple[float, list[str]]:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = [row[0] for row in cursor.fetchall()]
+    return float(plan[-1].split(":")[1].split()[0]), plan
+
+
+def _time_request(client: Any, url: str) -> dict[str, Any]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    response = client.get(url)  # warm: the caches, the user's memberships
+    if response.status_code != 200:
+        return {"status": response.status_code, "body": response.content[:300].decode()}
+    began = time.perf_counter()
+    client.get(url)
+    first = (time.perf_counter() - began) * 1000
+    runs = 3 if first > SLOW_MS else REQUEST_RUNS
+    times, cpu = [], []
+    for _ in range(runs):
+        began, began_cpu = time.perf_counter(), time.process_time()
+        client.get(url)
+        times.append((time.perf_counter() - began) * 1000)
+        cpu.append((time.process_time() - began_cpu) * 1000)
+    with CaptureQueriesContext(connection) as captured:
+        client.get(url)
+    queries = captured.captured_queries
+    # EXPLAIN ANALYZE runs the statement: only reads (a detail view writes its audit entry).
+    reads = [q for q in queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    slowest = max(reads, key=lambda q: float(q["time"]))
+    server_ms, plan = _explain(slowest["sql"])
+    return {
+        "status": 200,
+        "runs": runs,
+        "median_ms": round(statistics.median(times), 1),
+        "p95_ms": round(_p95(times), 1),
+        "cpu_ms": round(statistics.median(cpu), 1),
+        "queries": len(queries),
+        "slowest_query_ms": server_ms,
+        "slowest_sql": slowest["sql"][:2000],
+        "plan": plan,
+        "key_lines": _key_lines(plan),
+    }
+
+
+def _cursor_support() -> bool:
+    try:
+        import priemnaya.appeals.paging  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def _last_page(user: Any, filters: dict[str, Any], api_path: str) -> str:
+    """The URL of the queue's last page: by cursor where there is one, else by OFFSET."""
+    from priemnaya.appeals.selectors import AppealFilters, staff_queue
+
+    qs = staff_queue(user=user, filters=AppealFilters(**filters))
+    query = "&".join(f"{k}={v}" for k, v in filters.items())
+    if _cursor_support():
+        from priemnaya.appeals.paging import cursor_after
+
+        before_last = qs.reverse()[PAGE]  # the page after it holds the last PAGE rows
+        return f"{api_path}?{query}&after={cursor_after(before_last, 'due')}"
+    return f"{api_path}?{query}&page={-(-qs.count() // PAGE)}"
+
+
+def _own_last_page(user: Any) -> str:
+    from priemnaya.appeals.selectors import AppealFilters, applicant_appeals
+
+    qs = applicant_appeals(user=user, filters=AppealFilters())
+    if _cursor_support():
+        from priemnaya.appeals.paging import cursor_after
+
+        return f"/api/v1/appeals?after={cursor_after(qs.reverse()[PAGE], 'created')}"
+    return f"/api/v1/appeals?page={-(-qs.count() // PAGE)}"
+
+
+def _request_shapes(users: dict[str, Any], number: str) -> list[tuple[str, str, Any]]:
+    """(name, URL, user): every queue shape of the issue, the own list and detail, the admin."""
+    staff, three, sup = users["specialist"], users["three"], users["supervisor"]
+    citizen, admin = users["citizen"], users["admin"]
+    api = "/api/v1/staff/appeals"
+    shapes: list[tuple[str, str, Any]] = [("default", api, staff)]
+    for status in ("registered", "in_progress", "needs_info", "answered", "closed", "withdrawn"):
+        shapes.append((f"status={status}", f"{api}?status={status}", staff))
+    shapes += [
+        ("queue=overdue", f"{api}?queue=overdue", staff),
+        ("queue=due_soon", f"{api}?queue=due_soon", staff),
+        ("mine", f"{api}?mine=true", staff),
+        ("three departments", api, three),
+        ("three departments, closed", f"{api}?status=closed", three),
+        ("all departments", api, sup),
+        ("all departments, closed", f"{api}?status=closed", sup),
+        ("all departments, withdrawn", f"{api}?status=withdrawn", sup),
+        ("page 50", f"{api}?page=50", staff),
+        ("closed, page 50", f"{api}?status=closed&page=50", staff),
+        ("closed, last page", _last_page(staff, {"status": "closed"}, api), staff),
+        ("all departments, closed, last page", _last_page(sup, {"status": "closed"}, api), sup),
+    ]
+    words = {
+        "common": "ремонт",  # about 40 % of appeals
+        "middle": "газоснабжение",  # about 1 %
+        "rare": "вандализм",  # 1 in 10,000
+        "miss": "жираф",
+    }
+    for label, word in words.items():
+        shapes.append((f"q {label}", f"{api}?q={word}", staff))
+        shapes.append((f"q {label}, closed", f"{api}?status=closed&q={word}", staff))
+        shapes.append((f"q {label}, all departments, closed", f"{api}?status=closed&q={word}", sup))
+    shapes += [
+        ("q number", f"{api}?status=closed&q={number}", staff),
+        ("q number prefix", f"{api}?status=closed&q=0000123", staff),
+        ("own list", "/api/v1/appeals", citizen),
+        ("own list, page 50", "/api/v1/appeals?page=50", citizen),
+        ("own list, last page", _own_last_page(citizen), citizen),
+        ("own detail", f"/api/v1/appeals/{number}", citizen),
+        ("staff detail", f"{api}/{number}", staff),
+        ("console", "/console/", staff),
+        ("console, closed", "/console/?status=closed", staff),
+        ("console, closed, q middle", "/console/?status=closed&q=газоснабжение", staff),
+        ("cabinet", "/cabinet/", citizen),
+        ("admin list", "/admin/appeals/appeal/", admin),
+        ("admin list, closed", "/admin/appeals/appeal/?status__exact=closed", admin),
+        ("admin list, page 100", "/admin/appeals/appeal/?p=100", admin),
+        ("admin search number", f"/admin/appeals/appeal/?q={number}", admin),
+        ("admin search word", "/admin/appeals/appeal/?q=газоснабжение", admin),
+    ]
+    return shapes
+
+
+def _measure_requests(label: str) -> dict[str, Any]:
+    from django.db import connection
+    from django.test import Client
+
+    from priemnaya.accounts.models import User
+    from priemnaya.catalog.models import Membership
+    from priemnaya.core.numbering import compose_number
+
+    users = {
+        "citizen": User.objects.get(email="citizen@bench.example"),
+        "specialist": User.objects.get(email="staff@bench.example"),
+        "three": User.objects.get(email="three@bench.example"),
+        "supervisor": User.objects.get(email="supervisor@bench.example"),
+    }
+    users["admin"] = User.objects.filter(email="admin@bench.example").first() or (
+        User.objects.create_superuser(email="admin@bench.example", full_name="Администратор")
+    )
+    number = compose_number(2026, EXACT_NUMBER_SEQUENCE)
+    with connection.cursor() as cursor:
+        # A closed appeal of the one-department specialist, renumbered with a check digit.
+        cursor.execute(
+            "UPDATE appeals_appeal SET number = %s WHERE id = (SELECT id FROM appeals_appeal"
+            " WHERE department_id = %s AND status = 'closed' ORDER BY id LIMIT 1)"
+            " AND NOT EXISTS (SELECT 1 FROM appeals_appeal WHERE number = %s)",
+            [
+                number,
+                Membership.objects.filter(user=users["specialist"]).first().department_id,
+                number,
+            ],
+        )
+    out = _results_file()
+    done = json.loads(out.read_text()).get(label, {}).get("shapes", {}) if out.exists() else {}
+    results = {}
+    clients: dict[int, Any] = {}
+    for name, url, user in _request_shapes(users, number):
+        if done.get(name, {}).get("status") == 200:  # a rerun after a crash goes on from there
+            results[name] = done[name]
+            continue
+        if user.pk not in clients:
+            clients[user.pk] = Client(HTTP_HOST="localhost")
+            clients[user.pk].force_login(user)
+        found = _time_request(clients[user.pk], url)
+        results[name] = {"url": url, **found}
+        _save(label, {"shapes": results})
+        if found["status"] != 200:
+            print(f"  {name:40} HTTP {found['status']}: {found['body'][:120]}")
+            continue
+        print(
+            f"  {name:40} p50 {found['median_ms']:8.1f}  p95 {found['p95_ms']:8.1f}  "
+            f"cpu {found['cpu_ms']:6.1f}  sql {found['slowest_query_ms']:8.2f} ms  "
+            f"{found['queries']} q"
+        )
+    return {"label": label, "shapes": results}
+
+
+def measure(label: str, appeals: int) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE appeals_appeal")
+        cursor.execute("SELECT count(*) FROM appeals_appeal")
+        count = cursor.fetchone()[0]
+    if count < appeals:
+        sys.exit(f"queue_plans: {count} appeals loaded, {appeals} asked; load them first.")
+    print(f"{label}: {count} appeals, indexes {_indexes()}")
+    found = _measure_requests(label)
+    found["indexes"] = _indexes()
+    found["cursor_pagination"] = _cursor_support()
+    found["appeals"] = count
+    found["database"] = connection.cursor().connection.info.server_version
+    _save(label, found)
+    print(f"written {_results_file().relative_to(ROOT)}")
+
+
+def _results_file() -> Path:
+    return ROOT / "bench" / "results" / f"queue_plans-1m-{datetime.now(UTC):%Y-%m-%d}.json"
+
+
+def _save(label: str, found: dict[str, Any]) -> None:
+    out = _results_file()
+    report = json.loads(out.read_text()) if out.exists() else {}
+    report.update(
+        {
+            "machine": "2 cores shared with other jobs; in-process Django test client, 1 client",
+            "request_runs": REQUEST_RUNS,
+        }
+    )
+    report[label] = {**report.get(label, {}), **found}
+    out.write_text(json.dumps(report, ensure_ascii=False, indent=1) + "\n")
+
+
 def _migrate_to(target: str) -> None:
     from django.core.management import call_command
     from django.db import connection
@@ -302,9 +538,22 @@ def main() -> None:
     parser.add_argument(
         "--load-only", action="store_true", help="load the appeals and stop (measure later)"
     )
+    parser.add_argument(
+        "--measure",
+        metavar="LABEL",
+        help="time every request shape over the appeals already loaded; "
+        "results under LABEL in bench/results/queue_plans-1m-<date>.json",
+    )
     args = parser.parse_args()
     if not args.database_url.startswith("postgres"):
         sys.exit("queue_plans: give a PostgreSQL DATABASE_URL (a scratch database).")
+    if args.measure:
+        fresh_database(args.database_url)  # migrates: the indexes of this checkout
+        import django
+
+        django.setup()
+        measure(args.measure, args.appeals)
+        return
 
     fresh_database(args.database_url)
     import django

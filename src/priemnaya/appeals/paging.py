@@ -18,7 +18,7 @@ from __future__ import annotations
 import base64
 import binascii
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Literal
 
 from django.db.models import F, Q, QuerySet
@@ -74,11 +74,15 @@ def cursor_decode(value: str, order: Order, *, field: str = CURSOR_FIELD) -> Cur
         key, pk = rest.rsplit(":", 1)  # the key is an ISO date-time, colons and all
         parsed = datetime.fromisoformat(key) if key else None
         number = int(pk)
-    except (ValueError, UnicodeError, binascii.Error, IndexError, TypeError):
+        if parsed is not None:
+            if parsed.tzinfo is None:
+                raise ValueError("a naive date-time")
+            parsed = parsed.astimezone(UTC)  # year 1 at +14:00 is before any date-time
+    except (ValueError, OverflowError, UnicodeError, binascii.Error, TypeError):
         raise ValidationFailed.single(field, CURSOR_BROKEN) from None
-    aware = parsed is None or parsed.tzinfo is not None
-    # A created_at is never empty; a cursor of the other list is a wrong cursor here.
-    if kind != order or number < 1 or not aware or (order == "created" and parsed is None):
+    # A created_at is never empty; a cursor of the other list is a wrong cursor here; an id
+    # past 64 bits would overflow the query.
+    if kind != order or not 0 < number < 2**63 or (order == "created" and parsed is None):
         raise ValidationFailed.single(field, CURSOR_BROKEN)
     return Cursor(order, parsed, number)
 

@@ -292,6 +292,13 @@ def _require_searchable(term: str) -> None:
         raise ValidationFailed.single("q", SHORT_WORD)
 
 
+def appeal_search_q(term: str) -> Q:
+    """The condition of a search over all appeals (the admin's): as the queue's ``q``, and a
+    word too short for the trigram index refused (ValidationFailed naming «q»)."""
+    _require_searchable(term)
+    return _search_q(term)
+
+
 def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     """Return the citizen's own appeals, newest first; staff have a queue instead (403)."""
     if not user.is_citizen:
