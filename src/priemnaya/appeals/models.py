@@ -211,6 +211,13 @@ class Appeal(models.Model):
                 name="appeal_open_counts_idx",
                 condition=Q(status__in=["registered", "in_progress", "needs_info"]),
             ),
+            # «Мои» (mine=true): the assignee's open appeals in queue order, a page read off the
+            # index instead of every appeal they ever had sorted.
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                name="appeal_mine_due_idx",
+                condition=Q(status__in=["registered", "in_progress", "needs_info"]),
+            ),
             models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
             models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
             # The sweeps read only open appeals not yet handled, in due order.
