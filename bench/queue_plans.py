@@ -11,6 +11,17 @@ selector (`appeals.selectors.staff_queue` sliced like `page_of`), run with the q
 removed (`migrate appeals 0014`) and again with them (`migrate appeals 0015`), each time after
 ANALYZE: the median of 7 runs and EXPLAIN (ANALYZE, BUFFERS). Writes
 bench/results/queue_plans-<date>.json. The database's appeals are replaced: use a scratch one.
+
+At a million, load once and time every request shape (the queue's statuses, `q` with a common,
+a middling, a rare and a missing word, numbers, the last page, the own list and detail, the
+console, the admin) through Django in-process, with the plan of its appeals query:
+
+    … queue_plans.py --appeals 1000000 --load-only
+    … queue_plans.py --appeals 1000000 --measure before   # on the code to compare with
+    … queue_plans.py --appeals 1000000 --measure after
+
+Results go under the label into bench/results/queue_plans-1m-<date>.json; a rerun after a crash
+goes on from the last shape written.
 """
 
 from __future__ import annotations
