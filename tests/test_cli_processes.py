@@ -11,6 +11,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -118,7 +119,8 @@ def _terminate_and_check_nothing_left(
 def demo(migrated_var, tmp_path):
     port = free_port()
     env = {"PRIEMNAYA_VAR_DIR": str(_var_copy(migrated_var, tmp_path))}
-    supervisor = _launch([*CLI, "demo", "--port", str(port)], env, tmp_path)
+    argv = [*CLI, "demo", "--port", str(port), "--ws-port", str(free_port())]
+    supervisor = _launch(argv, env, tmp_path)
     seen: list[Proc] = []
     try:
         wait_for(lambda: _healthy(port), START_TIMEOUT, f"demo /healthz; log:\n{_log(tmp_path)}")
@@ -129,7 +131,7 @@ def demo(migrated_var, tmp_path):
 
 def test_demo_restarts_a_dead_worker_or_web_server_and_stops_whole(demo, tmp_path):
     supervisor, port, seen = demo
-    web, worker = _child(supervisor, "granian"), _child(supervisor, "priemnaya.cli worker")
+    web, worker = _child(supervisor, "wsgi"), _child(supervisor, "priemnaya.cli worker")
     seen += tree(supervisor.pid)
 
     # The task worker dies: pages keep answering, and the worker comes back.
@@ -142,7 +144,7 @@ def test_demo_restarts_a_dead_worker_or_web_server_and_stops_whole(demo, tmp_pat
     # The web server's main process dies: its orphaned worker is swept and a new server answers.
     granian_workers = tree(web.pid)
     os.kill(web.pid, signal.SIGKILL)
-    new_web = _replaced(supervisor, "granian", web.pid)
+    new_web = _replaced(supervisor, "wsgi", web.pid)
     wait_for(lambda: _healthy(port), START_TIMEOUT, "/healthz from the restarted web server")
     assert not any(alive(p.pid) for p in granian_workers)
     seen += tree(supervisor.pid)
@@ -150,6 +152,28 @@ def test_demo_restarts_a_dead_worker_or_web_server_and_stops_whole(demo, tmp_pat
     assert new_web.pgid == new_web.pid
 
     _terminate_and_check_nothing_left(supervisor, seen, [port])
+
+
+def test_demo_serves_pages_through_wsgi_and_websockets_through_asgi(demo, tmp_path):
+    supervisor, port, seen = demo
+    web, websocket = _child(supervisor, "wsgi"), _child(supervisor, "asginl")
+    seen += tree(supervisor.pid)
+    assert "priemnaya.wsgi:application" in web.cmdline
+    assert "priemnaya.asgi:application" in websocket.cmdline
+    ws_port = int(websocket.cmdline.split("--port ")[1].split()[0])
+    wait_for(lambda: _healthy(ws_port), START_TIMEOUT, f"the ASGI process; log:\n{_log(tmp_path)}")
+
+    # Static files still come from WhiteNoise (DEBUG=1, from the packages' folders) under WSGI.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/static/web/site.css", timeout=10) as r:
+        assert r.status == 200
+        assert r.headers["Content-Type"].startswith("text/css")
+        assert len(r.read()) > 100
+    # Pages learn where WebSockets live, and their CSP lets them connect there.
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=10) as r:
+        page = r.read().decode()
+        csp = r.headers["Content-Security-Policy"]
+    assert f'data-ws-url="ws://127.0.0.1:{ws_port}/ws/"' in page
+    assert f"ws://127.0.0.1:{ws_port}" in csp.split("connect-src")[1].split(";")[0]
 
 
 def test_demo_tree_goes_when_the_supervisor_is_killed(demo):

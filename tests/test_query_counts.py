@@ -37,8 +37,10 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.accounts.roles import Role
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.paging import Cursor
 from priemnaya.appeals.states import Status
 from tests.factories import (
     APPEAL_BODY,
@@ -52,6 +54,7 @@ from tests.factories import (
     make_head,
     make_operator,
     make_supervisor,
+    make_user,
     save_draft,
     signed_in,
     submit_appeal,
@@ -78,6 +81,10 @@ class World:
             answered = self.appeal(Status.ANSWERED)
             return under_review(answered, applicant=self.citizen)
         return make_appeal(status, applicant=self.citizen, staff=self.operator)
+
+    def admin(self) -> User:
+        found = User.objects.filter(is_superuser=True).first()
+        return found or make_user(Role.ADMINISTRATOR, is_staff=True, is_superuser=True)
 
 
 @pytest.fixture
@@ -116,6 +123,17 @@ def call(
     # An authenticated GET: the token's last use (kept once a minute) is then already written.
     caller("get", came_from or (path if method == "get" else "/auth/tokens"))
     return lambda: caller(method, path, body, **headers)
+
+
+def queue_after(w: World) -> str:
+    """A cursor just before the operator's first appeal in the queue (the «Дальше» of a page)."""
+    first = w.appeal(Status.IN_PROGRESS)
+    return Cursor("due", first.due_at - timedelta(seconds=1), first.pk).encode()
+
+
+def own_after(w: World) -> str:
+    """A cursor after every one of the citizen's appeals but the oldest ones."""
+    return Cursor("created", timezone.now() + timedelta(days=1), 1).encode()
 
 
 def cabinet_action(action: str, data: dict, *, status: str) -> Make:
@@ -189,6 +207,13 @@ PAGES: list[tuple[str, int, int, Make]] = [
     # the chain lock), issue the SMS code, keep the pending registration in the session.
     ("register, registered", 19, 302, lambda w: page(None, "/accounts/register/", SIGN_UP)),
     ("cabinet list", 5, 200, lambda w: page(w.citizen, "/cabinet/")),
+    # a «Дальше» page: the same reads, the page by the cursor instead of OFFSET
+    (
+        "cabinet list, by cursor",
+        5,
+        200,
+        lambda w: page(w.citizen, f"/cabinet/?after={own_after(w)}"),
+    ),
     ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 23, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
@@ -229,6 +254,13 @@ PAGES: list[tuple[str, int, int, Make]] = [
     # The tabs' counts: one aggregate, the policies' warning windows, first-line or not (+3);
     # the open incidents box (+1).
     ("console queue", 11, 200, lambda w: page(w.operator, "/console/")),
+    # past the dated appeals the page is topped up with the undated ones (+1)
+    (
+        "console queue, by cursor",
+        12,
+        200,
+        lambda w: page(w.operator, f"/console/?after={queue_after(w)}"),
+    ),
     # the list reads the policies' windows too (+1)
     ("console queue, due soon", 12, 200, lambda w: page(w.operator, "/console/?queue=due_soon")),
     (
@@ -357,6 +389,12 @@ API: list[tuple[str, int, int, Make]] = [
     ),
     ("GET /appeals", 2, 200, lambda w: call(w.citizen, "get", "/appeals")),
     (
+        "GET /appeals?after=",
+        2,
+        200,
+        lambda w: call(w.citizen, "get", f"/appeals?after={own_after(w)}"),
+    ),
+    (
         "GET /appeals, filtered",
         2,
         200,
@@ -399,6 +437,13 @@ API: list[tuple[str, int, int, Make]] = [
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
     ("GET /staff/appeals", 3, 200, lambda w: call(w.operator, "get", "/staff/appeals")),
+    # past the dated appeals the page is topped up with the undated ones (+1)
+    (
+        "GET /staff/appeals?after=",
+        4,
+        200,
+        lambda w: call(w.operator, "get", f"/staff/appeals?after={queue_after(w)}"),
+    ),
     (
         "GET /staff/appeals?queue=due_soon",
         4,
@@ -645,6 +690,8 @@ def count_queries(request: Request) -> int:
 
 LISTS: list[tuple[str, Make]] = [
     ("cabinet list", lambda w: page(w.citizen, "/cabinet/")),
+    ("admin appeal list", lambda w: page(w.admin(), "/admin/appeals/appeal/")),
+    ("admin appeal search", lambda w: page(w.admin(), "/admin/appeals/appeal/?q=обращ")),
     ("console queue", lambda w: page(w.operator, "/console/")),
     ("GET /appeals", lambda w: call(w.citizen, "get", "/appeals")),
     ("GET /staff/appeals", lambda w: call(w.operator, "get", "/staff/appeals")),

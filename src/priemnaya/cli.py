@@ -84,11 +84,19 @@ DEMO_BANNER = """
 
 
 def cmd_demo(args) -> None:
-    """Migrate the embedded database, load demo data, serve pages, API and worker in one go."""
+    """Migrate the embedded database, load demo data, serve pages, API and worker in one go.
+
+    Served like production (`serve`): pages and the API through granian WSGI on --port, WebSockets
+    through granian ASGI on --ws-port (port + 1), plus one worker.
+    """
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("PRIEMNAYA_AUTOCLOSE_EVERY", "60")
     # Links in notifications and the demo webhook endpoint point at this very server.
     os.environ.setdefault("PRIEMNAYA_SITE_URL", f"http://{args.host}:{args.port}")
+    # HTTP goes through WSGI as in production; WebSockets (/ws/) through an ASGI process on a
+    # port of its own, which pages learn from this setting (no proxy in front of the demo).
+    ws_port = args.ws_port or args.port + 1
+    os.environ.setdefault("PRIEMNAYA_WS_URL", f"ws://{args.host}:{ws_port}/ws/")
     _django()
     from django.conf import settings
 
@@ -108,7 +116,10 @@ def cmd_demo(args) -> None:
         _manage("keys_generate")
     accounts = "\n".join(f"    {role:<14} {email}" for role, email, _ in DEMO_ACCOUNTS)
     children = [
-        ChildSpec("web", _granian("priemnaya.asgi:application", "asginl", args.host, args.port, 1)),
+        ChildSpec("web", _granian("priemnaya.wsgi:application", "wsgi", args.host, args.port, 1)),
+        ChildSpec(
+            "websocket", _granian("priemnaya.asgi:application", "asginl", args.host, ws_port, 1)
+        ),
         ChildSpec("worker", [sys.executable, "-m", "priemnaya.cli", "worker"]),
     ]
     print(
@@ -186,6 +197,9 @@ def build_parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="демо: SQLite, демо-данные, сервер и воркер")
     demo.add_argument("--host", default="127.0.0.1")
     demo.add_argument("--port", type=int, default=8000)
+    demo.add_argument(
+        "--ws-port", type=int, default=0, help="порт WebSocket (ASGI); по умолчанию --port + 1"
+    )
     demo.set_defaults(func=cmd_demo)
 
     serve = sub.add_parser("serve", help="production: WSGI (HTTP) + ASGI (WebSocket)")

@@ -123,6 +123,16 @@ else:
     DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# A read replica (PostgreSQL streaming replication) for the selectors that tolerate lag
+# (core/replicas.py, docs/deployment.md «Реплики для чтения»); PRIEMNAYA_REPLICA_READS=0 sends
+# those reads back to the primary, e.g. while the replica is behind.
+PRIEMNAYA_REPLICA_URL = env.str("PRIEMNAYA_REPLICA_URL", default="")
+PRIEMNAYA_REPLICA_READS = env.bool("PRIEMNAYA_REPLICA_READS", default=True)
+if PRIEMNAYA_REPLICA_URL:
+    DATABASES["replica"] = env.db_url("PRIEMNAYA_REPLICA_URL")
+    DATABASES["replica"].setdefault("CONN_MAX_AGE", env.int("CONN_MAX_AGE", default=60))
+    DATABASES["replica"]["CONN_HEALTH_CHECKS"] = True
+DATABASE_ROUTERS = ["priemnaya.core.replicas.ReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -182,12 +192,35 @@ STORAGES: dict[str, dict[str, Any]] = {
 WHITENOISE_USE_FINDERS = env.bool("WHITENOISE_USE_FINDERS", default=True)
 WHITENOISE_AUTOREFRESH = DEBUG
 
-TASKS = {
-    "default": {
-        "BACKEND": env.str("TASKS_BACKEND", default="django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
+# Background tasks (docs/deployment.md, «Брокер задач»): the embedded database queue by default;
+# PRIEMNAYA_TASKS_BROKER=rq puts them on RQ in the Redis of REDIS_URL (django-tasks-rq), worked by
+# every `priemnaya worker`. TASKS_BACKEND still names any backend outright (the tests' immediate).
+PRIEMNAYA_TASKS_BROKER = env.str("PRIEMNAYA_TASKS_BROKER", default="db")
+if PRIEMNAYA_TASKS_BROKER not in ("db", "rq"):
+    from django.core.exceptions import ImproperlyConfigured
+
+    raise ImproperlyConfigured("PRIEMNAYA_TASKS_BROKER must be «db» or «rq»")
+_TASKS_BACKEND = env.str(
+    "TASKS_BACKEND",
+    default="django_tasks_rq.RQBackend"
+    if PRIEMNAYA_TASKS_BROKER == "rq"
+    else "django_tasks_db.DatabaseBackend",
+)
+TASKS = {"default": {"BACKEND": _TASKS_BACKEND, "QUEUES": ["default"]}}
+if _TASKS_BACKEND.startswith("django_tasks_rq."):
+    _RQ_URL = env.str("PRIEMNAYA_RQ_URL", default="") or env.str("REDIS_URL", default="")
+    if not _RQ_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("the RQ broker needs REDIS_URL (or PRIEMNAYA_RQ_URL)")
+    INSTALLED_APPS += ["django_rq"]
+    # A job runs at most this long (rq kills it after); the sweeps over a million appeals fit.
+    RQ_QUEUES = {
+        "default": {
+            "URL": _RQ_URL,
+            "DEFAULT_TIMEOUT": env.int("PRIEMNAYA_RQ_JOB_TIMEOUT", default=900),
+        }
     }
-}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
 if env.str("REDIS_URL", default=""):
     CHANNEL_LAYERS = {
@@ -196,6 +229,11 @@ if env.str("REDIS_URL", default=""):
             "CONFIG": {"hosts": [env.str("REDIS_URL")]},
         }
     }
+
+# Where pages open WebSockets (chat, live console): empty — /ws/ of the page's own origin, which
+# a reverse proxy sends to the ASGI process (docs/deployment.md); else a full ws:// or wss:// URL
+# of the ASGI process itself (the demo: ws://127.0.0.1:<port + 1>/ws/), allowed by the CSP below.
+PRIEMNAYA_WS_URL = env.str("PRIEMNAYA_WS_URL", default="")
 
 # Security: secure by default, relaxed only for plain-HTTP local work (demo and tests).
 SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0 if DEBUG else 31_536_000)
@@ -234,6 +272,12 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": ["'none'"],
     }
 }
+if PRIEMNAYA_WS_URL:
+    # The WebSocket origin of PRIEMNAYA_WS_URL (scheme, host and port), not its path.
+    from urllib.parse import urlsplit as _urlsplit
+
+    _ws = _urlsplit(PRIEMNAYA_WS_URL)
+    CONTENT_SECURITY_POLICY["DIRECTIVES"]["connect-src"].append(f"{_ws.scheme}://{_ws.netloc}")
 
 # E-mail: EMAIL_URL in django-environ's form (smtp://user:password@host:port, smtp+tls://…,
 # smtp+ssl://…). Without it, e-mail goes to the dev outbox (/dev/outbox/ in the demo).

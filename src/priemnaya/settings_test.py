@@ -51,3 +51,9 @@ if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F4
     STORAGES["attachments"]["OPTIONS"]["location"] = str(  # noqa: F405
         Path(tempfile.gettempdir()) / "priemnaya-test-attachments"
     )
+# Issue 11 — read replicas: a «replica» alias mirroring the test database, so the selectors that
+# read through core.replicas.read_db() are tested on it; replica reads stay off except in the
+# tests that turn them on (tests/production/test_replicas.py), which allow the alias.
+if "replica" not in DATABASES:  # noqa: F405
+    DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
+PRIEMNAYA_REPLICA_READS = False

@@ -193,14 +193,27 @@ def test_openapi_schema(catalog, client):
     assert "/api/v1/staff/appeals/{number}/take" in schema["paths"]
 
 
-@pytest.mark.parametrize("page", ["1" + "0" * 25, "99999999999"])
-def test_far_pages_are_empty_not_errors(citizen, operator, submit, page):
+@pytest.mark.parametrize("page", ["1" + "0" * 25, "99999999999", "501"])
+def test_far_pages_are_refused_naming_page_and_pointing_at_the_cursor(
+    citizen, operator, submit, page
+):
+    # An OFFSET that deep reads the whole list: past page 500 the cursor (?after=) pages.
     submit(citizen)
     for user, path in ((citizen, "/appeals"), (operator, "/staff/appeals")):
         response = api(user)("get", f"{path}?page={page}")
+        assert response.status_code == 422, response.content
+        assert response.json()["errors"][0]["field"] == "page"
+        assert "after" in response.json()["errors"][0]["message"]
+
+
+def test_pages_up_to_the_cap_are_empty_past_the_end(citizen, operator, submit):
+    submit(citizen)
+    for user, path in ((citizen, "/appeals"), (operator, "/staff/appeals")):
+        response = api(user)("get", f"{path}?page=500")
         assert response.status_code == 200, response.content
         assert response.json()["items"] == []
         assert response.json()["has_next"] is False
+        assert response.json()["next"] is None
 
 
 def test_non_numeric_page_is_422_naming_page(citizen):

@@ -44,6 +44,7 @@ from priemnaya.attachments.models import Attachment
 from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError, NotFound
+from priemnaya.core.replicas import read_db
 
 RENDITION_FORMATS = ("pdf", "json", "xml")
 NOT_FOUND = "Обращение не найдено."
@@ -124,8 +125,10 @@ def appeal_record(appeal: Appeal, *, for_user: User, owner_only: bool = False) -
 
 def applicant_records(user: User) -> list[AppealRecord]:
     """Return every appeal the citizen sent, oldest first (drafts were never sent: left out)."""
+    # A download of the history tolerates a replica's lag (core.replicas): it writes nothing.
     appeals = (
-        Appeal.objects.filter(applicant=user)
+        Appeal.objects.using(read_db())
+        .filter(applicant=user)
         .exclude(status=Status.DRAFT)
         .select_related("kind", "theme", "department")
         .prefetch_related(*_prefetches())

@@ -385,8 +385,12 @@ class LinkOut(Schema):
 
 class AppealPageOut(Schema):
     items: list[AppealSummaryOut]
-    page: int
+    page: int = Field(description="номер страницы при ?page=; 0 — страница по курсору after")
     has_next: bool
+    next: str | None = Field(
+        None,
+        description="курсор следующей страницы для ?after= (null — страница последняя)",
+    )
 
 
 # ---- journal events: one documented shape per type (a discriminated union in OpenAPI) ----------

@@ -202,6 +202,22 @@ class Appeal(models.Model):
                 name="appeal_open_due_idx",
                 condition=Q(status__in=["registered", "in_progress", "needs_info"]),
             ),
+            # The queue tabs' counts (staff_queue_counts) read every open appeal of the
+            # departments: covering them lets PostgreSQL count from the index alone instead of
+            # visiting ~14,000 table pages per department at a million appeals.
+            models.Index(
+                fields=["department", "due_at"],
+                include=["paused_at", "policy", "unrouted", "status", "id"],
+                name="appeal_open_counts_idx",
+                condition=Q(status__in=["registered", "in_progress", "needs_info"]),
+            ),
+            # «Мои» (mine=true): the assignee's open appeals in queue order, a page read off the
+            # index instead of every appeal they ever had sorted.
+            models.Index(
+                fields=["assignee", "due_at", "id"],
+                name="appeal_mine_due_idx",
+                condition=Q(status__in=["registered", "in_progress", "needs_info"]),
+            ),
             models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
             models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
             # The sweeps read only open appeals not yet handled, in due order.

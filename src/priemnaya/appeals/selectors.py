@@ -16,6 +16,7 @@ from priemnaya.appeals.deadlines import DeadlinePreview, deadline_preview, local
 from priemnaya.appeals.follow_ups import follow_ups_possible
 from priemnaya.appeals.lifecycle import Action, Side, actions_for, allowed
 from priemnaya.appeals.models import Answer, Appeal, Event, Incident
+from priemnaya.appeals.paging import own_order, queue_order
 from priemnaya.appeals.permissions import (
     escalation_refusal,
     refusal,
@@ -38,7 +39,12 @@ from priemnaya.catalog.models import Department, Kind, Policy, Theme
 from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core.errors import NotFound, NotPermitted, ValidationFailed
-from priemnaya.core.numbering import MalformedNumber, normalize_number
+from priemnaya.core.numbering import (
+    NUMBER_LENGTH,
+    NUMBER_SEPARATORS,
+    MalformedNumber,
+    normalize_number,
+)
 
 _LIST_RELATED = ("kind", "theme", "department")
 
@@ -235,13 +241,62 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
         qs = qs.filter(assignee=user)
     if filters.review:
         qs = qs.filter(review_requested_at__isnull=False)
-    if filters.q:
-        term = filters.q.strip()
-        try:
-            qs = qs.filter(number=normalize_number(term))
-        except MalformedNumber:
-            qs = qs.filter(Q(subject__icontains=term) | Q(text__icontains=term))
+    if filters.q.strip():
+        qs = qs.filter(_search_q(filters.q.strip()))
     return qs
+
+
+def _number_prefix_q(digits: str) -> Q:
+    """Numbers starting with ``digits`` as a range on the number's unique index.
+
+    A LIKE 'prefix%' uses a b-tree only under the C collation or a pattern opclass; a range of
+    digit strings is served by the plain index everywhere.
+    """
+    q = Q(number__startswith=digits, number__gte=digits)
+    stem = digits.rstrip("9")
+    if stem:  # "2699" -> "27": the first string past every number starting with "2699"
+        q &= Q(number__lt=stem[:-1] + str(int(stem[-1]) + 1))
+    return q
+
+
+def _search_q(term: str) -> Q:
+    """The queue's and the cabinet's ``q``: a whole number exactly, digits as a number prefix or
+    a substring of the subject or the text.
+
+    On PostgreSQL the substring match is served by the trigram indexes of migration 0016 (a
+    bitmap over the matching rows), so its cost follows the matches, not the table. Issue 12
+    replaces this with full-text search.
+    """
+    try:
+        return Q(number=normalize_number(term))
+    except MalformedNumber:
+        pass
+    words = Q(subject__icontains=term) | Q(text__icontains=term)
+    digits = NUMBER_SEPARATORS.sub("", term)
+    if digits.isascii() and digits.isdigit() and len(digits) < NUMBER_LENGTH:
+        # Under three characters a trigram index has nothing to look up: the number only.
+        return (
+            _number_prefix_q(digits) | words if len(term) >= MIN_WORD else _number_prefix_q(digits)
+        )
+    return words
+
+
+# The shortest word the trigram indexes can find without reading the whole table.
+MIN_WORD = 3
+SHORT_WORD = f"Для поиска по тексту нужно не меньше {MIN_WORD} символов (или номер обращения)."
+
+
+def _require_searchable(term: str) -> None:
+    digits = NUMBER_SEPARATORS.sub("", term)
+    if term and len(term) < MIN_WORD and not (digits.isascii() and digits.isdigit()):
+        raise ValidationFailed.single("q", SHORT_WORD)
+
+
+def appeal_search_q(term: str) -> Q:
+    """The condition of a search over all appeals (the admin's): as the queue's ``q``, and a
+    word too short for the trigram index refused (ValidationFailed naming «q»)."""
+    _require_searchable(term)
+    return _search_q(term)
 
 
 def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
@@ -251,15 +306,17 @@ def applicant_appeals(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]
             "Список своих обращений — у заявителей; очередь сотрудника: /api/v1/staff/appeals."
         )
     qs = appeals_visible_to(user=user)
-    return _apply_filters(qs, filters, user).order_by("-created_at", "-id")
+    return own_order(_apply_filters(qs, filters, user))
 
 
 def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     """Return the staff member's queue, soonest due first; closed work only when asked for."""
     qs = appeals_visible_to(user=require_staff(user))
+    # The staff queue spans departments of a million appeals; the citizen's own list is theirs.
+    _require_searchable(filters.q.strip())
     if not filters.status and not filters.review:
         qs = qs.filter(status__in=OPEN_STATUSES)
-    return _apply_filters(qs, filters, user).select_related("assignee").order_by("due_at", "id")
+    return queue_order(_apply_filters(qs, filters, user).select_related("assignee"))
 
 
 # Far past any real list; keeps OFFSET inside the 64-bit integers both databases accept.

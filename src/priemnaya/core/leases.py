@@ -55,3 +55,30 @@ def lease_length(every: timedelta) -> timedelta:
 def lease_release(name: str) -> None:
     """Let the next run start at once (tests, or a job that knows it left work undone)."""
     PeriodicLease.objects.filter(name=name).update(lease_until=NEVER)
+
+
+def schedule_claim(name: str, *, every: timedelta, now: datetime | None = None) -> bool:
+    """Claim this interval's run of the periodic job ``name``; True for exactly one caller.
+
+    The schedulers of all workers share one row per job (``PeriodicLease``, keyed
+    ``schedule:<name>``) whose ``lease_until`` is the job's next run time. A caller that finds it
+    due moves it to the next slot of the job's grid with a compare-and-swap UPDATE (``… WHERE
+    lease_until = <the value read>``): of several schedulers that read the same due row, one
+    UPDATE matches, the rest match nothing. The slots stay on the grid (no drift from the phase
+    of whichever scheduler ticks first), and a schedule left behind while every worker was down
+    runs once, not once per missed slot.
+    """
+    now = now or clock.now()
+    key = f"schedule:{name}"[:64]
+    PeriodicLease.objects.bulk_create(
+        [PeriodicLease(name=key, lease_until=NEVER)], ignore_conflicts=True
+    )
+    due = PeriodicLease.objects.filter(name=key).values_list("lease_until", flat=True).first()
+    if due is None or due > now:
+        return False
+    missed = (now - due) // every
+    following = due + every * (missed + 1)
+    won = PeriodicLease.objects.filter(name=key, lease_until=due).update(
+        lease_until=following, last_run_at=now, holder=_holder()
+    )
+    return won == 1

@@ -26,7 +26,7 @@ _DAMM = (
 )
 SEQUENCE_DIGITS = 7
 NUMBER_LENGTH = 2 + SEQUENCE_DIGITS + 1
-_SEPARATORS = re.compile(r"[\s\-–—./№#]+")
+NUMBER_SEPARATORS = re.compile(r"[\s\-–—./№#]+")
 
 
 class MalformedNumber(ValueError):
@@ -59,7 +59,7 @@ def normalize_number(text: str) -> str:
 
     Raise MalformedNumber if it has the wrong length, a non-digit or a wrong check digit.
     """
-    digits = _SEPARATORS.sub("", text or "")
+    digits = NUMBER_SEPARATORS.sub("", text or "")
     if not digits:
         raise MalformedNumber("Укажите номер обращения.")
     if not (digits.isascii() and digits.isdigit()) or len(digits) != NUMBER_LENGTH:

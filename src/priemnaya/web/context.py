@@ -23,6 +23,8 @@ def navigation(request):
         "is_worker": is_worker,
         "is_auditor": bool(user and user.is_authenticated and user.role == "auditor"),
         "demo_mode": settings.DEBUG,
+        # Where scripts open WebSockets: /ws/ behind the proxy, the ASGI port in the demo.
+        "ws_url": settings.PRIEMNAYA_WS_URL or "/ws/",
         "is_privacy_officer": is_worker and user.role in OFFICER_ROLES,  # type: ignore[union-attr]
         # The bell's count (one query), for those who have a feed.
         "unread_notifications": unread_count(request.user) if is_citizen or is_worker else 0,

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.http import FileResponse
-from ninja import File, Form, Header, Query, Router, Schema, Status
+from ninja import Field, File, Form, Header, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 
 from priemnaya.api.idempotency import run_idempotent
@@ -27,6 +27,7 @@ from priemnaya.appeals.audit_trail import appeal_file_downloaded
 from priemnaya.appeals.follow_ups import FollowUp
 from priemnaya.appeals.inputs import input_from_appeal
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.paging import Order, Page, keyset_page, offset_page
 from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_file_get,
@@ -37,7 +38,6 @@ from priemnaya.appeals.selectors import (
     appeal_timeline,
     applicant_appeals,
     audience_of,
-    page_of,
 )
 from priemnaya.appeals.states import Channel
 from priemnaya.attachments.services import attachment_open, content_disposition
@@ -70,8 +70,28 @@ def _follow_up(user, payload: AppealIn) -> tuple[FollowUp, Appeal] | None:
         raise ValidationFailed.single(link.field, exc.message) from exc
 
 
+AFTER_DESCRIPTION = "курсор из поля next предыдущего ответа; с ним page не нужен"
+
+
+def page_body(page: Page, *, number: int, staff: bool) -> dict:
+    return {
+        "items": [summary_of(a, staff=staff) for a in page.rows],
+        "page": number,
+        "has_next": page.has_next,
+        "next": page.next_cursor or None,
+    }
+
+
+def list_page(qs, *, order: Order, page: int, after: str) -> tuple[Page, int]:
+    """A page by cursor when one is given (reported as page 0), else by number."""
+    if after:
+        return keyset_page(qs, order=order, after=after, size=PAGE_SIZE), 0
+    return offset_page(qs, order=order, page=page, size=PAGE_SIZE), max(page, 1)
+
+
 class ListFilters(Schema):
     page: int = 1
+    after: str = Field("", description=AFTER_DESCRIPTION)
     status: str = ""
     kind: str = ""
     theme: str = ""
@@ -140,12 +160,8 @@ def appeal_list(request, filters: Query[ListFilters]):
             status=filters.status, kind=filters.kind, theme=filters.theme, q=filters.q
         ),
     )
-    rows, has_next = page_of(qs, page=filters.page, size=PAGE_SIZE)
-    return {
-        "items": [summary_of(a, staff=False) for a in rows],
-        "page": max(filters.page, 1),
-        "has_next": has_next,
-    }
+    found, number = list_page(qs, order="created", page=filters.page, after=filters.after)
+    return page_body(found, number=number, staff=False)
 
 
 @router.get("/{number}", response={200: AppealOut} | ERRORS)

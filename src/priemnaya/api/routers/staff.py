@@ -9,7 +9,13 @@ from priemnaya.answers.models import AnswerDraft
 from priemnaya.answers.review import answer_give
 from priemnaya.api.idempotency import run_idempotent
 from priemnaya.api.routers.answer_review import AnswerDraftOut
-from priemnaya.api.routers.appeals import ERRORS, PAGE_SIZE, appeal_body
+from priemnaya.api.routers.appeals import (
+    AFTER_DESCRIPTION,
+    ERRORS,
+    appeal_body,
+    list_page,
+    page_body,
+)
 from priemnaya.api.schemas import (
     AnswerIn,
     AppealOut,
@@ -26,7 +32,6 @@ from priemnaya.api.schemas import (
     StaffMemberOut,
     TextIn,
     detail_of,
-    summary_of,
 )
 from priemnaya.appeals import services
 from priemnaya.appeals.audit_trail import appeal_viewed
@@ -36,7 +41,6 @@ from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_page_of,
     assignee_candidates,
-    page_of,
     staff_appeal_get,
     staff_queue,
     staff_queue_counts,
@@ -47,6 +51,7 @@ router = Router(tags=["staff"])
 
 class QueueFilters(Schema):
     page: int = 1
+    after: str = Field("", description=AFTER_DESCRIPTION)
     queue: str = Field(
         "", description="due_soon (скоро срок), overdue (просрочено), unrouted (нераспределённые)"
     )
@@ -95,13 +100,9 @@ def register(
 def queue(request, filters: Query[QueueFilters]):
     """The caller's queue: open appeals of their departments, soonest due first."""
     user = request.auth
-    qs = staff_queue(user=user, filters=AppealFilters(**filters.dict(exclude={"page"})))
-    rows, has_next = page_of(qs, page=filters.page, size=PAGE_SIZE)
-    return {
-        "items": [summary_of(a, staff=True) for a in rows],
-        "page": max(filters.page, 1),
-        "has_next": has_next,
-    }
+    qs = staff_queue(user=user, filters=AppealFilters(**filters.dict(exclude={"page", "after"})))
+    found, number = list_page(qs, order="due", page=filters.page, after=filters.after)
+    return page_body(found, number=number, staff=True)
 
 
 class QueueCountsOut(Schema):

@@ -11,16 +11,16 @@ from priemnaya.appeals import services
 from priemnaya.appeals.follow_ups import CONTEST_KIND, FollowUp
 from priemnaya.appeals.inputs import appeal_input_problems, input_from_appeal
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.paging import Order, Page, keyset_page, offset_page
 from priemnaya.appeals.selectors import (
     AppealFilters,
     appeal_get,
     appeal_page,
     applicant_appeals,
     draft_get,
-    page_of,
 )
 from priemnaya.catalog.selectors import themes_active
-from priemnaya.core.errors import ApplicationError
+from priemnaya.core.errors import ApplicationError, ValidationFailed
 from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
 from priemnaya.web.forms_files import AppealFilesForm
 from priemnaya.web.views.actions import APPLICANT_ACTIONS
@@ -39,6 +39,32 @@ def _page_number(request) -> int:
         return 1
 
 
+def list_page(request, qs, *, order: Order) -> dict:
+    """The page the link asked for: by the cursor of «Дальше», or by an old ``?page=`` link.
+
+    Returns the template's pager context. A broken cursor or a page too deep to count to shows
+    an empty list with the way back to the start, not an error page.
+    """
+    after = request.GET.get("after", "")
+    try:
+        if after:
+            found = keyset_page(qs, order=order, after=after, size=PAGE_SIZE)
+        else:
+            found = offset_page(qs, order=order, page=_page_number(request), size=PAGE_SIZE)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        found = Page([], False, "")
+    query = request.GET.copy()
+    query.pop("page", None)
+    query.pop("after", None)
+    return {
+        "appeals": found.rows,
+        "next_cursor": found.next_cursor,
+        "first_link": bool(after) or _page_number(request) > 1,
+        "query": query.urlencode(),
+    }
+
+
 @citizen_required
 def appeal_list(request):
     form = CabinetFilterForm(request.GET or None)
@@ -46,23 +72,10 @@ def appeal_list(request):
     filters = AppealFilters(
         status=data.get("status", ""), kind=data.get("kind", ""), q=data.get("q", "")
     )
-    page = _page_number(request)
-    rows, has_next = page_of(
-        applicant_appeals(user=request.user, filters=filters), page=page, size=PAGE_SIZE
+    pager = list_page(
+        request, applicant_appeals(user=request.user, filters=filters), order="created"
     )
-    query = request.GET.copy()
-    query.pop("page", None)
-    return render(
-        request,
-        "web/cabinet/list.html",
-        {
-            "form": form,
-            "appeals": rows,
-            "page": page,
-            "has_next": has_next,
-            "query": query.urlencode(),
-        },
-    )
+    return render(request, "web/cabinet/list.html", {"form": form, **pager})
 
 
 def _follow_up(request, link: str, number: str) -> tuple[FollowUp, Appeal] | None:

@@ -23,7 +23,6 @@ from priemnaya.appeals.selectors import (
     incident_get,
     incidents_open,
     intake_deadline_preview,
-    page_of,
     staff_queue,
     staff_queue_counts,
 )
@@ -33,7 +32,7 @@ from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import IncidentAnswerForm, QueueFilterForm, StaffIntakeForm
 from priemnaya.web.views.actions import STAFF_ACTIONS
-from priemnaya.web.views.cabinet import PAGE_SIZE, _page_number, theme_templates
+from priemnaya.web.views.cabinet import list_page, theme_templates
 from priemnaya.web.views.common import add_problems, apply_errors, get_or_404, staff_required
 from priemnaya.web.views.detail import act, render_detail
 
@@ -64,27 +63,20 @@ def queue(request):
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
     filters = AppealFilters(**{k: v for k, v in data.items() if v not in (None, "")})
-    page = _page_number(request)
     try:
-        rows, has_next = page_of(
-            staff_queue(user=request.user, filters=filters), page=page, size=PAGE_SIZE
-        )
-    except ApplicationError as exc:  # an unknown queue, or one that is not theirs
+        qs = staff_queue(user=request.user, filters=filters)
+    except ApplicationError as exc:  # an unknown queue, one that is not theirs, a short word
         messages.error(request, exc.message)
         return redirect("web:console")
-    query = request.GET.copy()
-    query.pop("page", None)
+    pager = list_page(request, qs, order="due")
     return render(
         request,
         "web/console/queue.html",
         {
             "form": form,
             "tabs": _tabs(staff_queue_counts(user=request.user), filters.queue),
-            "appeals": rows,
-            "page": page,
-            "has_next": has_next,
-            "query": query.urlencode(),
             "incidents": incidents_open(user=request.user),
+            **pager,
         },
     )
 
