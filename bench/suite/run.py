@@ -239,12 +239,24 @@ def _accounts(clients: int) -> dict[str, Any]:
         raise SystemExit("bench: no specialist in the busiest department.")
     supervisor = User.objects.get(email="supervisor@bench.example")
     return {
+        "closed_last": _last_page_cursor(member.user),
         "filers": filers,
         "citizen": api_token_create(citizen, name="bench"),
         "numbers": numbers,
         "specialist": api_token_create(member.user, name="bench"),
         "supervisor": api_token_create(supervisor, name="bench"),
     }
+
+
+def _last_page_cursor(user: Any) -> str:
+    """The cursor (`after`) that opens the last page of the user's closed queue: the deepest page
+    there is, which only keyset paging can serve at a million."""
+    from priemnaya.appeals.paging import Cursor, queue_order
+    from priemnaya.appeals.selectors import AppealFilters, staff_queue
+
+    qs = queue_order(staff_queue(user=user, filters=AppealFilters(status="closed")))
+    row = qs.reverse().values_list("due_at", "id")[20:21].first()
+    return Cursor("due", row[0], row[1]).encode() if row else ""
 
 
 # ---- scenarios ----------------------------------------------------------------------------------
@@ -334,6 +346,10 @@ def scenarios(acc: dict[str, Any], *, smoke: bool) -> list[Scenario]:
     for status in ["", *statuses]:
         query = f"q={quote(QUERY_WORD)}" + (f"&status={status}" if status else "")
         shapes.append((f"queue-q{'-' + status if status else ''}", query, staff))
+    if acc["closed_last"]:
+        shapes.append(
+            ("queue-closed-last-page", f"status=closed&after={acc['closed_last']}", staff)
+        )
     shapes += [("queue-all-departments", "", sup), ("queue-all-closed", "status=closed", sup)]
     for name, query, token in shapes:
         path = f"{queue}?{query}" if query else queue
@@ -342,7 +358,9 @@ def scenarios(acc: dict[str, Any], *, smoke: bool) -> list[Scenario]:
             Scenario(
                 "P3",
                 name,
-                f"GET {path.replace(quote(QUERY_WORD), QUERY_WORD)}{who}",
+                f"GET {path.replace(quote(QUERY_WORD), QUERY_WORD)}{who}".replace(
+                    acc["closed_last"] or "\0", "<курсор последней страницы>"
+                ),
                 [RequestSpec(name, get, path, _h(token))],
                 many,
             )

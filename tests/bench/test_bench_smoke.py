@@ -53,6 +53,7 @@ def test_smoke_runs_every_scenario(tmp_path):
     assert {r["name"] for r in rows} >= {
         "bare", "cheapest", "intake", "own-list", "own-detail", "queue", "queue-page-50",
         "queue-closed", "queue-withdrawn", "queue-q", "queue-all-departments",
+        "queue-closed-last-page",
     }  # fmt: skip
     for row in rows:
         assert row["ok"] > 0, row
