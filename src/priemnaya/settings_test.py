@@ -49,5 +49,7 @@ if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F4
     import tempfile
 
     STORAGES["attachments"]["OPTIONS"]["location"] = str(  # noqa: F405
-        Path(tempfile.gettempdir()) / "priemnaya-test-attachments"
+        Path(tempfile.gettempdir())
+        # One folder per xdist worker: parallel workers never share a file (tests/conftest.py).
+        / f"priemnaya-test-attachments-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     )
