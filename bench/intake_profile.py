@@ -261,7 +261,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--redis-url", default="")
-    parser.add_argument("--profile", choices=["cprofile", "pyinstrument", "none"], default="cprofile")
+    parser.add_argument(
+        "--profile", choices=["cprofile", "pyinstrument", "none"], default="cprofile"
+    )
     parser.add_argument("--label", default="")
     parser.add_argument("--print-sql", action="store_true")
     args = parser.parse_args()
@@ -298,7 +300,8 @@ def main() -> None:
         "appeals": "100000000/h",
         "appeals_user": "100000000/h",
     }
-    assert not settings.DEBUG
+    if settings.DEBUG:
+        raise SystemExit("measure with DEBUG off")
     from django.utils import timezone
 
     from priemnaya.accounts.models import User
@@ -378,7 +381,8 @@ def main() -> None:
         print(
             f"{name:28} cpu {r['cpu_ms_mean']:7.3f} ms (median {r['cpu_ms_median']:.3f})"
             f"  stmts {r['statements_per_request']:5.2f}  savepoints"
-            f" {r['savepoint_statements_per_request']:4.2f}  tx {r['transactions_per_request']:4.2f}"
+            f" {r['savepoint_statements_per_request']:4.2f}"
+            f"  tx {r['transactions_per_request']:4.2f}"
         )
         if args.print_sql:
             for q in r["sql_of_one_request"]:

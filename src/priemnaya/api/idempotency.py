@@ -62,24 +62,17 @@ def _insert_claim(
     ON CONFLICT DO NOTHING waits for a concurrent claim of the same key to commit or roll back,
     and raises nothing, so no savepoint is needed around it.
     """
-    meta = IdempotencyRecord._meta
     quote = connection.ops.quote_name
-    names = ["user", "key", "endpoint", "request_hash", "state", "created_at", "lease_until"]
-    columns = ", ".join(quote(meta.get_field(n).column) for n in names)
-    field = meta.get_field
-    values = [
-        user.pk,
-        key,
-        endpoint,
-        fingerprint,
-        RUNNING,
-        field("created_at").get_db_prep_value(now, connection),
-        field("lease_until").get_db_prep_value(lease, connection),
-    ]
+    table = quote(IdempotencyRecord._meta.db_table)
+    names = ["user_id", "key", "endpoint", "request_hash", "state", "created_at", "lease_until"]
+    columns = ", ".join(quote(n) for n in names)  # each field's column is its attname here
+    adapt = connection.ops.adapt_datetimefield_value
+    values = [user.pk, key, endpoint, fingerprint, RUNNING, adapt(now), adapt(lease)]
+    # Only quoted model names are formatted in; every value is a parameter.
     sql = (
-        f"INSERT INTO {quote(meta.db_table)} ({columns}) "
+        f"INSERT INTO {table} ({columns}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(values))}) "
-        f"ON CONFLICT DO NOTHING RETURNING {quote(meta.pk.column)}"
+        f"ON CONFLICT DO NOTHING RETURNING {quote('id')}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)

@@ -25,8 +25,8 @@ def sequence_next(*, scope: str) -> int:
     quote = connection.ops.quote_name
     sql = _NEXT.format(
         table=quote(NumberSequence._meta.db_table),
-        scope=quote(NumberSequence._meta.get_field("scope").column),
-        value=quote(NumberSequence._meta.get_field("last_value").column),
+        scope=quote("scope"),  # the fields' columns are their names
+        value=quote("last_value"),
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, [scope])
