@@ -7,7 +7,7 @@ from django.test.utils import CaptureQueriesContext
 
 from priemnaya.catalog.cache import catalog_cached, catalog_changed, catalog_version
 from priemnaya.catalog.models import Department, Kind, PolicyAssignment, RoutingRule
-from tests.factories import api
+from tests.factories import APPEAL_BODY, api
 
 
 def kinds_call():
@@ -68,3 +68,22 @@ def test_catalog_cached_builds_once_per_version(db):
     assert catalog_cached("test:value", build) == 1
     catalog_changed()
     assert catalog_cached("test:value", build) == 2
+
+
+def test_one_request_reads_the_version_once(catalog, citizen):
+    from unittest import mock
+
+    from priemnaya.catalog import cache as catalog_cache
+
+    kinds_call()  # built
+    with mock.patch.object(catalog_cache.cache, "get", wraps=catalog_cache.cache.get) as reads:
+        response = api(citizen)(
+            "post",
+            "/appeals",
+            APPEAL_BODY,
+        )
+    assert response.status_code == 201, response.content
+    version_reads = [c for c in reads.call_args_list if c.args[0] == catalog_cache.VERSION_KEY]
+    assert len(version_reads) == 1
+    # outside a request every lookup reads the version again
+    assert catalog_cache.catalog_version() == catalog_cache.catalog_version()
