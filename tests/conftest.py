@@ -34,6 +34,7 @@ import pytest
 from hypothesis import settings as hypothesis_settings
 
 from priemnaya.appeals.states import Status
+from priemnaya.catalog.cache import catalog_changed
 from priemnaya.catalog.calendars import calendar_cache_clear
 from priemnaya.catalog.services import catalog_load_defaults
 from tests import factories
@@ -77,10 +78,13 @@ def pytest_collection_modifyitems(config, items):
 
 @pytest.fixture(autouse=True)
 def _fresh_calendar_cache():
-    # A calendar cached in one test must not outlive that test's rolled-back database.
+    # A calendar (or a catalog answer) cached in one test must not outlive that test's
+    # rolled-back database.
     calendar_cache_clear()
+    catalog_changed()
     yield
     calendar_cache_clear()
+    catalog_changed()
 
 
 class _CatalogSnapshot:
