@@ -21,11 +21,13 @@ class _SharedClients(RedisCacheClient):
         self._clients: dict[int, Any] = {}
 
     def get_client(self, key: Any = None, *, write: bool = False) -> Any:
-        index = self._get_connection_pool_index(write)
+        # Django's private helpers, absent from django-stubs.
+        django: Any = self
+        index = django._get_connection_pool_index(write)
         client = self._clients.get(index)
         if client is None:
             # A race between threads builds two clients over the same pool; either is fine.
-            client = self._client(connection_pool=self._get_connection_pool(write))
+            client = django._client(connection_pool=django._get_connection_pool(write))
             self._clients[index] = client
         return client
 
