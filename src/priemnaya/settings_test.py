@@ -49,7 +49,9 @@ if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F4
     import tempfile
 
     STORAGES["attachments"]["OPTIONS"]["location"] = str(  # noqa: F405
-        Path(tempfile.gettempdir()) / "priemnaya-test-attachments"
+        Path(tempfile.gettempdir())
+        # One folder per xdist worker: parallel workers never share a file (tests/conftest.py).
+        / f"priemnaya-test-attachments-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}"
     )
 # Issue 11 — read replicas: a «replica» alias mirroring the test database, so the selectors that
 # read through core.replicas.read_db() are tested on it; replica reads stay off except in the

@@ -189,3 +189,47 @@ def test_departments_form_a_tree_under_quality_control():
         while top.parent_id:
             top = top.parent
         assert top == quality, dept.code
+
+
+def _catalog_state() -> dict[str, list]:
+    """Every table's rows by their values, keys and references read as what they point at."""
+    from django.apps import apps
+
+    def value(row, field):
+        if field.is_relation:
+            target = getattr(row, field.name)
+            return None if target is None else getattr(target, "code", str(target))
+        return getattr(row, field.attname)
+
+    state = {}
+    for model in apps.get_models(include_auto_created=True):
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        state[model._meta.label] = sorted(
+            (tuple(repr(value(row, f)) for f in fields) for row in model._base_manager.all()),
+        )
+    return state
+
+
+def test_the_suites_catalog_fixture_makes_what_the_loader_makes(db):
+    """tests/conftest.py replays the loader's rows in bulk; the result must be the same data."""
+    from django.db import transaction
+
+    from tests.conftest import _catalog_snapshot
+
+    def in_savepoint(work):
+        sid = transaction.savepoint()
+        try:
+            work()
+            return _catalog_state()
+        finally:
+            transaction.savepoint_rollback(sid)
+
+    in_savepoint(_catalog_snapshot.load)  # the first load of this process records the rows
+    loaded = in_savepoint(catalog_load_defaults)
+    replays = _catalog_snapshot.replays
+    replayed = in_savepoint(_catalog_snapshot.load)
+
+    assert _catalog_snapshot.replays == replays + 1, "the fixture fell back to the loader"
+    assert replayed == loaded
+    assert loaded["catalog.Theme"]
+    assert loaded["catalog.Policy"]

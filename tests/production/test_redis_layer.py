@@ -108,7 +108,7 @@ def test_group_send_reaches_members_in_other_processes(redis_layers):
 
 def _two_caches(prefix: str) -> dict:
     one = {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "priemnaya.core.redis_cache.SharedClientRedisCache",
         "LOCATION": REDIS,
         "KEY_PREFIX": prefix,
     }
@@ -159,4 +159,17 @@ def test_the_real_settings_load_the_redis_layer_when_redis_url_is_set(tmp_path):
     out = subprocess.run(  # noqa: S603 - this interpreter, a fixed argument list
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True
     )
-    assert out.stdout.split() == ["channels_redis.core", "RedisCache"]
+    assert out.stdout.split() == ["channels_redis.core", "SharedClientRedisCache"]
+
+
+def test_cache_operations_share_one_redis_client(prefix):
+    """One redis.Redis per pool: building one per call cost ~10% of a submission's CPU."""
+    with override_settings(CACHES=_two_caches(prefix)):
+        cache = caches["default"]
+        cache.set("probe", 1, 30)
+        assert cache.get("probe") == 1
+        assert cache._cache.get_client() is cache._cache.get_client()
+        assert cache._cache.get_client(write=True) is cache._cache.get_client(write=True)
+        # The shared client still round-trips through Redis (not a process-local copy).
+        caches["other"].set("probe", 2, 30)
+        assert cache.get("probe") == 2

@@ -35,6 +35,8 @@ def _redis_up() -> bool:
 pytestmark = [
     pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379"),
     pytest.mark.django_db,
+    # The tests share Redis db 14 and its "default" queue (RQ's queue names are global to a db).
+    pytest.mark.xdist_group("rq_broker"),
 ]
 
 

@@ -15,8 +15,9 @@ from typing import Any
 from django.utils import timezone
 
 from priemnaya.appeals.models import INCIDENT_EARLIEST, Appeal
-from priemnaya.catalog.models import Department, Kind, Theme
+from priemnaya.catalog.models import Department
 from priemnaya.catalog.regions import UnknownRegion, region_code
+from priemnaya.catalog.selectors import kind_active, theme_active
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
 from priemnaya.core.errors import ValidationFailed
@@ -215,17 +216,12 @@ def _checked(
     def required(spec: InputField) -> bool:
         return spec.required and not partial and (staff_intake or not spec.staff_only)
 
-    kind = Kind.objects.filter(code=data.kind, is_active=True).first() if data.kind else None
+    # From the process's copy of the catalog (catalog/cache.py): no query per submission.
+    kind = kind_active(data.kind) if data.kind else None
     if kind is None and required(SPECS["kind"]):
         fail("kind", "Выберите вид обращения из списка." if data.kind else SPECS["kind"].missing)
     values["kind"] = kind
-    theme = (
-        Theme.objects.select_related("default_department")
-        .filter(code=data.theme, is_active=True)
-        .first()
-        if data.theme
-        else None
-    )
+    theme = theme_active(data.theme) if data.theme else None
     if theme is None and required(SPECS["theme"]):
         fail("theme", "Выберите тему из каталога." if data.theme else SPECS["theme"].missing)
     values["theme"] = theme

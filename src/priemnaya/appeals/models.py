@@ -162,6 +162,12 @@ class Appeal(models.Model):
     # Set by the transition helper from the service clock (auto_now would ignore a replayed time).
     updated_at = models.DateTimeField("изменено", default=clock.now)
 
+    # Not columns: set by the registration on the instance it returns to the request that made the
+    # appeal, so that request's answer skips reading what a new appeal cannot have yet (answers,
+    # later appeals linking to it) and, when it came without files, its files.
+    registered_here: bool = False
+    registered_with_files: bool = False
+
     class Meta:
         verbose_name = "обращение"
         verbose_name_plural = "обращения"

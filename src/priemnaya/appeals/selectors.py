@@ -466,6 +466,8 @@ class AppealPage:
     answers: list[Answer] = field(default_factory=list)
     # Why the applicant's «Эскалация» is not offered now and when it will be (empty otherwise).
     escalation_note: str = ""
+    # Known to have no files (an appeal registered by this very request without any).
+    no_files: bool = False
 
     @property
     def action_slugs(self) -> list[str]:
@@ -474,7 +476,7 @@ class AppealPage:
     @cached_property
     def attachments(self) -> list[Attachment]:
         """The appeal's files as the reader may see them (read when first asked for)."""
-        if not self.visible:
+        if not self.visible or self.no_files:
             return []
         return appeal_files(appeal=self.appeal, audience=self.audience)
 
@@ -488,7 +490,11 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
     visible = side_of(user, appeal) in (Side.APPLICANT, Side.STAFF)
     audience = audience_of(user, appeal) if visible else Audience.STAFF
     actions = appeal_actions(appeal=appeal, user=user) if visible else []
-    answers = appeal_answers(appeal=appeal) if visible else []
+    # An appeal this request has just registered has no answers and nothing links to it yet;
+    # links out (a repeat or a contest) are still read.
+    new = appeal.registered_here
+    answers = appeal_answers(appeal=appeal) if visible and not new else []
+    links_out = any(getattr(appeal, f"{name}_id") for name in _LINKS_OUT)
     current = next((a for a in answers if a.superseded_at is None), None)
     return AppealPage(
         appeal=appeal,
@@ -499,10 +505,11 @@ def appeal_page_of(*, appeal: Appeal, user: User, with_timeline: bool = True) ->
         answers=answers,
         timeline=appeal_timeline(appeal=appeal, user=user) if visible and with_timeline else [],
         actions=actions,
-        links=appeal_links(appeal=appeal) if visible else [],
+        links=appeal_links(appeal=appeal) if visible and not (new and not links_out) else [],
         follow_ups=[f.value for f in follow_ups_possible(appeal=appeal, user=user)],
         visible=visible,
         escalation_note=escalation_note(appeal=appeal, user=user, actions=actions),
+        no_files=new and not appeal.registered_with_files,
     )
 
 

@@ -9,7 +9,7 @@ class CatalogConfig(AppConfig):
     def ready(self) -> None:
         from django.core.checks import register
 
-        from priemnaya.catalog import calendars  # noqa: F401 — connects the cache-clearing signals
+        from priemnaya.catalog import cache, calendars  # noqa: F401 — connect the cache-clearing signals
         from priemnaya.catalog.checks import calendar_years_check
 
         register(calendar_years_check)

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
+from priemnaya.catalog.cache import catalog_cached
 from priemnaya.catalog.models import Kind, Policy, PolicyAssignment, Theme
 
 
@@ -24,13 +23,13 @@ def policy_for(kind: Kind, theme: Theme | None) -> Policy:
     """
     # Ids only: reading the parent row would cost a query per registration.
     theme_ids = [i for i in (theme.pk, theme.parent_id) if i] if theme is not None else []
-    matches = list(
-        PolicyAssignment.objects.filter(
-            Q(kind=kind, theme_id__in=theme_ids)
-            | Q(kind__isnull=True, theme_id__in=theme_ids)
-            | Q(kind=kind, theme__isnull=True)
-        ).select_related("policy")
-    )
+    assignments, default = catalog_cached("policies:assignments", _assignments)
+    matches = [
+        a
+        for a in assignments
+        if (a.theme_id in theme_ids and a.kind_id in (kind.pk, None))
+        or (a.kind_id == kind.pk and a.theme_id is None)
+    ]
 
     def rank(a: PolicyAssignment) -> tuple[int, int]:
         depth = theme_ids.index(a.theme_id) if a.theme_id in theme_ids else len(theme_ids)
@@ -39,7 +38,15 @@ def policy_for(kind: Kind, theme: Theme | None) -> Policy:
 
     if matches:
         return min(matches, key=rank).policy
-    default = Policy.objects.filter(is_default=True).first()
     if default is None:
         raise PolicyMissing
     return default
+
+
+def _assignments() -> tuple[list[PolicyAssignment], Policy | None]:
+    """Every assignment with its policy, and the default policy: the whole table is small and
+    kept per catalog version in each process (catalog/cache.py), not read per registration."""
+    return (
+        list(PolicyAssignment.objects.select_related("policy").order_by("pk")),
+        Policy.objects.filter(is_default=True).first(),
+    )

@@ -18,6 +18,7 @@ from functools import lru_cache
 
 import snowballstemmer
 
+from priemnaya.catalog.cache import catalog_cached
 from priemnaya.catalog.models import Department, Kind, Policy, RoutingRule, Theme
 
 
@@ -171,11 +172,20 @@ class RouteDecision:
 
 
 def active_rules() -> list[RoutingRule]:
-    """Return the active rules in the order they are tried, with what they send to (1 query)."""
+    """Return the active rules in the order they are tried, with what they send to.
+
+    Read once per catalog version in each process (catalog/cache.py): an edit in admin still
+    applies to the very next appeal.
+    """
     return list(
-        RoutingRule.objects.filter(is_active=True, department__is_active=True)
-        .select_related("department", "kind", "theme")
-        .order_by("order", "id")
+        catalog_cached(
+            "routing:active-rules",
+            lambda: list(
+                RoutingRule.objects.filter(is_active=True, department__is_active=True)
+                .select_related("department", "kind", "theme")
+                .order_by("order", "id")
+            ),
+        )
     )
 
 

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
+from priemnaya.catalog.cache import catalog_cached
 from priemnaya.catalog.models import Department, Kind, Policy, PolicyAssignment, Theme
 
 
@@ -35,3 +36,24 @@ def theme_tree() -> list[tuple[Theme, list[Theme]]]:
 
 def departments_active() -> QuerySet[Department]:
     return Department.objects.filter(is_active=True).select_related("parent")
+
+
+def kind_active(code: str) -> Kind | None:
+    """Return the active kind with this code, from the process's copy of the catalog."""
+    by_code = catalog_cached(
+        "kinds:active-by-code", lambda: {k.code: k for k in Kind.objects.filter(is_active=True)}
+    )
+    return by_code.get(code)
+
+
+def theme_active(code: str) -> Theme | None:
+    """Return the active theme with this code and its default department, from the process's
+    copy of the catalog."""
+    by_code = catalog_cached(
+        "themes:active-by-code",
+        lambda: {
+            t.code: t
+            for t in Theme.objects.filter(is_active=True).select_related("default_department")
+        },
+    )
+    return by_code.get(code)

@@ -2,21 +2,33 @@
 
 from __future__ import annotations
 
-from django.db import transaction
-from django.db.models import F
+from django.db import connection
 
 from priemnaya.core.models import NumberSequence
+
+# One statement: create the row at 1 or add 1 to it, and read the value back. PostgreSQL and SQLite
+# (3.35+) both take the upsert with RETURNING; before, this was an insert-if-missing, an UPDATE and
+# a SELECT inside a savepoint — five round trips per appeal.
+_NEXT = (
+    "INSERT INTO {table} ({scope}, {value}) VALUES (%s, 1) "
+    "ON CONFLICT ({scope}) DO UPDATE SET {value} = {table}.{value} + 1 "
+    "RETURNING {value}"
+)
 
 
 def sequence_next(*, scope: str) -> int:
     """Return the next value of a counter, taken under the row's write lock.
 
-    The UPDATE locks the row until the surrounding transaction ends (PostgreSQL row lock; SQLite
+    The upsert locks the row until the surrounding transaction ends (PostgreSQL row lock; SQLite
     database write lock), so concurrent callers get distinct values and none is handed out twice.
     """
-    with transaction.atomic():
-        NumberSequence.objects.bulk_create(
-            [NumberSequence(scope=scope, last_value=0)], ignore_conflicts=True
-        )
-        NumberSequence.objects.filter(scope=scope).update(last_value=F("last_value") + 1)
-        return NumberSequence.objects.values_list("last_value", flat=True).get(scope=scope)
+    quote = connection.ops.quote_name
+    sql = _NEXT.format(
+        table=quote(NumberSequence._meta.db_table),
+        scope=quote("scope"),  # the fields' columns are their names
+        value=quote("last_value"),
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [scope])
+        row = cursor.fetchone()
+    return int(row[0])

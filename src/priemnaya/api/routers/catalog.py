@@ -1,6 +1,11 @@
+import hashlib
+import json
+
+from django.http import HttpResponse
 from ninja import Router
 
 from priemnaya.api.schemas import DepartmentOut, KindOut, ThemeOut
+from priemnaya.catalog.cache import catalog_cached
 from priemnaya.catalog.selectors import departments_active, kinds_with_policies, themes_active
 
 # The units as this endpoint has always named them.
@@ -12,6 +17,25 @@ router = Router(tags=["catalog"])
 @router.get("/kinds", auth=None, response=list[KindOut])
 def kinds(request):
     """List the kinds of appeal with their codes, regime and default term (its policy)."""
+    # The same bytes for everyone until the catalog changes: built once per catalog version in
+    # each process (catalog/cache.py), not three queries and a validation per request.
+    body, etag = catalog_cached("api:kinds", _kinds_body)
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponse(status=304)
+    else:
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["ETag"] = etag
+    return response
+
+
+def _kinds_body() -> tuple[bytes, str]:
+    # Validated and rendered as ninja would (UTF-8 Cyrillic, api/urls.py), once.
+    rows = [KindOut.model_validate(row).model_dump(mode="json") for row in _kinds()]
+    body = json.dumps(rows, ensure_ascii=False).encode()
+    return body, f'"{hashlib.sha256(body).hexdigest()[:32]}"'
+
+
+def _kinds() -> list[dict]:
     return [
         {
             "code": k.code,

@@ -212,6 +212,7 @@ def _register(
         attachments_bind(
             ids=[f.pk for f in files], actor=actor, appeal_id=t.appeal.pk, purpose=Purpose.APPEAL
         )
+    t.appeal.registered_here, t.appeal.registered_with_files = True, bool(files)
     return t.appeal
 
 
