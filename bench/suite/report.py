@@ -142,6 +142,14 @@ def summary(results: dict[str, Any]) -> str:
             )
             + "."
         )
+    intake = [r for r in results.get("scenarios", []) if r["name"] == "intake"]
+    if intake and all("cpu_ms_worker" in r for r in intake):
+        out.append(
+            "CPU фонового воркера (ретрансляция журнала, уведомления) на одно поданное обращение, "
+            "сверх колонки «CPU»: "
+            + ", ".join(f"×{r['clients']} {r['cpu_ms_worker']:.1f} мс" for r in intake)
+            + "."
+        )
     if results.get("memory"):
         mem = ", ".join(f"{r['role']} {r['rss_mb']:.0f} МБ" for r in results["memory"])
         out.append(f"Память (RSS после прогона): {mem}.")
