@@ -11,6 +11,7 @@ from __future__ import annotations
 import socket
 from datetime import UTC, datetime, timedelta
 
+import django_rq
 import pytest
 import redis
 from django.core.management import call_command
@@ -73,7 +74,10 @@ def test_tasks_go_through_redis_and_report_their_results(rq, settings):
     call_command("run_worker", once=True)
 
     assert periodic_probe.RUNS == ["minutely"]
-    assert task_queue_depth() == {"default": 0}
+    # Our job left the queue. Not `task_queue_depth() == 0`: in one CI run (PostgreSQL, xdist)
+    # 11 other jobs stood in db 14's queue at this point, enqueued by something outside this
+    # test that was not identified; the depth gauge itself is checked by the test below.
+    assert result.id not in django_rq.get_queue("default").job_ids
     done = backend.get_result(result.id)
     assert done.status == TaskResultStatus.SUCCESSFUL
     assert done.return_value == "minutely"
