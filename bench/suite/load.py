@@ -20,17 +20,9 @@ import uuid
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-
-@dataclass
-class RequestSpec:
-    """One request of a scenario (the same shape as bench/suite/peer.py's)."""
-
-    name: str
-    method: str
-    path: str
-    headers: dict[str, str]
-    body: str | None = None
-    unique_header: str | None = None
+# One request of a scenario: the peer's shape (peer.py is standard library only, so both sides
+# of the comparison build the same object).
+from bench.suite.peer import RequestSpec
 
 
 @dataclass

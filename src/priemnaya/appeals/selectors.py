@@ -268,9 +268,11 @@ def _search_q(term: str) -> Q:
     replaces this with full-text search.
     """
     try:
-        return Q(number=normalize_number(term))
+        number: str | None = normalize_number(term)
     except MalformedNumber:
-        pass
+        number = None  # not a whole number: searched below as a number prefix or as words
+    if number is not None:
+        return Q(number=number)
     words = Q(subject__icontains=term) | Q(text__icontains=term)
     digits = NUMBER_SEPARATORS.sub("", term)
     if digits.isascii() and digits.isdigit() and len(digits) < NUMBER_LENGTH:
