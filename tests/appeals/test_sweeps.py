@@ -17,7 +17,7 @@ from priemnaya.appeals.presenters import Audience, event_describe, next_step
 from priemnaya.appeals.selectors import appeal_page
 from priemnaya.appeals.states import EventType, Status
 from priemnaya.appeals.tasks import appeals_sweep
-from priemnaya.catalog.models import Policy
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.core import clock
 from priemnaya.core.leases import lease_claim, lease_release
@@ -239,20 +239,42 @@ def test_a_notify_policy_flags_without_escalating(catalog, citizen, submit):
     assert "сообщено руководителю" in " ".join(seen.details)
 
 
-def test_a_refused_escalation_still_flags_the_breach_truthfully(complaint_in_work, monkeypatch):
-    # given automatic escalation is refused (e.g. a rule of the escalation levels)
-    from priemnaya.core.errors import InvalidTransition
-
-    def refuse(**kwargs):
-        raise InvalidTransition("Эскалация невозможна.")
-
-    monkeypatch.setattr(sweeps, "appeal_escalate", refuse)
+def test_a_refused_escalation_still_flags_the_breach_truthfully(complaint_in_work, caplog):
+    # given the appeal is at quality control already: nothing above it to pass it to
+    Appeal.objects.filter(pk=complaint_in_work.pk).update(
+        department=Department.objects.get(code="quality")
+    )
     # when
     report = sweep_at(complaint_in_work.due_at + MINUTE)
     # then the breach is flagged, and its event does not claim an escalation
     assert (report.overdue, report.escalated) == (1, 0)
     [overdue] = journal(complaint_in_work, EventType.OVERDUE)
     assert overdue.data["escalate"] is False
+    assert journal(complaint_in_work, EventType.ESCALATED) == []
+    assert fresh(complaint_in_work).escalation_level == 0
+    assert "automatic escalation refused" in caplog.text
+
+
+def test_a_batch_that_fails_is_handled_appeal_by_appeal(complaint_in_work, monkeypatch, caplog):
+    # given the set-based marking fails, and the escalation of one appeal is refused on its own
+    from priemnaya.core.errors import InvalidTransition
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in the batch")
+
+    def refuse(**kwargs):
+        raise InvalidTransition("Эскалация невозможна.")
+
+    monkeypatch.setattr(sweeps, "appeals_flag_overdue", broken)
+    monkeypatch.setattr(sweeps, "appeal_escalate", refuse)
+    # when
+    report = sweep_at(complaint_in_work.due_at + MINUTE)
+    # then the batch was rolled back and its appeal flagged by the per-appeal services, truthfully
+    assert "a batch failed" in caplog.text
+    assert (report.overdue, report.escalated) == (1, 0)
+    [overdue] = journal(complaint_in_work, EventType.OVERDUE)
+    assert overdue.data["escalate"] is False
+    assert fresh(complaint_in_work).breached_at is not None
 
 
 @pytest.mark.parametrize("state", [Status.NEEDS_INFO, Status.ANSWERED, Status.WITHDRAWN])

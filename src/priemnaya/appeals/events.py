@@ -8,6 +8,9 @@ this module and `appeals.presenters`; faces publish what `event_describe` makes 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +40,25 @@ def _due_day(appeal: Appeal) -> str | None:
     return local_day(appeal.department, appeal.due_at).isoformat() if appeal.due_at else None
 
 
+# Set by `building()`: the constructors then build their events unsaved into this list.
+_building: ContextVar[list[Event] | None] = ContextVar("journal_building", default=None)
+
+
+@contextmanager
+def building() -> Iterator[list[Event]]:
+    """Let the constructors below build events without writing them, for one bulk INSERT.
+
+    The same constructors, hence the same payloads, as one event at a time: the journal is the
+    outbox, and its consumers must not tell a bulk-written event from another.
+    """
+    built: list[Event] = []
+    token = _building.set(built)
+    try:
+        yield built
+    finally:
+        _building.reset(token)
+
+
 def _event(
     *,
     appeal: Appeal,
@@ -48,7 +70,7 @@ def _event(
     message: Message | None = None,
     **data: Any,
 ) -> Event:
-    event = Event.objects.create(
+    event = Event(
         appeal=appeal,
         type=type,
         actor=actor,
@@ -61,6 +83,10 @@ def _event(
         data={k: v for k, v in data.items() if v is not None},
         message=message,
     )
+    if (built := _building.get()) is not None:
+        built.append(event)  # written with the others by `appeals.services.bulk_journal`
+        return event
+    event.save(force_insert=True)
     # Consumers poll too; the wake-up only makes them react at once (see appeals.outbox).
     from priemnaya.appeals.outbox import wake
 

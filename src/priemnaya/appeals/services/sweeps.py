@@ -4,18 +4,28 @@ Each is a system transition (actor None, the state unchanged) that re-checks its
 the appeal's row lock, so a sweep that read the appeal a moment ago never warns twice, never
 flags an appeal answered or paused meanwhile, and two overlapping sweeps mark it once.
 ``appeals.sweeps`` finds the appeals and decides on escalation; these only mark and journal.
+The functions for many appeals at once (below) do the same for a batch the sweep has locked.
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections import defaultdict
+from collections.abc import Callable, Container
+from datetime import datetime, timedelta
+from typing import Any, cast
+
+from django.db.models import F, Q, QuerySet
 
 from priemnaya.appeals import events
 from priemnaya.appeals.deadlines import local_day
-from priemnaya.appeals.lifecycle import Action
+from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side
 from priemnaya.appeals.models import Appeal
-from priemnaya.appeals.services.journal import appeal_transition
-from priemnaya.catalog.models import BreachAction, Policy
+from priemnaya.appeals.permissions import refusal
+from priemnaya.appeals.services.bulk_journal import journal_many
+from priemnaya.appeals.services.journal import appeal_transition, required_text
+from priemnaya.appeals.services.routing import REASON_MAX, escalation_target
+from priemnaya.catalog.models import BreachAction, Department, Policy
+from priemnaya.core import clock
 from priemnaya.core.errors import InvalidTransition
 
 # For appeals registered before deadline policies existed (policy NULL).
@@ -91,3 +101,167 @@ def appeal_flag_overdue(*, appeal: Appeal, escalate: bool) -> Appeal:
             escalate=escalate,
         )
     return t.appeal
+
+
+# ---- many appeals at once: the sweeps' set-based passes -----------------------------------------
+#
+# The same marks and events as above, for a batch the sweep has locked: one conditional UPDATE
+# per mark, one INSERT of the events (`bulk_journal`), one UPDATE per escalation target. Each
+# UPDATE re-checks the condition the functions above check, so an appeal changed since it was
+# read is left alone, and the events are built by the same constructors.
+
+
+def appeals_lock(qs: QuerySet[Appeal], *, order: str, batch: int) -> list[Appeal]:
+    """Lock and return the first ``batch`` appeals of ``qs`` in (order, id) order.
+
+    Appeals another transaction holds (an answer being written, another sweep's batch) are
+    skipped rather than waited for: they are still due at the next pass if nobody handled them.
+    Only the appeal rows are locked, as ``appeal_transition`` does; SQLite locks nothing and
+    serialises the writers instead (IMMEDIATE transactions).
+    """
+    locked = (
+        qs.select_related("department", "assignee", "policy")
+        .select_for_update(skip_locked=True, of=("self",))
+        .order_by(order, "id")
+    )
+    return list(locked[:batch])
+
+
+def _mark(appeals: list[Appeal], condition: Q, **values: Any) -> list[Appeal]:
+    """Set ``values`` on the appeals that still meet ``condition``; return those, updated."""
+    ids = [a.pk for a in appeals]
+    if not ids:
+        return []
+    count = Appeal.objects.filter(condition, pk__in=ids).update(**values)
+    if count != len(ids):
+        # Only if an appeal changed between the read and the update (the read locks them, so
+        # not on PostgreSQL, nor on SQLite in one IMMEDIATE transaction): find which were marked.
+        marked = set(Appeal.objects.filter(pk__in=ids, **values).values_list("pk", flat=True))
+        appeals = [a for a in appeals if a.pk in marked]
+    for appeal in appeals:
+        for name, value in values.items():
+            setattr(appeal, name, value)
+    return appeals
+
+
+def _working(action: Action) -> Q:
+    return Q(status__in=sorted(TRANSITIONS[action].sources))
+
+
+def appeals_warn_due_soon(*, appeals: list[Appeal], window: timedelta) -> list[Appeal]:
+    """``appeal_warn_due_soon`` for locked appeals sharing one window; return those warned."""
+    now = clock.now()
+    still_due = _working(Action.WARN_DUE_SOON) & Q(
+        due_soon_warned_at__isnull=True,
+        paused_at__isnull=True,
+        due_at__gte=now,
+        due_at__lt=now + window,
+    )
+    marked = _mark(appeals, still_due, due_soon_warned_at=now, updated_at=now)
+    with journal_many():
+        for a in marked:
+            due = cast(datetime, a.due_at)  # not NULL: the condition above
+            events.appeal_due_soon_event(
+                appeal=a,
+                actor=None,
+                from_status=a.status,
+                due_date=local_day(a.department, due),
+                hours_left=int((due - now).total_seconds() // 3600),
+            )
+    return marked
+
+
+def appeals_flag_first_response_overdue(
+    *, appeals: list[Appeal], escalate: Container[int]
+) -> list[Appeal]:
+    """``appeal_flag_first_response_overdue`` for locked appeals; ``escalate``: ids passed up."""
+    now = clock.now()
+    still_late = _working(Action.FLAG_FIRST_RESPONSE_OVERDUE) & Q(
+        first_response_breached_at__isnull=True,
+        first_response_at__isnull=True,
+        first_response_due_at__lt=now,
+    )
+    marked = _mark(appeals, still_late, first_response_breached_at=now, updated_at=now)
+    with journal_many():
+        for a in marked:
+            events.appeal_first_response_overdue_event(
+                appeal=a, actor=None, from_status=a.status, escalate=a.pk in escalate
+            )
+    return marked
+
+
+def appeals_flag_overdue(*, appeals: list[Appeal], escalate: Container[int]) -> list[Appeal]:
+    """``appeal_flag_overdue`` for locked appeals; ``escalate``: the ids said to be passed up."""
+    now = clock.now()
+    still_late = _working(Action.FLAG_OVERDUE) & Q(
+        breached_at__isnull=True, paused_at__isnull=True, due_at__lt=now
+    )
+    marked = _mark(appeals, still_late, breached_at=now, updated_at=now)
+    with journal_many():
+        for a in marked:
+            events.appeal_overdue_event(
+                appeal=a,
+                actor=None,
+                from_status=a.status,
+                due_date=local_day(a.department, cast(datetime, a.due_at)),
+                escalate=a.pk in escalate,
+            )
+    return marked
+
+
+class EscalationTargets:
+    """Where the timer passes appeals up, per source department (few: asked once each)."""
+
+    def __init__(self) -> None:
+        self._targets: dict[int, Department] = {}
+
+    def target(self, appeal: Appeal) -> Department | None:
+        """The department ``appeal_escalate`` would pass the appeal to, None if it would refuse."""
+        if refusal(Action.ESCALATE, appeal, None, Side.SYSTEM) is not None:
+            return None
+        source = appeal.department
+        if source.pk not in self._targets:
+            self._targets[source.pk] = escalation_target(source)
+        target = self._targets[source.pk]
+        return None if target.pk == source.pk else target
+
+
+def appeals_escalate(
+    *, appeals: list[Appeal], targets: dict[int, Department], reason: Callable[[Appeal], str]
+) -> list[Appeal]:
+    """``appeal_escalate`` by the timer for locked appeals: one UPDATE per target department.
+
+    ``targets`` maps each appeal's id to its target (``EscalationTargets``); ``reason`` gives the
+    text from the appeal as it is before the escalation.
+    """
+    if not appeals:
+        return []
+    now = clock.now()
+    texts = {a.pk: required_text(reason(a), field="reason", max_length=REASON_MAX) for a in appeals}
+    by_target: dict[int, list[int]] = defaultdict(list)
+    for a in appeals:
+        by_target[targets[a.pk].pk].append(a.pk)
+    for target_id, ids in by_target.items():
+        count = Appeal.objects.filter(_working(Action.ESCALATE), pk__in=ids).update(
+            department_id=target_id,
+            escalation_level=F("escalation_level") + 1,
+            assignee=None,
+            updated_at=now,
+        )
+        if count != len(ids):  # they are locked and were just flagged: never, short of a bug
+            raise RuntimeError(f"escalation of {len(ids)} appeals updated {count}")
+    with journal_many():
+        for a in appeals:
+            source, target = a.department, targets[a.pk]
+            a.escalation_level += 1
+            a.department, a.assignee, a.updated_at = target, None, now
+            events.appeal_escalated_event(
+                appeal=a,
+                actor=None,
+                from_status=a.status,
+                source=source,
+                target=target,
+                reason=texts[a.pk],
+                by=Side.SYSTEM.value,
+            )
+    return appeals
