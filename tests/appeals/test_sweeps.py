@@ -481,7 +481,7 @@ def test_a_batch_flags_a_first_response_as_the_per_appeal_service(catalog, citiz
 
 def test_the_update_rechecks_what_the_read_saw(registered, move):
     # given a batch read while the appeal was late, then the appeal was answered
-    from priemnaya.appeals.services.sweeps import appeals_flag_overdue
+    from priemnaya.appeals.services.sweeps import Escalation, appeals_flag_overdue
 
     moment = registered.due_at + MINUTE
     stale = fresh(registered)
@@ -489,9 +489,17 @@ def test_the_update_rechecks_what_the_read_saw(registered, move):
     since = Event.objects.order_by("-id").first().pk
     # when the batch is marked
     with clock.travel_to(moment):
-        marked = appeals_flag_overdue(appeals=[stale], escalate=set())
-    # then the answered appeal is neither marked nor journaled
-    assert marked == []
+        marked, passed_up = appeals_flag_overdue(
+            appeals=[stale],
+            escalation=Escalation(
+                passing={stale.pk: stale.department},
+                claimed={stale.pk},
+                reason=lambda appeal: "Срок истёк.",
+            ),
+        )
+    # then the answered appeal is neither marked, nor passed up, nor journaled
+    assert (marked, passed_up) == ([], [])
+    assert fresh(registered).escalation_level == 0
     assert fresh(registered).breached_at is None
     assert not Event.objects.filter(pk__gt=since).exists()
 

@@ -10,12 +10,15 @@ Four passes, each incremental and idempotent:
   event telling the applicant what happens now, and an automatic escalation per the policy;
 - **auto-close**: answers the applicant left without reaction for the policy's days are closed.
 
-Each pass reads a bounded batch in the order of a partial index (``appeal_due_soon_sweep_idx``,
-``appeal_first_resp_sweep_idx``, ``appeal_breach_sweep_idx``, ``appeal_autoclose_idx``) and walks
-on by keyset (the last due moment and id), so a pass costs the appeals that are due, not the
-appeals that exist, and an appeal that cannot be handled never blocks the ones behind it. Every
-appeal is marked in the transaction that journals it (``appeals.services.sweeps``), and the mark
-is re-checked under the row lock: a rerun, or two overlapping runs, never warn or flag twice.
+Each pass locks a batch in the order of a partial index (``appeal_due_soon_sweep_idx``,
+``appeal_first_resp_sweep_idx``, ``appeal_breach_sweep_idx``) and walks on by keyset (the last
+due moment and id), so a pass costs the appeals that are due, not the appeals that exist. A batch
+is one transaction of a few statements whatever its size (``appeals.services.sweeps``): the
+appeals are locked, skipping those another transaction holds; one conditional UPDATE re-checks
+and marks them; one INSERT journals the events the per-appeal services would; escalations are one
+UPDATE per target department. A rerun, or two overlapping runs, never warn or flag twice; a batch
+that fails is handled appeal by appeal, so an appeal that cannot be handled blocks no other.
+Auto-close (``appeal_autoclose_idx``) closes appeal by appeal, a bounded number per pass.
 """
 
 from __future__ import annotations
@@ -37,12 +40,12 @@ from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.services.routing import appeal_escalate
 from priemnaya.appeals.services.sweeps import (
     DEFAULT_WARN_HOURS,
+    Escalation,
     EscalationTargets,
     NoLongerDue,
     appeal_flag_first_response_overdue,
     appeal_flag_overdue,
     appeal_warn_due_soon,
-    appeals_escalate,
     appeals_flag_first_response_overdue,
     appeals_flag_overdue,
     appeals_lock,
@@ -309,11 +312,9 @@ def sweep_first_response(
 
     def handle(appeals: list[Appeal]) -> Callable[[], None]:
         passing, claimed = _plan(appeals, targets)
-        marked = appeals_flag_first_response_overdue(appeals=appeals, escalate=claimed)
-        done = appeals_escalate(
-            appeals=[a for a in marked if a.pk in passing],
-            targets=passing,
-            reason=_first_response_reason,
+        marked, done = appeals_flag_first_response_overdue(
+            appeals=appeals,
+            escalation=Escalation(passing=passing, claimed=claimed, reason=_first_response_reason),
         )
 
         def count() -> None:
@@ -370,9 +371,9 @@ def sweep_overdue(
 
     def handle(appeals: list[Appeal]) -> Callable[[], None]:
         passing, claimed = _plan(appeals, targets, skip=escalated)
-        marked = appeals_flag_overdue(appeals=appeals, escalate=claimed)
-        done = appeals_escalate(
-            appeals=[a for a in marked if a.pk in passing], targets=passing, reason=_overdue_reason
+        marked, done = appeals_flag_overdue(
+            appeals=appeals,
+            escalation=Escalation(passing=passing, claimed=claimed, reason=_overdue_reason),
         )
 
         def count() -> None:

@@ -10,7 +10,8 @@ The functions for many appeals at once (below) do the same for a batch the sweep
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Mapping
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
@@ -106,9 +107,9 @@ def appeal_flag_overdue(*, appeal: Appeal, escalate: bool) -> Appeal:
 # ---- many appeals at once: the sweeps' set-based passes -----------------------------------------
 #
 # The same marks and events as above, for a batch the sweep has locked: one conditional UPDATE
-# per mark, one INSERT of the events (`bulk_journal`), one UPDATE per escalation target. Each
-# UPDATE re-checks the condition the functions above check, so an appeal changed since it was
-# read is left alone, and the events are built by the same constructors.
+# per mark (per escalation target when the breach passes appeals up), one INSERT of the events
+# (`bulk_journal`). Each UPDATE re-checks the condition the functions above check, so an appeal
+# changed since it was read is left alone, and the events are built by the same constructors.
 
 
 def appeals_lock(qs: QuerySet[Appeal], *, order: str, batch: int) -> list[Appeal]:
@@ -127,20 +128,26 @@ def appeals_lock(qs: QuerySet[Appeal], *, order: str, batch: int) -> list[Appeal
     return list(locked[:batch])
 
 
-def _mark(appeals: list[Appeal], condition: Q, **values: Any) -> list[Appeal]:
-    """Set ``values`` on the appeals that still meet ``condition``; return those, updated."""
+def _mark(appeals: list[Appeal], condition: Q, mark: str, **values: Any) -> list[Appeal]:
+    """Set ``mark`` (and ``values``) to now on the appeals still meeting ``condition``.
+
+    Return those marked, their mark and ``updated_at`` set; ``values`` (expressions allowed) are
+    left for the caller to reflect on the instances.
+    """
     ids = [a.pk for a in appeals]
     if not ids:
         return []
-    count = Appeal.objects.filter(condition, pk__in=ids).update(**values)
+    now = clock.now()
+    update = Appeal.objects.filter(condition, pk__in=ids)
+    count = update.update(**{mark: now, "updated_at": now, **values})
     if count != len(ids):
         # Only if an appeal changed between the read and the update (the read locks them, so
         # not on PostgreSQL, nor on SQLite in one IMMEDIATE transaction): find which were marked.
-        marked = set(Appeal.objects.filter(pk__in=ids, **values).values_list("pk", flat=True))
+        marked = set(Appeal.objects.filter(pk__in=ids, **{mark: now}).values_list("pk", flat=True))
         appeals = [a for a in appeals if a.pk in marked]
     for appeal in appeals:
-        for name, value in values.items():
-            setattr(appeal, name, value)
+        setattr(appeal, mark, now)
+        appeal.updated_at = now
     return appeals
 
 
@@ -157,7 +164,7 @@ def appeals_warn_due_soon(*, appeals: list[Appeal], window: timedelta) -> list[A
         due_at__gte=now,
         due_at__lt=now + window,
     )
-    marked = _mark(appeals, still_due, due_soon_warned_at=now, updated_at=now)
+    marked = _mark(appeals, still_due, "due_soon_warned_at")
     with journal_many():
         for a in marked:
             due = cast(datetime, a.due_at)  # not NULL: the condition above
@@ -167,44 +174,6 @@ def appeals_warn_due_soon(*, appeals: list[Appeal], window: timedelta) -> list[A
                 from_status=a.status,
                 due_date=local_day(a.department, due),
                 hours_left=int((due - now).total_seconds() // 3600),
-            )
-    return marked
-
-
-def appeals_flag_first_response_overdue(
-    *, appeals: list[Appeal], escalate: Container[int]
-) -> list[Appeal]:
-    """``appeal_flag_first_response_overdue`` for locked appeals; ``escalate``: ids passed up."""
-    now = clock.now()
-    still_late = _working(Action.FLAG_FIRST_RESPONSE_OVERDUE) & Q(
-        first_response_breached_at__isnull=True,
-        first_response_at__isnull=True,
-        first_response_due_at__lt=now,
-    )
-    marked = _mark(appeals, still_late, first_response_breached_at=now, updated_at=now)
-    with journal_many():
-        for a in marked:
-            events.appeal_first_response_overdue_event(
-                appeal=a, actor=None, from_status=a.status, escalate=a.pk in escalate
-            )
-    return marked
-
-
-def appeals_flag_overdue(*, appeals: list[Appeal], escalate: Container[int]) -> list[Appeal]:
-    """``appeal_flag_overdue`` for locked appeals; ``escalate``: the ids said to be passed up."""
-    now = clock.now()
-    still_late = _working(Action.FLAG_OVERDUE) & Q(
-        breached_at__isnull=True, paused_at__isnull=True, due_at__lt=now
-    )
-    marked = _mark(appeals, still_late, breached_at=now, updated_at=now)
-    with journal_many():
-        for a in marked:
-            events.appeal_overdue_event(
-                appeal=a,
-                actor=None,
-                from_status=a.status,
-                due_date=local_day(a.department, cast(datetime, a.due_at)),
-                escalate=a.pk in escalate,
             )
     return marked
 
@@ -226,42 +195,108 @@ class EscalationTargets:
         return None if target.pk == source.pk else target
 
 
-def appeals_escalate(
-    *, appeals: list[Appeal], targets: dict[int, Department], reason: Callable[[Appeal], str]
-) -> list[Appeal]:
-    """``appeal_escalate`` by the timer for locked appeals: one UPDATE per target department.
+@dataclass(frozen=True)
+class Escalation:
+    """What a batch's breach flags say and do: ``passing`` {id: target}, ``claimed`` the ids
+    whose flag says the appeal is passed up (also those passed up earlier in the run)."""
 
-    ``targets`` maps each appeal's id to its target (``EscalationTargets``); ``reason`` gives the
-    text from the appeal as it is before the escalation.
+    passing: Mapping[int, Department]
+    claimed: Container[int]
+    reason: Callable[[Appeal], str]
+
+
+def _flag_breaches(
+    appeals: list[Appeal],
+    condition: Q,
+    mark: str,
+    flag: Callable[[Appeal, bool], None],
+    escalation: Escalation,
+) -> tuple[list[Appeal], list[Appeal]]:
+    """Mark the breach and pass up the appeals ``escalation`` says; return (flagged, passed up).
+
+    What the flag and then ``appeal_escalate`` do to each appeal, with one UPDATE per target
+    department (the mark and the escalation in one row version) and the events in one INSERT.
     """
-    if not appeals:
-        return []
-    now = clock.now()
-    texts = {a.pk: required_text(reason(a), field="reason", max_length=REASON_MAX) for a in appeals}
-    by_target: dict[int, list[int]] = defaultdict(list)
+    passing = escalation.passing
+    # The reason is the appeal's before it goes up (its department's zone and dates).
+    texts = {
+        a.pk: required_text(escalation.reason(a), field="reason", max_length=REASON_MAX)
+        for a in appeals
+        if a.pk in passing
+    }
+    groups: dict[int | None, list[Appeal]] = defaultdict(list)
     for a in appeals:
-        by_target[targets[a.pk].pk].append(a.pk)
-    for target_id, ids in by_target.items():
-        count = Appeal.objects.filter(_working(Action.ESCALATE), pk__in=ids).update(
-            department_id=target_id,
-            escalation_level=F("escalation_level") + 1,
-            assignee=None,
-            updated_at=now,
-        )
-        if count != len(ids):  # they are locked and were just flagged: never, short of a bug
-            raise RuntimeError(f"escalation of {len(ids)} appeals updated {count}")
+        groups[passing[a.pk].pk if a.pk in passing else None].append(a)
+    marked: set[int] = set()
+    for target_id, members in groups.items():
+        values: dict[str, Any] = {}
+        if target_id is not None:
+            values = {
+                "department_id": target_id,
+                "escalation_level": F("escalation_level") + 1,
+                "assignee": None,
+            }
+        marked.update(a.pk for a in _mark(members, condition, mark, **values))
+    flagged = [a for a in appeals if a.pk in marked]
+    passed_up = []
     with journal_many():
-        for a in appeals:
-            source, target = a.department, targets[a.pk]
-            a.escalation_level += 1
-            a.department, a.assignee, a.updated_at = target, None, now
-            events.appeal_escalated_event(
-                appeal=a,
-                actor=None,
-                from_status=a.status,
-                source=source,
-                target=target,
-                reason=texts[a.pk],
-                by=Side.SYSTEM.value,
-            )
-    return appeals
+        for a in flagged:
+            flag(a, a.pk in escalation.claimed)
+            if a.pk in passing:
+                source, target = a.department, passing[a.pk]
+                a.escalation_level += 1
+                a.department, a.assignee = target, None
+                events.appeal_escalated_event(
+                    appeal=a,
+                    actor=None,
+                    from_status=a.status,
+                    source=source,
+                    target=target,
+                    reason=texts[a.pk],
+                    by=Side.SYSTEM.value,
+                )
+                passed_up.append(a)
+    return flagged, passed_up
+
+
+def appeals_flag_first_response_overdue(
+    *, appeals: list[Appeal], escalation: Escalation
+) -> tuple[list[Appeal], list[Appeal]]:
+    """``appeal_flag_first_response_overdue`` and the escalations for locked appeals.
+
+    Return (flagged, passed up).
+    """
+    now = clock.now()
+    still_late = _working(Action.FLAG_FIRST_RESPONSE_OVERDUE) & Q(
+        first_response_breached_at__isnull=True,
+        first_response_at__isnull=True,
+        first_response_due_at__lt=now,
+    )
+
+    def flag(a: Appeal, escalate: bool) -> None:
+        events.appeal_first_response_overdue_event(
+            appeal=a, actor=None, from_status=a.status, escalate=escalate
+        )
+
+    return _flag_breaches(appeals, still_late, "first_response_breached_at", flag, escalation)
+
+
+def appeals_flag_overdue(
+    *, appeals: list[Appeal], escalation: Escalation
+) -> tuple[list[Appeal], list[Appeal]]:
+    """``appeal_flag_overdue`` and the escalations for locked appeals; (flagged, passed up)."""
+    now = clock.now()
+    still_late = _working(Action.FLAG_OVERDUE) & Q(
+        breached_at__isnull=True, paused_at__isnull=True, due_at__lt=now
+    )
+
+    def flag(a: Appeal, escalate: bool) -> None:
+        events.appeal_overdue_event(
+            appeal=a,
+            actor=None,
+            from_status=a.status,
+            due_date=local_day(a.department, cast(datetime, a.due_at)),  # not NULL: above
+            escalate=escalate,
+        )
+
+    return _flag_breaches(appeals, still_late, "breached_at", flag, escalation)
