@@ -40,16 +40,19 @@ def _due_day(appeal: Appeal) -> str | None:
     return local_day(appeal.department, appeal.due_at).isoformat() if appeal.due_at else None
 
 
-# Set by `building()`: the constructors then build their events unsaved into this list.
+# Set by `journal_many()`: the constructors then build their events unsaved into this list.
 _building: ContextVar[list[Event] | None] = ContextVar("journal_building", default=None)
+INSERT_BATCH = 1000
 
 
 @contextmanager
-def building() -> Iterator[list[Event]]:
-    """Let the constructors below build events without writing them, for one bulk INSERT.
+def journal_many() -> Iterator[list[Event]]:
+    """Let the constructors below build the block's events, and write them all at its end.
 
-    The same constructors, hence the same payloads, as one event at a time: the journal is the
-    outbox, and its consumers must not tell a bulk-written event from another.
+    For the set-based deadline sweeps (``appeals.services.sweeps``): the same constructors, hence
+    the same events, as one appeal at a time — the journal is the outbox, and its consumers must
+    not tell these from others. Use it inside the transaction that changes the appeals. The
+    events get no ids back (nothing reads them; the journal is read from the table).
     """
     built: list[Event] = []
     token = _building.set(built)
@@ -57,6 +60,32 @@ def building() -> Iterator[list[Event]]:
         yield built
     finally:
         _building.reset(token)
+    if built:
+        _write_many(built)
+        from priemnaya.appeals.outbox import wake
+
+        transaction.on_commit(wake)
+
+
+def _write_many(built: list[Event]) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        Event.objects.bulk_create(built, batch_size=INSERT_BATCH)
+        return
+    # COPY: a third of the time of bulk_create's INSERT … UNNEST, whose every text and JSON
+    # value psycopg quotes into the statement (measured on 2,000 events). Each value is prepared
+    # by its field, as an INSERT would; the table's triggers fire for COPY as for INSERT.
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(Event._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for event in built:
+            row = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+            copy.write_row(row)
 
 
 def _event(
@@ -84,7 +113,7 @@ def _event(
         message=message,
     )
     if (built := _building.get()) is not None:
-        built.append(event)  # written with the others by `appeals.services.bulk_journal`
+        built.append(event)  # written with the others at the end of `journal_many()`
         return event
     event.save(force_insert=True)
     # Consumers poll too; the wake-up only makes them react at once (see appeals.outbox).

@@ -22,7 +22,6 @@ from priemnaya.appeals.deadlines import local_day
 from priemnaya.appeals.lifecycle import TRANSITIONS, Action, Side
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import refusal
-from priemnaya.appeals.services.bulk_journal import journal_many
 from priemnaya.appeals.services.journal import appeal_transition, required_text
 from priemnaya.appeals.services.routing import REASON_MAX, escalation_target
 from priemnaya.catalog.models import BreachAction, Department, Policy
@@ -107,9 +106,9 @@ def appeal_flag_overdue(*, appeal: Appeal, escalate: bool) -> Appeal:
 # ---- many appeals at once: the sweeps' set-based passes -----------------------------------------
 #
 # The same marks and events as above, for a batch the sweep has locked: one conditional UPDATE
-# per mark (per escalation target when the breach passes appeals up), one INSERT of the events
-# (`bulk_journal`). Each UPDATE re-checks the condition the functions above check, so an appeal
-# changed since it was read is left alone, and the events are built by the same constructors.
+# per mark (per escalation target when the breach passes appeals up), one write of the events
+# (`events.journal_many`). Each UPDATE re-checks the condition the functions above check, so an
+# appeal changed since it was read is left alone; the events come from the same constructors.
 
 
 def appeals_lock(qs: QuerySet[Appeal], *, order: str, batch: int) -> list[Appeal]:
@@ -165,7 +164,7 @@ def appeals_warn_due_soon(*, appeals: list[Appeal], window: timedelta) -> list[A
         due_at__lt=now + window,
     )
     marked = _mark(appeals, still_due, "due_soon_warned_at")
-    with journal_many():
+    with events.journal_many():
         for a in marked:
             due = cast(datetime, a.due_at)  # not NULL: the condition above
             events.appeal_due_soon_event(
@@ -239,7 +238,7 @@ def _flag_breaches(
         marked.update(a.pk for a in _mark(members, condition, mark, **values))
     flagged = [a for a in appeals if a.pk in marked]
     passed_up = []
-    with journal_many():
+    with events.journal_many():
         for a in flagged:
             flag(a, a.pk in escalation.claimed)
             if a.pk in passing:
