@@ -1,0 +1,97 @@
+"""SQLite: an FTS5 table per collection over the analysed text, rowid = the document's id.
+
+FTS5 walks a term's document list in rowid order and stops after ``LIMIT`` rows, so the newest
+matches of even a very common word cost a few page reads. The ``unicode61`` tokenizer only splits
+on the spaces ``text.analyse`` left (diacritics kept: «й» is not «и»); stemming, «ё» and stop
+words were handled in Python, as for PostgreSQL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import connection
+from django.db.models import QuerySet
+
+from priemnaya.core import clock
+from priemnaya.search.backends.base import Collection, Document
+from priemnaya.search.backends.common import chunks, exists_in
+from priemnaya.search.text import Query
+
+
+def match_expression(query: Query, *, head_only: bool) -> str:
+    """Return the FTS5 query: every phrase in double quotes (stems are letters and digits)."""
+    phrases = " AND ".join('"' + " ".join(phrase) + '"' for phrase in query.phrases)
+    column = "head" if head_only else "everything"
+    return f"{{{column}}} : ({phrases})"
+
+
+class SqliteBackend:
+    vendor = "sqlite"
+
+    def write(self, collection: Collection, documents: Iterable[Document]) -> int:
+        written = 0
+        now = clock.now()
+        table = collection.fts_table
+        with connection.cursor() as cursor:
+            for chunk in chunks(documents):
+                ids = [(d.id,) for d in chunk]
+                cursor.executemany(f"DELETE FROM {table} WHERE rowid = %s", ids)  # noqa: S608
+                cursor.executemany(
+                    f"INSERT INTO {table} (rowid, head, everything) VALUES (%s, %s, %s)",  # noqa: S608
+                    [(d.id, d.head, d.everything) for d in chunk],
+                )
+                cursor.executemany(
+                    f"INSERT OR REPLACE INTO {collection.table} (id, indexed_at) VALUES (%s, %s)",  # noqa: S608
+                    [(d.id, now) for d in chunk],
+                )
+                written += len(chunk)
+        return written
+
+    def remove(self, collection: Collection, ids: Iterable[int]) -> None:
+        with connection.cursor() as cursor:
+            for chunk in chunks(ids):
+                rows = [(i,) for i in chunk]
+                cursor.executemany(
+                    f"DELETE FROM {collection.fts_table} WHERE rowid = %s",  # noqa: S608
+                    rows,
+                )
+                cursor.executemany(f"DELETE FROM {collection.table} WHERE id = %s", rows)  # noqa: S608
+
+    def clear(self, collection: Collection) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {collection.fts_table}")  # noqa: S608
+            cursor.execute(f"DELETE FROM {collection.table}")  # noqa: S608
+
+    def count(self, collection: Collection) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {collection.fts_table}")  # noqa: S608
+            return cursor.fetchone()[0]
+
+    def newest(
+        self,
+        collection: Collection,
+        query: Query,
+        *,
+        head_only: bool,
+        within: QuerySet | None,
+        among: list[int] | None,
+        limit: int,
+    ) -> list[int]:
+        table = collection.fts_table
+        sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
+        params: tuple = (match_expression(query, head_only=head_only),)
+        if among is not None:
+            if not among:
+                return []
+            sql += f" AND rowid IN ({', '.join(['%s'] * len(among))})"
+            params += tuple(among)
+        elif within is not None:
+            # Walk the matches newest first, keeping those the queryset holds.
+            condition, more = exists_in(within, f'"{table}".rowid')
+            sql += f" AND {condition}"
+            params += more
+        sql += " ORDER BY rowid DESC LIMIT %s"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, (*params, limit))
+            return [row[0] for row in cursor.fetchall()]
