@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+
+from django.db import transaction
 
 from priemnaya.appeals.models import Answer, Appeal, Message
 from priemnaya.search.backends import Collection, Document, backend
@@ -79,14 +81,22 @@ def _id_chunks(size: int) -> Iterator[list[int]]:
     yield from chunks(ids.iterator(chunk_size=size), size)
 
 
-def appeals_rebuild(*, progress=None) -> int:
-    """Empty the appeals' index and index every appeal again; return how many."""
+def appeals_rebuild(*, clear: bool = False, progress: Callable[[int], None] | None = None) -> int:
+    """Index every appeal again and forget deleted ones; return how many were indexed.
+
+    Chunk by chunk, each in its own transaction, over the index in place: search keeps working
+    during a rebuild. ``clear`` empties the index first (after a change of the analysis, say).
+    """
     engine = backend()
-    engine.clear(APPEALS)
+    if clear:
+        engine.clear(APPEALS)
     total = 0
     for ids in _id_chunks(REBUILD_CHUNK):
-        documents, _gone = appeal_documents(ids)
-        total += engine.write(APPEALS, documents)
+        with transaction.atomic():
+            documents, _gone = appeal_documents(ids)
+            total += engine.write(APPEALS, documents)
         if progress is not None:
             progress(total)
+    with transaction.atomic():
+        engine.keep_only(APPEALS, Appeal.objects.values("id"))
     return total

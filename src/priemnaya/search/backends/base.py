@@ -62,6 +62,10 @@ class Backend(Protocol):
         """Forget every document of the collection (before a rebuild)."""
         ...
 
+    def keep_only(self, collection: Collection, ids: QuerySet) -> None:
+        """Forget every document whose id is not among ``ids`` (a ``values("pk")`` queryset)."""
+        ...
+
     def count(self, collection: Collection) -> int: ...
 
     def newest(

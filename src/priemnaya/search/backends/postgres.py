@@ -72,6 +72,15 @@ class PostgresBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {collection.table}")
 
+    def keep_only(self, collection: Collection, ids: QuerySet) -> None:
+        sql, params = ids.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {collection.table} s WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM ({sql}) k WHERE k.id = s.id)",
+                params,
+            )
+
     def count(self, collection: Collection) -> int:
         with connection.cursor() as cursor:
             cursor.execute(

@@ -63,6 +63,15 @@ class SqliteBackend:
             cursor.execute(f"DELETE FROM {collection.fts_table}")  # noqa: S608
             cursor.execute(f"DELETE FROM {collection.table}")  # noqa: S608
 
+    def keep_only(self, collection: Collection, ids: QuerySet) -> None:
+        sql, params = ids.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            for table, column in ((collection.fts_table, "rowid"), (collection.table, "id")):
+                cursor.execute(
+                    f"DELETE FROM {table} WHERE {column} NOT IN ({sql})",  # noqa: S608
+                    params,
+                )
+
     def count(self, collection: Collection) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT count(*) FROM {collection.fts_table}")  # noqa: S608
@@ -84,7 +93,9 @@ class SqliteBackend:
         if among is not None:
             if not among:
                 return []
-            sql += f" AND rowid IN ({', '.join(['%s'] * len(among))})"
+            # «+rowid»: scan the word's document list (fast, in order) checking each against the
+            # ids, rather than one full-text lookup per id (FTS5 restarts the query for each).
+            sql += f" AND +rowid IN ({', '.join(['%s'] * len(among))})"
             params += tuple(among)
         elif within is not None:
             # Walk the matches newest first, keeping those the queryset holds.
