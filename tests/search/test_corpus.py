@@ -19,6 +19,17 @@ CORPUS = {
 }
 
 
+@pytest.fixture(autouse=True, params=["few", "many"])
+def path(request, monkeypatch):
+    """Run every test twice: as a small list (a citizen's own appeals, checked id by id) and as
+    a large one (a queue, searched from the index's side in windows), with tiny limits."""
+    if request.param == "many":
+        monkeypatch.setattr("priemnaya.search.backends.common.SMALL_WITHIN", 0)
+        monkeypatch.setattr("priemnaya.search.backends.sqlite.WALK", 1)
+        monkeypatch.setattr("priemnaya.search.backends.postgres.WINDOWS", (1, 2, 2**62))
+    return request.param
+
+
 @pytest.fixture
 def corpus(citizen, operator):
     """Five appeals of one citizen, filed in CORPUS order (so later ones are newer)."""
@@ -137,3 +148,14 @@ def test_nothing_to_search_or_too_much_names_q(citizen, corpus, term):
     with pytest.raises(ValidationFailed) as caught:
         found(citizen, term)
     assert caught.value.field == "q"
+
+
+def test_newer_appeals_out_of_reach_are_skipped(citizen, other_citizen, corpus):
+    # given newer matches of another citizen (the walk from the newest meets them first)
+    theirs = [
+        factories.submit_appeal(other_citizen, subject="Жалоба на операторов") for _ in range(3)
+    ]
+    relay()
+    # then each sees only their own, in rank order
+    assert found(citizen, "жалобы") == [corpus["complaint"].pk, corpus["phrase"].pk]
+    assert found(other_citizen, "жалобы") == [a.pk for a in reversed(theirs)]

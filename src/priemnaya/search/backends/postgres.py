@@ -7,16 +7,16 @@ compares them.)
 
 A GIN index gives matches in no order, and ``ORDER BY id DESC LIMIT n`` lets the planner walk the
 primary key checking every row — fast for a common word, hundreds of milliseconds for a rare or
-missing one. So the number of matches is probed first, capped: up to ``FEW_MATCHES`` they are
-fetched from the GIN index and ordered; past that the word is common (≥ 0.5 % of a million) and
-walking the newest documents finds a page within a few thousand rows.
+missing one. So the newest documents are searched in widening windows of ids (``WINDOWS``): a
+common word fills the page in the first (a bounded walk or a bitmap of the window), a rare or
+missing one costs a few GIN lookups, the last of them over every match, never a walk.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.db import connection, transaction
+from django.db import connection
 from django.db.models import QuerySet
 
 from priemnaya.core import clock
@@ -24,7 +24,8 @@ from priemnaya.search.backends.base import Collection, Document
 from priemnaya.search.backends.common import chunks, exists_in
 from priemnaya.search.text import Query
 
-FEW_MATCHES = 5000
+# How far back from the newest document each pass looks; the last pass reads every match.
+WINDOWS = (25_000, 200_000, 2**62)
 
 
 def tsquery(query: Query) -> str:
@@ -112,30 +113,21 @@ class PostgresBackend:
                     (among, text, limit),
                 )
                 return [row[0] for row in cursor.fetchall()]
-            cursor.execute(
-                f"SELECT id FROM {table} WHERE {match} LIMIT %s",  # noqa: S608
-                (text, FEW_MATCHES + 1),
-            )
-            found = [row[0] for row in cursor.fetchall()]
-            if len(found) <= FEW_MATCHES:
-                if within is None:
-                    return sorted(found, reverse=True)[:limit]
-                return list(
-                    within.filter(pk__in=found).order_by("-pk").values_list("pk", flat=True)[:limit]
+            condition, more = ("TRUE", ()) if within is None else exists_in(within, "s.id")
+            cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608
+            top = cursor.fetchone()[0] or 0
+            for window in WINDOWS:
+                last = window >= top
+                # The newest ids first: a common word fills the page from the first window.
+                # The last window is the whole table, read from the GIN index (materialised, so
+                # that the planner cannot walk the primary key for a rare or missing word).
+                cursor.execute(
+                    f"WITH m AS {'MATERIALIZED' if last else 'NOT MATERIALIZED'} ("  # noqa: S608
+                    f"SELECT s.id FROM {table} s WHERE s.{match} AND s.id > %s AND {condition}) "
+                    "SELECT id FROM m ORDER BY id DESC LIMIT %s",
+                    (text, 0 if last else top - window, *more, limit),
                 )
-            sql = f"SELECT s.id FROM {table} s WHERE s.{match}"  # noqa: S608
-            params: tuple = (text,)
-            if within is not None:
-                condition, more = exists_in(within, "s.id")
-                sql += f" AND {condition}"
-                params += more
-            with transaction.atomic():
-                # Many matches: the newest are near the end of the primary key; a bitmap over
-                # every match would read them all before sorting. The setting is put back at
-                # once: inside a caller's transaction SET LOCAL would outlive this query.
-                cursor.execute("SELECT set_config('enable_bitmapscan', 'off', true)")
-                try:
-                    cursor.execute(f"{sql} ORDER BY s.id DESC LIMIT %s", (*params, limit))
-                    return [row[0] for row in cursor.fetchall()]
-                finally:
-                    cursor.execute("SELECT set_config('enable_bitmapscan', 'on', true)")
+                found = [row[0] for row in cursor.fetchall()]
+                if last or len(found) >= limit:
+                    return found
+            return found

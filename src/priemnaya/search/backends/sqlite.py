@@ -26,6 +26,10 @@ def match_expression(query: Query, *, head_only: bool) -> str:
     return f"{{{column}}} : ({phrases})"
 
 
+# How many of the newest matches are checked one by one against a large queryset.
+WALK = 2000
+
+
 class SqliteBackend:
     vendor = "sqlite"
 
@@ -98,11 +102,36 @@ class SqliteBackend:
             sql += f" AND +rowid IN ({', '.join(['%s'] * len(among))})"
             params += tuple(among)
         elif within is not None:
-            # Walk the matches newest first, keeping those the queryset holds.
-            condition, more = exists_in(within, f'"{table}".rowid')
-            sql += f" AND {condition}"
-            params += more
+            return self._newest_within(table, sql, params, within, limit)
         sql += " ORDER BY rowid DESC LIMIT %s"
         with connection.cursor() as cursor:
             cursor.execute(sql, (*params, limit))
+            return [row[0] for row in cursor.fetchall()]
+
+    @staticmethod
+    def _newest_within(
+        table: str, matches: str, params: tuple, within: QuerySet, limit: int
+    ) -> list[int]:
+        """Newest matches the queryset holds: walk the newest ``WALK``, then, if the queryset
+        kept too few of them, intersect every match with the whole queryset."""
+        condition, more = exists_in(within, "m.rowid")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT m.rowid FROM ({matches} ORDER BY rowid DESC LIMIT %s) m "  # noqa: S608
+                f"WHERE {condition} ORDER BY m.rowid DESC LIMIT %s",
+                (*params, WALK, *more, limit),
+            )
+            found = [row[0] for row in cursor.fetchall()]
+            if len(found) >= limit:
+                return found
+            cursor.execute(f"{matches} ORDER BY rowid DESC LIMIT 1 OFFSET %s", (*params, WALK))
+            if cursor.fetchone() is None:
+                return found  # the walk saw every match
+            # «+rowid»: the queryset's ids are read once into a temporary index that each match
+            # is checked against (FTS5 would otherwise be restarted for every id).
+            ids, id_params = within.order_by().values("pk").query.sql_with_params()
+            cursor.execute(
+                f"{matches} AND +rowid IN ({ids}) ORDER BY rowid DESC LIMIT %s",
+                (*params, *id_params, limit),
+            )
             return [row[0] for row in cursor.fetchall()]
