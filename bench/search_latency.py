@@ -149,7 +149,7 @@ def main() -> None:
         generated = time.monotonic() - started
         _mark_rare(rng)
         started = time.monotonic()
-        appeals_rebuild()
+        appeals_rebuild(clear=True)
         rebuilt = time.monotonic() - started
         print(f"индекс: {args.appeals} обращений за {rebuilt:.1f} с", flush=True)
         with connection.cursor() as cursor:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import nullcontext
 
 from django.db import transaction
 
@@ -31,7 +32,8 @@ def _head(appeal: Appeal) -> str:
     """The short identifying part: number, contacts, name, subject (ranked first)."""
     parts = [appeal.number or "", *phone_forms(appeal.contact_phone)]
     parts += [appeal.contact_email, appeal.applicant_name, appeal.subject]
-    return " ".join(analyse(p) for p in parts if p)
+    # «;» is in no number's or phone's separators: one field's digits never join the next's.
+    return analyse(" ; ".join(p for p in parts if p))
 
 
 def appeal_documents(ids: Iterable[int]) -> tuple[list[Document], list[int]]:
@@ -85,18 +87,21 @@ def appeals_rebuild(*, clear: bool = False, progress: Callable[[int], None] | No
     """Index every appeal again and forget deleted ones; return how many were indexed.
 
     Chunk by chunk, each in its own transaction, over the index in place: search keeps working
-    during a rebuild. ``clear`` empties the index first (after a change of the analysis, say).
+    during a rebuild. ``clear`` empties the index first (after a change of the analysis, say)
+    and fills it faster (PostgreSQL builds its GIN indexes at the end); search finds less until
+    it is done.
     """
     engine = backend()
     if clear:
         engine.clear(APPEALS)
     total = 0
-    for ids in _id_chunks(REBUILD_CHUNK):
-        with transaction.atomic():
-            documents, _gone = appeal_documents(ids)
-            total += engine.write(APPEALS, documents)
-        if progress is not None:
-            progress(total)
+    with engine.refilling(APPEALS) if clear else nullcontext():
+        for ids in _id_chunks(REBUILD_CHUNK):
+            with transaction.atomic():
+                documents, _gone = appeal_documents(ids)
+                total += engine.write(APPEALS, documents)
+            if progress is not None:
+                progress(total)
     with transaction.atomic():
         engine.keep_only(APPEALS, Appeal.objects.values("id"))
     return total

@@ -45,10 +45,10 @@ def stem(word: str) -> str:
 
 
 def _clean(text: str) -> str:
-    # «№» would become «No» under NFKC: it is only a sign, never a word.
-    text = unicodedata.normalize("NFKC", (text or "").replace("№", " "))
-    # NUL and control characters are never words; they become separators.
-    return "".join(" " if unicodedata.category(c)[0] == "C" else c for c in text)
+    # «№» would become «No» under NFKC: it is only a sign, never a word. Control characters
+    # (NUL included) need nothing here: like every other non-word character they end as spaces.
+    text = (text or "").replace("№", " ")
+    return text if unicodedata.is_normalized("NFKC", text) else unicodedata.normalize("NFKC", text)
 
 
 def _numbers_joined(text: str) -> str:

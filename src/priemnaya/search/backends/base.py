@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -60,6 +61,10 @@ class Backend(Protocol):
 
     def clear(self, collection: Collection) -> None:
         """Forget every document of the collection (before a rebuild)."""
+        ...
+
+    def refilling(self, collection: Collection) -> AbstractContextManager[None]:
+        """Return a context in which an emptied collection is written in full, faster."""
         ...
 
     def keep_only(self, collection: Collection, ids: QuerySet) -> None:

@@ -14,7 +14,8 @@ missing one costs a few GIN lookups, the last of them over every match, never a 
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -72,6 +73,23 @@ class PostgresBackend:
     def clear(self, collection: Collection) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"TRUNCATE {collection.table}")
+
+    @contextmanager
+    def refilling(self, collection: Collection) -> Iterator[None]:
+        """Drop the GIN indexes while the table fills and build them once at the end (a GIN
+        index built in one pass is many times faster than one updated row by row)."""
+        with connection.cursor() as cursor:
+            for column in ("head", "all"):
+                cursor.execute(f"DROP INDEX IF EXISTS {collection.table}_{column}_gin")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for column in ("head", "all"):
+                    cursor.execute(
+                        f"CREATE INDEX IF NOT EXISTS {collection.table}_{column}_gin "
+                        f"ON {collection.table} USING gin ({column}_tsv) WITH (fastupdate = off)"
+                    )
 
     def keep_only(self, collection: Collection, ids: QuerySet) -> None:
         sql, params = ids.order_by().query.sql_with_params()

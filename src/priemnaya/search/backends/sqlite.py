@@ -8,7 +8,8 @@ words were handled in Python, as for PostgreSQL.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from django.db import connection
 from django.db.models import QuerySet
@@ -66,6 +67,10 @@ class SqliteBackend:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {collection.fts_table}")  # noqa: S608
             cursor.execute(f"DELETE FROM {collection.table}")  # noqa: S608
+
+    @contextmanager
+    def refilling(self, collection: Collection) -> Iterator[None]:
+        yield
 
     def keep_only(self, collection: Collection, ids: QuerySet) -> None:
         sql, params = ids.order_by().query.sql_with_params()
