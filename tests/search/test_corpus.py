@@ -26,7 +26,7 @@ def path(request, monkeypatch):
     if request.param == "many":
         monkeypatch.setattr("priemnaya.search.backends.common.SMALL_WITHIN", 0)
         monkeypatch.setattr("priemnaya.search.backends.sqlite.WALK", 1)
-        monkeypatch.setattr("priemnaya.search.backends.postgres.WINDOWS", (1, 2, 2**62))
+        monkeypatch.setattr("priemnaya.search.backends.postgres.WINDOWS", (1, 2**62))
     return request.param
 
 

@@ -26,7 +26,7 @@ from priemnaya.search.backends.common import chunks, exists_in
 from priemnaya.search.text import Query
 
 # How far back from the newest document each pass looks; the last pass reads every match.
-WINDOWS = (25_000, 200_000, 2**62)
+WINDOWS = (25_000, 2**62)
 
 
 def tsquery(query: Query) -> str:
