@@ -19,11 +19,14 @@ CORPUS = {
 }
 
 
-@pytest.fixture(autouse=True, params=["few", "many"])
+@pytest.fixture(autouse=True, params=["few", "many", "many-joined"])
 def path(request, monkeypatch):
-    """Run every test twice: as a small list (a citizen's own appeals, checked id by id) and as
-    a large one (a queue, searched from the index's side in windows), with tiny limits."""
-    if request.param == "many":
+    """Run every test as a small list (a citizen's own appeals, checked id by id) and as a large
+    one (a queue, searched from the index's side in windows; on PostgreSQL the last window
+    probes each match or, past MANY_MATCHES, joins them with the list), with tiny limits."""
+    if request.param == "many-joined":
+        monkeypatch.setattr("priemnaya.search.backends.postgres.MANY_MATCHES", 0)
+    if request.param.startswith("many"):
         monkeypatch.setattr("priemnaya.search.backends.common.SMALL_WITHIN", 0)
         monkeypatch.setattr("priemnaya.search.backends.sqlite.WALK", 1)
         monkeypatch.setattr("priemnaya.search.backends.postgres.WINDOWS", (1, 2**62))

@@ -7,9 +7,10 @@ compares them.)
 
 A GIN index gives matches in no order, and ``ORDER BY id DESC LIMIT n`` lets the planner walk the
 primary key checking every row — fast for a common word, hundreds of milliseconds for a rare or
-missing one. So the newest documents are searched in widening windows of ids (``WINDOWS``): a
-common word fills the page in the first (a bounded walk or a bitmap of the window), a rare or
-missing one costs a few GIN lookups, the last of them over every match, never a walk.
+missing one. So the newest documents are searched first (``WINDOWS``: the newest 25,000 ids),
+then all of them, each time from the GIN index: a common word fills the page from the first
+window (a few thousand matches read), a rare or missing one costs two GIN lookups; the primary
+key is never walked.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import QuerySet
 
 from priemnaya.core import clock
@@ -27,6 +28,20 @@ from priemnaya.search.text import Query
 
 # How far back from the newest document each pass looks; the last pass reads every match.
 WINDOWS = (25_000, 2**62)
+PARALLEL = "max_parallel_workers_per_gather"
+WORK_MEM = "work_mem"
+SEARCH_WORK_MEM = "32MB"
+# Past this many matches the last pass joins them with the queryset instead of probing each.
+MANY_MATCHES = 5000
+
+
+def _many(cursor, table: str, match: str, text: str) -> bool:
+    """Return whether more than MANY_MATCHES documents match (a capped count, from GIN)."""
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} s WHERE s.{match} LIMIT %s) c",  # noqa: S608
+        (text, MANY_MATCHES + 1),
+    )
+    return cursor.fetchone()[0] > MANY_MATCHES
 
 
 def tsquery(query: Query) -> str:
@@ -131,21 +146,66 @@ class PostgresBackend:
                     (among, text, limit),
                 )
                 return [row[0] for row in cursor.fetchall()]
-            condition, more = ("TRUE", ()) if within is None else exists_in(within, "s.id")
             cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608
             top = cursor.fetchone()[0] or 0
-            for window in WINDOWS:
-                last = window >= top
-                # The newest ids first: a common word fills the page from the first window.
-                # The last window is the whole table, read from the GIN index (materialised, so
-                # that the planner cannot walk the primary key for a rare or missing word).
+            with transaction.atomic():
+                # A handful of rows is no work for parallel workers (starting them costs more);
+                # a bitmap of every match of a common word must stay exact (a lossy one rechecks
+                # whole pages). Put back at once: inside a caller's transaction a local setting
+                # would outlive this search.
                 cursor.execute(
-                    f"WITH m AS {'MATERIALIZED' if last else 'NOT MATERIALIZED'} ("  # noqa: S608
-                    f"SELECT s.id FROM {table} s WHERE s.{match} AND s.id > %s AND {condition}) "
-                    "SELECT id FROM m ORDER BY id DESC LIMIT %s",
-                    (text, 0 if last else top - window, *more, limit),
+                    "SELECT current_setting(%s), current_setting(%s), "
+                    "set_config(%s, '0', true), set_config(%s, %s, true)",
+                    [PARALLEL, WORK_MEM, PARALLEL, WORK_MEM, SEARCH_WORK_MEM],
                 )
-                found = [row[0] for row in cursor.fetchall()]
-                if last or len(found) >= limit:
-                    return found
-            return found
+                parallel, work_mem = cursor.fetchone()[:2]
+                try:
+                    return self._windows(cursor, table, match, text, top, within, limit)
+                finally:
+                    cursor.execute(
+                        "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+                        [PARALLEL, parallel, WORK_MEM, work_mem],
+                    )
+
+    @staticmethod
+    def _windows(
+        cursor, table: str, match: str, text: str, top: int, within: QuerySet | None, limit: int
+    ) -> list[int]:
+        """Search the newest ``WINDOWS[0]`` ids, then all: each window's matches come from the
+        GIN index (a materialised CTE has no ORDER BY for the planner to serve by walking the
+        primary key), newest first, and are checked against the queryset one by one only until
+        a page is full (a join would let the planner walk the appeals' primary key instead)."""
+        found: list[int] = []
+        for window in WINDOWS:
+            last = window >= top
+            matches = (
+                f"WITH m AS MATERIALIZED (SELECT s.id FROM {table} s WHERE s.{match}"  # noqa: S608
+                f"{'' if last else ' AND s.id > %s'}) "
+            )
+            params: tuple = (text,) if last else (text, top - window)
+            if within is None:
+                sql = f"{matches} SELECT id FROM m ORDER BY id DESC LIMIT %s"  # noqa: S608
+            elif last and _many(cursor, table, match, text):
+                # Many matches, few of them within (a narrow queue): one hash join, not a probe
+                # per match. Materialised before ordering, so that no merge join in id order can
+                # walk the appeals' primary key.
+                ids, more = within.order_by().values("pk").query.sql_with_params()
+                sql = (
+                    f"{matches}, j AS MATERIALIZED (SELECT id FROM m WHERE id IN ({ids})) "  # noqa: S608
+                    "SELECT id FROM j ORDER BY id DESC LIMIT %s"
+                )
+                params += tuple(more)
+            else:
+                # OFFSET 0 keeps the check out of the sorted subquery: it runs row by row, newest
+                # first, and stops with the page.
+                condition, more = exists_in(within, "o.id")
+                sql = (
+                    f"{matches} SELECT o.id FROM (SELECT id FROM m ORDER BY id DESC OFFSET 0) o "  # noqa: S608
+                    f"WHERE {condition} LIMIT %s"
+                )
+                params += tuple(more)
+            cursor.execute(sql, (*params, limit))
+            found = [row[0] for row in cursor.fetchall()]
+            if last or len(found) >= limit:
+                return found
+        return found
