@@ -82,7 +82,7 @@ def rank_cursor_decode(value: str, *, field: str = "after") -> int:
 def search_page(
     qs: QuerySet[Appeal], *, term: str, page: int = 1, after: str = "", size: int = 20
 ) -> Page:
-    """One page of the appeals of ``qs`` matching ``term``, in rank order (2–5 queries).
+    """One page of the appeals of ``qs`` matching ``term``, in rank order.
 
     Paged by rank offset: ``after`` is the previous page's ``next``, or ``page`` counts from 1.
     """
