@@ -18,9 +18,11 @@ What the counts are made of (a failing case prints its SQL):
   again under a row lock (1), its writes (message, answer, appeal, event) and the release; then a
   page action redirects (whether the appeal is still visible needs no query) and an API action
   answers with the appeal (answer, timeline, links, its files and the theme: 5-6);
-- filing an appeal: the double-submit check, the number (one upsert returning the value, since
-  issue 11: it was an insert, the increment and the read in a savepoint), the appeal and its
-  «registered» event, with their savepoints. Kind and theme, the active routing rules and the
+- filing an appeal: the number (one upsert returning the value, since issue 11: it was an
+  insert, the increment and the read in a savepoint), the appeal and its «registered» event, in
+  one savepoint (three before, issue 11). A double submit is found by the client token's unique
+  constraint instead of a read first (only a submission with files, or a follow-up, reads it).
+  Kind and theme, the active routing rules and the
   deadline policies come from the process's copy of the catalog, kept per catalog version
   (catalog/cache.py, issue 11; 4 queries before), as editing a draft's kind and theme does.
   Through the API the answer reads no answers, incoming links or files of the appeal just made
@@ -220,7 +222,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
         lambda w: page(w.citizen, f"/cabinet/?after={own_after(w)}"),
     ),
     ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
-    ("cabinet new, submitted", 15, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
+    ("cabinet new, submitted", 10, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     (
         "cabinet draft edit",
         8,
@@ -281,7 +283,7 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("console new form", 8, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
-        15,
+        10,
         302,
         lambda w: page(w.operator, "/console/new/", {**CALL_FORM, "client_token": "c-1"}),
     ),
@@ -389,10 +391,10 @@ API: list[tuple[str, int, int, Make]] = [
     ("GET /catalog/kinds", 0, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
-    ("POST /appeals", 10, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
+    ("POST /appeals", 6, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (
         "POST /appeals with Idempotency-Key",
-        15,
+        10,
         201,
         lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY, **{"Idempotency-Key": "k-1"}),
     ),
@@ -442,7 +444,7 @@ API: list[tuple[str, int, int, Make]] = [
     ("POST /appeals/{n}/escalate", 12, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
         "POST /staff/appeals",
-        11,
+        7,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),

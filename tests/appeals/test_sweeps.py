@@ -17,7 +17,7 @@ from priemnaya.appeals.presenters import Audience, event_describe, next_step
 from priemnaya.appeals.selectors import appeal_page
 from priemnaya.appeals.states import EventType, Status
 from priemnaya.appeals.tasks import appeals_sweep
-from priemnaya.catalog.models import Policy
+from priemnaya.catalog.models import Department, Policy
 from priemnaya.catalog.services import catalog_load_defaults
 from priemnaya.core import clock
 from priemnaya.core.leases import lease_claim, lease_release
@@ -239,20 +239,42 @@ def test_a_notify_policy_flags_without_escalating(catalog, citizen, submit):
     assert "сообщено руководителю" in " ".join(seen.details)
 
 
-def test_a_refused_escalation_still_flags_the_breach_truthfully(complaint_in_work, monkeypatch):
-    # given automatic escalation is refused (e.g. a rule of the escalation levels)
-    from priemnaya.core.errors import InvalidTransition
-
-    def refuse(**kwargs):
-        raise InvalidTransition("Эскалация невозможна.")
-
-    monkeypatch.setattr(sweeps, "appeal_escalate", refuse)
+def test_a_refused_escalation_still_flags_the_breach_truthfully(complaint_in_work, caplog):
+    # given the appeal is at quality control already: nothing above it to pass it to
+    Appeal.objects.filter(pk=complaint_in_work.pk).update(
+        department=Department.objects.get(code="quality")
+    )
     # when
     report = sweep_at(complaint_in_work.due_at + MINUTE)
     # then the breach is flagged, and its event does not claim an escalation
     assert (report.overdue, report.escalated) == (1, 0)
     [overdue] = journal(complaint_in_work, EventType.OVERDUE)
     assert overdue.data["escalate"] is False
+    assert journal(complaint_in_work, EventType.ESCALATED) == []
+    assert fresh(complaint_in_work).escalation_level == 0
+    assert "automatic escalation refused" in caplog.text
+
+
+def test_a_batch_that_fails_is_handled_appeal_by_appeal(complaint_in_work, monkeypatch, caplog):
+    # given the set-based marking fails, and the escalation of one appeal is refused on its own
+    from priemnaya.core.errors import InvalidTransition
+
+    def broken(**kwargs):
+        raise RuntimeError("a bug in the batch")
+
+    def refuse(**kwargs):
+        raise InvalidTransition("Эскалация невозможна.")
+
+    monkeypatch.setattr(sweeps, "appeals_flag_overdue", broken)
+    monkeypatch.setattr(sweeps, "appeal_escalate", refuse)
+    # when
+    report = sweep_at(complaint_in_work.due_at + MINUTE)
+    # then the batch was rolled back and its appeal flagged by the per-appeal services, truthfully
+    assert "a batch failed" in caplog.text
+    assert (report.overdue, report.escalated) == (1, 0)
+    [overdue] = journal(complaint_in_work, EventType.OVERDUE)
+    assert overdue.data["escalate"] is False
+    assert fresh(complaint_in_work).breached_at is not None
 
 
 @pytest.mark.parametrize("state", [Status.NEEDS_INFO, Status.ANSWERED, Status.WITHDRAWN])
@@ -327,13 +349,184 @@ def test_a_pass_handles_a_bounded_batch_and_the_next_one_goes_on(citizen, submit
     # then two, two, one, none: every appeal once
     assert passes == [2, 2, 1, 0]
     assert Event.objects.filter(type=EventType.OVERDUE).count() == 5
-    # and a pass of many batches costs the same per appeal whatever their number
-    per_appeal = []
-    for n in (2, 4):
-        more = [submit(citizen) for _ in range(n)]
-        with clock.travel_to(max(a.due_at for a in more) + MINUTE):
-            per_appeal.append(_count(lambda: sweeps.sweep_overdue(batch=3)) / n)
-    assert per_appeal[0] == pytest.approx(per_appeal[1], rel=0.35)
+
+
+def test_one_pass_goes_on_batch_after_batch_until_nothing_is_due(citizen, submit):
+    # given seven appeals past their deadline
+    appeals = [submit(citizen) for _ in range(7)]
+    with clock.travel_to(max(a.due_at for a in appeals) + MINUTE):
+        # when one pass reads batches of three
+        first = sweeps.sweep_overdue(batch=3)
+        second = sweeps.sweep_overdue(batch=3)
+    # then that pass flagged and escalated all seven, each once
+    assert (first, second) == ((7, 7), (0, 0))
+    flagged = Event.objects.filter(type=EventType.OVERDUE).values_list("appeal_id", flat=True)
+    assert sorted(flagged) == sorted(a.pk for a in appeals)
+    assert Event.objects.filter(type=EventType.ESCALATED).count() == 7
+
+
+def test_a_pass_costs_its_batches_not_its_appeals(citizen, submit):
+    # given overdue appeals to escalate, three batches' worth: 6 in batches of 2, then 12 of 4
+    counts = []
+    for total, batch in ((6, 2), (12, 4)):
+        appeals = [submit(citizen) for _ in range(total)]
+        moment = max(a.due_at for a in appeals) + MINUTE
+        # when one pass flags and escalates them
+        with clock.travel_to(moment), CaptureQueriesContext(connection) as queries:
+            assert sweeps.sweep_overdue(batch=batch) == (total, total)
+        counts.append(len(queries))
+    # then twice the appeals in as many batches cost the same statements: a handful per batch
+    assert counts[0] == counts[1]
+    assert counts[0] <= 4 * 8
+
+
+def _shape(event: Event) -> dict:
+    """An event as its consumers read it, without what differs between two appeals."""
+    return {
+        "type": event.type,
+        "actor": event.actor_id,
+        "actor_role": event.actor_role,
+        "created_at": event.created_at,
+        "statuses": (event.from_status, event.to_status),
+        "is_public": event.is_public,
+        "text": event.text,
+        "data": event.data,
+        "message": event.message_id,
+        "dispatched_at": event.dispatched_at,
+    }
+
+
+def _trail(appeal: Appeal) -> tuple[list[dict], dict]:
+    after = fresh(appeal)
+    fields = (
+        "status",
+        "breached_at",
+        "first_response_breached_at",
+        "due_soon_warned_at",
+        "updated_at",
+        "escalation_level",
+        "department_id",
+        "assignee_id",
+    )
+    events = [_shape(e) for e in Event.objects.filter(appeal=appeal).order_by("id")]
+    return events, {name: getattr(after, name) for name in fields}
+
+
+def test_a_batch_journals_what_the_per_appeal_services_journal(catalog, citizen, operator):
+    # given two appeals alike: registered together, taken by the same operator, both late
+    by_one, by_batch = [factories.submit_appeal(citizen) for _ in range(2)]
+    for appeal in (by_one, by_batch):
+        factories.bring_to(appeal, Status.IN_PROGRESS, applicant=citizen, staff=operator)
+    Appeal.objects.filter(pk=by_batch.pk).update(due_at=fresh(by_one).due_at)
+    assert fresh(by_one).assignee_id == fresh(by_batch).assignee_id == operator.pk
+    warn_at = fresh(by_one).due_at - timedelta(hours=2)
+    late_at = fresh(by_one).due_at + MINUTE
+    # when the first is warned, flagged and escalated by the services for one appeal
+    with clock.travel_to(warn_at):
+        sweeps.appeal_warn_due_soon(appeal=Appeal(pk=by_one.pk))
+    with clock.travel_to(late_at):
+        assert (
+            sweeps._with_escalation(
+                by_one.pk, True, sweeps.appeal_flag_overdue, sweeps._overdue_reason
+            )
+            == "escalated"
+        )
+    # and the second by the sweep's batches
+    assert sweep_at(warn_at).due_soon == 1
+    assert sweep_at(late_at).as_dict() == {
+        **sweeps.SweepReport().as_dict(),
+        "overdue": 1,
+        "escalated": 1,
+    }
+    # then both journals and both appeals read the same
+    one_events, one_fields = _trail(by_one)
+    batch_events, batch_fields = _trail(by_batch)
+    assert [e["type"] for e in batch_events[-3:]] == [
+        EventType.DUE_SOON,
+        EventType.OVERDUE,
+        EventType.ESCALATED,
+    ]
+    assert batch_events[-3:] == one_events[-3:]
+    assert batch_fields == one_fields
+    assert batch_fields["escalation_level"] == 1
+    assert batch_fields["assignee_id"] is None
+
+
+def test_a_batch_flags_a_first_response_as_the_per_appeal_service(catalog, citizen):
+    # given two registered appeals alike, nobody reacted
+    by_one, by_batch = [factories.submit_appeal(citizen) for _ in range(2)]
+    Appeal.objects.filter(pk=by_batch.pk).update(
+        first_response_due_at=fresh(by_one).first_response_due_at
+    )
+    moment = fresh(by_one).first_response_due_at + MINUTE
+    # when one goes through the services for one appeal, the other through the batch
+    with clock.travel_to(moment):
+        sweeps._with_escalation(
+            by_one.pk,
+            True,
+            sweeps.appeal_flag_first_response_overdue,
+            sweeps._first_response_reason,
+        )
+        assert sweeps.sweep_first_response() == (1, 1)
+    # then
+    one_events, one_fields = _trail(by_one)
+    batch_events, batch_fields = _trail(by_batch)
+    assert [e["type"] for e in batch_events[-2:]] == [
+        EventType.FIRST_RESPONSE_OVERDUE,
+        EventType.ESCALATED,
+    ]
+    assert batch_events[-2:] == one_events[-2:]
+    assert batch_fields == one_fields
+
+
+def test_the_update_rechecks_what_the_read_saw(registered, move):
+    # given a batch read while the appeal was late, then the appeal was answered
+    from priemnaya.appeals.services.sweeps import Escalation, appeals_flag_overdue
+
+    moment = registered.due_at + MINUTE
+    stale = fresh(registered)
+    move(registered, Status.ANSWERED)
+    since = Event.objects.order_by("-id").first().pk
+    # when the batch is marked
+    with clock.travel_to(moment):
+        marked, passed_up = appeals_flag_overdue(
+            appeals=[stale],
+            escalation=Escalation(
+                passing={stale.pk: stale.department},
+                claimed={stale.pk},
+                reason=lambda appeal: "Срок истёк.",
+            ),
+        )
+    # then the answered appeal is neither marked, nor passed up, nor journaled
+    assert (marked, passed_up) == ([], [])
+    assert fresh(registered).escalation_level == 0
+    assert fresh(registered).breached_at is None
+    assert not Event.objects.filter(pk__gt=since).exists()
+
+
+def test_escalations_are_grouped_by_target_department(catalog, citizen, submit):
+    # given late appeals in two departments: support (up to quality) and a unit under support
+    support = Department.objects.get(code="support")
+    unit = Department.objects.create(code="support-unit", name="Группа поддержки", parent=support)
+    appeals = [submit(citizen) for _ in range(4)]
+    Appeal.objects.filter(pk__in=[a.pk for a in appeals[:2]]).update(department=unit)
+    # when one pass flags and escalates them
+    moment = max(a.due_at for a in appeals) + MINUTE
+    with clock.travel_to(moment), CaptureQueriesContext(connection) as queries:
+        assert sweeps.sweep_overdue() == (4, 4)
+    # then each went one level up, by one UPDATE per target department
+    targets = (
+        {fresh(a).department.code for a in appeals[:2]},
+        {fresh(a).department.code for a in appeals[2:]},
+    )
+    assert targets == ({"support"}, {"quality"})
+    moves = [q for q in queries if q["sql"].startswith("UPDATE") and "department_id" in q["sql"]]
+    assert len(moves) == 2
+    sources = {
+        (e.appeal_id, e.data["source"], e.data["target"])
+        for e in Event.objects.filter(type=EventType.ESCALATED)
+    }
+    assert {(s, t) for _, s, t in sources} == {("support-unit", "support"), ("support", "quality")}
 
 
 # ---- once per interval --------------------------------------------------------------------------
@@ -417,3 +610,75 @@ def test_the_passes_name_the_open_states_as_the_partial_indexes_do():
     index = next(i for i in Appeal._meta.indexes if i.name == "appeal_breach_sweep_idx")
     assert dict(index.condition.children)["status__in"] == sweeps.OPEN
     assert set(sweeps.OPEN) == OPEN_STATUSES
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_overlapping_passes_flag_and_escalate_each_appeal_once():
+    # given late appeals and two passes started at once without the lease (batches of two)
+    catalog_load_defaults()
+    citizen = factories.make_citizen()
+    appeals = [factories.submit_appeal(citizen) for _ in range(12)]
+    moment = max(a.due_at for a in appeals) + MINUTE
+    start = threading.Barrier(2)
+
+    def worker(_):
+        try:
+            start.wait()
+            with clock.travel_to(moment):
+                return sweeps.sweep_overdue(batch=2)
+        finally:
+            connections.close_all()
+
+    # when
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(pool.map(worker, range(2)))
+    # then between them they flagged and escalated every appeal, none twice
+    assert sum(flagged for flagged, _ in results) == 12
+    assert sum(escalated for _, escalated in results) == 12
+    for type_ in (EventType.OVERDUE, EventType.ESCALATED):
+        ids = list(Event.objects.filter(type=type_).values_list("appeal_id", flat=True))
+        assert sorted(ids) == sorted(a.pk for a in appeals)
+    levels = set(
+        Appeal.objects.filter(pk__in=[a.pk for a in appeals]).values_list(
+            "escalation_level", flat=True
+        )
+    )
+    assert levels == {1}
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_appeal_another_transaction_holds_does_not_hold_up_the_pass():
+    # given three late appeals, one of them locked by a transaction still open (an answer)
+    from django.db import transaction
+
+    catalog_load_defaults()
+    citizen = factories.make_citizen()
+    appeals = [factories.submit_appeal(citizen) for _ in range(3)]
+    Policy.objects.update(breach_action="notify")
+    moment = max(a.due_at for a in appeals) + MINUTE
+    locked, release = threading.Event(), threading.Event()
+
+    def holder():
+        try:
+            with transaction.atomic():
+                Appeal.objects.select_for_update().get(pk=appeals[1].pk)
+                locked.set()
+                release.wait(timeout=30)
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        held = pool.submit(holder)
+        assert locked.wait(timeout=30)
+        # when the pass runs meanwhile
+        with clock.travel_to(moment):
+            during = sweeps.sweep_overdue(batch=2)
+        release.set()
+        held.result()
+    # then it flagged the others without waiting, and the next pass the one that was held
+    with clock.travel_to(moment + MINUTE):
+        after = sweeps.sweep_overdue(batch=2)
+    assert (during, after) == ((2, 0), (1, 0))
+    assert fresh(appeals[1]).breached_at == moment + MINUTE

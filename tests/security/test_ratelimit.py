@@ -8,10 +8,12 @@ import uuid
 
 import pytest
 from django.core.cache import caches
-from django.test import Client
+from django.test import Client, RequestFactory
+from django_ratelimit.core import get_usage
 
 from priemnaya.accounts.models import SignInEvent
-from priemnaya.security.ratelimit import RULES
+from priemnaya.accounts.services import api_token_create
+from priemnaya.security.ratelimit import RULES, _user_key
 from tests.factories import make_citizen
 
 pytestmark = pytest.mark.django_db
@@ -161,6 +163,63 @@ def test_the_limiter_counts_in_redis(db, settings):
         assert _post(Client(), "/api/v1/auth/password-reset").status_code == 429
     finally:
         # Only this test's keys: clear() would empty the whole Redis database.
+        redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
+        for key in redis.scan_iter(f"{prefix}:*"):
+            redis.delete(key)
+
+
+@pytest.mark.skipif(not _redis_up(), reason="no Redis on 127.0.0.1:6379")
+def test_redis_counts_both_rates_in_one_go_and_a_refusal_counts_only_the_rate_that_refused(
+    catalog, settings
+):
+    # given the production cache (one pipeline per request) and a person limit below the IP one
+    prefix = f"priemnaya-test-{uuid.uuid4().hex}"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "priemnaya.core.redis_cache.SharedClientRedisCache",
+            "LOCATION": "redis://127.0.0.1:6379/13",
+            "KEY_PREFIX": prefix,
+        }
+    }
+    settings.PRIEMNAYA_RATE_LIMITS = {
+        **settings.PRIEMNAYA_RATE_LIMITS,
+        "appeals": "5/h",
+        "appeals_user": "2/h",
+    }
+    cache = caches["default"]
+    first, second = make_citizen(), make_citizen()
+    tokens = {who: api_token_create(who, name="rl") for who in (first, second)}
+
+    def file(who):
+        return (
+            Client()
+            .post(
+                "/api/v1/appeals",
+                {},
+                content_type="application/json",
+                HTTP_AUTHORIZATION=f"Bearer {tokens[who]}",
+            )
+            .status_code
+        )
+
+    def person_count(who) -> int:
+        request = RequestFactory().post("/", HTTP_AUTHORIZATION=f"Bearer {tokens[who]}")
+        usage = get_usage(
+            request, group="priemnaya:appeals_user", key=_user_key, rate="2/h", increment=False
+        )
+        assert usage is not None
+        return usage["count"]
+
+    try:
+        # when the first person files three times and the second three times from one address
+        answers = [file(first) for _ in range(3)] + [file(second) for _ in range(3)]
+        # then the person's rate refuses the first one's third, the address's the second's third
+        assert [a == 429 for a in answers] == [False, False, True, False, False, True]
+        # and django-ratelimit reads the same counters: the refused request was not counted
+        # against the second person, whose own rate had not refused it
+        assert person_count(first) == 3
+        assert person_count(second) == 2
+    finally:
         redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
         for key in redis.scan_iter(f"{prefix}:*"):
             redis.delete(key)

@@ -9,8 +9,8 @@ class AppealsConfig(AppConfig):
     def ready(self) -> None:
         from priemnaya.appeals import outbox
         from priemnaya.appeals.audit_trail import AuditTrail
-        from priemnaya.appeals.services.incidents import IncidentDetector
+        from priemnaya.appeals.incident_consumer import BatchIncidentDetector
 
-        outbox.register(IncidentDetector())
+        outbox.register(BatchIncidentDetector())
         # Every transition reaches the audit log through the outbox (issue 9, audit).
         outbox.register(AuditTrail())

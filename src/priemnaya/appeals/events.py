@@ -8,6 +8,9 @@ this module and `appeals.presenters`; faces publish what `event_describe` makes 
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from typing import Any
 
@@ -37,6 +40,54 @@ def _due_day(appeal: Appeal) -> str | None:
     return local_day(appeal.department, appeal.due_at).isoformat() if appeal.due_at else None
 
 
+# Set by `journal_many()`: the constructors then build their events unsaved into this list.
+_building: ContextVar[list[Event] | None] = ContextVar("journal_building", default=None)
+INSERT_BATCH = 1000
+
+
+@contextmanager
+def journal_many() -> Iterator[list[Event]]:
+    """Let the constructors below build the block's events, and write them all at its end.
+
+    For the set-based deadline sweeps (``appeals.services.sweeps``): the same constructors, hence
+    the same events, as one appeal at a time — the journal is the outbox, and its consumers must
+    not tell these from others. Use it inside the transaction that changes the appeals. The
+    events get no ids back (nothing reads them; the journal is read from the table).
+    """
+    built: list[Event] = []
+    token = _building.set(built)
+    try:
+        yield built
+    finally:
+        _building.reset(token)
+    if built:
+        _write_many(built)
+        from priemnaya.appeals.outbox import wake
+
+        transaction.on_commit(wake)
+
+
+def _write_many(built: list[Event]) -> None:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        Event.objects.bulk_create(built, batch_size=INSERT_BATCH)
+        return
+    # COPY: a third of the time of bulk_create's INSERT … UNNEST, whose every text and JSON
+    # value psycopg quotes into the statement (measured on 2,000 events). Each value is prepared
+    # by its field, as an INSERT would; the table's triggers fire for COPY as for INSERT.
+    fields = [f for f in Event._meta.concrete_fields if not f.primary_key]
+    columns = ", ".join(connection.ops.quote_name(str(f.column)) for f in fields)
+    table = connection.ops.quote_name(Event._meta.db_table)
+    with (
+        connection.cursor() as cursor,
+        cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy,
+    ):
+        for event in built:
+            row = [f.get_db_prep_save(f.pre_save(event, True), connection) for f in fields]
+            copy.write_row(row)
+
+
 def _event(
     *,
     appeal: Appeal,
@@ -48,7 +99,7 @@ def _event(
     message: Message | None = None,
     **data: Any,
 ) -> Event:
-    event = Event.objects.create(
+    event = Event(
         appeal=appeal,
         type=type,
         actor=actor,
@@ -61,6 +112,10 @@ def _event(
         data={k: v for k, v in data.items() if v is not None},
         message=message,
     )
+    if (built := _building.get()) is not None:
+        built.append(event)  # written with the others at the end of `journal_many()`
+        return event
+    event.save(force_insert=True)
     # Consumers poll too; the wake-up only makes them react at once (see appeals.outbox).
     from priemnaya.appeals.outbox import wake
 

@@ -26,6 +26,18 @@ INCIDENT_EARLIEST = date(1900, 1, 1)
 INCIDENT_FLOOR = datetime(1899, 12, 31, tzinfo=UTC)
 
 
+# Link field → its index's name (at most 30 characters).
+PARTIAL_LINKS = {
+    "registered_by": "appeal_registrar_set_idx",
+    "complained_department": "appeal_complained_set_idx",
+    "incident": "appeal_incident_set_idx",
+    "repeat_of": "appeal_repeat_of_set_idx",
+    "contest_of": "appeal_contest_of_set_idx",
+    "escalation_of": "appeal_escalation_set_idx",
+    "duplicate_of": "appeal_duplicate_set_idx",
+}
+
+
 class Appeal(models.Model):
     """An appeal (обращение): what the applicant asked, where it is and by when it is due."""
 
@@ -60,6 +72,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="appeals_registered",
+        db_index=False,
     )
     applicant_name = models.CharField("ФИО заявителя", max_length=300)
     channel = models.CharField("канал", max_length=16, choices=Channel.choices)
@@ -102,6 +115,7 @@ class Appeal(models.Model):
         blank=True,
         on_delete=models.PROTECT,
         related_name="complaints_against",
+        db_index=False,
     )
     region = models.CharField("регион (код)", max_length=8, blank=True)
     # Routing: the rule that sent the appeal, or «не распределено» for first-line operators.
@@ -110,7 +124,12 @@ class Appeal(models.Model):
     )
     unrouted = models.BooleanField("не распределено", default=False)
     incident = models.ForeignKey(
-        "Incident", null=True, blank=True, on_delete=models.PROTECT, related_name="appeals"
+        "Incident",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="appeals",
+        db_index=False,
     )
 
     first_response_due_at = models.DateTimeField("срок первой реакции", null=True, blank=True)
@@ -133,16 +152,36 @@ class Appeal(models.Model):
     applicant_escalated_at = models.DateTimeField(null=True, blank=True)
 
     repeat_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="repeats"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="repeats",
+        db_index=False,
     )
     contest_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="contests"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="contests",
+        db_index=False,
     )
     escalation_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="escalations"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="escalations",
+        db_index=False,
     )
     duplicate_of = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="duplicates"
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+        db_index=False,
     )
 
     rating = models.PositiveSmallIntegerField("оценка", null=True, blank=True)
@@ -197,6 +236,18 @@ class Appeal(models.Model):
             ),
         ]
         indexes = [
+            # Links most appeals never have (a complaint's body, a repeat, a contest, an
+            # escalation, a duplicate, an incident, a staff registrar) are indexed only where set:
+            # a full index would take an entry per appeal on every insert and on every update that
+            # moves the row (the sweeps' marks), to answer lookups by a value that is never NULL.
+            *(
+                models.Index(
+                    fields=[link],
+                    name=name,
+                    condition=Q(**{f"{link}__isnull": False}),
+                )
+                for link, name in PARTIAL_LINKS.items()
+            ),
             models.Index(fields=["department", "status", "due_at"], name="appeal_queue_idx"),
             # The console queue orders by (due_at, id) ascending, nulls last like these indexes:
             # a status filter reads its index in that order and stops after a page, over any set

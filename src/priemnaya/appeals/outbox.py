@@ -171,16 +171,15 @@ def consume(
             .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
             .order_by("id")[:limit]
         )
+        if not batch:
+            return result
         _attach_events(batch, {} if events is None else events)
-        if batch and _handled_together(consumer, batch):
-            done = clock.now()
-            EventDelivery.objects.filter(pk__in=[d.pk for d in batch]).update(
-                attempts=F("attempts") + 1, handled_at=done, last_error=""
-            )
+        if _handled_together(consumer, batch):
+            _mark_handled([d.pk for d in batch])
             result.handled = len(batch)
             return result
+        handled = []
         for delivery in batch:
-            delivery.attempts += 1
             try:
                 with transaction.atomic():
                     consumer.handle(delivery.event)
@@ -188,25 +187,43 @@ def consume(
                 logger.warning(
                     "consumer %s failed on event %s: %s", consumer.name, delivery.event_id, exc
                 )
+                delivery.attempts += 1
                 delivery.last_error = f"{type(exc).__name__}: {exc}"[:ERROR_MAX]
                 delivery.next_attempt_at = now + retry_delay(delivery.attempts)
+                delivery.save(update_fields=["attempts", "next_attempt_at", "last_error"])
                 result.failed += 1
             else:
-                delivery.handled_at = clock.now()
-                delivery.last_error = ""
-                result.handled += 1
-            delivery.save(update_fields=["attempts", "handled_at", "next_attempt_at", "last_error"])
+                handled.append(delivery.pk)
+        # The handled ones in one UPDATE, not one per event: a batch mostly goes through.
+        _mark_handled(handled)
+        result.handled = len(handled)
     return result
 
 
+def _mark_handled(ids: list[int]) -> None:
+    if ids:
+        EventDelivery.objects.filter(pk__in=ids).update(
+            attempts=F("attempts") + 1, handled_at=clock.now(), last_error=""
+        )
+
+
 def _handled_together(consumer: Consumer, batch: list[EventDelivery]) -> bool:
-    """Hand the whole batch to a ``BatchConsumer`` in one savepoint; False if it cannot."""
+    """Hand the whole batch over in one savepoint; False if it raised (rolled back).
+
+    A ``BatchConsumer`` gets it through ``handle_many``; any other consumer event by event, still
+    in that one savepoint (one SAVEPOINT and RELEASE for the batch, not one pair per event). On a
+    failure the caller hands the batch over again event by event, each in its own savepoint, so
+    one bad event is isolated and the rest go through.
+    """
+    events = [delivery.event for delivery in batch]
     handle_many = getattr(consumer, "handle_many", None)
-    if handle_many is None:
-        return False
     try:
         with transaction.atomic():
-            handle_many([delivery.event for delivery in batch])
+            if handle_many is not None:
+                handle_many(events)
+            else:
+                for event in events:
+                    consumer.handle(event)
     except Exception as exc:
         logger.warning(
             "consumer %s failed on a batch of %s; handing it over event by event: %s",
@@ -218,31 +235,53 @@ def _handled_together(consumer: Consumer, batch: list[EventDelivery]) -> bool:
     return True
 
 
+@dataclass
+class Pass:
+    """What one relay pass moved, and whether a step found a full batch (more may be waiting)."""
+
+    moved: int = 0
+    full: bool = False
+
+
+def relay_pass() -> Pass:
+    """Dispatch what is new and let every consumer take one batch."""
+    dispatched = dispatch()
+    result = Pass(moved=dispatched, full=dispatched >= DISPATCH_BATCH)
+    events: dict[int, Event] = {}
+    for consumer in consumers():
+        consumed = consume(consumer, events=events)
+        result.moved += consumed.handled
+        result.full |= consumed.handled + consumed.failed >= CONSUME_BATCH
+    return result
+
+
 def relay_once() -> int:
     """Dispatch what is new and let every consumer take one batch; return how much moved."""
-    moved = dispatch()
-    events: dict[int, Event] = {}
-    return moved + sum(consume(consumer, events=events).handled for consumer in consumers())
+    return relay_pass().moved
 
 
 POLL_SECONDS = 0.5
 
 
 def relay_forever(*, poll: float = POLL_SECONDS, stop: threading.Event | None = None) -> None:
-    """Relay until stopped: at once while there is work, then every ``poll`` seconds or on wake.
+    """Relay until stopped: at once while batches come full, else every ``poll`` seconds or on wake.
 
     The poll bounds the lag from commit to hand-over when the commit happened in another process
-    (the web server); ``wake()`` shortens it within this one.
+    (the web server); ``wake()`` shortens it within this one. A pass that found less than a full
+    batch took everything there was: passing again at once would take the events committed in
+    the meantime one or two at a time, each pass paying its fixed queries for them (under a steady
+    stream of submissions that cost the worker more than the events themselves). Waiting for the
+    poll lets them gather into one batch, within the same bound on the lag.
     """
     while stop is None or not stop.is_set():
-        moved = 0
+        full = False
         try:
-            moved = relay_once()
+            full = relay_pass().full
         except Exception:
             logger.exception("outbox relay failed; retrying")
         finally:
             close_old_connections()
-        if not moved:
+        if not full:
             wait(poll)
 
 

@@ -10,19 +10,22 @@ Four passes, each incremental and idempotent:
   event telling the applicant what happens now, and an automatic escalation per the policy;
 - **auto-close**: answers the applicant left without reaction for the policy's days are closed.
 
-Each pass reads a bounded batch in the order of a partial index (``appeal_due_soon_sweep_idx``,
-``appeal_first_resp_sweep_idx``, ``appeal_breach_sweep_idx``, ``appeal_autoclose_idx``) and walks
-on by keyset (the last due moment and id), so a pass costs the appeals that are due, not the
-appeals that exist, and an appeal that cannot be handled never blocks the ones behind it. Every
-appeal is marked in the transaction that journals it (``appeals.services.sweeps``), and the mark
-is re-checked under the row lock: a rerun, or two overlapping runs, never warn or flag twice.
+Each pass locks a batch in the order of a partial index (``appeal_due_soon_sweep_idx``,
+``appeal_first_resp_sweep_idx``, ``appeal_breach_sweep_idx``) and walks on by keyset (the last
+due moment and id), so a pass costs the appeals that are due, not the appeals that exist. A batch
+is one transaction of a few statements whatever its size (``appeals.services.sweeps``): the
+appeals are locked, skipping those another transaction holds; one conditional UPDATE re-checks
+and marks them; one INSERT journals the events the per-appeal services would; escalations are one
+UPDATE per target department. A rerun, or two overlapping runs, never warn or flag twice; a batch
+that fails is handled appeal by appeal, so an appeal that cannot be handled blocks no other.
+Auto-close (``appeal_autoclose_idx``) closes appeal by appeal, a bounded number per pass.
 """
 
 from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Container, Iterable
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 from typing import Any
@@ -37,28 +40,39 @@ from priemnaya.appeals.presenters import format_date
 from priemnaya.appeals.services.routing import appeal_escalate
 from priemnaya.appeals.services.sweeps import (
     DEFAULT_WARN_HOURS,
+    Escalation,
+    EscalationTargets,
     NoLongerDue,
     appeal_flag_first_response_overdue,
     appeal_flag_overdue,
     appeal_warn_due_soon,
+    appeals_flag_first_response_overdue,
+    appeals_flag_overdue,
+    appeals_lock,
+    appeals_warn_due_soon,
 )
 from priemnaya.appeals.services.workflow import appeal_close
 from priemnaya.appeals.states import Status
 from priemnaya.catalog.calendars import department_hours
-from priemnaya.catalog.models import BreachAction, Policy
+from priemnaya.catalog.models import BreachAction, Department, Policy
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError
 from priemnaya.core.leases import lease_claim
 
 logger = logging.getLogger("priemnaya.sweeps")
 
-# Appeals read per query, and queries per pass: at most BATCH × MAX_BATCHES appeals per pass;
-# the rest wait for the next interval (the marks make the passes pick up where they stopped).
-BATCH = 200
-MAX_BATCHES = 25
+# Appeals locked and marked per transaction: a batch costs a handful of statements whatever its
+# size, so it is large; the bound on batches only stops a runaway pass (a million appeals), the
+# marks make the next pass go on where one stopped.
+BATCH = 1000
+MAX_BATCHES = 1000
 # In the order of the partial indexes' condition: SQLite uses a partial index only when the
 # query repeats its terms literally.
 OPEN = ["registered", "in_progress", "needs_info"]
+# Closing is a change of state with its own effects, done appeal by appeal: per pass at most
+# AUTOCLOSE_BATCH × AUTOCLOSE_MAX_BATCHES; the rest waits for the next interval.
+AUTOCLOSE_BATCH = 200
+AUTOCLOSE_MAX_BATCHES = 25
 
 DEADLINES_LEASE = "appeals.sweep_deadlines"
 AUTOCLOSE_LEASE = "appeals.autoclose"
@@ -79,22 +93,45 @@ class SweepReport:
 # ---- reading in index order ---------------------------------------------------------------------
 
 
-def _keyset(
-    qs: QuerySet[Appeal], order: str, fields: tuple[str, ...], *, batch: int, max_batches: int
-) -> Iterable[tuple[Any, ...]]:
-    """Yield rows of ``qs`` (pk, ``order``, *fields) in (order, id) order, batch by batch."""
-    last: tuple[datetime, int] | None = None
+def _after(qs: QuerySet[Appeal], order: str, last: tuple[Any, int] | None) -> QuerySet[Appeal]:
+    """The part of ``qs`` after ``last`` (the order value and id) in (order, id) order."""
+    if last is None:
+        return qs
+    return qs.filter(Q(**{f"{order}__gt": last[0]}) | Q(**{order: last[0], "pk__gt": last[1]}))
+
+
+def _batches(
+    qs: QuerySet[Appeal],
+    order: str,
+    handle: Callable[[list[Appeal]], Callable[[], None]],
+    one_by_one: Callable[..., bool],
+    *,
+    batch: int,
+    max_batches: int,
+    what: str,
+) -> None:
+    """Walk ``qs`` by keyset, locking and handling a batch per transaction.
+
+    ``handle`` marks and journals a locked batch and returns what to count once it committed.
+    A batch that fails is rolled back and its appeals handled one by one by ``one_by_one`` (the
+    services for one appeal, each in its own transaction), so one bad appeal stops no other.
+    """
+    last: tuple[Any, int] | None = None
     for _ in range(max_batches):
-        page = qs
-        if last is not None:
-            page = page.filter(
-                Q(**{f"{order}__gt": last[0]}) | Q(**{order: last[0], "pk__gt": last[1]})
-            )
-        rows = list(page.order_by(order, "id").values_list("pk", order, *fields)[:batch])
-        yield from rows
-        if len(rows) < batch:
+        page = _after(qs, order, last)
+        try:
+            with transaction.atomic():
+                appeals = appeals_lock(page, order=order, batch=batch)
+                count = handle(appeals)
+            count()
+            keys = [(a.pk, getattr(a, order)) for a in appeals]
+        except Exception:
+            logger.exception("%s: a batch failed; its appeals are handled one by one", what)
+            keys = list(page.order_by(order, "id").values_list("pk", order)[:batch])
+            _each(keys, one_by_one, what=what)
+        if len(keys) < batch:
             return
-        last = (rows[-1][1], rows[-1][0])
+        last = (keys[-1][1], keys[-1][0])
 
 
 def _policy_groups(attribute: str, fallback: int) -> dict[int, Q]:
@@ -111,7 +148,10 @@ def _policy_groups(attribute: str, fallback: int) -> dict[int, Q]:
 
 
 def _each(rows: Iterable[tuple[Any, ...]], handle: Callable[..., bool], *, what: str) -> int:
-    """Handle each row in its own transaction; one failing appeal does not stop the pass."""
+    """Handle each row in its own transaction; one failing appeal does not stop the pass.
+
+    Auto-close's way, and the sweeps' when a batch failed as a whole.
+    """
     done = 0
     for row in rows:
         try:
@@ -144,10 +184,23 @@ def sweep_due_soon(
             due_at__gte=now,
             due_at__lt=now + timedelta(hours=hours),
         )
-        rows = _keyset(qs, "due_at", (), batch=batch, max_batches=max_batches)
-        warned += _each(
-            rows, lambda pk, _due: bool(appeal_warn_due_soon(appeal=Appeal(pk=pk))), what="due soon"
-        )
+        window = timedelta(hours=hours)
+
+        def handle(appeals: list[Appeal], window: timedelta = window) -> Callable[[], None]:
+            marked = appeals_warn_due_soon(appeals=appeals, window=window)
+
+            def count() -> None:
+                nonlocal warned
+                warned += len(marked)
+
+            return count
+
+        def one(pk: int, _due: datetime) -> bool:
+            nonlocal warned
+            warned += bool(appeal_warn_due_soon(appeal=Appeal(pk=pk)))
+            return True
+
+        _batches(qs, "due_at", handle, one, batch=batch, max_batches=max_batches, what="due soon")
     return warned
 
 
@@ -201,6 +254,40 @@ def _overdue_reason(appeal: Appeal) -> str:
     return f"Срок ответа{when} истёк, ответ не дан: обращение передано на контроль автоматически."
 
 
+def _breach_action(pk: int) -> str | None:
+    return Appeal.objects.filter(pk=pk).values_list("policy__breach_action", flat=True).first()
+
+
+def _plan(
+    appeals: list[Appeal], targets: EscalationTargets, skip: Container[int] = ()
+) -> tuple[dict[int, Department], set[int]]:
+    """Decide for a batch: {id: target} of the appeals to pass up, and the ids whose flag says so.
+
+    An escalation the rules refuse (the appeal is at quality control already) is not claimed by
+    the flag; an appeal in ``skip`` was passed up earlier in this run: said to be, not again.
+    """
+    passing: dict[int, Department] = {}
+    claimed: set[int] = set()
+    refused: list[int] = []
+    for a in appeals:
+        if not _escalates(a.policy.breach_action if a.policy is not None else None):
+            continue
+        if a.pk in skip:
+            claimed.add(a.pk)
+        elif (target := targets.target(a)) is not None:
+            passing[a.pk] = target
+            claimed.add(a.pk)
+        else:
+            refused.append(a.pk)
+    if refused:
+        logger.warning(
+            "%s appeals: automatic escalation refused (e.g. %s): flagged without it",
+            len(refused),
+            refused[0],
+        )
+    return passing, claimed
+
+
 def sweep_first_response(
     *,
     now: datetime | None = None,
@@ -220,27 +307,48 @@ def sweep_first_response(
         first_response_due_at__lt=now,
         first_response_at__isnull=True,
     )
-    rows = _keyset(
-        qs,
-        "first_response_due_at",
-        ("policy__breach_action",),
-        batch=batch,
-        max_batches=max_batches,
-    )
-    results: list[str] = []
+    targets = EscalationTargets()
+    flagged, passed_up = 0, set[int]()
 
-    def handle(pk: int, _due: datetime, action: str | None) -> bool:
-        results.append(
-            _with_escalation(
-                pk, _escalates(action), appeal_flag_first_response_overdue, _first_response_reason
-            )
+    def handle(appeals: list[Appeal]) -> Callable[[], None]:
+        passing, claimed = _plan(appeals, targets)
+        marked, done = appeals_flag_first_response_overdue(
+            appeals=appeals,
+            escalation=Escalation(passing=passing, claimed=claimed, reason=_first_response_reason),
         )
-        if results[-1] == "escalated" and escalated is not None:
-            escalated.add(pk)
+
+        def count() -> None:
+            nonlocal flagged
+            flagged += len(marked)
+            passed_up.update(a.pk for a in done)
+
+        return count
+
+    def one(pk: int, _due: datetime) -> bool:
+        nonlocal flagged
+        result = _with_escalation(
+            pk,
+            _escalates(_breach_action(pk)),
+            appeal_flag_first_response_overdue,
+            _first_response_reason,
+        )
+        flagged += 1
+        if result == "escalated":
+            passed_up.add(pk)
         return True
 
-    flagged = _each(rows, handle, what="first response")
-    return flagged, results.count("escalated")
+    _batches(
+        qs,
+        "first_response_due_at",
+        handle,
+        one,
+        batch=batch,
+        max_batches=max_batches,
+        what="first response",
+    )
+    if escalated is not None:
+        escalated.update(passed_up)
+    return flagged, len(passed_up)
 
 
 def sweep_overdue(
@@ -258,27 +366,58 @@ def sweep_overdue(
     qs = Appeal.objects.filter(
         status__in=OPEN, breached_at__isnull=True, due_at__lt=now, paused_at__isnull=True
     )
-    rows = _keyset(qs, "due_at", ("policy__breach_action",), batch=batch, max_batches=max_batches)
-    results: list[str] = []
+    targets = EscalationTargets()
+    flagged = passed_up = 0
 
-    def handle(pk: int, _due: datetime, action: str | None) -> bool:
-        results.append(
-            _with_escalation(
-                pk,
-                _escalates(action),
-                appeal_flag_overdue,
-                _overdue_reason,
-                escalated_already=pk in escalated,
-            )
+    def handle(appeals: list[Appeal]) -> Callable[[], None]:
+        passing, claimed = _plan(appeals, targets, skip=escalated)
+        marked, done = appeals_flag_overdue(
+            appeals=appeals,
+            escalation=Escalation(passing=passing, claimed=claimed, reason=_overdue_reason),
         )
+
+        def count() -> None:
+            nonlocal flagged, passed_up
+            flagged += len(marked)
+            passed_up += len(done)
+
+        return count
+
+    def one(pk: int, _due: datetime) -> bool:
+        nonlocal flagged, passed_up
+        result = _with_escalation(
+            pk,
+            _escalates(_breach_action(pk)),
+            appeal_flag_overdue,
+            _overdue_reason,
+            escalated_already=pk in escalated,
+        )
+        flagged += 1
+        passed_up += result == "escalated"
         return True
 
-    flagged = _each(rows, handle, what="overdue")
-    return flagged, results.count("escalated")
+    _batches(qs, "due_at", handle, one, batch=batch, max_batches=max_batches, what="overdue")
+    return flagged, passed_up
+
+
+def _keyset(
+    qs: QuerySet[Appeal], order: str, *, batch: int, max_batches: int
+) -> Iterable[tuple[Any, ...]]:
+    """Yield (pk, ``order``) of ``qs`` in (order, id) order, batch by batch."""
+    last: tuple[Any, int] | None = None
+    for _ in range(max_batches):
+        rows = list(_after(qs, order, last).order_by(order, "id").values_list("pk", order)[:batch])
+        yield from rows
+        if len(rows) < batch:
+            return
+        last = (rows[-1][1], rows[-1][0])
 
 
 def sweep_autoclose(
-    *, now: datetime | None = None, batch: int = BATCH, max_batches: int = MAX_BATCHES
+    *,
+    now: datetime | None = None,
+    batch: int = AUTOCLOSE_BATCH,
+    max_batches: int = AUTOCLOSE_MAX_BATCHES,
 ) -> int:
     """Close answered appeals left without reaction for the policy's days (settings fallback)."""
     now = now or clock.now()
@@ -292,7 +431,7 @@ def sweep_autoclose(
             review_requested_at__isnull=True,
             answered_at__lt=now - timedelta(days=days),
         )
-        rows = _keyset(qs, "answered_at", (), batch=batch, max_batches=max_batches)
+        rows = _keyset(qs, "answered_at", batch=batch, max_batches=max_batches)
         closed += _each(
             rows,
             lambda pk, _at: bool(appeal_close(appeal=Appeal(pk=pk), actor=None)),

@@ -20,7 +20,7 @@ import random
 import threading
 import time
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -51,7 +51,39 @@ LOOP_BATCH = 200
 POLL_SECONDS = 0.5
 ERROR_MAX = 2000
 
-_wakeup = threading.Event()
+
+class _Signal:
+    """Like ``threading.Event``, but ``set`` wakes one waiting loop, not all of them.
+
+    The planner signals once per committed batch; one loop claiming it is enough, and every loop
+    waking would make the others pay an empty claim each. A signal set while no loop waits is
+    kept for the next one that does.
+    """
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._set = False
+
+    def set(self) -> None:
+        with self._condition:
+            self._set = True
+            self._condition.notify()
+
+    def wake_all(self) -> None:
+        """Wake every waiting loop without setting the signal (to let them see a stop)."""
+        with self._condition:
+            self._condition.notify_all()
+
+    def wait(self, timeout: float) -> bool:
+        """Sleep until set or the timeout; return True if set (and take the signal)."""
+        with self._condition:
+            if not self._set:
+                self._condition.wait(timeout)
+            woken, self._set = self._set, False
+        return woken
+
+
+_wakeup = _Signal()
 
 
 def wake() -> None:
@@ -211,9 +243,22 @@ def _save_outcomes(rows: list[Notification]) -> None:
         Notification.objects.filter(pk__in=ids).update(**dict(values))
 
 
-def deliver_once(*, channel: str | None = None, limit: int = 100) -> int:
-    """Claim due notifications, send them by channel, record the results; return how many."""
+def deliver_once(
+    *, channel: str | None = None, limit: int = 100, on_full: Callable[[], None] | None = None
+) -> int:
+    """Claim due notifications, send them by channel, record the results; return how many.
+
+    ``on_full`` is called between the claim and the sending when the claim took ``limit`` rows.
+    """
     rows = claim(channel=channel, limit=limit)
+    if on_full is not None and len(rows) >= limit:
+        on_full()
+    deliver(rows)
+    return len(rows)
+
+
+def deliver(rows: list[Notification]) -> None:
+    """Send claimed notifications by channel and record the results, one batch per channel."""
     by_channel: dict[str, list[Notification]] = defaultdict(list)
     for row in rows:
         by_channel[row.channel].append(row)
@@ -222,7 +267,6 @@ def deliver_once(*, channel: str | None = None, limit: int = 100) -> int:
         results = _send(name, batch)
         elapsed = int((time.monotonic() - started) * 1000)
         record(batch, results, duration_ms=elapsed // max(len(batch), 1))
-    return len(rows)
 
 
 def next_due() -> datetime | None:
@@ -243,32 +287,53 @@ def drain(*, channel: str | None = None, limit: int = LOOP_BATCH) -> int:
     return total
 
 
-def _loop(stop: threading.Event) -> None:
+# A helper loop looks at the queue on its own this rarely: it is woken when there is work.
+HELPER_POLL_SECONDS = 30.0
+
+
+def _loop(stop: threading.Event, *, poll: float = POLL_SECONDS) -> None:
+    """Claim and deliver while claims come full, else wait for ``wake()`` or the poll.
+
+    A full claim wakes another loop before sending, so that while this one waits for the SMTP
+    server another claims the next batch. A claim that was not full took everything that was
+    due: the loop then waits, and the rows planned meanwhile gather into the next claim instead
+    of being claimed one or two at a time.
+    """
     while not stop.is_set():
-        sent = 0
+        full = False
         try:
-            sent = deliver_once(limit=LOOP_BATCH)
+            full = deliver_once(limit=LOOP_BATCH, on_full=wake) >= LOOP_BATCH
         except Exception:
             logger.exception("notification sender failed; retrying")
         finally:
             close_old_connections()
-        if not sent:
-            _wakeup.wait(POLL_SECONDS)
-            _wakeup.clear()
+        if not full:
+            _wakeup.wait(poll)
 
 
 def run_forever(stop: threading.Event) -> None:
     """Deliver while there is work, then wait for ``wake()`` or the poll; survive any error.
 
     ``PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER`` loops share the queue through their claims: while
-    one waits for the SMTP server's replies, another builds and records its batch.
+    one waits for the SMTP server's replies, another builds and records its batch. Only this one
+    polls; the helpers wait to be woken (by the planner or by a full claim).
     """
     extra = [
-        threading.Thread(target=_loop, args=(stop,), daemon=True, name=f"notify-sender-{n}")
+        threading.Thread(
+            target=_loop,
+            args=(stop,),
+            kwargs={"poll": HELPER_POLL_SECONDS},
+            daemon=True,
+            name=f"notify-sender-{n}",
+        )
         for n in range(1, max(_setting("PRIEMNAYA_NOTIFY_SENDERS_PER_WORKER", 4), 1))
     ]
     for thread in extra:
         thread.start()
     _loop(stop)
+    # The helpers may be asleep for their long poll: wake them until they have seen the stop.
+    deadline = time.monotonic() + 10
     for thread in extra:
-        thread.join(timeout=10)
+        while thread.is_alive() and time.monotonic() < deadline:
+            _wakeup.wake_all()
+            thread.join(0.05)

@@ -168,46 +168,38 @@ def _register(
     *,
     actor: User,
     values: dict | None = None,
-    client_token: str | None = None,
     follow_up: tuple[FollowUp, Appeal] | None = None,
     attachment_ids: Sequence[int] = (),
 ) -> Appeal:
     """Number, route and time the appeal as it becomes «Получено», save it and journal it.
 
-    The one registration pipeline behind every way of submitting; a lost race on the client
-    token returns the appeal that won it. The actor's staged files are checked before the
-    appeal is numbered and bound to it in the same transaction (the caller's).
+    The one registration pipeline behind every way of submitting, run inside the caller's atomic
+    block (its savepoint is the transition's: a failure here rolls the caller's block back whole).
+    The actor's staged files are checked before the appeal is numbered and bound to it in the
+    same transaction.
     """
     files = attachments_bindable(ids=attachment_ids, actor=actor)
-    try:
-        with appeal_transition(appeal=appeal, action=Action.SUBMIT, actor=actor) as t:
-            a = t.appeal
-            for name, value in (values or {}).items():
-                setattr(a, name, value)
-            local_year = timezone.localtime(t.now).year
-            a.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
-            a.registered_at = t.now
-            route = route_on_registration(a).journal()
-            links: dict[str, Appeal] = {}
-            if follow_up is not None:
-                link, source = follow_up
-                setattr(a, link.field, source)
-                links[link.field] = source
-                if link is FollowUp.CONTEST:
-                    a.department = escalation_target(source.department)
-                    a.routing_rule, a.unrouted = None, False
-                    route = {"by": "contest", "department": a.department.code}
-            _set_terms(a, now=t.now)
-            if problem := identity_problem(actor, a.kind, regime=a.regime):
-                raise ValidationFailed.single("kind", problem)
-            t.journal(
-                events.appeal_registered_event, route=route, attachments=files or None, **links
-            )
-    except IntegrityError:
-        # A concurrent request with the same client token won the race; return its appeal.
-        if client_token and (won := _same_submission(actor, client_token)):
-            return won
-        raise
+    with appeal_transition(appeal=appeal, action=Action.SUBMIT, actor=actor, savepoint=False) as t:
+        a = t.appeal
+        for name, value in (values or {}).items():
+            setattr(a, name, value)
+        local_year = timezone.localtime(t.now).year
+        a.number = compose_number(local_year, sequence_next(scope=f"appeal-{local_year}"))
+        a.registered_at = t.now
+        route = route_on_registration(a).journal()
+        links: dict[str, Appeal] = {}
+        if follow_up is not None:
+            link, source = follow_up
+            setattr(a, link.field, source)
+            links[link.field] = source
+            if link is FollowUp.CONTEST:
+                a.department = escalation_target(source.department)
+                a.routing_rule, a.unrouted = None, False
+                route = {"by": "contest", "department": a.department.code}
+        _set_terms(a, now=t.now)
+        if problem := identity_problem(actor, a.kind, regime=a.regime):
+            raise ValidationFailed.single("kind", problem)
+        t.journal(events.appeal_registered_event, route=route, attachments=files or None, **links)
     if files:
         attachments_bind(
             ids=[f.pk for f in files], actor=actor, appeal_id=t.appeal.pk, purpose=Purpose.APPEAL
@@ -216,7 +208,28 @@ def _register(
     return t.appeal
 
 
-@transaction.atomic
+def _already_made(
+    actor: User, client_token: str | None, attachment_ids: Sequence[int]
+) -> Appeal | None:
+    """Return the appeal made earlier with this client token, looked up before registering.
+
+    Only when files come along: binding them a second time would refuse the repeat before its
+    insert could find the duplicate. Without files the unique client token itself finds it
+    (IntegrityError, see ``_or_the_first``), which saves a query on every new submission.
+    """
+    if client_token and attachment_ids:
+        return _same_submission(actor, client_token)
+    return None
+
+
+def _or_the_first(actor: User, client_token: str | None, error: IntegrityError) -> Appeal:
+    """Return the appeal that already holds the client token (an earlier or concurrent request
+    won it), or re-raise an IntegrityError that has nothing to do with it."""
+    if client_token and (won := _same_submission(actor, client_token)):
+        return won
+    raise error
+
+
 def appeal_submit(
     *,
     actor: User,
@@ -231,13 +244,19 @@ def appeal_submit(
     ``attachment_ids``: files the actor staged (attachments_stage) to go with it.
     """
     client_token = _stored_token(client_token)
-    if client_token and (existing := _same_submission(actor, client_token)):
-        return existing
-    now = clock.now()
-    appeal = _new_appeal(
-        actor=actor, data=data, channel=channel, client_token=client_token, now=now
-    )
-    return _register(appeal, actor=actor, client_token=client_token, attachment_ids=attachment_ids)
+    try:
+        # One savepoint (or transaction) for the whole registration; the duplicate's lookup
+        # runs after it rolled back.
+        with transaction.atomic():
+            if existing := _already_made(actor, client_token, attachment_ids):
+                return existing
+            now = clock.now()
+            appeal = _new_appeal(
+                actor=actor, data=data, channel=channel, client_token=client_token, now=now
+            )
+            return _register(appeal, actor=actor, attachment_ids=attachment_ids)
+    except IntegrityError as exc:
+        return _or_the_first(actor, client_token, exc)
 
 
 @transaction.atomic
@@ -250,7 +269,6 @@ def appeal_submit_draft(
     return _register(draft, actor=actor, values=values, attachment_ids=attachment_ids)
 
 
-@transaction.atomic
 def appeal_submit_follow_up(
     *,
     actor: User,
@@ -266,22 +284,24 @@ def appeal_submit_follow_up(
     A contest takes the kind «обжалование» and goes one level above the department that answered.
     """
     client_token = _stored_token(client_token)
-    if client_token and (existing := _same_submission(actor, client_token)):
-        return existing
-    source = _check_follow_up(link=link, source=source, actor=actor)
-    if link is FollowUp.CONTEST:
-        data = replace(data, kind=CONTEST_KIND)
-    now = clock.now()
-    appeal = _new_appeal(
-        actor=actor, data=data, channel=channel, client_token=client_token, now=now
-    )
-    return _register(
-        appeal,
-        actor=actor,
-        client_token=client_token,
-        follow_up=(link, source),
-        attachment_ids=attachment_ids,
-    )
+    try:
+        with transaction.atomic():
+            # Always looked up first: the checks below would refuse a repeated contest
+            # (its first copy is the pending one) before the duplicate could be found.
+            if client_token and (existing := _same_submission(actor, client_token)):
+                return existing
+            source = _check_follow_up(link=link, source=source, actor=actor)
+            if link is FollowUp.CONTEST:
+                data = replace(data, kind=CONTEST_KIND)
+            now = clock.now()
+            appeal = _new_appeal(
+                actor=actor, data=data, channel=channel, client_token=client_token, now=now
+            )
+            return _register(
+                appeal, actor=actor, follow_up=(link, source), attachment_ids=attachment_ids
+            )
+    except IntegrityError as exc:
+        return _or_the_first(actor, client_token, exc)
 
 
 def appeal_draft_save(*, actor: User, data: AppealInput, draft: Appeal | None = None) -> Appeal:

@@ -73,7 +73,7 @@ def _lock(appeal: Appeal) -> Appeal:
 
 @contextmanager
 def appeal_transition(
-    *, appeal: Appeal, action: Action, actor: User | None
+    *, appeal: Appeal, action: Action, actor: User | None, savepoint: bool = True
 ) -> Iterator[AppealTransition]:
     """Run one change of an appeal: the only way its state or fields change.
 
@@ -82,9 +82,12 @@ def appeal_transition(
     see the appeal, NotPermitted or InvalidTransition otherwise. The block changes fields on
     ``t.appeal`` and names its event with ``t.journal(...)``; on exit the table's target state is
     set, only changed fields are saved and the event is written — all in one transaction.
+    ``savepoint=False`` inside a caller's atomic block that fails as a whole anyway: a failure
+    then rolls back to the caller's savepoint (Django refuses any query before that), one
+    SAVEPOINT/RELEASE pair fewer.
     """
     transition = TRANSITIONS[action]
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         if appeal.pk is None:
             locked, side = appeal, _side_for_new(actor, appeal)
         else:
@@ -100,8 +103,9 @@ def appeal_transition(
             locked.status = transition.target
         if locked.pk is None:
             locked.updated_at = t.now
-            with transaction.atomic():  # a savepoint: a caller may recover from IntegrityError
-                locked.save()
+            # No savepoint of its own: an IntegrityError (a client token already used) leaves
+            # through this block's atomic, which rolls back to its savepoint or the caller's.
+            locked.save()
         elif changed := t.changed_fields():
             locked.updated_at = t.now
             locked.save(update_fields=[*changed, "updated_at"])
