@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
-import Stemmer  # type: ignore[import-not-found]  # PyStemmer ships no type hints
+import Stemmer
 
 from priemnaya.core.contacts import ContactInvalid, normalize_phone
 from priemnaya.core.errors import ValidationFailed
