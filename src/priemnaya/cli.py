@@ -1,4 +1,5 @@
-"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, audit, manage."""
+"""The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, audit, search,
+manage."""
 
 from __future__ import annotations
 
@@ -179,6 +180,11 @@ def _bench_suite():
     return importlib.import_module("bench.suite.cli")
 
 
+def cmd_search_rebuild(args) -> None:
+    _django()
+    _manage("search_rebuild", *(["--clear"] if args.clear else []))
+
+
 def cmd_bench_missing(_args) -> None:
     sys.exit(BENCH_MISSING)
 
@@ -237,6 +243,13 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--algorithm", choices=["ed25519", "gost2012-256"], default="ed25519")
     generate.add_argument("--out", default="", help="папка для ключа")
     generate.set_defaults(func=cmd_keys_generate)
+
+    search = sub.add_parser("search", help="поисковый индекс").add_subparsers(
+        dest="search", required=True
+    )
+    rebuild = search.add_parser("rebuild", help="перестроить индекс обращений")
+    rebuild.add_argument("--clear", action="store_true", help="сначала очистить индекс")
+    rebuild.set_defaults(func=cmd_search_rebuild)
 
     if (suite := _bench_suite()) is not None:
         suite.add_parser(sub)

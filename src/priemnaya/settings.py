@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "priemnaya.attachments",
     "priemnaya.appeals",
     "priemnaya.notifications",
+    "priemnaya.search",
     "priemnaya.webhooks",
     "priemnaya.answers",
     "priemnaya.web",

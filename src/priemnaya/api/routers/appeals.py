@@ -42,6 +42,7 @@ from priemnaya.appeals.selectors import (
 from priemnaya.appeals.states import Channel
 from priemnaya.attachments.services import attachment_open, content_disposition
 from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
+from priemnaya.search.selectors import search_page
 
 router = Router(tags=["appeals"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
@@ -82,8 +83,14 @@ def page_body(page: Page, *, number: int, staff: bool) -> dict:
     }
 
 
-def list_page(qs, *, order: Order, page: int, after: str) -> tuple[Page, int]:
-    """A page by cursor when one is given (reported as page 0), else by number."""
+def list_page(qs, *, order: Order, page: int, after: str, q: str = "") -> tuple[Page, int]:
+    """A page by cursor when one is given (reported as page 0), else by number.
+
+    With ``q`` the rows are the search's, best first, paged by rank (search_page).
+    """
+    if q.strip():
+        found = search_page(qs, term=q, page=page, after=after, size=PAGE_SIZE)
+        return found, 0 if after else max(page, 1)
     if after:
         return keyset_page(qs, order=order, after=after, size=PAGE_SIZE), 0
     return offset_page(qs, order=order, page=page, size=PAGE_SIZE), max(page, 1)
@@ -153,14 +160,19 @@ def appeal_create(
 
 @router.get("", response={200: AppealPageOut} | ERRORS)
 def appeal_list(request, filters: Query[ListFilters]):
-    """List own appeals, newest first, a page at a time (no total count)."""
+    """List own appeals, newest first, a page at a time (no total count).
+
+    With `q`: the appeals whose text, messages, answers, number or contacts hold every word
+    (any inflection; «"…"» for a phrase), those with the words in the subject first, then
+    newer first; up to 1000 results.
+    """
     qs = applicant_appeals(
         user=request.auth,
-        filters=AppealFilters(
-            status=filters.status, kind=filters.kind, theme=filters.theme, q=filters.q
-        ),
+        filters=AppealFilters(status=filters.status, kind=filters.kind, theme=filters.theme),
     )
-    found, number = list_page(qs, order="created", page=filters.page, after=filters.after)
+    found, number = list_page(
+        qs, order="created", page=filters.page, after=filters.after, q=filters.q
+    )
     return page_body(found, number=number, staff=False)
 
 

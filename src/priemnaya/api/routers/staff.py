@@ -98,10 +98,15 @@ def register(
 
 @router.get("", response={200: AppealPageOut} | ERRORS)
 def queue(request, filters: Query[QueueFilters]):
-    """The caller's queue: open appeals of their departments, soonest due first."""
+    """The caller's queue: open appeals of their departments, soonest due first.
+
+    With `q`: the queue's appeals (its other filters apply) that hold every word, in rank
+    order (subject first, then newer first), up to 1000 results.
+    """
     user = request.auth
-    qs = staff_queue(user=user, filters=AppealFilters(**filters.dict(exclude={"page", "after"})))
-    found, number = list_page(qs, order="due", page=filters.page, after=filters.after)
+    given = filters.dict(exclude={"page", "after", "q"})
+    qs = staff_queue(user=user, filters=AppealFilters(**given))
+    found, number = list_page(qs, order="due", page=filters.page, after=filters.after, q=filters.q)
     return page_body(found, number=number, staff=True)
 
 

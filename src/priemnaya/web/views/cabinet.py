@@ -21,6 +21,7 @@ from priemnaya.appeals.selectors import (
 )
 from priemnaya.catalog.selectors import themes_active
 from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.search.selectors import search_page
 from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
 from priemnaya.web.forms_files import AppealFilesForm
 from priemnaya.web.views.actions import APPLICANT_ACTIONS
@@ -39,15 +40,20 @@ def _page_number(request) -> int:
         return 1
 
 
-def list_page(request, qs, *, order: Order) -> dict:
+def list_page(request, qs, *, order: Order, term: str = "") -> dict:
     """The page the link asked for: by the cursor of «Дальше», or by an old ``?page=`` link.
 
-    Returns the template's pager context. A broken cursor or a page too deep to count to shows
-    an empty list with the way back to the start, not an error page.
+    With a search ``term`` the rows come in rank order (``search_page``). Returns the
+    template's pager context. A broken cursor, a page too deep to count to or a query with
+    nothing to search shows an empty list with the message, not an error page.
     """
     after = request.GET.get("after", "")
     try:
-        if after:
+        if term.strip():
+            found = search_page(
+                qs, term=term, after=after, page=_page_number(request), size=PAGE_SIZE
+            )
+        elif after:
             found = keyset_page(qs, order=order, after=after, size=PAGE_SIZE)
         else:
             found = offset_page(qs, order=order, page=_page_number(request), size=PAGE_SIZE)
@@ -69,11 +75,12 @@ def list_page(request, qs, *, order: Order) -> dict:
 def appeal_list(request):
     form = CabinetFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
-    filters = AppealFilters(
-        status=data.get("status", ""), kind=data.get("kind", ""), q=data.get("q", "")
-    )
+    filters = AppealFilters(status=data.get("status", ""), kind=data.get("kind", ""))
     pager = list_page(
-        request, applicant_appeals(user=request.user, filters=filters), order="created"
+        request,
+        applicant_appeals(user=request.user, filters=filters),
+        order="created",
+        term=data.get("q", ""),
     )
     return render(request, "web/cabinet/list.html", {"form": form, **pager})
 

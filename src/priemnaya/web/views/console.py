@@ -62,13 +62,15 @@ def _tabs(counts: QueueCounts, current: str) -> list[Tab]:
 def queue(request):
     form = QueueFilterForm(request.GET or None)
     data = form.cleaned_data if form.is_valid() else {}
+    # The words are searched by the search index, within the queue and its other filters.
+    term = data.pop("q", "") or ""
     filters = AppealFilters(**{k: v for k, v in data.items() if v not in (None, "")})
     try:
         qs = staff_queue(user=request.user, filters=filters)
-    except ApplicationError as exc:  # an unknown queue, one that is not theirs, a short word
+    except ApplicationError as exc:  # an unknown queue, one that is not theirs
         messages.error(request, exc.message)
         return redirect("web:console")
-    pager = list_page(request, qs, order="due")
+    pager = list_page(request, qs, order="due", term=term)
     return render(
         request,
         "web/console/queue.html",

@@ -1,0 +1,211 @@
+"""PostgreSQL: tsvectors of the analysed text with GIN indexes, one table per collection.
+
+The text arrives stemmed and stop-worded (``text.analyse``), so it is indexed with the ``simple``
+configuration: PostgreSQL only splits on spaces, and a word is found here exactly when SQLite
+finds it. (The stems are those of PostgreSQL's own ``russian`` Snowball dictionary; a test
+compares them.)
+
+A GIN index gives matches in no order, and ``ORDER BY id DESC LIMIT n`` lets the planner walk the
+primary key checking every row — fast for a common word, hundreds of milliseconds for a rare or
+missing one. So the newest documents are searched first (``WINDOWS``: the newest 25,000 ids),
+then all of them, each time from the GIN index: a common word fills the page from the first
+window (a few thousand matches read), a rare or missing one costs two GIN lookups; the primary
+key is never walked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+
+from django.db import connection, transaction
+from django.db.models import QuerySet
+
+from priemnaya.core import clock
+from priemnaya.search.backends.base import Collection, Document
+from priemnaya.search.backends.common import chunks, exists_in
+from priemnaya.search.text import Query
+
+# How far back from the newest document each pass looks; the last pass reads every match.
+WINDOWS = (25_000, 2**62)
+PARALLEL = "max_parallel_workers_per_gather"
+WORK_MEM = "work_mem"
+SEARCH_WORK_MEM = "32MB"
+# Past this many matches the last pass joins them with the queryset instead of probing each.
+MANY_MATCHES = 5000
+
+
+def _many(cursor, table: str, match: str, text: str) -> bool:
+    """Return whether more than MANY_MATCHES documents match (a capped count, from GIN)."""
+    cursor.execute(
+        f"SELECT count(*) FROM (SELECT 1 FROM {table} s WHERE s.{match} LIMIT %s) c",  # noqa: S608
+        (text, MANY_MATCHES + 1),
+    )
+    return cursor.fetchone()[0] > MANY_MATCHES
+
+
+def tsquery(query: Query) -> str:
+    """Return the tsquery text: phrases joined by ``&``, words of a phrase by ``<->``."""
+
+    def lexeme(stem: str) -> str:
+        return "'" + stem.replace("\\", "\\\\").replace("'", "''") + "'"
+
+    return " & ".join("(" + " <-> ".join(lexeme(s) for s in p) + ")" for p in query.phrases)
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def write(self, collection: Collection, documents: Iterable[Document]) -> int:
+        written = 0
+        now = clock.now()
+        with connection.cursor() as cursor:
+            for chunk in chunks(documents):
+                rows = ", ".join(
+                    ["(%s, %s, to_tsvector('simple', %s), to_tsvector('simple', %s))"] * len(chunk)
+                )
+                params: list = []
+                for d in chunk:
+                    params += [d.id, now, d.head, d.everything]
+                cursor.execute(
+                    f"INSERT INTO {collection.table} (id, indexed_at, head_tsv, all_tsv) "  # noqa: S608
+                    f"VALUES {rows} ON CONFLICT (id) DO UPDATE SET "
+                    "indexed_at = EXCLUDED.indexed_at, head_tsv = EXCLUDED.head_tsv, "
+                    "all_tsv = EXCLUDED.all_tsv",
+                    params,
+                )
+                written += len(chunk)
+        return written
+
+    def remove(self, collection: Collection, ids: Iterable[int]) -> None:
+        with connection.cursor() as cursor:
+            for chunk in chunks(ids):
+                cursor.execute(
+                    f"DELETE FROM {collection.table} WHERE id = ANY(%s)",  # noqa: S608
+                    [chunk],
+                )
+
+    def clear(self, collection: Collection) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"TRUNCATE {collection.table}")
+
+    @contextmanager
+    def refilling(self, collection: Collection) -> Iterator[None]:
+        """Drop the GIN indexes while the table fills and build them once at the end (a GIN
+        index built in one pass is many times faster than one updated row by row)."""
+        with connection.cursor() as cursor:
+            for column in ("head", "all"):
+                cursor.execute(f"DROP INDEX IF EXISTS {collection.table}_{column}_gin")
+        try:
+            yield
+        finally:
+            with connection.cursor() as cursor:
+                for column in ("head", "all"):
+                    cursor.execute(
+                        f"CREATE INDEX IF NOT EXISTS {collection.table}_{column}_gin "
+                        f"ON {collection.table} USING gin ({column}_tsv) WITH (fastupdate = off)"
+                    )
+
+    def keep_only(self, collection: Collection, ids: QuerySet) -> None:
+        sql, params = ids.order_by().query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"DELETE FROM {collection.table} s WHERE NOT EXISTS "  # noqa: S608
+                f"(SELECT 1 FROM ({sql}) k WHERE k.id = s.id)",
+                params,
+            )
+
+    def count(self, collection: Collection) -> int:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT count(*) FROM {collection.table} WHERE all_tsv IS NOT NULL"  # noqa: S608
+            )
+            return cursor.fetchone()[0]
+
+    def newest(
+        self,
+        collection: Collection,
+        query: Query,
+        *,
+        head_only: bool,
+        within: QuerySet | None,
+        among: list[int] | None,
+        limit: int,
+    ) -> list[int]:
+        table = collection.table
+        column = "head_tsv" if head_only else "all_tsv"
+        match = f"{column} @@ %s::tsquery"
+        text = tsquery(query)
+        with connection.cursor() as cursor:
+            if among is not None:
+                if not among:
+                    return []
+                cursor.execute(
+                    f"SELECT id FROM {table} WHERE id = ANY(%s) AND {match} "  # noqa: S608
+                    "ORDER BY id DESC LIMIT %s",
+                    (among, text, limit),
+                )
+                return [row[0] for row in cursor.fetchall()]
+            cursor.execute(f"SELECT max(id) FROM {table}")  # noqa: S608
+            top = cursor.fetchone()[0] or 0
+            with transaction.atomic():
+                # A handful of rows is no work for parallel workers (starting them costs more);
+                # a bitmap of every match of a common word must stay exact (a lossy one rechecks
+                # whole pages). Put back at once: inside a caller's transaction a local setting
+                # would outlive this search.
+                cursor.execute(
+                    "SELECT current_setting(%s), current_setting(%s), "
+                    "set_config(%s, '0', true), set_config(%s, %s, true)",
+                    [PARALLEL, WORK_MEM, PARALLEL, WORK_MEM, SEARCH_WORK_MEM],
+                )
+                parallel, work_mem = cursor.fetchone()[:2]
+                try:
+                    return self._windows(cursor, table, match, text, top, within, limit)
+                finally:
+                    cursor.execute(
+                        "SELECT set_config(%s, %s, true), set_config(%s, %s, true)",
+                        [PARALLEL, parallel, WORK_MEM, work_mem],
+                    )
+
+    @staticmethod
+    def _windows(
+        cursor, table: str, match: str, text: str, top: int, within: QuerySet | None, limit: int
+    ) -> list[int]:
+        """Search the newest ``WINDOWS[0]`` ids, then all: each window's matches come from the
+        GIN index (a materialised CTE has no ORDER BY for the planner to serve by walking the
+        primary key), newest first, and are checked against the queryset one by one only until
+        a page is full (a join would let the planner walk the appeals' primary key instead)."""
+        found: list[int] = []
+        for window in WINDOWS:
+            last = window >= top
+            matches = (
+                f"WITH m AS MATERIALIZED (SELECT s.id FROM {table} s WHERE s.{match}"  # noqa: S608
+                f"{'' if last else ' AND s.id > %s'}) "
+            )
+            params: tuple = (text,) if last else (text, top - window)
+            if within is None:
+                sql = f"{matches} SELECT id FROM m ORDER BY id DESC LIMIT %s"  # noqa: S608
+            elif last and _many(cursor, table, match, text):
+                # Many matches, few of them within (a narrow queue): one hash join, not a probe
+                # per match. Materialised before ordering, so that no merge join in id order can
+                # walk the appeals' primary key.
+                ids, more = within.order_by().values("pk").query.sql_with_params()
+                sql = (
+                    f"{matches}, j AS MATERIALIZED (SELECT id FROM m WHERE id IN ({ids})) "  # noqa: S608
+                    "SELECT id FROM j ORDER BY id DESC LIMIT %s"
+                )
+                params += tuple(more)
+            else:
+                # OFFSET 0 keeps the check out of the sorted subquery: it runs row by row, newest
+                # first, and stops with the page.
+                condition, more = exists_in(within, "o.id")
+                sql = (
+                    f"{matches} SELECT o.id FROM (SELECT id FROM m ORDER BY id DESC OFFSET 0) o "  # noqa: S608
+                    f"WHERE {condition} LIMIT %s"
+                )
+                params += tuple(more)
+            cursor.execute(sql, (*params, limit))
+            found = [row[0] for row in cursor.fetchall()]
+            if last or len(found) >= limit:
+                return found
+        return found

@@ -1,0 +1,27 @@
+"""The search index's own tables (the text itself lives in database-specific columns)."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from priemnaya.core import clock
+
+
+class AppealEntry(models.Model):
+    """An appeal in the search index: ``id`` is the appeal's id.
+
+    PostgreSQL adds ``head_tsv`` and ``all_tsv`` (GIN-indexed) to this table; SQLite keeps the
+    text in the FTS5 table ``search_appeal_fts`` (migration 0001). No foreign key: the index is a
+    projection, rebuilt from the appeals at will.
+    """
+
+    id = models.BigIntegerField(primary_key=True)
+    indexed_at = models.DateTimeField(default=clock.now)
+
+    class Meta:
+        db_table = "search_appeal"
+        verbose_name = "обращение в поисковом индексе"
+        verbose_name_plural = "поисковый индекс обращений"
+
+    def __str__(self) -> str:
+        return f"Обращение #{self.id} в индексе"
