@@ -146,9 +146,19 @@ def summary(results: dict[str, Any]) -> str:
     if intake and all("cpu_ms_worker" in r for r in intake):
         out.append(
             "CPU фонового воркера (ретрансляция журнала, уведомления) на одно поданное обращение, "
-            "сверх колонки «CPU»: "
-            + ", ".join(f"×{r['clients']} {r['cpu_ms_worker']:.1f} мс" for r in intake)
+            "сверх колонки «CPU», от начала нагрузки до конца работы, которую она оставила: "
+            + ", ".join(
+                f"×{r['clients']} {r['cpu_ms_worker']:.1f} мс"
+                + (f" (доделал за {r['drain_seconds']:.1f} с)" if "drain_seconds" in r else "")
+                for r in intake
+            )
             + "."
+        )
+    if results.get("p5_backlog"):
+        out.append(
+            "Перед HTTP-сценариями воркер доделал работу, оставленную P5 (события журнала, "
+            f"уведомления): {results['p5_backlog']['seconds']:.0f} с; каждый сценарий начинается, "
+            "когда воркеру нечего делать."
         )
     if results.get("memory"):
         mem = ", ".join(f"{r['role']} {r['rss_mb']:.0f} МБ" for r in results["memory"])

@@ -6,10 +6,12 @@ Order of a run (docs/performance.md, «Набор замеров»):
    migrated, the default catalog, N generated appeals (generate.py), bench accounts and tokens;
 2. P5 — the deadline sweep over that data, in this process, before any server runs;
 3. `priemnaya serve` (granian WSGI ×2, DEBUG off, a SECRET_KEY, behind a TLS proxy as in
-   production: every request says X-Forwarded-Proto: https) and `priemnaya worker`;
-4. each HTTP scenario: checked once (it must answer 2xx), warmed up, then loaded; the server's
-   CPU (the granian processes, and the PostgreSQL backends of the bench database) is read from
-   /proc before and after, so each row also has CPU ms per request;
+   production: every request says X-Forwarded-Proto: https) and `priemnaya worker`, which first
+   works off what P5 left it (journal events, notifications) before any scenario starts;
+4. each HTTP scenario: checked once (it must answer 2xx), warmed up, the worker left to finish
+   the warm-up's work, then loaded; the server's CPU (the granian processes, and the PostgreSQL
+   backends of the bench database) is read from /proc before and after, so each row also has CPU
+   ms per request; the worker's CPU is read until it has finished what the load left it;
 5. RSS of each process, then the peer (django-helpdesk, bench/suite/peer.py) the same way;
 6. bench/results/<date>.json, a Markdown table, and the table in docs/performance.md.
 """
@@ -28,7 +30,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -45,6 +47,8 @@ REDIS_BENCH = "redis://127.0.0.1:6379/11"
 # PostgreSQL application names of the server's and the worker's connections: their backends'
 # CPU is told apart by them.
 WEB_APP = "priemnaya-bench-web"
+# Seconds to wait for the worker to finish what a scenario (or P5) left it.
+SETTLE_TIMEOUT = 600.0
 # Seconds P5 may spend on passes after the first one.
 DRAIN_BUDGET = 20.0
 # Requests of each of the peer's slow reads (tens of seconds each at 100k tickets).
@@ -385,22 +389,69 @@ def measure(
     tool: str,
     min_ok: int = 3,
     timeout: float = 60.0,
+    settle: Callable[[], dict[str, Any]] | None = None,
 ) -> dict[str, Any]:
-    """Warm up, then load; the row of the table with the server's CPU per request."""
+    """Warm up, then load; the row of the table with the server's CPU per request.
+
+    With ``settle`` (wait until the worker owes nothing), the worker's share is everything it
+    spends from the start of the load until the work the requests caused is done, and nothing it
+    owed before: the warm-up's and earlier scenarios' backlogs are drained first.
+    """
     if warmup:
         run_load(host, port, specs, clients, warmup, tool=tool, min_ok=0)
+    if settle:
+        settle()
     before = server.reading()
     result: LoadResult = run_load(
         host, port, specs, clients, seconds, tool=tool, min_ok=min_ok, timeout=timeout
     )
-    spent = Server.spent(before, server.reading())
+    loaded = server.reading()
+    spent = Server.spent(before, loaded)
     row = result.as_dict()
+    if settle:
+        drained = settle()
+        row["drain_seconds"] = drained["seconds"]
+        row["backlog_left"] = drained["left"]
+        spent["worker"] = Server.spent(before, server.reading())["worker"]
     done = max(result.requests, 1)
     row["cpu_ms_app"] = round(spent["app"] * 1000 / done, 2)
     row["cpu_ms_db"] = round(spent["db"] * 1000 / done, 2)
     # The worker's share (outbox relay, notifications of what the requests did), shown apart.
     row["cpu_ms_worker"] = round(spent["worker"] * 1000 / done, 2)
     return row
+
+
+def backlog() -> int:
+    """What the worker still owes: undispatched journal events, unhandled deliveries to the
+    journal's consumers, notifications and webhooks due now."""
+    from django.db.models import Q
+
+    from priemnaya.appeals.models import Event, EventDelivery
+    from priemnaya.core import clock
+    from priemnaya.notifications.models import Notification, State
+    from priemnaya.webhooks.models import Delivery, DeliveryState
+
+    now = clock.now()
+    due = Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
+    return (
+        Event.objects.filter(dispatched_at__isnull=True).count()
+        + EventDelivery.objects.filter(due, handled_at__isnull=True).count()
+        + Notification.objects.filter(state=State.PENDING, next_attempt_at__lte=now).count()
+        + Delivery.objects.filter(state=DeliveryState.PENDING, next_attempt_at__lte=now).count()
+    )
+
+
+def settle(timeout: float = SETTLE_TIMEOUT) -> dict[str, Any]:
+    """Wait until the worker owes nothing (at most ``timeout``): how long it took, what is left."""
+    from django.db import connection
+
+    started = time.monotonic()
+    left = backlog()
+    while left and time.monotonic() - started < timeout:
+        time.sleep(0.25)
+        left = backlog()
+    connection.close()  # no idle transaction or connection left behind between scenarios
+    return {"seconds": round(time.monotonic() - started, 2), "left": left}
 
 
 def check(host: str, port: int, spec: RequestSpec) -> str:
@@ -644,6 +695,11 @@ def run(args: argparse.Namespace) -> int:
                 descendants(roots["worker"]),
                 _pg_backends(url, WORKER_APP) if db == "postgres" else None,
             )
+            # P5's marks left the worker thousands of journal events and notifications: measured
+            # while it works them off, the first scenarios would share the cores with them.
+            results["p5_backlog"] = settle()
+            log(f"Воркер доделал работу P5 за {results['p5_backlog']['seconds']} с")
+            phase("p5_backlog")
             for sc in plan:
                 if not sc.specs:
                     continue
@@ -653,7 +709,17 @@ def run(args: argparse.Namespace) -> int:
                     log(f"  {sc.id} {sc.name}: {problem}")
                     continue
                 for clients in sc.clients:
-                    row = measure(srv, sc.specs, clients, seconds, warmup, host, port, tool=tool)
+                    row = measure(
+                        srv,
+                        sc.specs,
+                        clients,
+                        seconds,
+                        warmup,
+                        host,
+                        port,
+                        tool=tool,
+                        settle=settle,
+                    )
                     row.update(id=sc.id, name=sc.name, label=sc.label)
                     rows.append(row)
                     log(report.line(row))

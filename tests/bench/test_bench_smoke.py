@@ -64,6 +64,10 @@ def test_smoke_runs_every_scenario(tmp_path):
     assert results["generation"]["overdue"] > 0
     assert results["p5"]["first_pass"] is not None
     assert results["p5"]["handled"]["overdue"] > 0
+    # The worker finished P5's work before the first scenario and each scenario's afterwards, so
+    # no row's CPU carries work another one caused.
+    assert results["p5_backlog"]["left"] == 0, results["p5_backlog"]
+    assert all(r["backlog_left"] == 0 for r in rows), [r.get("backlog_left") for r in rows]
     roles = {m["role"] for m in results["memory"]}
     assert {"granian WSGI, главный", "granian WSGI, воркер", "priemnaya worker"} <= roles
     assert all(m["rss_mb"] > 0 for m in results["memory"])
