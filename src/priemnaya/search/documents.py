@@ -7,10 +7,13 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import nullcontext
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from priemnaya.appeals.models import Answer, Appeal, Message
+from priemnaya.appeals.states import OPEN_STATUSES
 from priemnaya.search.backends import Collection, Document, backend
 from priemnaya.search.backends.common import chunks
+from priemnaya.search.models import AppealEntry
 from priemnaya.search.text import analyse, phone_forms
 
 APPEALS = Collection("appeal")
@@ -25,6 +28,7 @@ _APPEAL_FIELDS = (
     "applicant_name",
     "contact_phone",
     "contact_email",
+    "status",
 )
 
 
@@ -62,6 +66,7 @@ def appeal_documents(ids: Iterable[int]) -> tuple[list[Document], list[int]]:
             id=a.pk,
             head=_head(a),
             body=analyse(" \n".join([a.text, a.desired_result, *bodies[a.pk]])),
+            is_open=a.status in OPEN_STATUSES,
         )
         for a in appeals
     ]
@@ -76,6 +81,15 @@ def appeals_reindex(ids: Iterable[int]) -> int:
     if gone:
         engine.remove(APPEALS, gone)
     return engine.write(APPEALS, documents)
+
+
+def appeals_reflag(ids: Iterable[int]) -> int:
+    """Set the open flag of these appeals' index entries from their status (one UPDATE)."""
+    wanted = sorted(set(ids))
+    if not wanted:
+        return 0
+    is_open = Exists(Appeal.objects.filter(pk=OuterRef("pk"), status__in=OPEN_STATUSES))
+    return AppealEntry.objects.filter(pk__in=wanted).update(is_open=is_open)
 
 
 def _id_chunks(size: int) -> Iterator[list[int]]:
