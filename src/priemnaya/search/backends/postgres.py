@@ -33,6 +33,8 @@ WORK_MEM = "work_mem"
 SEARCH_WORK_MEM = "32MB"
 # Past this many matches the last pass joins them with the queryset instead of probing each.
 MANY_MATCHES = 5000
+# Documents per INSERT (sent as arrays).
+BULK_CHUNK = 2000
 
 
 def _many(cursor, table: str, match: str, text: str) -> bool:
@@ -60,24 +62,31 @@ class PostgresBackend:
         written = 0
         now = clock.now()
         with connection.cursor() as cursor:
-            for chunk in chunks(documents):
+            for chunk in chunks(documents, BULK_CHUNK):
+                # Arrays, not a VALUES row per document: one short statement whatever the chunk's
+                # size (thousands of placeholders cost more to send than the rows themselves).
                 flagged = chunk[0].is_open is not None
-                row = "%s, %s, to_tsvector('simple', %s), to_tsvector('simple', %s)"
-                rows = ", ".join([f"({row}{', %s' if flagged else ''})"] * len(chunk))
-                params: list = []
-                for d in chunk:
-                    params += [d.id, now, d.head, d.everything]
-                    if flagged:
-                        params.append(bool(d.is_open))
-                flag, update = ("", "")
+                flag, update, more = ("", "", "")
                 if flagged:
                     flag, update = ", is_open", ", is_open = EXCLUDED.is_open"
+                    more = ", %s::boolean[]"
+                params: list = [
+                    [d.id for d in chunk],
+                    [d.head for d in chunk],
+                    [d.everything for d in chunk],
+                ]
+                if flagged:
+                    params.append([bool(d.is_open) for d in chunk])
                 cursor.execute(
                     f"INSERT INTO {collection.table} (id, indexed_at, head_tsv, all_tsv{flag}) "  # noqa: S608
-                    f"VALUES {rows} ON CONFLICT (id) DO UPDATE SET "
+                    f"SELECT d.id, %s, to_tsvector('simple', d.head), to_tsvector('simple', d.body)"
+                    f"{', d.is_open' if flagged else ''} "
+                    f"FROM unnest(%s::bigint[], %s::text[], %s::text[]{more}) "
+                    f"AS d(id, head, body{', is_open' if flagged else ''}) "
+                    "ON CONFLICT (id) DO UPDATE SET "
                     "indexed_at = EXCLUDED.indexed_at, head_tsv = EXCLUDED.head_tsv, "
                     f"all_tsv = EXCLUDED.all_tsv{update}",
-                    params,
+                    [now, *params],
                 )
                 written += len(chunk)
         return written
