@@ -142,7 +142,8 @@ def appeals_reflag(ids: Iterable[int]) -> int:
     if not wanted:
         return 0
     is_open = Exists(Appeal.objects.filter(pk=OuterRef("pk"), status__in=OPEN_STATUSES))
-    return AppealEntry.objects.filter(pk__in=wanted).update(is_open=is_open)
+    entries = AppealEntry.objects.filter(pk__in=wanted)  # index rows, not appeals
+    return entries.update(is_open=is_open)
 
 
 def _id_chunks(size: int) -> Iterator[list[int]]:
