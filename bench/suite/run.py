@@ -673,6 +673,16 @@ def run(args: argparse.Namespace) -> int:
         phase("migrate")
         log(f"Генерация {scale} обращений…")
         results["generation"] = generate(scale, seed=args.seed, log=log)
+        # The search tables, so that «q» rows search real data (issue 12; P4 scenarios: not yet).
+        from priemnaya.search.documents import appeals_rebuild
+
+        started = time.monotonic()
+        indexed = appeals_rebuild(clear=True)
+        results["search_index"] = {
+            "appeals": indexed,
+            "seconds": round(time.monotonic() - started, 1),
+        }
+        log(f"Поисковый индекс: {results['search_index']}")
         results["machine"] = machine(_pg_version(url) if db == "postgres" else "")
         phase("generate")
         acc = _accounts(8)

@@ -61,6 +61,7 @@ def test_smoke_runs_every_scenario(tmp_path):
         assert row["p50_ms"] > 0, row
     assert {r["id"] for r in results["not_measured"]} == {"P4", "P7"}
     assert results["generation"]["appeals"] == results["scale"]
+    assert results["search_index"]["appeals"] == results["scale"]  # «q» rows search real data
     assert results["generation"]["overdue"] > 0
     assert results["p5"]["first_pass"] is not None
     assert results["p5"]["handled"]["overdue"] > 0

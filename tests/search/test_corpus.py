@@ -162,3 +162,35 @@ def test_newer_appeals_out_of_reach_are_skipped(citizen, other_citizen, corpus):
     # then each sees only their own, in rank order
     assert found(citizen, "жалобы") == [corpus["complaint"].pk, corpus["phrase"].pk]
     assert found(other_citizen, "жалобы") == [a.pk for a in reversed(theirs)]
+
+
+@pytest.mark.parametrize(
+    "parts",
+    [
+        ("Жалоба на оператора", "Звонил 8 (916)", "123-45-67 вчера"),
+        ("№ 26-0001234-9", "ёлка ЁЛКИ", ""),
+        ("ivan.petrov@mail.ru", "Санкт-Петербург, ул. Ленина, д. 5", "и в на"),
+    ],
+)
+def test_a_documents_analysis_is_its_parts_analyses_joined(parts):
+    from priemnaya.search.documents import SEPARATOR, Raw, analyse_raw
+    from priemnaya.search.text import analyse
+
+    # Parts are analysed one by one (and cached): the same as the whole, digits never joined.
+    document = analyse_raw(Raw(id=1, is_open=True, ids=(), head=(), body=parts))
+    assert document.body == analyse(SEPARATOR.join(parts))
+
+
+TERMS = ("жалобы", "обращение", "елка", "sms код", "оператор")
+
+
+def test_a_rebuild_in_worker_processes_indexes_the_same(citizen, corpus, monkeypatch):
+    from priemnaya.search import documents
+    from priemnaya.search.backends import backend
+
+    before = {t: search_appeals(t, within=appeals_visible_to(user=citizen)) for t in TERMS}
+    monkeypatch.setattr(documents, "REBUILD_CHUNK", 2)
+    assert documents.appeals_rebuild(clear=True, workers=2) == len(corpus)
+    after = {t: search_appeals(t, within=appeals_visible_to(user=citizen)) for t in TERMS}
+    assert after == before
+    assert backend().count(documents.APPEALS) == len(corpus)

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from priemnaya.appeals.models import Event
 from priemnaya.appeals.states import EventType
-from priemnaya.search.documents import appeals_reindex
+from priemnaya.search.documents import appeals_reflag, appeals_reindex
 
 # Events after which what is searched may differ: the appeal's own text, a public message, an
-# answer. Status, assignee and department changes are read from the appeal at query time.
+# answer. Assignee and department changes are read from the appeal at query time; any other
+# event only refreshes the entry's open flag from the appeal's status (no analysis).
 CONTENT_EVENTS = frozenset(
     {
         EventType.DRAFT_SAVED,
@@ -29,10 +30,15 @@ class AppealIndexer:
     name = "search"
 
     def wants(self, event: Event) -> bool:
-        return event.type in CONTENT_EVENTS
+        # Every event: which of them change the status is the appeals' business (a review, a
+        # sweep, a rating may too); the flag costs one UPDATE per batch, no analysis.
+        return True
 
     def handle(self, event: Event) -> None:
-        appeals_reindex([event.appeal_id])
+        self.handle_many([event])
 
     def handle_many(self, events: list[Event]) -> None:
-        appeals_reindex({event.appeal_id for event in events})
+        content = {e.appeal_id for e in events if e.type in CONTENT_EVENTS}
+        appeals_reindex(content)
+        # One UPDATE for the batch: the flag is read from the appeal's status, not the event.
+        appeals_reflag({e.appeal_id for e in events} - content)

@@ -17,6 +17,9 @@ class AppealEntry(models.Model):
 
     id = models.BigIntegerField(primary_key=True)
     indexed_at = models.DateTimeField(default=clock.now)
+    # Whether the appeal is open (registered, in progress, needs info): set on each write and by
+    # the indexer on status events, so that an open queue's search skips closed appeals' matches.
+    is_open = models.BooleanField(default=True, db_default=True)
 
     class Meta:
         db_table = "search_appeal"

@@ -13,9 +13,13 @@ import binascii
 from dataclasses import dataclass
 
 from django.db.models import QuerySet
+from django.db.models.expressions import Col
+from django.db.models.lookups import Exact, In
+from django.db.models.sql.where import AND, WhereNode
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.paging import Page
+from priemnaya.appeals.states import OPEN_STATUSES
 from priemnaya.core.errors import ValidationFailed
 from priemnaya.search.backends import Collection, backend
 from priemnaya.search.backends.common import small_ids
@@ -30,19 +34,62 @@ TOO_DEEP = (
 CURSOR_BROKEN = "Курсор страницы повреждён: передайте значение поля next из предыдущего ответа."
 
 
+def holds_open_only(within: QuerySet[Appeal]) -> bool:
+    """Return whether ``within``'s filter admits open appeals only (a status among the open
+    ones, ANDed with the rest): then closed appeals' matches need not be checked."""
+
+    def restricts(node: WhereNode) -> bool:
+        if node.negated or node.connector != AND:
+            return False
+        for child in node.children:
+            if isinstance(child, WhereNode):
+                if restricts(child):
+                    return True
+            elif (
+                isinstance(child, Exact | In)
+                and isinstance(child.lhs, Col)
+                and child.lhs.target.model is Appeal
+                and child.lhs.target.name == "status"
+                and not isinstance(child.rhs, QuerySet)
+            ):
+                values = [child.rhs] if isinstance(child, Exact) else list(child.rhs)
+                if values and all(v in OPEN_STATUSES for v in values):
+                    return True
+        return False
+
+    return within.model is Appeal and restricts(within.query.where)
+
+
 def ranked_ids(
-    collection: Collection, query: Query, *, within: QuerySet | None, limit: int
+    collection: Collection,
+    query: Query,
+    *,
+    within: QuerySet | None,
+    limit: int,
+    open_only: bool = False,
 ) -> list[int]:
     """Return up to ``limit`` ids: head matches newest first, then the other matches."""
     engine = backend()
     among = small_ids(within) if within is not None else None
     found = engine.newest(
-        collection, query, head_only=True, within=within, among=among, limit=limit
+        collection,
+        query,
+        head_only=True,
+        within=within,
+        among=among,
+        limit=limit,
+        open_only=open_only,
     )
     if len(found) >= limit:
         return found
     rest = engine.newest(
-        collection, query, head_only=False, within=within, among=among, limit=limit + len(found)
+        collection,
+        query,
+        head_only=False,
+        within=within,
+        among=among,
+        limit=limit + len(found),
+        open_only=open_only,
     )
     seen = set(found)
     return found + [i for i in rest if i not in seen][: limit - len(found)]
@@ -54,7 +101,13 @@ def search_appeals(term: str, *, within: QuerySet[Appeal], limit: int = 20) -> l
     ``within`` holds visibility and the list's filters (its order is ignored). Raise
     ValidationFailed naming «q» for a query with nothing to search for or too long.
     """
-    return ranked_ids(APPEALS, parse_query(term), within=within, limit=min(limit, RESULT_CAP))
+    return ranked_ids(
+        APPEALS,
+        parse_query(term),
+        within=within,
+        limit=min(limit, RESULT_CAP),
+        open_only=holds_open_only(within),
+    )
 
 
 @dataclass(frozen=True)
@@ -90,7 +143,13 @@ def search_page(
     if start >= RESULT_CAP:
         raise ValidationFailed.single("after" if after else "page", TOO_DEEP)
     end = min(start + size, RESULT_CAP)
-    ids = ranked_ids(APPEALS, parse_query(term), within=qs, limit=min(end + 1, RESULT_CAP))
+    ids = ranked_ids(
+        APPEALS,
+        parse_query(term),
+        within=qs,
+        limit=min(end + 1, RESULT_CAP),
+        open_only=holds_open_only(qs),
+    )
     wanted = ids[start:end]
     rows = {a.pk: a for a in qs.filter(pk__in=wanted).order_by()} if wanted else {}
     ordered = [rows[pk] for pk in wanted if pk in rows]

@@ -35,11 +35,17 @@ class Collection:
 
 @dataclass(frozen=True)
 class Document:
-    """One document, analysed (``text.analyse``): ``head`` ranks above ``body``."""
+    """One document, analysed (``text.analyse``): ``head`` ranks above ``body``.
+
+    ``is_open``: whether the document is in an open state (appeals: registered, in progress,
+    needs info), kept in the collection's table so a search of an open queue reads only open
+    documents' matches; None for a collection without the flag.
+    """
 
     id: int
     head: str
     body: str
+    is_open: bool | None = None
 
     @property
     def everything(self) -> str:
@@ -82,12 +88,14 @@ class Backend(Protocol):
         within: QuerySet | None,
         among: list[int] | None,
         limit: int,
+        open_only: bool = False,
     ) -> list[int]:
         """Return up to ``limit`` ids of matching documents, newest (largest id) first.
 
         ``within`` restricts the ids to that queryset's primary keys (visibility and filters);
         ``among``, when given, lists those keys already (a small queryset, read once by the
         caller): the search then checks just these documents. None and None: the whole
-        collection.
+        collection. ``open_only``: ``within`` holds open documents only (the caller knows it from
+        its filter), so documents flagged closed may be skipped without checking them.
         """
         ...

@@ -33,6 +33,8 @@ WORK_MEM = "work_mem"
 SEARCH_WORK_MEM = "32MB"
 # Past this many matches the last pass joins them with the queryset instead of probing each.
 MANY_MATCHES = 5000
+# Documents per INSERT (sent as arrays).
+BULK_CHUNK = 2000
 
 
 def _many(cursor, table: str, match: str, text: str) -> bool:
@@ -60,19 +62,31 @@ class PostgresBackend:
         written = 0
         now = clock.now()
         with connection.cursor() as cursor:
-            for chunk in chunks(documents):
-                rows = ", ".join(
-                    ["(%s, %s, to_tsvector('simple', %s), to_tsvector('simple', %s))"] * len(chunk)
-                )
-                params: list = []
-                for d in chunk:
-                    params += [d.id, now, d.head, d.everything]
+            for chunk in chunks(documents, BULK_CHUNK):
+                # Arrays, not a VALUES row per document: one short statement whatever the chunk's
+                # size (thousands of placeholders cost more to send than the rows themselves).
+                flagged = chunk[0].is_open is not None
+                flag, update, more = ("", "", "")
+                if flagged:
+                    flag, update = ", is_open", ", is_open = EXCLUDED.is_open"
+                    more = ", %s::boolean[]"
+                params: list = [
+                    [d.id for d in chunk],
+                    [d.head for d in chunk],
+                    [d.everything for d in chunk],
+                ]
+                if flagged:
+                    params.append([bool(d.is_open) for d in chunk])
                 cursor.execute(
-                    f"INSERT INTO {collection.table} (id, indexed_at, head_tsv, all_tsv) "  # noqa: S608
-                    f"VALUES {rows} ON CONFLICT (id) DO UPDATE SET "
+                    f"INSERT INTO {collection.table} (id, indexed_at, head_tsv, all_tsv{flag}) "  # noqa: S608
+                    f"SELECT d.id, %s, to_tsvector('simple', d.head), to_tsvector('simple', d.body)"
+                    f"{', d.is_open' if flagged else ''} "
+                    f"FROM unnest(%s::bigint[], %s::text[], %s::text[]{more}) "
+                    f"AS d(id, head, body{', is_open' if flagged else ''}) "
+                    "ON CONFLICT (id) DO UPDATE SET "
                     "indexed_at = EXCLUDED.indexed_at, head_tsv = EXCLUDED.head_tsv, "
-                    "all_tsv = EXCLUDED.all_tsv",
-                    params,
+                    f"all_tsv = EXCLUDED.all_tsv{update}",
+                    [now, *params],
                 )
                 written += len(chunk)
         return written
@@ -94,17 +108,23 @@ class PostgresBackend:
         """Drop the GIN indexes while the table fills and build them once at the end (a GIN
         index built in one pass is many times faster than one updated row by row)."""
         with connection.cursor() as cursor:
-            for column in ("head", "all"):
-                cursor.execute(f"DROP INDEX IF EXISTS {collection.table}_{column}_gin")
+            # Whatever GIN indexes the collection's migrations made (full and open-only ones).
+            cursor.execute(
+                "SELECT i.indexname, i.indexdef FROM pg_indexes i "
+                "JOIN pg_class c ON c.relname = i.indexname JOIN pg_am a ON a.oid = c.relam "
+                "WHERE i.schemaname = current_schema() AND i.tablename = %s AND a.amname = 'gin'",
+                [collection.table],
+            )
+            indexes = cursor.fetchall()
+            for name, _definition in indexes:
+                cursor.execute(f'DROP INDEX IF EXISTS "{name}"')
         try:
             yield
         finally:
             with connection.cursor() as cursor:
-                for column in ("head", "all"):
-                    cursor.execute(
-                        f"CREATE INDEX IF NOT EXISTS {collection.table}_{column}_gin "
-                        f"ON {collection.table} USING gin ({column}_tsv) WITH (fastupdate = off)"
-                    )
+                for _name, definition in indexes:
+                    again = definition.replace("CREATE INDEX", "CREATE INDEX IF NOT EXISTS", 1)
+                    cursor.execute(again)
 
     def keep_only(self, collection: Collection, ids: QuerySet) -> None:
         sql, params = ids.order_by().query.sql_with_params()
@@ -131,17 +151,20 @@ class PostgresBackend:
         within: QuerySet | None,
         among: list[int] | None,
         limit: int,
+        open_only: bool = False,
     ) -> list[int]:
         table = collection.table
         column = "head_tsv" if head_only else "all_tsv"
-        match = f"{column} @@ %s::tsquery"
+        # An open queue reads the matches of open documents only, from the partial GIN indexes
+        # (``WHERE is_open``): a word common in closed appeals no longer costs each of its matches.
+        match = f"{column} @@ %s::tsquery" + (" AND s.is_open" if open_only else "")
         text = tsquery(query)
         with connection.cursor() as cursor:
             if among is not None:
                 if not among:
                     return []
                 cursor.execute(
-                    f"SELECT id FROM {table} WHERE id = ANY(%s) AND {match} "  # noqa: S608
+                    f"SELECT id FROM {table} s WHERE id = ANY(%s) AND {match} "  # noqa: S608
                     "ORDER BY id DESC LIMIT %s",
                     (among, text, limit),
                 )
@@ -197,11 +220,12 @@ class PostgresBackend:
                 params += tuple(more)
             else:
                 # OFFSET 0 keeps the check out of the sorted subquery: it runs row by row, newest
-                # first, and stops with the page.
+                # first, and stops with the page. The outer ORDER BY is served by that order (no
+                # sort); without it a small table's plan may hash the matches and lose the order.
                 condition, more = exists_in(within, "o.id")
                 sql = (
                     f"{matches} SELECT o.id FROM (SELECT id FROM m ORDER BY id DESC OFFSET 0) o "  # noqa: S608
-                    f"WHERE {condition} LIMIT %s"
+                    f"WHERE {condition} ORDER BY o.id DESC LIMIT %s"
                 )
                 params += tuple(more)
             cursor.execute(sql, (*params, limit))

@@ -46,10 +46,18 @@ class SqliteBackend:
                     f"INSERT INTO {table} (rowid, head, everything) VALUES (%s, %s, %s)",  # noqa: S608
                     [(d.id, d.head, d.everything) for d in chunk],
                 )
-                cursor.executemany(
-                    f"INSERT OR REPLACE INTO {collection.table} (id, indexed_at) VALUES (%s, %s)",  # noqa: S608
-                    [(d.id, now) for d in chunk],
-                )
+                if chunk[0].is_open is None:
+                    cursor.executemany(
+                        f"INSERT OR REPLACE INTO {collection.table} (id, indexed_at) "  # noqa: S608
+                        "VALUES (%s, %s)",
+                        [(d.id, now) for d in chunk],
+                    )
+                else:
+                    cursor.executemany(
+                        f"INSERT OR REPLACE INTO {collection.table} (id, indexed_at, is_open) "  # noqa: S608
+                        "VALUES (%s, %s, %s)",
+                        [(d.id, now, bool(d.is_open)) for d in chunk],
+                    )
                 written += len(chunk)
         return written
 
@@ -99,7 +107,10 @@ class SqliteBackend:
         within: QuerySet | None,
         among: list[int] | None,
         limit: int,
+        open_only: bool = False,
     ) -> list[int]:
+        # ``open_only`` is not used: FTS5 stops at LIMIT in rowid order, so the newest matches
+        # cost the same whether or not they are open; the flag is kept only to match PostgreSQL.
         table = collection.fts_table
         sql = f"SELECT rowid FROM {table} WHERE {table} MATCH %s"  # noqa: S608
         params: tuple = (match_expression(query, head_only=head_only),)
