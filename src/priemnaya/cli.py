@@ -108,6 +108,8 @@ def cmd_demo(args) -> None:
     from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     _manage("load_demo")
+    # Issue 12: the theme suggester learns from the demo corpus at every start (a second or two).
+    _manage("demo_suggest_train")
     # Answers are signed (issue 10): the demo makes its own key in VAR_DIR/keys the first time.
     from priemnaya.answers.signing import KeyError_, signing_key
 
@@ -185,6 +187,12 @@ def cmd_search_rebuild(args) -> None:
     _manage("search_rebuild", *(["--clear"] if args.clear else []))
 
 
+def cmd_suggest_train(args) -> None:
+    _django()
+    extra = ["--results", args.results] if args.results else []
+    _manage("suggest_train", "--holdout", str(args.holdout), "--seed", str(args.seed), *extra)
+
+
 def cmd_bench_missing(_args) -> None:
     sys.exit(BENCH_MISSING)
 
@@ -250,6 +258,14 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = search.add_parser("rebuild", help="перестроить индекс обращений")
     rebuild.add_argument("--clear", action="store_true", help="сначала очистить индекс")
     rebuild.set_defaults(func=cmd_search_rebuild)
+    suggest = sub.add_parser("suggest", help="подсказка темы обращения").add_subparsers(
+        dest="suggest", required=True
+    )
+    train = suggest.add_parser("train", help="обучить модель и показать точность")
+    train.add_argument("--holdout", type=float, default=0.2, help="доля для проверки (0.2)")
+    train.add_argument("--seed", type=int, default=1)
+    train.add_argument("--results", help="записать метрики в JSON-файл")
+    train.set_defaults(func=cmd_suggest_train)
 
     if (suite := _bench_suite()) is not None:
         suite.add_parser(sub)
