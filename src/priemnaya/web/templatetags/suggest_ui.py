@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.conf import settings
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.core.errors import ValidationFailed
@@ -18,7 +19,7 @@ def staff_theme_suggestion(appeal: Appeal) -> dict | None:
         found = suggest(appeal.text, appeal.subject, limit=1)
     except ValidationFailed:  # an appeal always has text; a legacy one without gets nothing
         return None
-    if not found:
+    if not found or found[0].confidence < settings.PRIEMNAYA_SUGGEST_MIN_CONFIDENCE:
         return None
     first: Suggestion = found[0]
     other_theme = first.theme != appeal.theme.code
