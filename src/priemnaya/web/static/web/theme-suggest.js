@@ -11,8 +11,9 @@
   var choose = box.querySelector("[data-role=choose]");
   var timer = null;
   var shown = null;
-  box.querySelector("[data-role=check]").hidden = true;
-  box.querySelector("[data-role=check-help]").hidden = true;
+  // Live suggestions replace the server round trip («.btn» sets display, so not `hidden`).
+  box.querySelector("[data-role=check]").style.display = "none";
+  box.querySelector("[data-role=check-help]").style.display = "none";
 
   function show(s) {
     shown = s;
