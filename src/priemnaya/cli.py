@@ -1,5 +1,5 @@
 """The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, audit, search,
-manage."""
+suggest, manage."""
 
 from __future__ import annotations
 

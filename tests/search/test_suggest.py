@@ -145,3 +145,18 @@ class _Buffer:
 
     def flush(self) -> None:
         pass
+
+
+def test_priemnaya_suggest_train_is_wired_with_its_options():
+    from priemnaya.cli import build_parser, cmd_suggest_train
+
+    args = build_parser().parse_args(["suggest", "train", "--holdout", "0.3", "--seed", "7"])
+    assert args.func is cmd_suggest_train
+    assert (args.holdout, args.seed, args.results) == (0.3, 7, None)
+
+
+def test_a_holdout_of_zero_stores_a_model_without_scores(catalog):
+    model = suggest.train(holdout=0, extra=corpus())
+    assert model.metrics["holdout"] == 0
+    assert model.metrics["top1"] is None
+    assert suggest.suggest("Не приходит смс с кодом")[0].theme == "tech-sms"
