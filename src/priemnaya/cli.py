@@ -108,8 +108,6 @@ def cmd_demo(args) -> None:
     from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 
     _manage("load_demo")
-    # Issue 12: the theme suggester learns from the demo corpus at every start (a second or two).
-    _manage("demo_suggest_train")
     # Answers are signed (issue 10): the demo makes its own key in VAR_DIR/keys the first time.
     from priemnaya.answers.signing import KeyError_, signing_key
 
