@@ -223,6 +223,14 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 10, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
+    # Issue 12: «Проверить тему» re-renders the form: the form's checks (as a submission does)
+    # and the suggester's model lookup (none here).
+    (
+        "cabinet new, theme check",
+        11,
+        200,
+        lambda w: page(w.citizen, "/cabinet/new/", {**APPEAL_FORM, "suggest_check": ""}),
+    ),
     (
         "cabinet draft edit",
         8,
@@ -291,7 +299,8 @@ PAGES: list[tuple[str, int, int, Make]] = [
         "console detail",
         # + 5: the audit entry of a staff view (savepoint, head lock, insert, head, release);
         # + 1: the appeal's files with who gave them (issue 10)
-        15,
+        # + 1: the newest theme-suggester model (none here: no suggestion; issue 12)
+        16,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
     ),
@@ -390,6 +399,14 @@ API: list[tuple[str, int, int, Make]] = [
     # policy (3, tests/catalog/test_cache.py)
     ("GET /catalog/kinds", 0, 200, lambda w: call(None, "get", "/catalog/kinds")),
     ("GET /catalog/themes", 1, 200, lambda w: call(None, "get", "/catalog/themes")),
+    # Issue 12: no model trained here, so only its lookup (tests/search/test_suggest_web.py pins
+    # the counts with a model).
+    (
+        "POST /suggestions/theme",
+        1,
+        200,
+        lambda w: call(None, "post", "/suggestions/theme", {"text": "Не приходит СМС с кодом"}),
+    ),
     ("GET /catalog/departments", 1, 200, lambda w: call(None, "get", "/catalog/departments")),
     ("POST /appeals", 6, 201, lambda w: call(w.citizen, "post", "/appeals", APPEAL_BODY)),
     (

@@ -1,5 +1,5 @@
 """The `priemnaya` command: demo, serve, worker, migrate, load-catalog, load-demo, audit, search,
-manage."""
+suggest, manage."""
 
 from __future__ import annotations
 
@@ -185,6 +185,12 @@ def cmd_search_rebuild(args) -> None:
     _manage("search_rebuild", *(["--clear"] if args.clear else []))
 
 
+def cmd_suggest_train(args) -> None:
+    _django()
+    extra = ["--results", args.results] if args.results else []
+    _manage("suggest_train", "--holdout", str(args.holdout), "--seed", str(args.seed), *extra)
+
+
 def cmd_bench_missing(_args) -> None:
     sys.exit(BENCH_MISSING)
 
@@ -250,6 +256,14 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = search.add_parser("rebuild", help="перестроить индекс обращений")
     rebuild.add_argument("--clear", action="store_true", help="сначала очистить индекс")
     rebuild.set_defaults(func=cmd_search_rebuild)
+    suggest = sub.add_parser("suggest", help="подсказка темы обращения").add_subparsers(
+        dest="suggest", required=True
+    )
+    train = suggest.add_parser("train", help="обучить модель и показать точность")
+    train.add_argument("--holdout", type=float, default=0.2, help="доля для проверки (0.2)")
+    train.add_argument("--seed", type=int, default=1)
+    train.add_argument("--results", help="записать метрики в JSON-файл")
+    train.set_defaults(func=cmd_suggest_train)
 
     if (suite := _bench_suite()) is not None:
         suite.add_parser(sub)

@@ -490,7 +490,13 @@ PRIEMNAYA_RATE_LIMITS = {
     "appeals_user": env.str("PRIEMNAYA_RATE_APPEALS_USER", default="60/h"),
     # Issue 10 — renditions: the public verification of answers (page and API), per IP.
     "verify": env.str("PRIEMNAYA_RATE_VERIFY", default="60/h"),
+    # Issue 12 — the theme suggester's API (called while typing, debounced), per IP.
+    "suggest": env.str("PRIEMNAYA_RATE_SUGGEST", default="300/h"),
 }
+# Issue 12 — the theme suggester (search/suggest.py): it refuses to learn from fewer labelled
+# appeals than this; the filing form shows a suggestion only from this confidence up.
+PRIEMNAYA_SUGGEST_MIN_SAMPLES = env.int("PRIEMNAYA_SUGGEST_MIN_SAMPLES", default=30)
+PRIEMNAYA_SUGGEST_MIN_CONFIDENCE = env.float("PRIEMNAYA_SUGGEST_MIN_CONFIDENCE", default=0.4)
 # «Запомнить меня»: the session lasts this many days; otherwise it ends when the browser closes.
 PRIEMNAYA_REMEMBER_DAYS = env.int("PRIEMNAYA_REMEMBER_DAYS", default=30)
 # The early unlock's image captcha (django-simple-captcha): drawn here, no outside service.

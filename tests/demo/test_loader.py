@@ -245,6 +245,14 @@ def test_demo_is_refused_when_debug_is_off_unless_forced(catalog, settings):
     assert not User.objects.filter(email=DEMO_ACCOUNTS[0][1]).exists()
     call_command("load_demo", "--force")
     assert User.objects.filter(email=DEMO_ACCOUNTS[0][1]).exists()
+    # Issue 12: the first load also teaches the theme suggester (once: a reload keeps it).
+    from priemnaya.search import suggest
+    from priemnaya.search.models import SuggestModel
+
+    assert SuggestModel.objects.count() == 1
+    call_command("load_demo", "--force")
+    assert SuggestModel.objects.count() == 1
+    suggest._cached = None
 
 
 def test_the_main_citizen_has_files_with_an_appeal_a_reply_and_an_answer(catalog):

@@ -336,6 +336,10 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "api:GET /catalog/kinds": Rule(EVERYONE, kind="api"),
     "api:GET /catalog/themes": Rule(EVERYONE, kind="api"),
     "api:GET /catalog/departments": Rule(EVERYONE, kind="api"),
+    # Issue 12 — the theme suggester: public like the catalog, rate-limited per IP.
+    "api:POST /suggestions/theme": Rule(
+        EVERYONE, kind="api", method="post", body={"text": "Не приходит СМС с кодом"}
+    ),
     "api:GET /calendar/{year}": Rule(EVERYONE, kind="api", params={"year": "2026"}),
     "api:GET /deadlines/preview": Rule(
         EVERYONE, kind="api", query="registered=2026-02-20&kind=support"

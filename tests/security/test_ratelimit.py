@@ -39,6 +39,8 @@ PATHS = [
     # Issue 10 — renditions: the public verification of answers.
     "/api/v1/verify",
     "/verify/",
+    # Issue 12 — the theme suggester's API.
+    "/api/v1/suggestions/theme",
 ]
 
 

@@ -78,3 +78,7 @@ api.add_router("/staff/answer-drafts", answer_review.drafts_router)
 from priemnaya.api.routers import attachments  # noqa: E402
 
 api.add_router("/attachments", attachments.router)
+# Issue 12 — the theme suggester (search/suggest.py).
+from priemnaya.api.routers import suggestions  # noqa: E402
+
+api.add_router("/suggestions", suggestions.router)

@@ -28,3 +28,24 @@ class AppealEntry(models.Model):
 
     def __str__(self) -> str:
         return f"Обращение #{self.id} в индексе"
+
+
+class SuggestModel(models.Model):
+    """A trained theme suggester (search.suggest): every process loads the newest row by id.
+
+    ``blob`` is the pickle of our own trained object, written only by ``suggest.train`` and read
+    only from this table.
+    """
+
+    created_at = models.DateTimeField(default=clock.now)
+    samples = models.PositiveIntegerField("примеров", default=0)
+    metrics = models.JSONField("метрики", default=dict)
+    blob = models.BinaryField("модель")
+
+    class Meta:
+        db_table = "search_suggest_model"
+        verbose_name = "модель подсказки темы"
+        verbose_name_plural = "модели подсказки темы"
+
+    def __str__(self) -> str:
+        return f"Модель подсказки темы v{self.pk}"

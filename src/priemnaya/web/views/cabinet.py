@@ -22,6 +22,8 @@ from priemnaya.appeals.selectors import (
 from priemnaya.catalog.selectors import themes_active
 from priemnaya.core.errors import ApplicationError, ValidationFailed
 from priemnaya.search.selectors import search_page
+from priemnaya.search.suggest import Suggestion
+from priemnaya.search.suggest import best as suggest_best
 from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
 from priemnaya.web.forms_files import AppealFilesForm
 from priemnaya.web.views.actions import APPLICANT_ACTIONS
@@ -115,6 +117,16 @@ def theme_templates() -> dict[str, str]:
     return {t.code: t.template_text for t in themes_active() if t.template_text}
 
 
+def _theme_suggestion(form) -> Suggestion | None:
+    """Return the suggested theme for a posted form when it differs from the chosen one."""
+    if not form.is_bound:
+        return None
+    found = suggest_best(form.data.get("text", ""), form.data.get("subject", ""))
+    if found is None or found.theme == form.data.get("theme", ""):
+        return None
+    return found
+
+
 def _render_form(request, form, *, draft=None, follow_up=None, status=200):
     link, source = follow_up or (None, None)
     context = {
@@ -123,6 +135,7 @@ def _render_form(request, form, *, draft=None, follow_up=None, status=200):
         "theme_templates": theme_templates(),
         "link": link,
         "source": source,
+        "theme_suggestion": _theme_suggestion(form),
     }
     return render(request, "web/cabinet/new.html", context, status=status)
 
@@ -169,11 +182,29 @@ def _submit(
     )
 
 
+def _suggest_step(request, draft=None):
+    """«Проверить» or «Выбрать» the suggested theme: show the form again, nothing submitted.
+
+    The text and the staged files are kept; the theme changes only when the citizen chose the
+    suggestion; the form's own errors wait for the real submission.
+    """
+    data = request.POST.copy()
+    if chosen := data.get("suggest_theme", ""):
+        data["theme"] = chosen
+    form = AppealFilesForm(data, request.FILES, draft=True)
+    take_files(request, form, purpose="appeal")
+    form.errors.clear()  # a check, not a submission: no errors to show yet
+    follow_up = _follow_up(request, data.get("follow_up", ""), data.get("source", ""))
+    return _render_form(request, form, draft=draft, follow_up=follow_up)
+
+
 def _save_or_submit(request, form: AppealFilesForm, draft=None):
     """Submit the form (or save it as a draft); on refusal show it again with the errors.
 
     The files it brought are staged first, whatever else is wrong, so a refused round keeps them.
     """
+    if "suggest_check" in request.POST or "suggest_theme" in request.POST:
+        return _suggest_step(request, draft)
     follow_up = _follow_up(request, form.data.get("follow_up", ""), form.data.get("source", ""))
     if follow_up is not None and ("save_draft" in request.POST or draft is not None):
         form.add_error(None, "Повторное обращение и обжалование не сохраняются как черновик.")

@@ -1,7 +1,9 @@
 from django.conf import settings
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from priemnaya.demo.loader import load_demo
+from priemnaya.search.models import SuggestModel
 
 
 class Command(BaseCommand):
@@ -18,3 +20,7 @@ class Command(BaseCommand):
             )
         result = load_demo()
         self.stdout.write(f"Демо-данные: добавлено обращений {result['appeals']}.")
+        # Issue 12: the theme suggester, learned once from the demo corpus (a few seconds); a
+        # restart keeps the stored model, `manage demo_suggest_train` learns again.
+        if not SuggestModel.objects.exists():
+            call_command("demo_suggest_train", stdout=self.stdout)
