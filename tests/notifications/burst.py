@@ -51,7 +51,7 @@ def status() -> None:
     from django.db.models import Count
 
     from priemnaya.appeals.models import Event
-    from priemnaya.notifications.models import Notification
+    from priemnaya.notifications.models import DeliveryAttempt, Notification
     from priemnaya.webhooks.models import Delivery
 
     email = dict(
@@ -72,6 +72,11 @@ def status() -> None:
                 "email_ids": sorted(
                     Notification.objects.filter(channel="email").values_list("id", flat=True)
                 ),
+                # Tries that ended in an error and were retried: a reply lost to a timeout under
+                # load is sent again, by design, without any worker being killed.
+                "email_failed_attempts": DeliveryAttempt.objects.filter(
+                    ok=False, notification__channel="email"
+                ).count(),
                 "webhooks": hooks,
                 "webhook_ids": sorted(Delivery.objects.values_list("id", flat=True)),
             }

@@ -104,6 +104,8 @@ def test_a_worker_killed_mid_burst_delivers_every_event_by_every_channel(tmp_pat
     assert {key.split("@")[0] + "@" for key in mail} == domain_ids
     received = hooks.keys()
     assert set(received) == {str(pk) for pk in state["webhook_ids"]}
-    # and copies re-sent after the kill stay within one batch in flight
-    assert sum(mail.values()) - len(mail) <= MAIL_IN_FLIGHT
+    # and copies re-sent after the kill stay within one batch in flight per sender loop, besides
+    # the tries that failed on record (a 250 reply lost to a timeout on a loaded machine is retried)
+    again = sum(mail.values()) - len(mail)
+    assert again <= MAIL_IN_FLIGHT + state["email_failed_attempts"], (again, state)
     assert sum(received.values()) - len(received) <= HOOKS_IN_FLIGHT

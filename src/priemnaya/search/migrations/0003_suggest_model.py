@@ -8,7 +8,7 @@ import priemnaya.core.clock
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0001_initial'),
+        ('search', '0002_open_flag'),
     ]
 
     operations = [
