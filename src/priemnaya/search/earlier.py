@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Appeal
@@ -108,20 +108,11 @@ def repeat_reason(
 def earlier_appeals(*, appeal: Appeal, user: User) -> EarlierAppeals:
     """Return the applicant's other appeals the user may open, newest first, with repeat marks.
 
-    Two queries: the listed appeals, and one count of all and of the visible ones.
+    One query for the listed appeals; for staff of some departments one more counts the rest.
     """
     same = _same_applicant(appeal)
     if same is None:
         return EarlierAppeals(items=[], more=False, hidden=0)
-    others = Appeal.objects.filter(same).exclude(pk=appeal.pk).exclude(status=Status.DRAFT)
-    if user.sees_all_departments:
-        visible_q = Q()
-    else:
-        visible_q = Q(department_id__in=staff_department_ids(user))
-    counts = others.aggregate(total=Count("pk"), visible=Count("pk", filter=visible_q))
-    total, visible = counts["total"], counts["visible"]
-    if not visible:
-        return EarlierAppeals(items=[], more=False, hidden=total, total=total)
     listed = list(
         appeals_visible_to(user=user)
         .filter(same)
@@ -130,15 +121,25 @@ def earlier_appeals(*, appeal: Appeal, user: User) -> EarlierAppeals:
         .only(
             "pk", "number", "subject", "text", "status", "theme__name", "theme_id",
             "kind__name", "department__name", "registered_at", "created_at",
-        )[:LIMIT]
+        )[: LIMIT + 1]
     )  # fmt: skip
+    hidden = 0
+    if not user.sees_all_departments:
+        hidden = (
+            Appeal.objects.filter(same)
+            .exclude(pk=appeal.pk)
+            .exclude(status=Status.DRAFT)
+            .exclude(department_id__in=staff_department_ids(user))
+            .count()
+        )
+    more, listed = len(listed) > LIMIT, listed[:LIMIT]
     mine = _stems(appeal)
     reasons = [repeat_reason(appeal, a, current_stems=mine) for a in listed]
     items = [EarlierAppeal(a, bool(r), r) for a, r in zip(listed, reasons, strict=True)]
     return EarlierAppeals(
         items=items,
-        more=visible > LIMIT,
-        hidden=total - visible,
+        more=more,
+        hidden=hidden,
         applicant_id=appeal.applicant_id,
-        total=total,
+        total=len(listed) + hidden,
     )
