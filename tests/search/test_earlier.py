@@ -25,7 +25,7 @@ def _filed(citizen, *, days_ago: int, **overrides) -> Appeal:
 
 @pytest.fixture
 def history(catalog, citizen):
-    """A citizen's appeals: repeats of the current one, unrelated ones, one in another department."""
+    """A citizen's appeals: repeats of the current one, unrelated ones, one elsewhere."""
     return {
         "same": _filed(citizen, days_ago=60, subject="Не пускает в кабинет", text=LOGIN_TEXT),
         "words": _filed(
@@ -72,7 +72,8 @@ def test_the_operator_sees_the_applicants_other_appeals_newest_first_with_repeat
     same = by_number[history["same"].number]
     assert same.repeat
     assert same.reason.startswith("совпадают тема и слова: ")
-    assert "пароля" in same.reason and "входа" in same.reason
+    assert "пароля" in same.reason
+    assert "входа" in same.reason
     # words only
     assert by_number[history["words"].number].reason.startswith("совпадают слова: ")
     # theme only
