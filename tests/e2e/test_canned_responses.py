@@ -1,4 +1,4 @@
-"""Choosing an answer template on the console appeal page, with and without JavaScript (issue 12)."""
+"""Choosing an answer template on the console appeal page, with and without JS (issue 12)."""
 
 from __future__ import annotations
 
