@@ -299,8 +299,9 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ),
     (
         "console detail, in work",
-        # the answer form's templates (1, issue 12) and the draft awaiting review (1)
-        20,
+        # the answer form: the draft awaiting review (1) and its templates (1, issue 12); the
+        # applicant's other appeals (2, as above)
+        21,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(P).number}/"),
     ),
