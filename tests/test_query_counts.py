@@ -300,9 +300,19 @@ PAGES: list[tuple[str, int, int, Make]] = [
         # + 5: the audit entry of a staff view (savepoint, head lock, insert, head, release);
         # + 1: the appeal's files with who gave them (issue 10)
         # + 1: the newest theme-suggester model (none here: no suggestion; issue 12)
-        16,
+        # + 2: the applicant's other appeals this operator may open, and how many others lie in
+        # departments they do not work (issue 12); the answer templates (1) only while in work
+        18,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
+    ),
+    (
+        "console detail, in work",
+        # the answer form: the draft awaiting review (1) and its templates (1, issue 12); the
+        # applicant's other appeals (2, as above)
+        21,
+        200,
+        lambda w: page(w.operator, f"/console/appeals/{w.appeal(P).number}/"),
     ),
 ]
 
@@ -555,6 +565,20 @@ API: list[tuple[str, int, int, Make]] = [
         11,
         200,
         staff_call("confirm", {"comment": "Верно."}, status=UNDER_REVIEW, by="head"),
+    ),
+    (
+        # + 1: the answer templates for the appeal's theme and kind, one query (issue 12)
+        "GET /staff/appeals/{n}/templates",
+        4,
+        200,
+        lambda w: call(w.operator, "get", f"/staff/appeals/{w.appeal(P).number}/templates"),
+    ),
+    (
+        # + 2: the applicant's appeals this operator may open, and the count of the rest
+        "GET /staff/appeals/{n}/earlier",
+        5,
+        200,
+        lambda w: call(w.operator, "get", f"/staff/appeals/{w.appeal(P).number}/earlier"),
     ),
     (
         "GET /staff/appeals/{n}/assignees",

@@ -270,3 +270,23 @@ def test_the_main_citizen_has_files_with_an_appeal_a_reply_and_an_answer(catalog
     for attachment in files:
         with attachment_open(attachment) as stored:
             assert stored.read(4) in (b"%PDF", b"\x89PNG")
+
+
+def test_demo_has_answer_templates_and_earlier_appeals_to_show(catalog):
+    """Issue 12: templates across the demo themes; the demo operator sees a citizen's history."""
+    from priemnaya.answers.canned import templates_for_appeal, unknown_placeholders
+    from priemnaya.answers.models import ResponseTemplate
+    from priemnaya.search.earlier import earlier_appeals
+
+    load_demo()
+    load_demo()  # once
+    templates = list(ResponseTemplate.objects.all())
+    assert 6 <= len(templates) <= 10
+    assert all(unknown_placeholders(t.body) == [] for t in templates)
+    operator = User.objects.get(email="operator@demo.priemnaya.ru")
+    citizen = User.objects.get(email="citizen@demo.priemnaya.ru")
+    queue = staff_queue(user=operator, filters=AppealFilters(status=Status.IN_PROGRESS))
+    mine = [a for a in queue if a.applicant_id == citizen.pk]
+    assert mine, "the demo citizen has an appeal in work the operator sees"
+    assert any(earlier_appeals(appeal=a, user=operator).items for a in mine)
+    assert any(templates_for_appeal(appeal=a, author=operator) for a in mine)

@@ -568,6 +568,9 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         note="confirming an answer nobody asked to review is 409: still not 403/404",
     ),
     "api:GET /staff/appeals/{number}/assignees": Rule(WORKING, kind="api", object="appeal"),
+    # Issue 12: the appeal's answer templates filled in, and the applicant's other appeals.
+    "api:GET /staff/appeals/{number}/templates": Rule(WORKING, kind="api", object="appeal"),
+    "api:GET /staff/appeals/{number}/earlier": Rule(WORKING, kind="api", object="appeal"),
     "api:POST /staff/appeals/{number}/assign": Rule(
         WORKING, kind="api", method="post", object="appeal", body=_assign_body
     ),
@@ -679,6 +682,23 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:privacy_breaches": Rule(ALL_SEEING),
     "web:privacy_breach": Rule(ALL_SEEING, object="breach", shows=True),
     "web:privacy_storage": Rule(ADMINISTRATOR),
+    # ---- canned responses (issue 12): the administrator's editor -------------------------------
+    "web:console_templates": Rule(ADMINISTRATOR),
+    "web:console_template_new": Rule(ADMINISTRATOR),
+    "web:console_template_edit": Rule(
+        ADMINISTRATOR,
+        params={"template_id": "999999"},
+        ok=(404,),
+        note="the matrix's world has no template: the administrator hears 404, any other role 403"
+        " before the lookup (tests/answers/test_canned.py edits real ones)",
+    ),
+    "web:console_template_deactivate": Rule(
+        ADMINISTRATOR,
+        method="post",
+        params={"template_id": "999999"},
+        ok=(404,),
+        note="as the edit page",
+    ),
     "api:GET /account/export": Rule(CITIZEN, kind="api"),
     "api:GET /account/privacy-requests": Rule(CITIZEN, kind="api"),
     "api:POST /account/privacy-requests": Rule(

@@ -116,3 +116,46 @@ class Rendition(models.Model):
 
     def __str__(self) -> str:
         return f"{self.answer} — {self.format}"
+
+
+class ResponseTemplate(models.Model):
+    """A canned response (шаблон ответа): text with placeholders the operator starts from.
+
+    ``body`` is user-edited text: it is only ever filled in by ``answers.canned.fill`` (a
+    whitelist of placeholders), never by a template engine.
+    """
+
+    title = models.CharField("название", max_length=200)
+    body = models.TextField("текст", max_length=5000)
+    themes = models.ManyToManyField(
+        "catalog.Theme",
+        verbose_name="темы",
+        blank=True,
+        related_name="+",
+        help_text="Пусто — шаблон подходит для всех тем. Тема-раздел охватывает свои подтемы.",
+    )
+    kinds = models.ManyToManyField(
+        "catalog.Kind",
+        verbose_name="виды обращений",
+        blank=True,
+        related_name="+",
+        help_text="Пусто — для всех видов.",
+    )
+    active = models.BooleanField("действует", default=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="изменил",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    updated_at = models.DateTimeField("изменён", default=clock.now)
+
+    class Meta:
+        verbose_name = "шаблон ответа"
+        verbose_name_plural = "шаблоны ответов"
+        ordering = ["title", "id"]
+
+    def __str__(self) -> str:
+        return self.title

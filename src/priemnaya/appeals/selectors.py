@@ -222,6 +222,7 @@ class AppealFilters:
     mine: bool = False
     review: bool = False  # answers the applicant asked to re-review
     q: str = ""
+    applicant: int | None = None  # one applicant's appeals («ещё» under earlier appeals)
 
 
 def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> QuerySet[Appeal]:
@@ -241,6 +242,8 @@ def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> 
         qs = qs.filter(assignee=user)
     if filters.review:
         qs = qs.filter(review_requested_at__isnull=False)
+    if filters.applicant:
+        qs = qs.filter(applicant_id=filters.applicant)
     if filters.q.strip():
         qs = qs.filter(_search_q(filters.q.strip()))
     return qs
@@ -316,7 +319,8 @@ def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     qs = appeals_visible_to(user=require_staff(user))
     # The staff queue spans departments of a million appeals; the citizen's own list is theirs.
     _require_searchable(filters.q.strip())
-    if not filters.status and not filters.review:
+    # One applicant's appeals are shown whole: closed ones are what repeats are checked against.
+    if not filters.status and not filters.review and not filters.applicant:
         qs = qs.filter(status__in=OPEN_STATUSES)
     return queue_order(_apply_filters(qs, filters, user).select_related("assignee"))
 

@@ -33,6 +33,7 @@ from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from priemnaya.demo.canned import load_templates
 from priemnaya.demo.files import DEMO_FILES
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
 from priemnaya.webhooks.models import Endpoint
@@ -606,6 +607,7 @@ def load_demo() -> dict[str, int]:
     """Create demo accounts and, once, the sample appeals; return what was created."""
     users = load_accounts()
     _demo_webhook_endpoint(users["administrator"])
+    load_templates(users["administrator"])
     citizens = [users["citizen"]] + [
         _user(email, name, "citizen", phone) for email, phone, name in EXTRA_CITIZENS
     ]

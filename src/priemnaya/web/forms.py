@@ -403,6 +403,8 @@ class QueueFilterForm(forms.Form):
     mine = forms.BooleanField(label="Только мои", required=False)
     review = forms.BooleanField(label="На пересмотре", required=False)
     q = forms.CharField(label="Номер или слова", required=False)
+    # Set by the «ещё» link under the applicant's earlier appeals; kept while filters change.
+    applicant = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -224,3 +224,18 @@ urlpatterns += [
         name="console_file",
     ),
 ]
+# Canned responses (issue 12): the administrator's editor of answer templates.
+from priemnaya.web.views import canned  # noqa: E402
+
+urlpatterns += [
+    path("console/templates/", canned.template_list, name="console_templates"),
+    path("console/templates/new/", canned.template_new, name="console_template_new"),
+    path(
+        "console/templates/<int:template_id>/", canned.template_edit, name="console_template_edit"
+    ),
+    path(
+        "console/templates/<int:template_id>/deactivate/",
+        canned.template_deactivate,
+        name="console_template_deactivate",
+    ),
+]

@@ -268,3 +268,69 @@ def assign(request, number: str, payload: AssignIn):
     appeal = staff_appeal_get(user=user, number=number)
     appeal = services.appeal_assign(appeal=appeal, actor=user, assignee_id=payload.assignee_id)
     return appeal_body(appeal, user)
+
+
+# ---- canned responses and earlier appeals (issue 12) ----
+
+
+class ResponseTemplateOut(Schema):
+    id: int
+    title: str
+    text: str = Field(description="текст шаблона с подставленными данными обращения")
+
+
+class EarlierAppealOut(Schema):
+    number: str
+    registered_at: str | None
+    theme: str
+    status: str
+    subject: str
+    repeat: bool = Field(description="возможно, повторное: та же тема или похожий текст за 12 мес.")
+    reason: str = Field(description="почему отмечено: «совпадают тема и слова: …»")
+
+
+class EarlierAppealsOut(Schema):
+    items: list[EarlierAppealOut]
+    more: bool = Field(description="у заявителя есть ещё видимые вам обращения сверх первых 10")
+    hidden: int = Field(description="обращения заявителя в отделах, недоступных вам (только число)")
+
+
+@router.get("/{number}/templates", response={200: list[ResponseTemplateOut]} | ERRORS)
+def response_templates(request, number: str):
+    """Canned responses for this appeal's theme and kind, with the text already filled in."""
+    from priemnaya.answers.canned import templates_for_appeal
+
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
+    return [
+        {"id": f.template.pk, "title": f.template.title, "text": f.text}
+        for f in templates_for_appeal(appeal=appeal, author=user)
+    ]
+
+
+@router.get("/{number}/earlier", response={200: EarlierAppealsOut} | ERRORS)
+def earlier(request, number: str):
+    """The applicant's other appeals this member may see, newest first, with the repeat mark."""
+    from priemnaya.search.earlier import earlier_appeals
+
+    user = request.auth
+    appeal = staff_appeal_get(user=user, number=number)
+    found = earlier_appeals(appeal=appeal, user=user)
+    return {
+        "items": [
+            {
+                "number": e.appeal.display_number,
+                "registered_at": e.appeal.registered_at.isoformat()
+                if e.appeal.registered_at
+                else None,
+                "theme": e.appeal.theme.name,
+                "status": e.appeal.status,
+                "subject": e.appeal.subject,
+                "repeat": e.repeat,
+                "reason": e.reason,
+            }
+            for e in found.items
+        ],
+        "more": found.more,
+        "hidden": found.hidden,
+    }

@@ -13,8 +13,10 @@ from priemnaya.appeals.presenters import Audience
 from priemnaya.appeals.selectors import AppealPage, appeal_get, appeal_page_of, notice_due_on
 from priemnaya.appeals.states import Status
 from priemnaya.core.errors import ApplicationError
+from priemnaya.search.earlier import earlier_appeals
 from priemnaya.web.forms_files import FILE_FIELDS, FilesMixin
 from priemnaya.web.views.actions import LABELS, ONE_CLICK, PageAction
+from priemnaya.web.views.canned import appeal_templates_context
 from priemnaya.web.views.common import apply_errors, get_or_404
 from priemnaya.web.views.files import take_files
 
@@ -34,6 +36,13 @@ def render_detail(
     draft = answer_draft_current(appeal=appeal) if working else None
     pending = draft is not None and draft.state == DraftState.PENDING
     reviewer = pending and may_review(request.user, appeal)
+    # Canned responses for the answer form; «?template=» pre-fills it (nothing is sent).
+    canned = (
+        appeal_templates_context(request, appeal)
+        if staff and "answer" in allowed and not pending
+        else {}
+    )
+    chosen = canned.get("canned_chosen")
     action_forms = []
     for slug, spec in actions.items():
         # While a draft waits for review nobody answers past it (the head decides on its card).
@@ -41,6 +50,8 @@ def render_detail(
             continue
         # A returned draft comes back into the answer form for its author to revise.
         initial = draft_initial(draft) if slug == "answer" else {}
+        if slug == "answer" and chosen:
+            initial = {**initial, "text": chosen.text}
         form = (
             bound[1]
             if bound and bound[0] == slug
@@ -53,7 +64,7 @@ def render_detail(
                 "slug": slug,
                 "label": spec.label(appeal, request.user) if spec.label else LABELS[slug],
                 "one_click": slug in ONE_CLICK,
-                "open": bool(bound and bound[0] == slug),
+                "open": bool(bound and bound[0] == slug) or (slug == "answer" and bool(chosen)),
                 "form": form,
                 "fields": [(f, marks.get(f.name, "")) for f in form if f.name not in FILE_FIELDS],
                 # Forms with files post multipart and show the file picker (issue 10).
@@ -93,6 +104,11 @@ def render_detail(
         "follow_ups": page.follow_ups,
         # Unreadable or unclear appeals: the notice is due by registration + 7 days (rule 11).
         "notice_due": notice_due_on(appeal) if "answer" in allowed else None,
+        **canned,
+        # The applicant's other appeals and possible repeats (SPEC §12), for staff only.
+        "earlier": earlier_appeals(appeal=appeal, user=request.user)
+        if staff and page.visible
+        else None,
     }
     return render(request, template, context, status=400 if bound else 200)
 
