@@ -309,8 +309,8 @@ PAGES: list[tuple[str, int, int, Make]] = [
     (
         "console detail, in work",
         # the answer form: the draft awaiting review (1) and its templates (1, issue 12); the
-        # applicant's other appeals (2, as above)
-        21,
+        # applicant's other appeals (2, as above); the theme-suggester model (1)
+        22,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(P).number}/"),
     ),
