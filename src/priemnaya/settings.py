@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "priemnaya.appeals",
     "priemnaya.notifications",
     "priemnaya.search",
+    "priemnaya.knowledge",
     "priemnaya.webhooks",
     "priemnaya.answers",
     "priemnaya.web",
@@ -490,6 +491,8 @@ PRIEMNAYA_RATE_LIMITS = {
     "appeals_user": env.str("PRIEMNAYA_RATE_APPEALS_USER", default="60/h"),
     # Issue 10 — renditions: the public verification of answers (page and API), per IP.
     "verify": env.str("PRIEMNAYA_RATE_VERIFY", default="60/h"),
+    # Issue 12 — knowledge base: «Помогла ли статья?» votes, per IP.
+    "feedback": env.str("PRIEMNAYA_RATE_FEEDBACK", default="30/h"),
 }
 # «Запомнить меня»: the session lasts this many days; otherwise it ends when the browser closes.
 PRIEMNAYA_REMEMBER_DAYS = env.int("PRIEMNAYA_REMEMBER_DAYS", default=30)

@@ -78,3 +78,7 @@ api.add_router("/staff/answer-drafts", answer_review.drafts_router)
 from priemnaya.api.routers import attachments  # noqa: E402
 
 api.add_router("/attachments", attachments.router)
+# Issue 12 — the knowledge base (public).
+from priemnaya.api.routers import knowledge  # noqa: E402
+
+api.add_router("/knowledge", knowledge.router)

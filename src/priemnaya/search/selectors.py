@@ -96,3 +96,37 @@ def search_page(
     ordered = [rows[pk] for pk in wanted if pk in rows]
     has_next = len(ids) > end
     return Page(ordered, has_next, RankCursor(end).encode() if has_next else "")
+
+
+def any_word_scores(
+    collection: Collection,
+    stems: list[str],
+    *,
+    within: QuerySet | None = None,
+    per_word: int = 50,
+    head_weight: float = 2.0,
+) -> dict[int, float]:
+    """Score documents matching ANY of the stems (the backends' queries need every word).
+
+    Each stem is searched alone (head, then everywhere); a match weighs the stem's rarity
+    (``1 / matches``, an IDF of sorts: a word every document holds says little), doubled when the
+    head holds it. Two lookups per stem: meant for a handful of stems over a small collection.
+    """
+    engine = backend()
+    scores: dict[int, float] = {}
+    for stem in stems:
+        query = Query(((stem,),))
+        every = engine.newest(
+            collection, query, head_only=False, within=within, among=None, limit=per_word
+        )
+        if not every:
+            continue
+        weight = 1.0 / len(every)
+        head = set(
+            engine.newest(
+                collection, query, head_only=True, within=within, among=None, limit=per_word
+            )
+        )
+        for doc in every:
+            scores[doc] = scores.get(doc, 0.0) + weight * (head_weight if doc in head else 1.0)
+    return scores
