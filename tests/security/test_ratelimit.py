@@ -39,6 +39,8 @@ PATHS = [
     # Issue 10 — renditions: the public verification of answers.
     "/api/v1/verify",
     "/verify/",
+    # Issue 12 — knowledge base: «Помогла ли статья?» (a missing article: 404 until refused).
+    "/help/",
 ]
 
 

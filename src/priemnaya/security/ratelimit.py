@@ -71,6 +71,8 @@ RULES: tuple[Rule, ...] = (
     # Verification of signed answers (public: each check hashes and verifies up to 10 MB).
     Rule("POST", "/api/v1/verify", "verify", exact=True),
     Rule("POST", "/verify/", "verify", exact=True),
+    # Issue 12: «Помогла ли статья?» (the only POST under /help/), per IP.
+    Rule("POST", "/help/", "feedback"),
 )
 
 RATE_LIMITED = "Слишком много запросов. Повторите попытку через {wait}."
