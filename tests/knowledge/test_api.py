@@ -33,9 +33,11 @@ def test_without_q_the_newest_published_come_paged(write, draft, client):
     # then
     assert len(first["items"]) == 20 and first["has_next"] is True
     assert first["items"][0]["title"] == "Статья 20"
-    assert [i["title"] for i in second["items"]] == ["Статья 0"] == [
-        i["title"] for i in by_page["items"]
-    ]
+    assert (
+        [i["title"] for i in second["items"]]
+        == ["Статья 0"]
+        == [i["title"] for i in by_page["items"]]
+    )
     assert draft.pk not in {i["id"] for i in first["items"] + second["items"]}
 
 

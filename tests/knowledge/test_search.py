@@ -8,7 +8,7 @@ from django.core.management import call_command
 from priemnaya.core.errors import ValidationFailed
 from priemnaya.knowledge.documents import ARTICLES
 from priemnaya.knowledge.selectors import article_suggestions, search_articles
-from priemnaya.knowledge.services import article_save, article_unpublish, ArticleData
+from priemnaya.knowledge.services import ArticleData, article_save, article_unpublish
 from priemnaya.search.backends import backend
 
 
@@ -82,7 +82,9 @@ def test_bad_queries_are_refused_naming_q(sms, term):
     assert "q" in caught.value.errors
 
 
-@pytest.mark.parametrize("term", ['"код', "код*", "NEAR", "код OR", "код NEAR смс", "код:смс", "код\x00смс"])
+@pytest.mark.parametrize(
+    "term", ['"код', "код*", "NEAR", "код OR", "код NEAR смс", "код:смс", "код\x00смс"]
+)
 def test_query_syntax_characters_are_only_separators(sms, term):
     # «NEAR», «OR» are words to search for like any other, found nowhere here
     assert titles(term) == ([] if "NEAR" in term or "OR" in term else [sms.title])

@@ -196,7 +196,7 @@ def newest_articles(*, limit: int = 20, offset: int = 0) -> tuple[list[ArticleHi
 
 
 # The informative words of a free text taken into a suggestion query.
-SUGGEST_WORDS = 8
+SUGGEST_WORDS = 6
 THEME_BOOST = 1.0
 
 

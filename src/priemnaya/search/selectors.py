@@ -108,23 +108,28 @@ def any_word_scores(
 ) -> dict[int, float]:
     """Score documents matching ANY of the stems (the backends' queries need every word).
 
-    Each stem is searched alone (head, then everywhere); a match weighs the stem's rarity
-    (``1 / matches``, an IDF of sorts: a word every document holds says little), doubled when the
-    head holds it. Two lookups per stem: meant for a handful of stems over a small collection.
+    Each stem is searched alone (everywhere, then in the head); a match weighs the stem's rarity
+    (``1 / matches``, an IDF of sorts: a word every document holds says little), times
+    ``head_weight`` when the head holds it. Meant for a handful of stems over a small collection
+    (help articles): ``within`` is read once (1 query; none more if it is empty), then at most two
+    queries per stem.
     """
     engine = backend()
+    among = small_ids(within) if within is not None else None
+    if among is not None and not among:
+        return {}
     scores: dict[int, float] = {}
     for stem in stems:
         query = Query(((stem,),))
         every = engine.newest(
-            collection, query, head_only=False, within=within, among=None, limit=per_word
+            collection, query, head_only=False, within=within, among=among, limit=per_word
         )
         if not every:
             continue
         weight = 1.0 / len(every)
         head = set(
             engine.newest(
-                collection, query, head_only=True, within=within, among=None, limit=per_word
+                collection, query, head_only=True, within=within, among=every, limit=per_word
             )
         )
         for doc in every:
