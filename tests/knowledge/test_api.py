@@ -18,8 +18,11 @@ def test_search_lists_published_articles_with_the_contract_fields(sms, draft, cl
     assert set(item) == {"id", "title", "url", "snippet", "section", "updated_at"}
     assert item["title"] == sms.title
     assert item["url"].endswith("/help/vhod/ne-prihodit-kod/")
-    assert "код" in item["snippet"] and "<mark>" not in item["snippet"]
-    assert body["has_next"] is False and body["next"] is None and body["page"] == 1
+    assert "код" in item["snippet"]
+    assert "<mark>" not in item["snippet"]
+    assert body["has_next"] is False
+    assert body["next"] is None
+    assert body["page"] == 1
 
 
 def test_without_q_the_newest_published_come_paged(write, draft, client):
@@ -31,7 +34,8 @@ def test_without_q_the_newest_published_come_paged(write, draft, client):
     second = client.get("/api/v1/knowledge/articles", {"after": first["next"]}).json()
     by_page = client.get("/api/v1/knowledge/articles", {"page": 2}).json()
     # then
-    assert len(first["items"]) == 20 and first["has_next"] is True
+    assert len(first["items"]) == 20
+    assert first["has_next"] is True
     assert first["items"][0]["title"] == "Статья 20"
     assert (
         [i["title"] for i in second["items"]]
@@ -56,7 +60,8 @@ def test_query_syntax_is_never_a_500(sms, client, term):
 def test_bad_paging_is_refused_naming_the_field(sms, client):
     broken = client.get("/api/v1/knowledge/articles", {"after": "не-курсор"})
     zero = client.get("/api/v1/knowledge/articles", {"page": 0})
-    assert broken.status_code == 422 and broken.json()["errors"][0]["field"] == "after"
+    assert broken.status_code == 422
+    assert broken.json()["errors"][0]["field"] == "after"
     assert zero.status_code == 422
 
 
@@ -68,9 +73,11 @@ def test_an_article_comes_with_safe_html(write, client):
     # then
     assert answer.status_code == 200
     body = answer.json()
-    assert body["id"] == article.pk and body["title"] == "Опасная"
+    assert body["id"] == article.pk
+    assert body["title"] == "Опасная"
     assert "<strong>жирно</strong>" in body["html"]
-    assert "<script" not in body["html"] and "javascript:" not in body["html"].split("[x]")[0]
+    assert "<script" not in body["html"]
+    assert "javascript:" not in body["html"].split("[x]")[0]
     assert 'href="javascript' not in body["html"]
 
 

@@ -68,7 +68,8 @@ def test_the_html_is_cached_per_version():
     cached = article_html(999_001, 1, "**два**")
     fresh = article_html(999_001, 2, "**два**")
     # then
-    assert cached == first and "один" in cached
+    assert cached == first
+    assert "один" in cached
     assert "два" in fresh
 
 
