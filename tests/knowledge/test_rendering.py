@@ -77,3 +77,7 @@ def test_plain_text_drops_marks():
     assert plain_text("## Заголовок\n\n**жирный** [ссылка](https://x.ru)") == (
         "Заголовок\nжирный ссылка"
     )
+
+
+def test_plain_text_keeps_line_breaks_as_spaces():
+    assert plain_text("указанным при\nрегистрации") == "указанным при регистрации"

@@ -43,8 +43,13 @@ def plain_text(text: str) -> str:
     parts: list[str] = []
     for token in tokens:
         if token.type == "inline" and token.children:
+            # A line break inside a paragraph is a space: «при\nрегистрации» is two words.
             parts.append(
-                "".join(c.content for c in token.children if c.type in {"text", "code_inline"})
+                "".join(
+                    " " if c.type in {"softbreak", "hardbreak"} else c.content
+                    for c in token.children
+                    if c.type in {"text", "code_inline", "softbreak", "hardbreak"}
+                )
             )
         elif token.type in {"fence", "code_block"}:
             parts.append(token.content)
