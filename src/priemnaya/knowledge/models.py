@@ -85,7 +85,7 @@ class ArticleFeedback(models.Model):
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="feedback")
     helpful = models.BooleanField("помогла")
     comment = models.TextField("комментарий", max_length=COMMENT_MAX, blank=True)
-    # A hash of the session key: the vote is tied to a browser without storing the key itself.
+    # A hash of a random id kept in the browser's session: one vote per browser session.
     session_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(default=clock.now)
 

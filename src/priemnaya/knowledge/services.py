@@ -121,8 +121,8 @@ def article_unpublish(*, actor: Any, article: Article) -> Article:
     return article
 
 
-def session_hash(session_key: str) -> str:
-    return hashlib.sha256(f"knowledge:{session_key}".encode()).hexdigest()
+def session_hash(browser: str) -> str:
+    return hashlib.sha256(f"knowledge:{browser}".encode()).hexdigest()
 
 
 def feedback_record(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import secrets
+
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
@@ -20,6 +22,7 @@ from priemnaya.knowledge.services import feedback_record
 from priemnaya.web.forms_knowledge import FeedbackForm
 
 VOTED_KEY = "knowledge_voted"
+BROWSER_KEY = "knowledge_browser"
 
 
 def index(request):
@@ -77,14 +80,15 @@ def _vote(request, found):
     form = FeedbackForm(request.POST)
     if not form.is_valid():
         return _article_page(request, found, form=form, status=422)
-    if not request.session.session_key:
-        request.session.save()
+    # A random id of this browser, kept in its session (saved with the answer by the session
+    # middleware): the vote is tied to it, never to the session key itself.
+    browser = request.session.setdefault(BROWSER_KEY, secrets.token_hex(16))
     try:
         feedback_record(
             article=found,
             helpful=form.cleaned_data["helpful"],
             comment=form.cleaned_data["comment"],
-            session_key=request.session.session_key or "",
+            session_key=browser,
         )
     except ValidationFailed as exc:
         for field, messages in exc.errors.items():
