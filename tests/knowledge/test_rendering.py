@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from priemnaya.knowledge import rendering
 from priemnaya.knowledge.rendering import article_html, plain_text, render_markdown
 
 
@@ -61,16 +62,19 @@ def test_protocol_relative_links_are_refused():
     assert "href" not in render_markdown("[x](//evil.example/)")
 
 
-def test_the_html_is_cached_per_version():
-    # given the HTML of version 1
+def test_the_html_is_rendered_once_per_version(monkeypatch):
+    # given a renderer that counts its calls
+    calls = []
+    real = rendering.render_markdown
+    monkeypatch.setattr(rendering, "render_markdown", lambda text: calls.append(text) or real(text))
+    # when the same version is asked twice, then a new version
     first = article_html(999_001, 1, "**один**")
-    # when the same version is asked with another text (never happens: text changes bump it)
-    cached = article_html(999_001, 1, "**два**")
+    again = article_html(999_001, 1, "**один**")
     fresh = article_html(999_001, 2, "**два**")
     # then
-    assert cached == first
-    assert "один" in cached
+    assert first == again
     assert "два" in fresh
+    assert calls == ["**один**", "**два**"]
 
 
 def test_plain_text_drops_marks():

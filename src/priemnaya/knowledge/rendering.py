@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import re
 
 from django.core.cache import cache
@@ -58,7 +59,10 @@ def plain_text(text: str) -> str:
 
 def article_html(article_id: int, version: int, body: str) -> str:
     """The article's HTML, rendered once per version (the cache key carries the version)."""
-    key = f"knowledge:html:{article_id}:{version}"
+    # The text's digest too: a reused id (SQLite after a delete, a restored backup) or a shared
+    # cache between databases must never serve another text's HTML.
+    digest = hashlib.sha256((body or "").encode()).hexdigest()[:16]
+    key = f"knowledge:html:{article_id}:{version}:{digest}"
     html = cache.get(key)
     if html is None:
         html = render_markdown(body)
