@@ -90,10 +90,12 @@ def article_save(*, actor: Any, data: ArticleData, article: Article | None = Non
 def article_publish(*, actor: Any, article: Article) -> Article:
     """Publish (or re-publish) the article and index it."""
     now = clock.now()
-    article.status = ArticleStatus.PUBLISHED
-    article.published_at = article.published_at or now
-    article.updated_at = now
-    article.save(update_fields=["status", "published_at", "updated_at"])
+    Article.objects.filter(pk=article.pk).update(
+        status=ArticleStatus.PUBLISHED,
+        published_at=article.published_at or now,
+        updated_at=now,
+    )
+    article.refresh_from_db(fields=["status", "published_at", "updated_at"])
     audit_record(
         action="knowledge.article_published",
         actor=actor,
@@ -108,8 +110,8 @@ def article_publish(*, actor: Any, article: Article) -> Article:
 @transaction.atomic
 def article_unpublish(*, actor: Any, article: Article) -> Article:
     """Return the article to drafts and take it out of search."""
-    article.status = ArticleStatus.DRAFT
-    article.save(update_fields=["status"])
+    Article.objects.filter(pk=article.pk).update(status=ArticleStatus.DRAFT)
+    article.refresh_from_db(fields=["status"])
     audit_record(
         action="knowledge.article_unpublished",
         actor=actor,
