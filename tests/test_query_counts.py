@@ -107,6 +107,32 @@ def later(appeal: Appeal) -> str:
     return (timezone.localdate(appeal.due_at) + timedelta(days=5)).isoformat()
 
 
+def help_articles(w: World, path: str) -> Request:
+    """Two sections with published articles, then a page of the help as an anonymous reader."""
+    from priemnaya.catalog.models import Theme
+    from priemnaya.knowledge.models import Section
+    from priemnaya.knowledge.services import ArticleData, article_publish, article_save
+
+    admin = w.admin()
+    for slug, title, articles in (
+        ("vhod", "Вход", [("kod-iz-sms", "Не приходит код из СМС"), ("parol", "Пароль")]),
+        ("svyaz", "Связь", [("liniya", "Горячая линия: код региона")]),
+    ):
+        section = Section.objects.create(slug=slug, title=title)
+        for article_slug, article_title in articles:
+            data = ArticleData(
+                title=article_title,
+                section=section,
+                summary="Кратко.",
+                body="Текст про **код** и телефон.",
+                keywords="",
+                themes=list(Theme.objects.filter(code="tech-sms")),
+                slug=article_slug,
+            )
+            article_publish(actor=admin, article=article_save(actor=admin, data=data))
+    return page(None, path)
+
+
 # ---- how a request is made ----------------------------------------------------------------------
 
 Make = Callable[[World], Request]
@@ -302,18 +328,29 @@ PAGES: list[tuple[str, int, int, Make]] = [
         # + 1: the newest theme-suggester model (none here: no suggestion; issue 12)
         # + 2: the applicant's other appeals this operator may open, and how many others lie in
         # departments they do not work (issue 12); the answer templates (1) only while in work
-        18,
+        # + 1: the published articles' ids for the knowledge-base suggestions (issue 12; there
+        #   are none here, so no search follows — with articles, two per informative word)
+        19,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(A).number}/"),
     ),
     (
         "console detail, in work",
         # the answer form: the draft awaiting review (1) and its templates (1, issue 12); the
-        # applicant's other appeals (2, as above); the theme-suggester model (1)
-        22,
+        # applicant's other appeals (2, as above); the theme-suggester model (1); the published
+        # articles' ids (1)
+        23,
         200,
         lambda w: page(w.operator, f"/console/appeals/{w.appeal(P).number}/"),
     ),
+    # Issue 12 — the public help, anonymous (no session cookie: no session read), with two
+    # sections of articles. The index: sections, their articles, the popular ones (3).
+    ("help index", 3, 200, lambda w: help_articles(w, "/help/")),
+    ("help section", 2, 200, lambda w: help_articles(w, "/help/vhod/")),
+    # the article with its section (1), its themes (1), related by theme (1) and by section (1)
+    ("help article", 4, 200, lambda w: help_articles(w, "/help/vhod/kod-iz-sms/")),
+    # the published ids (1), title matches (1), matches anywhere (1), the rows with sections (1)
+    ("help search", 4, 200, lambda w: help_articles(w, "/help/search/?q=коды")),
 ]
 
 CABINET_ACTIONS: list[tuple[str, int, int, Make]] = [

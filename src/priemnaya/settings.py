@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "priemnaya.appeals",
     "priemnaya.notifications",
     "priemnaya.search",
+    "priemnaya.knowledge",
     "priemnaya.webhooks",
     "priemnaya.answers",
     "priemnaya.web",
@@ -492,6 +493,8 @@ PRIEMNAYA_RATE_LIMITS = {
     "verify": env.str("PRIEMNAYA_RATE_VERIFY", default="60/h"),
     # Issue 12 — the theme suggester's API (called while typing, debounced), per IP.
     "suggest": env.str("PRIEMNAYA_RATE_SUGGEST", default="300/h"),
+    # Issue 12 — knowledge base: «Помогла ли статья?» votes, per IP.
+    "feedback": env.str("PRIEMNAYA_RATE_FEEDBACK", default="30/h"),
 }
 # Issue 12 — the theme suggester (search/suggest.py): it refuses to learn from fewer labelled
 # appeals than this; the filing form shows a suggestion only from this confidence up.

@@ -736,6 +736,36 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:audit": Rule(AUDITOR),
     "web:audit_verify": Rule(AUDITOR, method="post", ok=(302,)),
     "web:audit_export": Rule(AUDITOR),
+    # ---- the knowledge base (issue 12) ---------------------------------------------------------
+    "web:help": Rule(EVERYONE),
+    "web:help_search": Rule(EVERYONE, query="q=пароль"),
+    # No section or article of that name in the matrix's world: 404 for everyone, never a login.
+    "web:help_section": Rule(EVERYONE, params={"section_slug": "net-takogo"}, ok=(404,)),
+    "web:help_article": (
+        Rule(EVERYONE, params={"section_slug": "net", "slug": "net"}, ok=(404,)),
+        Rule(
+            EVERYONE,
+            method="post",
+            params={"section_slug": "net", "slug": "net"},
+            body={"helpful": "yes"},
+            ok=(404,),
+            variant="vote",
+        ),
+    ),
+    "web:kb_list": Rule(ADMINISTRATOR),
+    "web:kb_new": Rule(ADMINISTRATOR),
+    "web:kb_edit": Rule(ADMINISTRATOR, params={"article_id": "999999"}, ok=(404,)),
+    "web:kb_preview": Rule(ADMINISTRATOR, params={"article_id": "999999"}, ok=(404,)),
+    "web:kb_publish": Rule(
+        ADMINISTRATOR, method="post", params={"article_id": "999999"}, ok=(404,)
+    ),
+    "web:kb_unpublish": Rule(
+        ADMINISTRATOR, method="post", params={"article_id": "999999"}, ok=(404,)
+    ),
+    "api:GET /knowledge/articles": Rule(EVERYONE, kind="api"),
+    "api:GET /knowledge/articles/{article_id}": Rule(
+        EVERYONE, kind="api", params={"article_id": "999999"}, ok=(404,)
+    ),
 }
 
 

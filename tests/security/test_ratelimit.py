@@ -41,6 +41,8 @@ PATHS = [
     "/verify/",
     # Issue 12 — the theme suggester's API.
     "/api/v1/suggestions/theme",
+    # Issue 12 — knowledge base: «Помогла ли статья?» (a missing article: 404 until refused).
+    "/help/",
 ]
 
 

@@ -82,3 +82,7 @@ api.add_router("/attachments", attachments.router)
 from priemnaya.api.routers import suggestions  # noqa: E402
 
 api.add_router("/suggestions", suggestions.router)
+# Issue 12 — the knowledge base (public).
+from priemnaya.api.routers import knowledge  # noqa: E402
+
+api.add_router("/knowledge", knowledge.router)

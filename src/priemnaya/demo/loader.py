@@ -35,6 +35,7 @@ from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from priemnaya.demo.canned import load_templates
 from priemnaya.demo.files import DEMO_FILES
+from priemnaya.demo.knowledge import load_knowledge
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
 from priemnaya.webhooks.models import Endpoint
 from priemnaya.webhooks.services import endpoint_create
@@ -608,6 +609,7 @@ def load_demo() -> dict[str, int]:
     users = load_accounts()
     _demo_webhook_endpoint(users["administrator"])
     load_templates(users["administrator"])
+    load_knowledge(users["administrator"])  # issue 12: the help's sections and articles
     citizens = [users["citizen"]] + [
         _user(email, name, "citizen", phone) for email, phone, name in EXTRA_CITIZENS
     ]

@@ -155,3 +155,42 @@ def search_page(
     ordered = [rows[pk] for pk in wanted if pk in rows]
     has_next = len(ids) > end
     return Page(ordered, has_next, RankCursor(end).encode() if has_next else "")
+
+
+def any_word_scores(
+    collection: Collection,
+    stems: list[str],
+    *,
+    within: QuerySet | None = None,
+    per_word: int = 50,
+    head_weight: float = 2.0,
+) -> dict[int, float]:
+    """Score documents matching ANY of the stems (the backends' queries need every word).
+
+    Each stem is searched alone (everywhere, then in the head); a match weighs the stem's rarity
+    (``1 / matches``, an IDF of sorts: a word every document holds says little), times
+    ``head_weight`` when the head holds it. Meant for a handful of stems over a small collection
+    (help articles): ``within`` is read once (1 query; none more if it is empty), then at most two
+    queries per stem.
+    """
+    engine = backend()
+    among = small_ids(within) if within is not None else None
+    if among is not None and not among:
+        return {}
+    scores: dict[int, float] = {}
+    for stem in stems:
+        query = Query(((stem,),))
+        every = engine.newest(
+            collection, query, head_only=False, within=within, among=among, limit=per_word
+        )
+        if not every:
+            continue
+        weight = 1.0 / len(every)
+        head = set(
+            engine.newest(
+                collection, query, head_only=True, within=within, among=every, limit=per_word
+            )
+        )
+        for doc in every:
+            scores[doc] = scores.get(doc, 0.0) + weight * (head_weight if doc in head else 1.0)
+    return scores

@@ -239,3 +239,21 @@ urlpatterns += [
         name="console_template_deactivate",
     ),
 ]
+# Issue 12 — knowledge base: the public help and the administrator's editor.
+from priemnaya.web.views import help as help_pages  # noqa: E402
+from priemnaya.web.views import kb_editor  # noqa: E402
+
+urlpatterns += [
+    path("help/", help_pages.index, name="help"),
+    path("help/search/", help_pages.search, name="help_search"),
+    path("help/<slug:section_slug>/", help_pages.section, name="help_section"),
+    path("help/<slug:section_slug>/<slug:slug>/", help_pages.article, name="help_article"),
+    path("console/kb/", kb_editor.article_list, name="kb_list"),
+    path("console/kb/new/", kb_editor.article_new, name="kb_new"),
+    path("console/kb/<int:article_id>/", kb_editor.article_edit, name="kb_edit"),
+    path("console/kb/<int:article_id>/preview/", kb_editor.article_preview, name="kb_preview"),
+    path("console/kb/<int:article_id>/publish/", kb_editor.article_publish, name="kb_publish"),
+    path(
+        "console/kb/<int:article_id>/unpublish/", kb_editor.article_unpublish, name="kb_unpublish"
+    ),
+]

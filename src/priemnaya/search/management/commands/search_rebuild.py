@@ -1,10 +1,12 @@
-"""`priemnaya search rebuild`: index every appeal again (after a restore, or new analysis)."""
+"""`priemnaya search rebuild`: index every appeal again (after a restore, or new analysis), and
+every collection other apps registered (search/registry.py: the knowledge base's articles)."""
 
 from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
 from priemnaya.search.documents import appeals_rebuild
+from priemnaya.search.registry import registered
 
 
 class Command(BaseCommand):
@@ -24,3 +26,6 @@ class Command(BaseCommand):
 
         total = appeals_rebuild(clear=clear, progress=progress)
         self.stdout.write(f"Поисковый индекс перестроен: обращений {total}.")
+        for entry in registered():
+            count = entry.rebuild(clear=clear, progress=progress)
+            self.stdout.write(f"Коллекция «{entry.collection.name}» перестроена: {count}.")
