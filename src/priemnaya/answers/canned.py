@@ -43,7 +43,7 @@ def _executor(appeal: Appeal, author: User | None) -> str:
 PLACEHOLDERS: dict[str, tuple[str, Callable[[Appeal, User | None], str]]] = {
     "имя": ("имя и отчество заявителя (или ФИО, как записано)", _name),
     "фио": ("ФИО заявителя полностью", lambda a, _u: a.applicant_name),
-    "номер": ("номер обращения, 26-0001234-5", lambda a, _u: a.display_number),
+    "номер": ("номер обращения, 26-0001234-9", lambda a, _u: a.display_number),
     "дата": (
         "дата регистрации, ДД.ММ.ГГГГ",
         lambda a, _u: format_date(a.registered_at) if a.registered_at else "",
