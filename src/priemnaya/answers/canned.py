@@ -123,18 +123,6 @@ def templates_for_appeal(*, appeal: Appeal, author: User | None) -> list[FilledT
     ]
 
 
-def template_for_appeal(
-    *, appeal: Appeal, author: User | None, template_id: Any
-) -> FilledTemplate | None:
-    """Return one template for the appeal, filled in, or None if it does not apply to it."""
-    try:
-        pk = int(template_id)
-    except (TypeError, ValueError):
-        return None
-    found = templates_matching(theme=appeal.theme, kind=appeal.kind).filter(pk=pk).first()
-    return FilledTemplate(found, fill(found.body, appeal, author=author)) if found else None
-
-
 def templates_all() -> QuerySet[ResponseTemplate]:
     """Every template, active first, for the editor's list."""
     return (
