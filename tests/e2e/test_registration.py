@@ -7,6 +7,7 @@ import re
 
 import pytest
 from django.core import mail
+from playwright.sync_api import expect
 
 from priemnaya.accounts.models import Consent, User
 from priemnaya.appeals.models import Appeal
@@ -81,7 +82,8 @@ def test_register_confirm_and_file_a_complaint(
     page.goto(base + path)
     shot(page, "identity-07-email-link")
     page.get_by_role("button", name="Подтвердить адрес").click()
-    assert page.get_by_text("Адрес электронной почты подтверждён.").is_visible()
+    # the press posts a form: wait for the answer page rather than look at the one being left
+    expect(page.get_by_text("Адрес электронной почты подтверждён.")).to_be_visible()
     page.get_by_role("link", name="В личный кабинет").click()
     page.wait_for_url(re.compile(r"/cabinet/$"))
     assert page.get_by_test_id("identity-banner").count() == 0
