@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import threading
 from pathlib import Path
 
 import pytest
@@ -22,6 +23,41 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _one_request_at_a_time_on_shared_sqlite():
+    """On in-memory SQLite the live server's threads share the test's one connection (Django's
+    connections_override), so two requests at once (two files uploaded together) collide with
+    «cannot open savepoint - SQL statements in progress». A real server has a connection per
+    thread; here each response is built and read whole under one lock."""
+    from django.db import connection
+    from django.test.testcases import LiveServerThread
+
+    if connection.vendor != "sqlite":
+        yield
+        return
+    from django.core.servers.basehttp import ThreadedWSGIServer
+
+    lock = threading.Lock()
+
+    class OneAtATime(ThreadedWSGIServer):
+        def set_app(self, application):
+            def serial(environ, start_response):
+                with lock:
+                    result = application(environ, start_response)
+                    try:
+                        return list(result)
+                    finally:
+                        if hasattr(result, "close"):
+                            result.close()
+
+            super().set_app(serial)
+
+    threaded = LiveServerThread.server_class
+    LiveServerThread.server_class = OneAtATime
+    yield
+    LiveServerThread.server_class = threaded
 
 
 def pytest_collection_modifyitems(config, items):
