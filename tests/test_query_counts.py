@@ -250,10 +250,11 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("cabinet new form", 8, 200, lambda w: page(w.citizen, "/cabinet/new/")),
     ("cabinet new, submitted", 10, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     # Issue 12: «Проверить тему» re-renders the form: the form's checks (as a submission does)
-    # and the suggester's model lookup (none here).
+    # and the suggester's model lookup (none here), the help articles (none published) and the
+    # citizen's own open appeals (help before filing).
     (
         "cabinet new, theme check",
-        11,
+        13,
         200,
         lambda w: page(w.citizen, "/cabinet/new/", {**APPEAL_FORM, "suggest_check": ""}),
     ),

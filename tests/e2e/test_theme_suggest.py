@@ -23,7 +23,7 @@ def test_live_suggestion_is_chosen_only_by_a_click(
     page.goto(f"{base}/cabinet/new/")
     page.select_option("#id_theme", "tech-login")
     # with JS the server round trip is not offered: the suggestion comes while typing
-    assert not page.get_by_role("button", name="Проверить тему по тексту").is_visible()
+    assert not page.get_by_role("button", name="Проверить по тексту").is_visible()
     page.fill("#id_text", "Не приходит смс с кодом подтверждения на телефон, помогите")
     note = page.get_by_test_id("theme-suggestion")
     note.wait_for(state="visible")

@@ -11,7 +11,6 @@ other departments are only counted («ещё N — в других отдела�
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import timedelta
 
@@ -21,8 +20,8 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.permissions import staff_department_ids
 from priemnaya.appeals.selectors import appeals_visible_to
-from priemnaya.appeals.states import Status
-from priemnaya.search.text import STOP_WORDS, analyse, stem
+from priemnaya.appeals.states import OPEN_STATUSES, Status
+from priemnaya.search.text import analyse, spellings
 
 LIMIT = 10
 WINDOW = timedelta(days=365)
@@ -30,7 +29,6 @@ SIMILAR_SHARE = 0.5
 SIMILAR_MIN = 3
 # How many shared words the reason names.
 SHOWN_WORDS = 5
-_WORD = re.compile(r"[^\W_]+", re.UNICODE)
 
 
 @dataclass(frozen=True)
@@ -67,14 +65,22 @@ def _stems(appeal: Appeal) -> set[str]:
 
 def _words_for(appeal: Appeal, stems: set[str]) -> list[str]:
     """The appeal's own words (first spelling met) for the given stems, in text order."""
-    found: dict[str, str] = {}
-    for word in _WORD.findall(f"{appeal.subject} {appeal.text}".lower().replace("ё", "е")):
-        if word in STOP_WORDS:
-            continue
-        s = stem(word)
-        if s in stems and s not in found:
-            found[s] = word
-    return list(found.values())
+    return words_in(f"{appeal.subject} {appeal.text}", stems)
+
+
+def words_in(text: str, stems: set[str]) -> list[str]:
+    """The text's own words (first spelling met) for the given stems, in text order."""
+    return list(spellings(text, stems).values())
+
+
+def shared_stems(mine: set[str], theirs: set[str]) -> set[str]:
+    """The stems two texts share when they make them similar (see the module's rule), else {}."""
+    shared = mine & theirs
+    if len(shared) >= SIMILAR_MIN and len(shared) >= SIMILAR_SHARE * max(
+        1, min(len(mine), len(theirs))
+    ):
+        return shared
+    return set()
 
 
 def repeat_reason(
@@ -89,11 +95,8 @@ def repeat_reason(
     if then > now or then < now - WINDOW:
         return ""
     mine = current_stems if current_stems is not None else _stems(current)
-    theirs = _stems(earlier)
-    shared = mine & theirs
-    similar = len(shared) >= SIMILAR_MIN and len(shared) >= SIMILAR_SHARE * max(
-        1, min(len(mine), len(theirs))
-    )
+    shared = shared_stems(mine, _stems(earlier))
+    similar = bool(shared)
     words = ", ".join(_words_for(current, shared)[:SHOWN_WORDS])
     same_theme = current.theme_id == earlier.theme_id
     if same_theme and similar:
@@ -143,3 +146,48 @@ def earlier_appeals(*, appeal: Appeal, user: User) -> EarlierAppeals:
         applicant_id=appeal.applicant_id,
         total=len(listed) + hidden,
     )
+
+
+# ---- before filing: «уже есть такая проблема» --------------------------------------------------
+
+# The citizen's newest open appeals compared with what they are typing; a person has few.
+OWN_OPEN_READ = 50
+
+
+@dataclass(frozen=True)
+class SimilarAppeal:
+    appeal: Appeal
+    words: list[str]  # the shared words, as the citizen wrote them
+
+
+def similar_open_appeals(
+    *, user: User, subject: str, text: str, limit: int = 3
+) -> list[SimilarAppeal]:
+    """The citizen's own open appeals on the same problem as a text being typed, most alike first.
+
+    Similar by the repeat rule (``shared_stems``); one query over the newest ``OWN_OPEN_READ``.
+    """
+    if not user.is_authenticated or not user.is_citizen or limit <= 0:
+        return []
+    typed = f"{subject} {text}"
+    mine = set(analyse(typed).split())
+    if len(mine) < SIMILAR_MIN:
+        return []
+    rows = (
+        appeals_visible_to(user=user)
+        .select_related(None)
+        .filter(applicant=user, status__in=OPEN_STATUSES)
+        .order_by("-pk")
+        .only("pk", "number", "subject", "text", "status", "registered_at", "created_at")[
+            :OWN_OPEN_READ
+        ]
+    )
+    found = []
+    for appeal in rows:
+        if shared := shared_stems(mine, _stems(appeal)):
+            found.append((len(shared), appeal.pk, appeal, shared))
+    found.sort(key=lambda row: (-row[0], -row[1]))
+    return [
+        SimilarAppeal(appeal, words_in(typed, shared)[:SHOWN_WORDS])
+        for _, _, appeal, shared in found[:limit]
+    ]

@@ -25,7 +25,7 @@ from priemnaya.appeals.states import EventType
 from priemnaya.catalog.models import Department, Theme
 from priemnaya.core.errors import ValidationFailed
 from priemnaya.search.models import SuggestModel
-from priemnaya.search.text import analyse
+from priemnaya.search.text import analyse, spellings
 
 TEXT_MAX = 5000
 SUBJECT_MAX = 200
@@ -273,6 +273,8 @@ def suggest(text: str, subject: str = "", *, limit: int = 3) -> list[Suggestion]
     present = row.indices
     values = row.data
     order = np.argsort(-proba)[: limit * 2]
+    # The words shown are the text's own, not stems («кодом», not «код»).
+    spelled = spellings(document(subject, text), {str(names[j]) for j in present})
     codes = [classes[i] for i in order]
     themes = {t.code: t for t in Theme.objects.filter(code__in=codes, is_active=True)}
     departments = {
@@ -286,7 +288,8 @@ def suggest(text: str, subject: str = "", *, limit: int = 3) -> list[Suggestion]
         if theme is None or department is None:
             continue
         push = values * relative[i, present]
-        words = [str(names[present[j]]) for j in np.argsort(-push)[:WORDS] if push[j] > 0]
+        stems = [str(names[present[j]]) for j in np.argsort(-push)[:WORDS] if push[j] > 0]
+        words = [spelled.get(s, s) for s in stems]
         out.append(
             Suggestion(
                 theme=theme.code,

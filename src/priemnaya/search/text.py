@@ -44,6 +44,22 @@ def stem(word: str) -> str:
     return _stemmer.stemWord(word)
 
 
+_SPELLED = re.compile(r"[^\W_]+", re.UNICODE)
+
+
+def spellings(text: str, stems: set[str]) -> dict[str, str]:
+    """The first spelling (lower case, «ё» as «е») of each of ``stems`` met in the text, in text
+    order: what a person reads instead of a stem («кодом», not «код»)."""
+    found: dict[str, str] = {}
+    for word in _SPELLED.findall(text.lower().replace("ё", "е")):
+        if word in STOP_WORDS:
+            continue
+        s = stem(word)
+        if s in stems and s not in found:
+            found[s] = word
+    return found
+
+
 def _clean(text: str) -> str:
     # «№» would become «No» under NFKC: it is only a sign, never a word. Control characters
     # (NUL included) need nothing here: like every other non-word character they end as spaces.

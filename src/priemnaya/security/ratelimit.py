@@ -73,6 +73,8 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/verify/", "verify", exact=True),
     # The theme suggester (public, called while typing).
     Rule("POST", "/api/v1/suggestions/theme", "suggest", exact=True),
+    Rule("POST", "/api/v1/suggestions/before-filing", "suggest", exact=True),
+    Rule("POST", "/cabinet/new/help/", "suggest", exact=True),
     # Issue 12: «Помогла ли статья?» (the only POST under /help/), per IP.
     Rule("POST", "/help/", "feedback"),
 )

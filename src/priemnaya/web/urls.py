@@ -12,6 +12,7 @@ urlpatterns = [
     path("accounts/register/", registration.register_view, name="register"),
     path("cabinet/", cabinet.appeal_list, name="cabinet"),
     path("cabinet/new/", cabinet.appeal_new, name="appeal_new"),
+    path("cabinet/new/help/", cabinet.before_filing_offers, name="before_filing"),
     path("cabinet/drafts/<int:draft_id>/", cabinet.draft_edit, name="draft_edit"),
     path("cabinet/appeals/<str:number>/", cabinet.appeal_detail, name="appeal_detail"),
     path("cabinet/appeals/<str:number>/submitted/", cabinet.appeal_submitted, name="submitted"),

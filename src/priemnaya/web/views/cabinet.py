@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -21,9 +23,9 @@ from priemnaya.appeals.selectors import (
 )
 from priemnaya.catalog.selectors import themes_active
 from priemnaya.core.errors import ApplicationError, ValidationFailed
+from priemnaya.knowledge.before_filing import BeforeFiling, before_filing
 from priemnaya.search.selectors import search_page
-from priemnaya.search.suggest import Suggestion
-from priemnaya.search.suggest import best as suggest_best
+from priemnaya.search.split import appeal_split_into_drafts, question_parts
 from priemnaya.web.forms import AppealEditForm, AppealForm, CabinetFilterForm
 from priemnaya.web.forms_files import AppealFilesForm
 from priemnaya.web.views.actions import APPLICANT_ACTIONS
@@ -117,27 +119,41 @@ def theme_templates() -> dict[str, str]:
     return {t.code: t.template_text for t in themes_active() if t.template_text}
 
 
-def _theme_suggestion(form) -> Suggestion | None:
-    """Return the suggested theme for a posted form when it differs from the chosen one."""
-    if not form.is_bound:
-        return None
-    found = suggest_best(form.data.get("text", ""), form.data.get("subject", ""))
-    if found is None or found.theme == form.data.get("theme", ""):
-        return None
-    return found
+def _before_filing(request, data, *, splittable: bool = True) -> BeforeFiling:
+    """The offers for what the form holds (``data``: a form's data or the page script's post)."""
+    found = before_filing(
+        user=request.user,
+        subject=data.get("subject", ""),
+        text=data.get("text", ""),
+        theme_code=data.get("theme", ""),
+    )
+    return found if splittable else replace(found, parts=[])
 
 
-def _render_form(request, form, *, draft=None, follow_up=None, status=200):
+def _render_form(request, form, *, draft=None, follow_up=None, status=200, help_step=False):
     link, source = follow_up or (None, None)
+    # Offers are for a new question: a repeat or a contest is about a known appeal already.
+    help = _before_filing(request, form.data, splittable=draft is None) if form.is_bound else None
     context = {
         "form": form,
         "draft": draft,
         "theme_templates": theme_templates(),
         "link": link,
         "source": source,
-        "theme_suggestion": _theme_suggestion(form),
+        "theme_suggestion": help.theme if help else None,
+        "help": help if help and not link else None,
+        "offer_help": not link,
+        "help_step": help_step,
     }
     return render(request, "web/cabinet/new.html", context, status=status)
+
+
+def _wants_help_step(request, form: AppealFilesForm, draft: Appeal | None) -> bool:
+    """Whether to stop a first «Отправить» to show the offers (the page asked for it, no JS
+    showed them live, and there is something to offer)."""
+    if "offer_help" not in request.POST or "help_seen" in request.POST:
+        return False
+    return _before_filing(request, form.data, splittable=draft is None).offers
 
 
 def _bound_form(request) -> AppealFilesForm:
@@ -198,11 +214,37 @@ def _suggest_step(request, draft=None):
     return _render_form(request, form, draft=draft, follow_up=follow_up)
 
 
+def _split(request, draft=None):
+    """«Разделить»: save one draft per question of the text and open the first of them."""
+    form = AppealFilesForm(request.POST, request.FILES, draft=True)
+    attachment_ids = take_files(request, form, purpose="appeal")
+    parts = question_parts(form.data.get("text", "")) if draft is None else []
+    if not parts:
+        messages.error(request, "Текст не удалось разделить: похоже, в нём один вопрос.")
+        return _render_form(request, form, draft=draft, status=400)
+    try:
+        drafts = appeal_split_into_drafts(actor=request.user, data=form.appeal_input(), parts=parts)
+    except ApplicationError as exc:
+        apply_errors(form, exc)
+        return _render_form(request, form, draft=draft, status=400)
+    # The files chosen go with the first question; they can be moved by the citizen.
+    request.session[_draft_files_key(drafts[0].pk)] = attachment_ids
+    messages.success(
+        request,
+        f"Сохранено черновиков: {len(drafts)}. Проверьте и отправьте каждый — все они в списке "
+        "«Мои обращения». Это первый.",
+    )
+    return redirect("web:draft_edit", draft_id=drafts[0].pk)
+
+
 def _save_or_submit(request, form: AppealFilesForm, draft=None):
     """Submit the form (or save it as a draft); on refusal show it again with the errors.
 
     The files it brought are staged first, whatever else is wrong, so a refused round keeps them.
+    A first «Отправить» with something to offer shows the offers instead (once, never again).
     """
+    if "split" in request.POST:
+        return _split(request, draft)
     if "suggest_check" in request.POST or "suggest_theme" in request.POST:
         return _suggest_step(request, draft)
     follow_up = _follow_up(request, form.data.get("follow_up", ""), form.data.get("source", ""))
@@ -213,6 +255,11 @@ def _save_or_submit(request, form: AppealFilesForm, draft=None):
         # Check the rules too, so that every mistake shows now, not one round at a time.
         add_problems(form, appeal_input_problems(form.appeal_input(), partial=saving_draft))
     attachment_ids = take_files(request, form, purpose="appeal")
+    if not form.errors and not saving_draft and _wants_help_step(request, form, draft):
+        # The rules' own refusals come first: the offers are for a form that would be sent.
+        add_problems(form, appeal_input_problems(form.appeal_input()))
+        if not form.errors:
+            return _render_form(request, form, draft=draft, follow_up=follow_up, help_step=True)
     if not form.errors:
         try:
             if saving_draft:
@@ -250,6 +297,14 @@ def appeal_new(request):
     if theme:
         initial.update(theme=theme.code, text=theme.template_text)
     return _render_form(request, AppealFilesForm(initial=initial))
+
+
+@require_POST
+@citizen_required
+def before_filing_offers(request):
+    """The offers for the text being typed, as the form's fragment (the page script's call)."""
+    help = _before_filing(request, request.POST, splittable="draft" not in request.POST)
+    return render(request, "web/cabinet/_before_filing_offers.html", {"help": help})
 
 
 @citizen_required

@@ -11,9 +11,6 @@
   var choose = box.querySelector("[data-role=choose]");
   var timer = null;
   var shown = null;
-  // Live suggestions replace the server round trip («.btn» sets display, so not `hidden`).
-  box.querySelector("[data-role=check]").style.display = "none";
-  box.querySelector("[data-role=check-help]").style.display = "none";
 
   function show(s) {
     shown = s;
