@@ -232,6 +232,10 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:short_link": Rule(SIGNED_IN, object="appeal", ok=(302,), other=302),
     # ---- the cabinet (citizens) ------------------------------------------------------------
     "web:cabinet": Rule(CITIZEN),
+    # Issue 12 — help before filing: the page script's fragment of offers.
+    "web:before_filing": Rule(
+        CITIZEN, method="post", body={"text": "Не приходит СМС с кодом подтверждения"}
+    ),
     "web:appeal_new": (
         Rule(CITIZEN),
         Rule(
@@ -339,6 +343,10 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     # Issue 12 — the theme suggester: public like the catalog, rate-limited per IP.
     "api:POST /suggestions/theme": Rule(
         EVERYONE, kind="api", method="post", body={"text": "Не приходит СМС с кодом"}
+    ),
+    # Issue 12 — help before filing: any signed-in caller; only a citizen's own appeals come back.
+    "api:POST /suggestions/before-filing": Rule(
+        SIGNED_IN, kind="api", method="post", body={"text": "Не приходит СМС с кодом"}
     ),
     "api:GET /calendar/{year}": Rule(EVERYONE, kind="api", params={"year": "2026"}),
     "api:GET /deadlines/preview": Rule(

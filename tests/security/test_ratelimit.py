@@ -39,8 +39,10 @@ PATHS = [
     # Issue 10 — renditions: the public verification of answers.
     "/api/v1/verify",
     "/verify/",
-    # Issue 12 — the theme suggester's API.
+    # Issue 12 — the theme suggester's API; help before filing (API and the page's fragment).
     "/api/v1/suggestions/theme",
+    "/api/v1/suggestions/before-filing",
+    "/cabinet/new/help/",
     # Issue 12 — knowledge base: «Помогла ли статья?» (a missing article: 404 until refused).
     "/help/",
 ]
