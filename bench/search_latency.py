@@ -26,7 +26,6 @@ import random
 import statistics
 import sys
 import time
-from collections import Counter
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -35,11 +34,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from fresh import fresh_database  # noqa: E402
+from suite.search_terms import (  # noqa: E402
+    MISS_WORD,
+    RARE_MATCHES,
+    RARE_WORD,
+    common_words,
+    mark_rare,
+)
 
 RUNS = 40
-RARE_WORD = "квазиэлектрификация"
-RARE_MATCHES = 20
-MISS_WORD = "бегемотообразный"
 
 
 def _empty_postgres(url: str) -> None:
@@ -53,53 +56,6 @@ def _empty_postgres(url: str) -> None:
 def _percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
-
-
-def _common_words(sample: int, rng: random.Random) -> dict[str, tuple[str, float]]:
-    """Return stems found in a share of appeals nearest 10 % (from a sample): one from what
-    the applicants wrote (subject and text), one from the whole document (answers included)."""
-    from priemnaya.appeals.models import Appeal
-    from priemnaya.search.documents import appeal_documents
-    from priemnaya.search.text import analyse, stem
-
-    top = Appeal.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    ids = rng.sample(range(1, top + 1), min(sample, top))
-    documents, _gone = appeal_documents(ids)
-    written = Appeal.objects.filter(pk__in=ids).values_list("subject", "text")
-    picked = {}
-    in_written: set[str] = set()
-    for name, texts in (
-        ("common", [analyse(f"{subject} {text}") for subject, text in written]),
-        ("common_in_answers", [d.everything for d in documents]),
-    ):
-        df: Counter[str] = Counter()
-        for text in texts:
-            df.update(set(text.split()))
-        # A stem that is its own stem, so that searching for it finds exactly its documents.
-        share = {
-            word: n / len(texts)
-            for word, n in df.items()
-            if not word.isdigit() and stem(word) == word and len(word) > 3
-        }
-        if name == "common_in_answers":
-            share = {w: v for w, v in share.items() if w not in in_written}
-        word = min(share, key=lambda w: abs(share[w] - 0.10))
-        picked[name] = (word, share[word])
-        in_written = set(df)
-    return picked
-
-
-def _mark_rare(rng: random.Random) -> list[int]:
-    """Give RARE_MATCHES appeals across the years the rare word (before the index is built)."""
-    from django.db.models import F, Value
-    from django.db.models.functions import Concat
-
-    from priemnaya.appeals.models import Appeal
-
-    top = Appeal.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    ids = rng.sample(range(1, top + 1), RARE_MATCHES)
-    Appeal.objects.filter(pk__in=ids).update(text=Concat(F("text"), Value(f" {RARE_WORD}.")))
-    return sorted(ids)
 
 
 def _time(call, runs: int) -> dict[str, Any]:
@@ -160,7 +116,7 @@ def main() -> None:
         started = time.monotonic()
         generate(args.appeals, seed=args.seed, log=lambda line: print(line, flush=True))
         generated = time.monotonic() - started
-        _mark_rare(rng)
+        mark_rare(rng)
         started = time.monotonic()
         appeals_rebuild(clear=True)
         rebuilt = time.monotonic() - started
@@ -169,7 +125,7 @@ def main() -> None:
             cursor.execute("ANALYZE")
         print(f"база: {connection.settings_dict['NAME']}", flush=True)
     rare_ids = list(search_appeals(RARE_WORD, within=Appeal.objects.all(), limit=RARE_MATCHES * 2))
-    common = _common_words(3000, rng)
+    common = common_words(3000, rng)
 
     supervisor = User.objects.filter(role="supervisor").first()
     # The citizen with the most appeals (a dozen or so at a million): the longest own list.

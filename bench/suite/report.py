@@ -130,6 +130,13 @@ def summary(results: dict[str, Any]) -> str:
             f"{p5['first_pass_queries']} запросов ({did(p5['first_pass'])}); {rest}; автозакрытие "
             f"{p5['autoclose_seconds']} с ({p5['autoclosed']} закрыто)."
         )
+    index = results.get("search_index") or {}
+    if words := index.get("words"):
+        out.append(
+            f"P4, поиск: индекс {index['appeals']} обращений построен за {index['seconds']} с; "
+            f"редкое слово «{words['rare']}» (вписано в 20 обращений), частое «{words['common']}» "
+            f"(в {words['common_share_in_sample']:.0%} выборки), промах «{words['miss']}»."
+        )
     client = [r for r in results.get("scenarios", []) if r.get("client_cpu_ms") is not None]
     if client:
         worst = max(client, key=lambda r: r["client_cpu_ms"] / max(r["cpu_ms_app"], 0.001))

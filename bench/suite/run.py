@@ -23,6 +23,7 @@ import contextlib
 import json
 import os
 import platform
+import random
 import secrets
 import signal
 import socket
@@ -39,6 +40,7 @@ from urllib.parse import quote
 
 from bench.suite import report
 from bench.suite.load import LoadResult, RequestSpec, fetch, run_load, wrk_path
+from bench.suite.search_terms import MISS_WORD, RARE_WORD, common_words, mark_rare
 
 ROOT = Path(__file__).resolve().parents[2]
 TICK = os.sysconf("SC_CLK_TCK")
@@ -369,12 +371,50 @@ def scenarios(acc: dict[str, Any], *, smoke: bool) -> list[Scenario]:
                 many,
             )
         )
-    out.append(Scenario("P4", "search", "поиск", [], [], peer="search"))
+    out += search_scenarios(acc, smoke=smoke)
     out.append(Scenario("P7", "chat", "чат", [], []))
     return out
 
 
-NOT_YET = {"P4": "нет: issue 12 (поиск)", "P7": "нет: issue 13 (чат)"}
+def search_scenarios(acc: dict[str, Any], *, smoke: bool) -> list[Scenario]:
+    """P4 (issue 12 item 3): top-20 for a rare word, a common word (~10 %) and a miss — in the
+    specialist's queue (open appeals of the department), over the supervisor's closed appeals
+    (most of the million) and in a citizen's own list; page 5 of the common word."""
+    staff, sup, own = acc["specialist"], acc["supervisor"], acc["citizen"]
+    words = acc["search"]
+    queue, mine = "/api/v1/staff/appeals", "/api/v1/appeals"
+    shapes: list[tuple[str, str, str, str, str]] = []  # name, path, query word, token, peer
+    for shape in ("rare", "common", "miss"):
+        word = words[shape]
+        shapes += [
+            (f"queue-{shape}", queue, f"q={quote(word)}", staff, ""),
+            (f"all-closed-{shape}", queue, f"q={quote(word)}&status=closed", sup, ""),
+        ]
+    shapes += [
+        ("own-common", mine, f"q={quote(words['common'])}", own, ""),
+        ("all-closed-common-page-5", queue, f"q={quote(words['common'])}&status=closed&page=5",
+         sup, ""),
+    ]  # fmt: skip
+    out = []
+    for name, path, query, token, peer in shapes:
+        label = f"GET {path}?{query}"
+        for word in words.values():
+            label = label.replace(quote(word), word)
+        who = " (контроль качества)" if token is sup else ""
+        out.append(
+            Scenario(
+                "P4",
+                name,
+                label + who,
+                [RequestSpec(name, "GET", f"{path}?{query}", _h(token))],
+                [1] if smoke or not name.endswith("common") else [1, 4],
+                peer="search" if name == "all-closed-common" else peer,
+            )
+        )
+    return out
+
+
+NOT_YET = {"P7": "нет: issue 13 (чат)"}
 
 
 def measure(
@@ -673,19 +713,30 @@ def run(args: argparse.Namespace) -> int:
         phase("migrate")
         log(f"Генерация {scale} обращений…")
         results["generation"] = generate(scale, seed=args.seed, log=log)
-        # The search tables, so that «q» rows search real data (issue 12; P4 scenarios: not yet).
+        # The search tables, so that «q» rows search real data (issue 12), with a rare word
+        # planted first (P4).
         from priemnaya.search.documents import appeals_rebuild
 
+        rng = random.Random(args.seed)  # noqa: S311 — reproducible data, not a secret
+        mark_rare(rng)
         started = time.monotonic()
         indexed = appeals_rebuild(clear=True)
+        common = common_words(3000, rng)
         results["search_index"] = {
             "appeals": indexed,
             "seconds": round(time.monotonic() - started, 1),
+            "words": {
+                "rare": RARE_WORD,
+                "common": common["common"][0],
+                "common_share_in_sample": round(common["common"][1], 3),
+                "miss": MISS_WORD,
+            },
         }
         log(f"Поисковый индекс: {results['search_index']}")
         results["machine"] = machine(_pg_version(url) if db == "postgres" else "")
         phase("generate")
         acc = _accounts(8)
+        acc["search"] = {k: v for k, v in results["search_index"]["words"].items() if "_" not in k}
         results["p5"] = sweep()
         log(f"P5: {results['p5']}")
         connection.close()

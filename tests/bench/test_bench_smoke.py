@@ -26,7 +26,7 @@ ROOT = Path(__file__).resolve().parents[2]
 # What the run needs from the environment; the test settings' values (DATABASE_URL on the
 # PostgreSQL run, TASKS_BACKEND, SECRET_KEY) must not leak into the servers it starts.
 BASE_ENV = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
-HTTP = {"P1", "P2", "P3", "P6"}
+HTTP = {"P1", "P2", "P3", "P4", "P6"}
 
 
 def _two_free_ports() -> int:
@@ -53,13 +53,18 @@ def test_smoke_runs_every_scenario(tmp_path):
     assert {r["name"] for r in rows} >= {
         "bare", "cheapest", "intake", "own-list", "own-detail", "queue", "queue-page-50",
         "queue-closed", "queue-withdrawn", "queue-q", "queue-all-departments",
-        "queue-closed-last-page",
+        "queue-closed-last-page", "queue-rare", "queue-common", "queue-miss", "all-closed-rare",
+        "all-closed-common", "all-closed-miss", "own-common", "all-closed-common-page-5",
     }  # fmt: skip
     for row in rows:
         assert row["ok"] > 0, row
         assert row["failed"] == 0, row
         assert row["p50_ms"] > 0, row
-    assert {r["id"] for r in results["not_measured"]} == {"P4", "P7"}
+    assert {r["id"] for r in results["not_measured"]} == {"P7"}
+    # P4 searches for real words: the rare one was planted, the common one found in the sample.
+    words = results["search_index"]["words"]
+    assert words["rare"] in next(r["label"] for r in rows if r["name"] == "queue-rare")
+    assert 0 < words["common_share_in_sample"] < 1
     assert results["generation"]["appeals"] == results["scale"]
     assert results["search_index"]["appeals"] == results["scale"]  # «q» rows search real data
     assert results["generation"]["overdue"] > 0
