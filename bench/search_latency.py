@@ -13,7 +13,9 @@ pages call) for each shape and scope, RUNS times after a warm-up: p50 and p95 wa
 (the database's time included; the machine is shared, so compare runs made side by side).
 
 Scopes: «all» — a supervisor's search over every appeal (the widest, the issue's shape);
-«queue» — the staff queue's default (open appeals only); «own» — a citizen's own appeals.
+«queue» — the staff queue's default (open appeals only); «own» — a citizen's own appeals;
+«all-closed» and «dept-closed» — closed appeals only, everywhere and in the busiest department
+(the older appeals: the newest matches are mostly open).
 Writes bench/results/search_latency-<sqlite|postgresql>-<N>.json.
 """
 
@@ -106,6 +108,7 @@ def main() -> None:
     from priemnaya.accounts.models import User
     from priemnaya.appeals.models import Appeal
     from priemnaya.appeals.selectors import AppealFilters, appeals_visible_to, staff_queue
+    from priemnaya.catalog.models import Membership
     from priemnaya.search.documents import appeals_rebuild
     from priemnaya.search.selectors import search_appeals, search_page
 
@@ -135,10 +138,22 @@ def main() -> None:
         .order_by("-n", "id")
         .first()
     )
+    # The specialist of the department holding the most appeals (as the suite's P3 and P4).
+    top = Appeal.objects.values("department_id").annotate(n=Count("id")).order_by("-n").first()
+    specialist = (
+        Membership.objects.filter(department_id=top["department_id"], user__role="specialist")
+        .order_by("user_id")
+        .first()
+        .user
+    )
+    closed = AppealFilters(status="closed")
     scopes = {
         "all": lambda: appeals_visible_to(user=supervisor),
         "queue": lambda: staff_queue(user=supervisor, filters=AppealFilters()),
         "own": lambda: appeals_visible_to(user=busiest),
+        # Closed appeals are the older ones: the newest matches are mostly open.
+        "all-closed": lambda: staff_queue(user=supervisor, filters=closed),
+        "dept-closed": lambda: staff_queue(user=specialist, filters=closed),
     }
     shapes = {
         "rare": RARE_WORD,

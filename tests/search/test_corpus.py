@@ -28,8 +28,8 @@ def path(request, monkeypatch):
         monkeypatch.setattr("priemnaya.search.backends.postgres.MANY_MATCHES", 0)
     if request.param.startswith("many"):
         monkeypatch.setattr("priemnaya.search.backends.common.SMALL_WITHIN", 0)
-        monkeypatch.setattr("priemnaya.search.backends.sqlite.WALK", 1)
-        monkeypatch.setattr("priemnaya.search.backends.postgres.WINDOWS", (1, 2**62))
+        monkeypatch.setattr("priemnaya.search.backends.sqlite.WALKS", (1, 2))
+        monkeypatch.setattr("priemnaya.search.backends.postgres.WINDOWS", (1, 2, 2**62))
     return request.param
 
 

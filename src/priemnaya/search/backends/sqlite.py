@@ -28,7 +28,10 @@ def match_expression(query: Query, *, head_only: bool) -> str:
 
 
 # How many of the newest matches are checked one by one against a large queryset.
-WALK = 2000
+# How many of the newest matches are checked against the queryset one by one, in turn, before
+# every match is intersected with the whole queryset: a broad queryset (a department's closed
+# appeals, older than the newest matches) fills the page in the second walk without reading it.
+WALKS = (2000, 20_000)
 
 
 class SqliteBackend:
@@ -132,21 +135,23 @@ class SqliteBackend:
     def _newest_within(
         table: str, matches: str, params: tuple, within: QuerySet, limit: int
     ) -> list[int]:
-        """Newest matches the queryset holds: walk the newest ``WALK``, then, if the queryset
+        """Newest matches the queryset holds: walk the newest ``WALKS``, then, if the queryset
         kept too few of them, intersect every match with the whole queryset."""
         condition, more = exists_in(within, "m.rowid")
+        found: list[int] = []
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT m.rowid FROM ({matches} ORDER BY rowid DESC LIMIT %s) m "  # noqa: S608
-                f"WHERE {condition} ORDER BY m.rowid DESC LIMIT %s",
-                (*params, WALK, *more, limit),
-            )
-            found = [row[0] for row in cursor.fetchall()]
-            if len(found) >= limit:
-                return found
-            cursor.execute(f"{matches} ORDER BY rowid DESC LIMIT 1 OFFSET %s", (*params, WALK))
-            if cursor.fetchone() is None:
-                return found  # the walk saw every match
+            for walk in WALKS:
+                cursor.execute(
+                    f"SELECT m.rowid FROM ({matches} ORDER BY rowid DESC LIMIT %s) m "  # noqa: S608
+                    f"WHERE {condition} ORDER BY m.rowid DESC LIMIT %s",
+                    (*params, walk, *more, limit),
+                )
+                found = [row[0] for row in cursor.fetchall()]
+                if len(found) >= limit:
+                    return found
+                cursor.execute(f"{matches} ORDER BY rowid DESC LIMIT 1 OFFSET %s", (*params, walk))
+                if cursor.fetchone() is None:
+                    return found  # the walk saw every match
             # «+rowid»: the queryset's ids are read once into a temporary index that each match
             # is checked against (FTS5 would otherwise be restarted for every id).
             ids, id_params = within.order_by().values("pk").query.sql_with_params()
