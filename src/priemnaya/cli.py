@@ -48,16 +48,26 @@ def cmd_worker(args) -> None:
     call_command("run_worker", interval=args.interval)
 
 
-def _granian(target: str, interface: str, host: str, port: int, workers: int) -> list[str]:
+def _granian(
+    target: str, interface: str, host: str, port: int, workers: int, threads: int = 0
+) -> list[str]:
     # Without --respawn-failed-workers granian shuts down entirely when one worker dies; with it,
     # only that worker is replaced (a worker dying again within 5.5 s makes granian exit, and the
     # supervisor restarts it with back-off). The kill timeout bounds granian's own shutdown when
     # it is stopped by PR_SET_PDEATHSIG and no supervisor is left to SIGKILL it.
-    return [
+    command = [
         sys.executable, "-m", "granian", "--interface", interface, "--host", host,
         "--port", str(port), "--workers", str(workers), "--no-ws" if interface == "wsgi" else
-        "--ws", "--respawn-failed-workers", "--workers-kill-timeout", "8", target,
+        "--ws", "--respawn-failed-workers", "--workers-kill-timeout", "8",
     ]  # fmt: skip
+    if interface == "wsgi":
+        # Each WSGI thread keeps its own database connection (CONN_MAX_AGE): granian's default
+        # of 256 threads per worker let a stall open more connections than PostgreSQL allows
+        # («too many clients» in the benchmark at 8 clients). Bounded, connections are
+        # workers × threads (docs/deployment.md).
+        threads = threads or int(os.environ.get("PRIEMNAYA_WEB_THREADS", "8"))
+        command += ["--blocking-threads", str(threads), "--backpressure", str(threads * 4)]
+    return [*command, target]
 
 
 def cmd_serve(args) -> None:
