@@ -495,6 +495,8 @@ PRIEMNAYA_RATE_LIMITS = {
     "suggest": env.str("PRIEMNAYA_RATE_SUGGEST", default="300/h"),
     # Issue 12 — knowledge base: «Помогла ли статья?» votes, per IP.
     "feedback": env.str("PRIEMNAYA_RATE_FEEDBACK", default="30/h"),
+    # Issue 13 — status without an account: code requests and code checks, per IP.
+    "status": env.str("PRIEMNAYA_RATE_STATUS", default="30/h"),
 }
 # Issue 12 — the theme suggester (search/suggest.py): it refuses to learn from fewer labelled
 # appeals than this; the filing form shows a suggestion only from this confidence up.

@@ -19,6 +19,7 @@ from typing import Any
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from priemnaya.accounts.roles import ALL_DEPARTMENTS_ROLES, WORKING_ROLES, Role
+from priemnaya.core.numbering import EXAMPLE_NUMBER
 
 ANONYMOUS = "anonymous"
 ROLES: tuple[str, ...] = (
@@ -208,10 +209,19 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         " 127.0.0.1); tests/production/test_metrics.py checks 404 for everyone else"
     ),
     "web:home": Rule(EVERYONE),
+    # Issue 13 — status without an account: the owner (and staff) see their appeal; anyone else
+    # with the number only is offered a code (200, nothing shown, the same for any number).
     "web:status": (
         Rule(EVERYONE),
-        # Anonymous with a number → sign in first; a signed-in stranger → «не найдено» (404).
-        Rule(SIGNED_IN, object="appeal", query="number={number}", variant="number"),
+        Rule(EVERYONE, object="appeal", query="number={number}", variant="number", other=200),
+        Rule(EVERYONE, method="post", body={"number": EXAMPLE_NUMBER}, variant="code"),
+        Rule(
+            EVERYONE,
+            method="post",
+            body={"number": EXAMPLE_NUMBER, "action": "check", "code": "000000"},
+            ok=(400,),
+            variant="check",
+        ),
     ),
     # Issue 10: the public check of a signed answer; a post without a file is refused (400).
     "web:verify": (
@@ -351,6 +361,17 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "api:GET /calendar/{year}": Rule(EVERYONE, kind="api", params={"year": "2026"}),
     "api:GET /deadlines/preview": Rule(
         EVERYONE, kind="api", query="registered=2026-02-20&kind=support"
+    ),
+    # Issue 13 — status without an account: public, rate-limited per IP, the same for any number.
+    "api:POST /status/code": Rule(
+        EVERYONE, kind="api", method="post", body={"number": EXAMPLE_NUMBER}, ok=(202,)
+    ),
+    "api:POST /status": Rule(
+        EVERYONE,
+        kind="api",
+        method="post",
+        body={"number": EXAMPLE_NUMBER, "code": "000000"},
+        ok=(422,),
     ),
     # The SMS gateway's callback: its own shared secret, no session or bearer token counts.
     "api:POST /notifications/sms-status": Rule(

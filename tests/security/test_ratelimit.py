@@ -45,6 +45,10 @@ PATHS = [
     "/cabinet/new/help/",
     # Issue 12 — knowledge base: «Помогла ли статья?» (a missing article: 404 until refused).
     "/help/",
+    # Issue 13 — status without an account: codes asked for and typed (page and API).
+    "/status/",
+    "/api/v1/status/code",
+    "/api/v1/status",
 ]
 
 

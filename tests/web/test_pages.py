@@ -185,9 +185,11 @@ def test_citizen_gets_404_for_another_citizens_appeal(citizen, other_citizen, su
     client = signed_in(citizen)
     assert client.get(f"/cabinet/appeals/{appeal.number}/").status_code == 404
     assert client.post(f"/cabinet/appeals/{appeal.number}/withdraw/").status_code == 404
+    # Issue 13: the status page shows nothing of it and offers a code to the appeal's contact.
     status = client.get("/status/", {"number": appeal.display_number})
-    assert status.status_code == 404
-    assert "не найдено" in status.content.decode()
+    assert status.status_code == 200
+    assert "Получить код" in status.content.decode()
+    assert appeal.subject not in status.content.decode()
 
 
 def test_number_fields_show_a_valid_example(citizen, client):

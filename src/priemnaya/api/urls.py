@@ -86,3 +86,7 @@ api.add_router("/suggestions", suggestions.router)
 from priemnaya.api.routers import knowledge  # noqa: E402
 
 api.add_router("/knowledge", knowledge.router)
+# Issue 13 — status without an account: a code to the appeal's contact, then the status.
+from priemnaya.api.routers import status  # noqa: E402
+
+api.add_router("", status.router)

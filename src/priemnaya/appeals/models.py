@@ -515,3 +515,30 @@ class EventDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer}: {self.event_id}"
+
+
+class StatusAccess(models.Model):
+    """The public status lookup of one typed number (issue 13): its one-time code, tries, lock.
+
+    A row exists for any well-formed number asked about, known or not, so an unknown number is
+    answered, throttled and locked exactly like a known one (no existence oracle). The code is
+    kept only as an HMAC keyed with SECRET_KEY.
+    """
+
+    number = models.CharField("номер", max_length=10, unique=True)
+    code_hash = models.CharField(max_length=64, blank=True)
+    code_expires_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # Codes sent in the hour that began at ``hour_started_at``.
+    hour_started_at = models.DateTimeField(null=True, blank=True)
+    sends = models.PositiveSmallIntegerField(default=0)
+    # Wrong (or spent, or expired) codes typed since the last success or lock.
+    failures = models.PositiveSmallIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "проверка статуса по номеру"
+        verbose_name_plural = "проверки статуса по номеру"
+
+    def __str__(self) -> str:
+        return format_number(self.number)

@@ -32,6 +32,7 @@ from priemnaya.appeals.models import Appeal, Event
 from priemnaya.appeals.presenters import Audience as ViewAudience
 from priemnaya.appeals.presenters import due_date, event_describe, format_date, status_label
 from priemnaya.appeals.states import FINAL_STATUSES, EventType, Status
+from priemnaya.appeals.status_links import status_link, status_short_link
 from priemnaya.core.numbering import EXAMPLE_NUMBER, format_number
 from priemnaya.notifications import wording
 from priemnaya.notifications.models import Audience, Channel, Template
@@ -188,6 +189,11 @@ def context_for(event: Event, audience: str) -> dict[str, Any]:
         changes = ""
     greeting_name = "" if staff else appeal.applicant_name
     text = described.text if staff or not described.internal else ""
+    link, short_link = appeal_url(appeal, audience), short_url(appeal)
+    if not staff and appeal.applicant_id is None and appeal.number:
+        # Issue 13: an applicant without an account (registered by phone, letter, МФЦ…) has no
+        # cabinet; the status link with its key opens the status without a code.
+        link, short_link = status_link(appeal), status_short_link(appeal)
     return {
         "event_type": str(event.type),
         "audience": str(audience),
@@ -208,8 +214,8 @@ def context_for(event: Event, audience: str) -> dict[str, Any]:
         "status": described.status_label or status_label(appeal.status, view),
         "due": due,
         "when": when,
-        "link": appeal_url(appeal, audience),
-        "short_link": short_url(appeal),
+        "link": link,
+        "short_link": short_link,
         "footer": wording.FOOTER[Audience(audience)],
     }
 
@@ -304,7 +310,12 @@ def _default(channel: str, context: dict[str, Any]) -> Rendered:
         )
         return Rendered(rendered.subject, rendered.text, html)
     if channel == Channel.SMS and sms_segments(rendered.text) > SMS_MAX_SEGMENTS:
-        return Rendered("", _render(wording.SMS_SHORT, context, autoescape=False))
+        short = _render(wording.SMS_SHORT, context, autoescape=False)
+        if sms_segments(short) > SMS_MAX_SEGMENTS:
+            # Issue 13: the status link (with its key) of an applicant without an account is
+            # longer; the number and the link are what must arrive.
+            short = _render(wording.SMS_MINIMAL, context, autoescape=False)
+        return Rendered("", short)
     return rendered
 
 

@@ -142,6 +142,8 @@ SMS_TEXT = "Обращение № {{ number }}: {{ phrase }}. Подробне�
 # When a long site address pushes the default SMS past two segments, the link stays and the
 # words go: the link is what the reader needs.
 SMS_SHORT = "Обращение № {{ number }}: {{ phrase_short }}. {{ short_link }}"
+# Issue 13: the last resort when even that is too long (a long site and a status link with a key).
+SMS_MINIMAL = "Обращение № {{ number }}: {{ short_link }}"
 
 PUSH_TITLE = "{{ title }}"
 PUSH_TEXT = "Обращение № {{ number }}: {{ phrase }}."

@@ -77,6 +77,9 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/cabinet/new/help/", "suggest", exact=True),
     # Issue 12: «Помогла ли статья?» (the only POST under /help/), per IP.
     Rule("POST", "/help/", "feedback"),
+    # Issue 13 — status without an account: asking for codes and typing them (page and API).
+    Rule("POST", "/status/", "status", exact=True),
+    Rule("POST", "/api/v1/status", "status"),
 )
 
 RATE_LIMITED = "Слишком много запросов. Повторите попытку через {wait}."

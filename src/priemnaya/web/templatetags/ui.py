@@ -11,6 +11,7 @@ from priemnaya.appeals.permissions import (
 )
 from priemnaya.appeals.presenters import Audience, due_date, format_date, status_label
 from priemnaya.appeals.states import OPEN_STATUSES
+from priemnaya.appeals.status_links import status_link
 from priemnaya.catalog.models import Approver
 from priemnaya.core import clock
 from priemnaya.core.numbering import EXAMPLE_NUMBER, format_number
@@ -103,3 +104,10 @@ def unread_label(count: int) -> str:
         return "Уведомления, нет непрочитанных"
     one = count % 10 == 1 and count % 100 != 11
     return f"Уведомления, {count} {'непрочитанное' if one else 'непрочитанных'}"
+
+
+# Issue 13 — status without an account: the link staff tell the caller or print in the letter.
+@register.filter
+def status_link_of(appeal) -> str:
+    """The appeal's status link with its key (absolute), for the console's card."""
+    return status_link(appeal) if appeal.number else ""

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from functools import wraps
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from priemnaya.appeals.selectors import page_of
 from priemnaya.core.errors import ApplicationError, NotPermitted, ValidationFailed
-from priemnaya.core.numbering import MalformedNumber, normalize_number
+from priemnaya.core.numbering import MalformedNumber, format_number, normalize_number
 from priemnaya.notifications import feed as services
 from priemnaya.notifications import push as vapid
 from priemnaya.notifications import selectors
@@ -345,6 +346,10 @@ def short_link(request, number: str):
         number = normalize_number(number)
     except MalformedNumber as exc:
         raise Http404("Нет такого обращения.") from exc
+    if key := request.GET.get("k", ""):
+        # Issue 13: an SMS to an applicant without an account carries the status link's key.
+        query = urlencode({"number": format_number(number), "key": key})
+        return redirect(f"{reverse('web:status')}?{query}")
     if request.user.is_authenticated and request.user.works_appeals:
         return redirect("web:console_detail", number=number)
     target = reverse("web:appeal_detail", args=[number])
