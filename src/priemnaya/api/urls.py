@@ -86,3 +86,7 @@ api.add_router("/suggestions", suggestions.router)
 from priemnaya.api.routers import knowledge  # noqa: E402
 
 api.add_router("/knowledge", knowledge.router)
+# Issue 13 — hotline: the lines with their hours and status (public).
+from priemnaya.api.routers import hotline  # noqa: E402
+
+api.add_router("/hotline", hotline.router)
