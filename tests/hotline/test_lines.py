@@ -156,3 +156,15 @@ def test_the_admin_refuses_two_hours_for_one_weekday(admin_client):
     response = admin_client.post("/admin/hotline/line/add/", _form(**{"hours-1-weekday": "1"}))
     assert response.status_code == 200
     assert not Line.objects.filter(name="Линия для проверки").exists()
+
+
+def test_the_demo_shows_the_lines_even_after_a_flush(catalog):
+    # given a database whose lines were flushed (a transactional test, a restore)
+    from priemnaya.demo.loader import load_demo
+
+    Line.objects.all().delete()
+    # when the demo is loaded
+    load_demo()
+    # then the seeds' lines are back, each with its week
+    assert Line.objects.filter(is_active=True).count() == len(DEFAULT_LINES)
+    assert not Line.objects.filter(hours__isnull=True).exists()
