@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "priemnaya.notifications",
     "priemnaya.search",
     "priemnaya.knowledge",
+    "priemnaya.hotline",  # issue 13 — hotline: lines, their hours, the contacts page
     "priemnaya.webhooks",
     "priemnaya.answers",
     "priemnaya.web",

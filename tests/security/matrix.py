@@ -795,6 +795,9 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "api:GET /knowledge/articles/{article_id}": Rule(
         EVERYONE, kind="api", params={"article_id": "999999"}, ok=(404,)
     ),
+    # ---- the hotline (issue 13): the contacts page and its JSON, public ----------------------
+    "web:hotline_contacts": Rule(EVERYONE),
+    "api:GET /hotline/lines": Rule(EVERYONE, kind="api"),
 }
 
 

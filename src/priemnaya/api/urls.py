@@ -90,3 +90,7 @@ api.add_router("/knowledge", knowledge.router)
 from priemnaya.api.routers import status  # noqa: E402
 
 api.add_router("", status.router)
+# Issue 13 — hotline: the lines with their hours and status (public).
+from priemnaya.api.routers import hotline  # noqa: E402
+
+api.add_router("/hotline", hotline.router)

@@ -37,6 +37,7 @@ from priemnaya.demo.canned import load_templates
 from priemnaya.demo.files import DEMO_FILES
 from priemnaya.demo.knowledge import load_knowledge
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
+from priemnaya.hotline.services import line_load_defaults
 from priemnaya.webhooks.models import Endpoint
 from priemnaya.webhooks.services import endpoint_create
 
@@ -610,6 +611,7 @@ def load_demo() -> dict[str, int]:
     _demo_webhook_endpoint(users["administrator"])
     load_templates(users["administrator"])
     load_knowledge(users["administrator"])  # issue 12: the help's sections and articles
+    line_load_defaults()  # issue 13: the hotline's lines (migration 0002 seeds them too)
     citizens = [users["citizen"]] + [
         _user(email, name, "citizen", phone) for email, phone, name in EXTRA_CITIZENS
     ]

@@ -258,3 +258,7 @@ urlpatterns += [
         "console/kb/<int:article_id>/unpublish/", kb_editor.article_unpublish, name="kb_unpublish"
     ),
 ]
+# Issue 13 — hotline: the public contacts page (lines, hours, «работает сейчас»).
+from priemnaya.web.views import contacts  # noqa: E402
+
+urlpatterns += [path("contacts/", contacts.contacts, name="hotline_contacts")]
