@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Status
@@ -35,7 +36,7 @@ def test_answer_goes_through_the_heads_review(
     page.get_by_label("Текст ответа").fill("Доступ восстановлен, войдите снова.")
     shot(page, "review-01-executor-form")
     page.get_by_role("button", name="Направить на проверку руководителю").click()
-    assert page.get_by_text("Ответ направлен на проверку руководителю.").is_visible()
+    expect(page.get_by_text("Ответ направлен на проверку руководителю.")).to_be_visible()
     assert page.get_by_test_id("answer-draft").get_attribute("data-state") == "pending"
     shot(page, "review-02-executor-pending")
 
@@ -50,7 +51,7 @@ def test_answer_goes_through_the_heads_review(
     boss.get_by_label("Что доработать (увидит исполнитель)").fill("Укажите, когда восстановлен.")
     shot(boss, "review-04-head-decision")
     boss.get_by_test_id("review-return").click()
-    assert boss.get_by_text("Ответ возвращён исполнителю на доработку.").is_visible()
+    expect(boss.get_by_text("Ответ возвращён исполнителю на доработку.")).to_be_visible()
 
     # the author reads the remarks, revises the pre-filled text and sends it again
     page.goto(url)
@@ -66,7 +67,7 @@ def test_answer_goes_through_the_heads_review(
     boss.goto(url)
     boss.locator("summary", has_text="Утвердить и выдать").click()
     boss.get_by_test_id("review-approve").click()
-    assert boss.get_by_text("Ответ утверждён и выдан заявителю.").is_visible()
+    expect(boss.get_by_text("Ответ утверждён и выдан заявителю.")).to_be_visible()
     assert Appeal.objects.get().status == Status.ANSWERED
 
     # the applicant reads the answer with its executor (the author), on a phone-size screen too

@@ -6,6 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from priemnaya.accounts.models import User
 from priemnaya.privacy.models import SubjectRequest
@@ -36,7 +37,7 @@ def test_my_data_request_extension_and_deletion(
     assert "Заполните поле." in page.locator("#id_text_error").inner_text()
     page.get_by_label("Пояснение").fill("Фамилия указана с ошибкой.")
     page.get_by_role("button", name="Подать запрос").click()
-    assert page.get_by_text("принят. Ответ — не позднее").is_visible()
+    expect(page.get_by_text("принят. Ответ — не позднее")).to_be_visible()
     request = SubjectRequest.objects.get()
     shot(page, "privacy-01-request-filed")
 
@@ -47,7 +48,7 @@ def test_my_data_request_extension_and_deletion(
     staff.get_by_role("link", name=str(request.pk), exact=True).click()
     staff.get_by_label("Причина продления").fill("Нужна проверка архива.")
     staff.get_by_role("button", name="Продлить срок").click()
-    assert staff.get_by_text("Срок продлён до").is_visible()
+    expect(staff.get_by_text("Срок продлён до")).to_be_visible()
     assert staff.get_by_role("button", name="Продлить срок").count() == 0
     shot(staff, "privacy-02-extended")
 
@@ -63,7 +64,7 @@ def test_my_data_request_extension_and_deletion(
     page.get_by_label("Пароль").fill(PASSWORD)
     page.get_by_label("Я понимаю").check()
     page.get_by_role("button", name="Удалить учётную запись").click()
-    assert page.get_by_text("Учётная запись удалена").is_visible()
+    expect(page.get_by_text("Учётная запись удалена")).to_be_visible()
     shot(page, "privacy-03-deleted")
     assert User.objects.get(pk=citizen.pk).anonymised_at is not None
     sign_in(page, base, citizen.email)

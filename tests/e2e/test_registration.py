@@ -57,7 +57,8 @@ def test_register_confirm_and_file_a_complaint(
     # a wrong code first, then the one from the dev outbox
     page.get_by_label("Код из SMS").fill("000000" if last_code(user.phone) != "000000" else "1")
     page.get_by_role("button", name="Подтвердить").click()
-    assert page.locator("#id_code_error").is_visible()
+    # is_visible() does not wait: the refusal comes on the page the press loads
+    expect(page.locator("#id_code_error")).to_be_visible()
     shot(page, "identity-04-wrong-code")
     page.get_by_label("Код из SMS").fill(last_code(user.phone))
     page.get_by_role("button", name="Подтвердить").click()

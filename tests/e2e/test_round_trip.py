@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from priemnaya.appeals.models import Appeal
 from tests.factories import PASSWORD
@@ -65,7 +66,7 @@ def test_round_trip_through_the_pages(
     shot(staff, "05-console-queue")
     staff.get_by_role("link", name=number).click()
     staff.get_by_role("button", name="Взять в работу").click()
-    assert staff.get_by_text("Обращение взято в работу.").is_visible()
+    expect(staff.get_by_text("Обращение взято в работу.")).to_be_visible()
     staff.locator("summary", has_text="Ответить").click()
     staff.locator("#id_answer-outcome").select_option("resolved")
     staff.get_by_label("Текст ответа").fill(
@@ -73,7 +74,7 @@ def test_round_trip_through_the_pages(
     )
     shot(staff, "06-console-answer-form")
     staff.get_by_role("button", name="Ответить").click()
-    assert staff.get_by_text("Ответ выдан заявителю.").is_visible()
+    expect(staff.get_by_text("Ответ выдан заявителю.")).to_be_visible()
     shot(staff, "07-console-answered")
 
     # then: the citizen sees the answer and closes the appeal
@@ -81,7 +82,7 @@ def test_round_trip_through_the_pages(
     assert "перезапустили отправку SMS" in page.get_by_test_id("answer-text").inner_text()
     shot(page, "08-citizen-answer")
     page.get_by_role("button", name="Завершить — вопрос решён").click()
-    assert page.get_by_text("Обращение завершено. Спасибо!").is_visible()
+    expect(page.get_by_text("Обращение завершено. Спасибо!")).to_be_visible()
     appeal.refresh_from_db()
     assert appeal.status == "closed"
     shot(page, "09-citizen-closed")
