@@ -4,6 +4,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 
 from priemnaya.appeals.lifecycle import APPLICANT_VIEW
+from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.presenters import next_step
 from priemnaya.appeals.selectors import appeal_get, appeal_overdue_event, parse_number
 from priemnaya.appeals.status_access import GRANT_TTL, public_status, status_get
@@ -35,13 +36,11 @@ def status_lookup(request):
         return render(request, "web/public/status.html", context)
     try:
         digits = parse_number(number)
-        appeal = appeal_get(user=request.user, number=digits)
+        appeal = _openable(request.user, digits)
     except ValidationFailed as exc:
         context["error"] = exc.message
         return render(request, "web/public/status.html", context)
-    except NotFound:
-        pass
-    else:
+    if appeal is not None:
         label = APPLICANT_VIEW[appeal.status][0]
         overdue = appeal_overdue_event(appeal=appeal)
         context.update(appeal=appeal, label=label, next_step=next_step(appeal, overdue=overdue))
@@ -56,6 +55,14 @@ def status_lookup(request):
     else:
         context["offer_code"] = True
     return render(request, "web/public/status.html", context)
+
+
+def _openable(user, digits: str) -> Appeal | None:
+    """The appeal if this person may open it (its owner, staff); None: a second factor decides."""
+    try:
+        return appeal_get(user=user, number=digits)
+    except NotFound:
+        return None
 
 
 # The browser's grants of the public status: {digits: until (POSIX seconds)}.
