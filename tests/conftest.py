@@ -309,3 +309,14 @@ def complaint(citizen, submit):
         subject="Отказ в приёме заявления",
         text="Заявление на услугу отклонено без объяснения причин.",
     )
+
+
+@pytest.fixture
+def fresh_suggest_model():
+    """The theme model's per-process cache, empty before and after: SQLite may hand a
+    rolled-back model's id out again, so a cached model must not outlive its test."""
+    from priemnaya.search import suggest
+
+    suggest._cached = None
+    yield
+    suggest._cached = None

@@ -20,12 +20,7 @@ SMS = "Третий день не приходит смс с кодом подт
 PAYMENT = "Оплата госпошлины не проходит картой, деньги списали дважды."
 TWO_QUESTIONS = f"{SMS}\n\n{PAYMENT}"
 
-
-@pytest.fixture(autouse=True)
-def _fresh_model_cache():
-    suggest._cached = None
-    yield
-    suggest._cached = None
+pytestmark = pytest.mark.usefixtures("fresh_suggest_model")
 
 
 @pytest.fixture

@@ -13,15 +13,7 @@ from priemnaya.search import suggest
 from priemnaya.search.models import SuggestModel
 from tests.search.suggest_corpus import corpus
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def _fresh_model_cache():
-    # SQLite may hand a rolled-back model id out again: the per-process cache must not survive.
-    suggest._cached = None
-    yield
-    suggest._cached = None
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_suggest_model")]
 
 
 def test_training_refuses_with_too_few_labelled_appeals(catalog):

@@ -9,16 +9,9 @@ from priemnaya.search import suggest
 from tests.factories import APPEAL_FORM, api, signed_in
 from tests.search.suggest_corpus import corpus
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("fresh_suggest_model")]
 
 SMS_TEXT = "Третий день не приходит смс с кодом подтверждения на телефон."
-
-
-@pytest.fixture(autouse=True)
-def _fresh_model_cache():
-    suggest._cached = None
-    yield
-    suggest._cached = None
 
 
 @pytest.fixture

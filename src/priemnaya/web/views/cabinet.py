@@ -130,10 +130,12 @@ def _before_filing(request, data, *, splittable: bool = True) -> BeforeFiling:
     return found if splittable else replace(found, parts=[])
 
 
-def _render_form(request, form, *, draft=None, follow_up=None, status=200, help_step=False):
+def _render_form(request, form, *, draft=None, follow_up=None, status=200, help=None):
+    """Show the form; ``help`` — the offers already worked out (the step before submit)."""
     link, source = follow_up or (None, None)
-    # Offers are for a new question: a repeat or a contest is about a known appeal already.
-    help = _before_filing(request, form.data, splittable=draft is None) if form.is_bound else None
+    help_step = help is not None
+    if help is None and form.is_bound:
+        help = _before_filing(request, form.data, splittable=draft is None)
     context = {
         "form": form,
         "draft": draft,
@@ -141,6 +143,7 @@ def _render_form(request, form, *, draft=None, follow_up=None, status=200, help_
         "link": link,
         "source": source,
         "theme_suggestion": help.theme if help else None,
+        # Offers are for a new question: a repeat or a contest is about a known appeal already.
         "help": help if help and not link else None,
         "offer_help": not link,
         "help_step": help_step,
@@ -148,12 +151,13 @@ def _render_form(request, form, *, draft=None, follow_up=None, status=200, help_
     return render(request, "web/cabinet/new.html", context, status=status)
 
 
-def _wants_help_step(request, form: AppealFilesForm, draft: Appeal | None) -> bool:
-    """Whether to stop a first «Отправить» to show the offers (the page asked for it, no JS
-    showed them live, and there is something to offer)."""
+def _help_step(request, form: AppealFilesForm, draft: Appeal | None) -> BeforeFiling | None:
+    """The offers to stop a first «Отправить» for (the page asked for them, no script showed
+    them live, and there is something to offer), else None."""
     if "offer_help" not in request.POST or "help_seen" in request.POST:
-        return False
-    return _before_filing(request, form.data, splittable=draft is None).offers
+        return None
+    help = _before_filing(request, form.data, splittable=draft is None)
+    return help if help.offers else None
 
 
 def _bound_form(request) -> AppealFilesForm:
@@ -255,11 +259,11 @@ def _save_or_submit(request, form: AppealFilesForm, draft=None):
         # Check the rules too, so that every mistake shows now, not one round at a time.
         add_problems(form, appeal_input_problems(form.appeal_input(), partial=saving_draft))
     attachment_ids = take_files(request, form, purpose="appeal")
-    if not form.errors and not saving_draft and _wants_help_step(request, form, draft):
+    if not form.errors and not saving_draft and (help := _help_step(request, form, draft)):
         # The rules' own refusals come first: the offers are for a form that would be sent.
         add_problems(form, appeal_input_problems(form.appeal_input()))
         if not form.errors:
-            return _render_form(request, form, draft=draft, follow_up=follow_up, help_step=True)
+            return _render_form(request, form, draft=draft, follow_up=follow_up, help=help)
     if not form.errors:
         try:
             if saving_draft:
