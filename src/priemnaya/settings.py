@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "priemnaya.search",
     "priemnaya.knowledge",
     "priemnaya.hotline",  # issue 13 — hotline: lines, their hours, the contacts page
+    "priemnaya.chat",  # issue 13 — live chat: bot, hand-over, operator console
+    "priemnaya.mail_intake",  # issue 13 — inbound e-mail → support requests
     "priemnaya.webhooks",
     "priemnaya.answers",
     "priemnaya.web",
