@@ -54,8 +54,10 @@ def test_withdraw_is_possible_from_every_open_state_only():
 
 @pytest.mark.parametrize("side", list(Side))
 def test_nothing_but_rating_and_its_review_happens_after_the_end(side):
-    assert actions_for(Status.WITHDRAWN, side) == []
-    assert set(actions_for(Status.CLOSED, side)) <= {"rate", "confirm"}
+    # Only bookkeeping of who owns it: a confirmed contact brings a closed call into the cabinet.
+    bookkeeping = {"link_applicant"} if side is Side.SYSTEM else set()
+    assert set(actions_for(Status.WITHDRAWN, side)) == bookkeeping
+    assert set(actions_for(Status.CLOSED, side)) <= {"rate", "confirm"} | bookkeeping
 
 
 def test_actions_of_each_side_on_a_registered_appeal():
@@ -82,6 +84,7 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "warn_due_soon",
         "flag_first_response_overdue",
         "flag_overdue",
+        "link_applicant",
     ]
 
 
@@ -92,7 +95,7 @@ def test_only_the_applicant_edits_and_only_before_work_starts():
 
 def test_the_system_may_close_escalate_link_incidents_and_mark_deadlines_and_nothing_else():
     timer = {name for name, t in TRANSITIONS.items() if Side.SYSTEM in t.sides}
-    assert timer == {"close", "escalate", "link_incident"} | SWEEP_ACTIONS
+    assert timer == {"close", "escalate", "link_incident", "link_applicant"} | SWEEP_ACTIONS
     # the deadline sweeps' marks are the system's alone and never change the state
     assert all(TRANSITIONS[a].sides == {Side.SYSTEM} for a in SWEEP_ACTIONS)
     assert all(TRANSITIONS[a].target is None for a in SWEEP_ACTIONS)

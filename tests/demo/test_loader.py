@@ -75,9 +75,9 @@ def test_demo_covers_every_state_and_loads_once(catalog):
     events = Event.objects.count()
     second = load_demo()
     # then
-    assert first["appeals"] == TARGET_APPEALS == 51
+    assert first["appeals"] == TARGET_APPEALS == 52
     assert second == {"appeals": 0}
-    assert Appeal.objects.count() == 51
+    assert Appeal.objects.count() == 52
     assert Event.objects.count() == events
     assert set(Appeal.objects.values_list("status", flat=True)) == set(Status.values)
     assert Appeal.objects.filter(review_requested_at__isnull=False).exists()
@@ -86,6 +86,10 @@ def test_demo_covers_every_state_and_loads_once(catalog):
     assert Appeal.objects.filter(escalation_level__gt=0).exists()
     assert Appeal.objects.filter(extended=True).exists()
     assert Appeal.objects.filter(channel="phone", registered_by__isnull=False).exists()
+    # a call from a citizen's own confirmed phone is hers in the cabinet (issue 13)
+    assert Appeal.objects.filter(
+        channel="phone", registered_by__isnull=False, applicant__email="fedorova@demo.priemnaya.ru"
+    ).exists()
     assert not Appeal.objects.exclude(status=Status.DRAFT).filter(number__isnull=True).exists()
     # one appeal no theme fitted waits for the first line in «Нераспределённые» (issue 7)
     unrouted = Appeal.objects.get(unrouted=True)
@@ -197,7 +201,7 @@ def test_main_citizen_has_appeals_in_every_state_a_contest_and_a_repeat(catalog)
 def test_history_holds_whatever_day_it_is_loaded(catalog, local):
     now = timezone.make_aware(datetime.fromisoformat(local))  # local time of the service
     with clock.travel_to(now):
-        assert load_demo()["appeals"] == 51
+        assert load_demo()["appeals"] == 52
         _assert_history_believable(now)
         _assert_queue_looks_real()
 

@@ -89,6 +89,7 @@ SHAPES: dict[str, tuple[str, str, bool, str, dict[str, Any]]] = {
         "Мы знаем о сбое и уже устраняем его.",
         {"incident": 7, "signature": "sms"},
     ),
+    E.APPLICANT_LINKED: (S.REGISTERED, S.REGISTERED, True, "", {"contact": "phone"}),
     E.FORWARDED: (
         S.IN_PROGRESS,
         S.ANSWERED,

@@ -5,6 +5,7 @@ import hashlib
 from django.contrib.auth.models import AbstractBaseUser, BaseUserManager, PermissionsMixin
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 from django.utils import timezone
 
 from priemnaya.accounts.roles import ALL_DEPARTMENTS_ROLES, WORKING_ROLES, Role
@@ -65,6 +66,8 @@ class User(AbstractBaseUser, PermissionsMixin):
                 name="user_has_login",
             )
         ]
+        # A registration by staff looks the caller's e-mail up whatever its case (issue 13).
+        indexes = [models.Index(Upper("email"), name="user_email_upper_idx")]
 
     def __str__(self) -> str:
         return self.full_name or self.email or self.phone or f"#{self.pk}"

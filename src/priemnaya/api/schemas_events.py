@@ -161,6 +161,10 @@ class AnswerReturnedData(Schema):
     author_name: str = Field(description="исполнитель, которому проект возвращён")
 
 
+class ApplicantLinkedData(Schema):
+    contact: str = Field(description="phone или email: подтверждённый контакт учётной записи")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -174,6 +178,7 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.ASSIGNED: AssignedData,
     EventType.RATED: RatedData,
     EventType.INCIDENT_LINKED: IncidentLinkedData,
+    EventType.APPLICANT_LINKED: ApplicantLinkedData,
     EventType.FORWARDED: ForwardedData,
     EventType.DUE_SOON: DueSoonData,
     EventType.FIRST_RESPONSE_OVERDUE: FirstResponseOverdueData,

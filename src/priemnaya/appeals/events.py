@@ -471,6 +471,19 @@ def appeal_incident_linked_event(
     )
 
 
+def appeal_applicant_linked_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, contact: str
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.APPLICANT_LINKED,
+        actor=actor,
+        from_status=from_status,
+        contact=contact,
+        applicant_id=appeal.applicant_id,
+    )
+
+
 def appeal_forwarded_event(
     *, appeal: Appeal, actor: User, from_status: str, answer: Answer
 ) -> Event:

@@ -44,6 +44,7 @@ class Action(StrEnum):
     FLAG_OVERDUE = "flag_overdue"
     CHANGE_REGIME = "change_regime"
     ADD_DOCUMENTS = "add_documents"
+    LINK_APPLICANT = "link_applicant"
 
     @property
     def slug(self) -> str:
@@ -106,6 +107,11 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     # Documents the applicant sends after submitting, while the appeal is being considered.
     Action.ADD_DOCUMENTS: _t(WORKING, None, {A}, "Добавить документы"),
+    # A staff-registered appeal joins the account that confirmed its phone or e-mail (issue 13);
+    # done when the contact is confirmed, never offered on a page.
+    Action.LINK_APPLICANT: _t(
+        WORKING | {S.ANSWERED, S.CLOSED, S.WITHDRAWN}, None, {SY}, "Связать с личным кабинетом"
+    ),
 }
 
 # Actions only the deadline sweeps perform: never offered on a page or in the API.

@@ -5,6 +5,7 @@ from datetime import UTC, date, datetime
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.db.models.functions import Upper
 
 from priemnaya.appeals.states import (
     Channel,
@@ -276,6 +277,18 @@ class Appeal(models.Model):
                 condition=Q(status__in=["registered", "in_progress", "needs_info"]),
             ),
             models.Index(fields=["applicant", "-created_at"], name="appeal_applicant_idx"),
+            # Staff-registered appeals still without an account, by contact: what a confirmed
+            # phone or e-mail claims (appeals.services.contact_link). Few rows, kept small.
+            models.Index(
+                fields=["contact_phone"],
+                name="appeal_unowned_phone_idx",
+                condition=Q(applicant__isnull=True) & ~Q(contact_phone=""),
+            ),
+            models.Index(
+                Upper("contact_email"),
+                name="appeal_unowned_email_idx",
+                condition=Q(applicant__isnull=True) & ~Q(contact_email=""),
+            ),
             models.Index(fields=["status", "answered_at"], name="appeal_autoclose_idx"),
             # The sweeps read only open appeals not yet handled, in due order.
             models.Index(

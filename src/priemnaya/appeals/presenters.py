@@ -145,6 +145,7 @@ _APPLICANT_TITLES = {
     EventType.OVERDUE: "Срок ответа истёк",
     EventType.REGIME_CHANGED: "Изменён порядок рассмотрения",
     EventType.DOCUMENTS_ADDED: "Вы добавили документы",
+    EventType.APPLICANT_LINKED: "Обращение добавлено в личный кабинет",
 }
 
 # How the applicant reads a regime: «Обращение рассматривается как …».
@@ -303,6 +304,8 @@ def _published_fields(event: Event, audience: Audience) -> dict[str, Any]:
                     "policy": d.get("policy"),
                 }
             return published
+        case EventType.APPLICANT_LINKED:
+            return {"contact": d.get("contact", "")}
     return {}
 
 
@@ -311,6 +314,12 @@ _ROUTE_LINES = {
     "theme": "Направлено по теме обращения",
     "first_line": "Не распределено: ни одно правило не подошло, у темы нет ведомства",
     "contest": "Обжалование: направлено на уровень выше ответившего ведомства",
+}
+
+
+_LINKED_BY = {
+    "phone": "По подтверждённому номеру телефона в учётной записи",
+    "email": "По подтверждённому адресу электронной почты в учётной записи",
 }
 
 
@@ -393,6 +402,8 @@ def _details(event: Event, data: dict[str, Any], audience: Audience) -> list[str
             if data["assignee_name"]:
                 lines.append(f"Исполнитель: {data['assignee_name']}")
             lines.append("Заявителю сообщено о нарушении срока")
+    if event.type == EventType.APPLICANT_LINKED:
+        lines.append(_LINKED_BY.get(data["contact"], ""))
     if event.type == EventType.INCIDENT_LINKED and data.get("incident"):
         lines.append(f"Инцидент № {data['incident']}")
     if files := data.get("attachments"):

@@ -167,6 +167,8 @@ class EventType(models.TextChoices):
     DOCUMENTS_ADDED = "documents_added", "Добавлены документы"
     ANSWER_SUBMITTED = "answer_submitted", "Ответ направлен на проверку руководителю"
     ANSWER_RETURNED = "answer_returned", "Ответ возвращён на доработку"
+    # Issue 13: a staff-registered appeal joins the account that confirmed its contact.
+    APPLICANT_LINKED = "applicant_linked", "Связано с личным кабинетом заявителя"
 
 
 class MessageKind(models.TextChoices):

@@ -66,6 +66,7 @@ JOINED_DAYS_AGO = 200
 # Callers whose appeals the operator registers from the hotline (no account of their own).
 BELOVA = ("Белова Ирина Петровна", "+79035550147")
 SAVELIEV = ("Савельев Николай Иванович", "+79265550912")
+FEDOROVA_CALLING = ("Фёдорова Елена Викторовна", "+79161234502")
 
 
 @dataclass(frozen=True)
@@ -157,6 +158,8 @@ STORIES: list[Story] = [
         channel=Channel.PHONE,
         caller=SAVELIEV,
     ),
+    # A call from Фёдорова's own confirmed phone: it joins her account (issue 13).
+    Story("sms-code", None, "take", due_in=5, channel=Channel.PHONE, caller=FEDOROVA_CALLING),
 ]
 # Stories whose steps file a second appeal (a contest or a repeat) count twice.
 TARGET_APPEALS = len(STORIES) + sum(

@@ -44,6 +44,7 @@ APPLICANT_PHRASES: dict[str, str] = {
     E.ANSWER_SUBMITTED: "обращение рассматривается",
     E.ANSWER_RETURNED: "обращение рассматривается",
     E.DOCUMENTS_ADDED: "документы добавлены",
+    E.APPLICANT_LINKED: "обращение добавлено в личный кабинет",
 }
 
 # Staff read the working names (EventType labels); these add the date where it is the point.

@@ -24,6 +24,7 @@ from priemnaya.accounts.consent import CONSENT_VERSION
 from priemnaya.accounts.models import CodePurpose, Consent, User
 from priemnaya.accounts.roles import Role
 from priemnaya.accounts.services import user_register_problems
+from priemnaya.appeals.services.contact_link import appeals_link_to_account
 from priemnaya.audit.services import audit_record
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email, normalize_phone
@@ -278,6 +279,8 @@ def _confirmed(user: User, contact: str) -> User:
             target_id=user.pk,
             details={"contact": contact},
         )
+    # Calls and letters registered for this contact now join the account (issue 13).
+    appeals_link_to_account(user=user)
     return user
 
 

@@ -17,6 +17,7 @@ from priemnaya.appeals.follow_ups import CONTEST_KIND, SOURCE_STATES, FollowUp, 
 from priemnaya.appeals.inputs import EDITABLE, AppealInput, appeal_input_clean
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.services.contact_link import contact_owner
 from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
 from priemnaya.appeals.services.routing import (
     escalation_target,
@@ -138,7 +139,11 @@ def _new_appeal(
     if actor.is_citizen:
         values["applicant"], values["applicant_name"] = actor, actor.full_name
     else:
-        values["applicant"], values["registered_by"] = None, actor
+        # A caller whose account confirmed this phone or e-mail finds the appeal in their cabinet.
+        owner = contact_owner(
+            phone=values.get("contact_phone", ""), email=values.get("contact_email", "")
+        )
+        values["applicant"], values["registered_by"] = owner, actor
     return Appeal(**values, channel=channel, client_token=client_token, created_at=now)
 
 
