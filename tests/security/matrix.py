@@ -197,6 +197,8 @@ CAPTCHA = Skip(
 )
 # Operators unlock accounts at the hotline; supervisors and administrators may too (SPEC §13).
 UNLOCKERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
+# The hotline's second line (issue 13): specialists, supervisors and administrators call back.
+SECOND_LINE = frozenset({Role.SPECIALIST.value}) | ALL_SEEING
 DEV = Skip("DEBUG only: tests/security/test_access_matrix.py checks it is 404 with DEBUG off")
 
 # One line per route. Keep it sorted by area; a new page gets its line here.
@@ -798,6 +800,18 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     # ---- the hotline (issue 13): the contacts page and its JSON, public ----------------------
     "web:hotline_contacts": Rule(EVERYONE),
     "api:GET /hotline/lines": Rule(EVERYONE, kind="api"),
+    # ---- hotline calls (issue 13): the CTI webhook, the call log, the call-back queue ----------
+    # The CTI's webhook: its own HMAC signature, no session or bearer token counts.
+    "api:POST /hotline/cti/events": Rule(
+        EVERYONE,
+        kind="api",
+        method="post",
+        body={"event": "call.answered", "call_id": "matrix"},
+        ok=(401,),
+    ),
+    # Operators see their own calls, supervisors and administrators all (tests/hotline).
+    "api:GET /staff/calls": Rule(WORKING, kind="api"),
+    "api:GET /staff/callbacks": Rule(SECOND_LINE, kind="api"),
 }
 
 
