@@ -812,6 +812,30 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     # Operators see their own calls, supervisors and administrators all (tests/hotline).
     "api:GET /staff/calls": Rule(WORKING, kind="api"),
     "api:GET /staff/callbacks": Rule(SECOND_LINE, kind="api"),
+    "web:console_calls": Rule(WORKING),
+    "web:console_call_current": Rule(WORKING, kind="json"),
+    # The matrix's world has no call or deferred request: allowed roles hear 404 (no oracle of
+    # whose it is), the rest 403 before the lookup; tests/hotline/test_pages.py opens real ones.
+    "web:console_call": Rule(WORKING, params={"call_id": "999999"}, ok=(404,)),
+    "web:console_call_act": Rule(
+        WORKING,
+        method="post",
+        params={"call_id": "999999", "action": "resolve"},
+        body={"resolve-topic": "tech-login"},
+        ok=(404,),
+    ),
+    # The demo's telephony simulator: 404 with DEBUG off, for staff too.
+    "web:console_call_simulate": Rule(
+        WORKING,
+        method="post",
+        params={"action": "ring"},
+        body={"caller": "+79160000000"},
+        ok=(404,),
+    ),
+    "web:console_callbacks": Rule(SECOND_LINE),
+    "web:console_callback_act": Rule(
+        SECOND_LINE, method="post", params={"request_id": "999999", "action": "take"}, ok=(404,)
+    ),
 }
 
 
