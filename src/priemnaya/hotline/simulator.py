@@ -25,7 +25,8 @@ from priemnaya.hotline.cti import (
 )
 
 WEBHOOK_PATH = "/api/v1/hotline/cti/events"
-TIMEOUT_SECONDS = 10
+# Generous: a loaded machine (or a busy demo) must not turn a slow answer into «unreachable».
+TIMEOUT_SECONDS = 30
 
 
 @dataclass(frozen=True)
