@@ -270,3 +270,39 @@ def test_a_parked_call_through_the_webhook(client, lines):
     response = post(client, INCOMING_BODY | {"line": "+74950000000"})
     assert response.status_code == 200
     assert response.json()["parked"] == "неизвестная линия: +74950000000"
+
+
+def test_a_call_for_nobody_we_know_is_kept_for_supervisors(lines, operator, supervisor):
+    from priemnaya.hotline.call_selectors import CallFilters, call_list
+
+    cti_event_receive(CtiEvent(INCOMING, "who", line=MAIN, caller="", agent="ext-999"))
+    cti_event_receive(CtiEvent(INCOMING, "where", line="+70000000000", caller="", agent=""))
+    call = Call.objects.get(cti_id="who")
+    assert (call.operator, call.agent, call.caller) == (None, "ext-999", "")
+    assert list(call_list(operator, CallFilters())) == []
+    assert set(call_list(supervisor, CallFilters()).values_list("cti_id", flat=True)) == {
+        "who",
+        "where",
+    }
+    parked = call_list(supervisor, CallFilters(outcome="parked"))
+    assert list(parked.values_list("cti_id", flat=True)) == ["where"]
+
+
+def test_the_operator_is_found_by_the_work_extension(lines, operator):
+    operator.work_phone = "1042"
+    operator.save(update_fields=["work_phone"])
+    cti_event_receive(CtiEvent(INCOMING, "ext", line=MAIN, caller="+79160000002", agent="1042"))
+    assert Call.objects.get(cti_id="ext").operator == operator
+
+
+def test_the_second_lines_acts_are_audited(lines, operator, specialist):
+    call = ring(operator)
+    request = call_defer(actor=operator, call=call, question="Вопрос", topic="tech-login")
+    deferred_take(actor=specialist, request=request)
+    deferred_callback(actor=specialist, request=request, reached=False)
+    actions = list(
+        AuditEntry.objects.filter(target_type="hotline.deferred", target_id=str(request.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
+    assert actions == ["hotline.deferred.taken", "hotline.deferred.callback"]
