@@ -41,7 +41,29 @@ class CtiAckOut(Schema):
     parked: str | None = Field(None, description="причина, если звонок отложен (неизвестная линия)")
 
 
-@router.post("/cti/events", auth=None, response={200: CtiAckOut} | ERRORS)
+# The body is read raw (the signature covers its exact bytes); its shape, for the schema only.
+CTI_BODY = {
+    "type": "object",
+    "required": ["event", "call_id"],
+    "properties": {
+        "event": {"type": "string", "enum": ["call.incoming", "call.answered", "call.ended"]},
+        "call_id": {"type": "string", "maxLength": 100},
+        "line": {"type": "string", "description": "набранный номер (для call.incoming)"},
+        "caller": {"type": "string", "description": "номер звонящего; пусто — скрыт"},
+        "agent": {"type": "string", "description": "e-mail, телефон или добавочный оператора"},
+        "duration": {"type": "integer", "minimum": 0, "description": "секунды (call.ended)"},
+    },
+}
+
+
+@router.post(
+    "/cti/events",
+    auth=None,
+    response={200: CtiAckOut} | ERRORS,
+    openapi_extra={
+        "requestBody": {"required": True, "content": {"application/json": {"schema": CTI_BODY}}}
+    },
+)
 def cti_events(request):
     """Take one CTI event (call.incoming, call.answered, call.ended), signed with HMAC-SHA256.
 
