@@ -205,6 +205,25 @@ def cmd_bench_missing(_args) -> None:
     sys.exit(BENCH_MISSING)
 
 
+def cmd_hotline_simulate(args) -> None:
+    """Ring an operator through the CTI webhook; end the call when --duration is given."""
+    _django()
+    from django.conf import settings
+
+    from priemnaya.hotline.simulator import hang_up, ring
+
+    url = args.url or settings.PRIEMNAYA_SITE_URL
+    call_id, sent = ring(
+        url, line=args.line, caller=args.caller, agent=args.agent, answer=not args.missed
+    )
+    if args.duration or args.missed:
+        sent.append(hang_up(url, call_id, args.duration))
+    for delivery in sent:
+        print(f"{call_id} {delivery.event}: {delivery.status} {delivery.body}")
+    if any(d.status >= 400 for d in sent):
+        sys.exit(1)
+
+
 def cmd_manage(args) -> None:
     _django()
     from django.core.management import execute_from_command_line
@@ -281,6 +300,19 @@ def build_parser() -> argparse.ArgumentParser:
         missing = sub.add_parser("bench", help="замеры производительности (только из клона)")
         missing.add_argument("rest", nargs=argparse.REMAINDER)
         missing.set_defaults(func=cmd_bench_missing)
+
+    # Issue 13 — hotline calls: a simulated call through the CTI webhook (hotline/simulator.py).
+    hotline = sub.add_parser("hotline", help="горячая линия").add_subparsers(
+        dest="hotline", required=True
+    )
+    simulate = hotline.add_parser("simulate-call", help="звонок через симулятор телефонии")
+    simulate.add_argument("--url", default="", help="адрес сервиса (PRIEMNAYA_SITE_URL)")
+    simulate.add_argument("--line", default="+78005553535", help="набранный номер линии")
+    simulate.add_argument("--caller", default="+79161234567", help="номер звонящего")
+    simulate.add_argument("--agent", default="operator@demo.priemnaya.ru", help="оператор")
+    simulate.add_argument("--duration", type=int, default=0, help="завершить через N секунд")
+    simulate.add_argument("--missed", action="store_true", help="никто не ответил")
+    simulate.set_defaults(func=cmd_hotline_simulate)
 
     manage = sub.add_parser("manage", help="команды Django (manage.py)")
     manage.add_argument("rest", nargs=argparse.REMAINDER)

@@ -566,3 +566,7 @@ if PRIEMNAYA_S3_BUCKET:
             "file_overwrite": False,
         },
     }
+# Issue 13 — hotline calls: the CTI signs its events (X-CTI-Signature, HMAC-SHA256) with this shared
+# secret; a fixed demo secret only with DEBUG, otherwise events are refused until it is set.
+_DEV_CTI_SECRET = "insecure-demo-cti-secret"  # noqa: S105
+PRIEMNAYA_CTI_SECRET = env.str("PRIEMNAYA_CTI_SECRET", default=_DEV_CTI_SECRET if DEBUG else "")

@@ -197,6 +197,8 @@ CAPTCHA = Skip(
 )
 # Operators unlock accounts at the hotline; supervisors and administrators may too (SPEC §13).
 UNLOCKERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
+# The hotline's second line (issue 13): specialists, supervisors and administrators call back.
+SECOND_LINE = frozenset({Role.SPECIALIST.value}) | ALL_SEEING
 DEV = Skip("DEBUG only: tests/security/test_access_matrix.py checks it is 404 with DEBUG off")
 
 # One line per route. Keep it sorted by area; a new page gets its line here.
@@ -798,6 +800,42 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     # ---- the hotline (issue 13): the contacts page and its JSON, public ----------------------
     "web:hotline_contacts": Rule(EVERYONE),
     "api:GET /hotline/lines": Rule(EVERYONE, kind="api"),
+    # ---- hotline calls (issue 13): the CTI webhook, the call log, the call-back queue ----------
+    # The CTI's webhook: its own HMAC signature, no session or bearer token counts.
+    "api:POST /hotline/cti/events": Rule(
+        EVERYONE,
+        kind="api",
+        method="post",
+        body={"event": "call.answered", "call_id": "matrix"},
+        ok=(401,),
+    ),
+    # Operators see their own calls, supervisors and administrators all (tests/hotline).
+    "api:GET /staff/calls": Rule(WORKING, kind="api"),
+    "api:GET /staff/callbacks": Rule(SECOND_LINE, kind="api"),
+    "web:console_calls": Rule(WORKING),
+    "web:console_call_current": Rule(WORKING, kind="json"),
+    # The matrix's world has no call or deferred request: allowed roles hear 404 (no oracle of
+    # whose it is), the rest 403 before the lookup; tests/hotline/test_pages.py opens real ones.
+    "web:console_call": Rule(WORKING, params={"call_id": "999999"}, ok=(404,)),
+    "web:console_call_act": Rule(
+        WORKING,
+        method="post",
+        params={"call_id": "999999", "action": "resolve"},
+        body={"resolve-topic": "tech-login"},
+        ok=(404,),
+    ),
+    # The demo's telephony simulator: 404 with DEBUG off, for staff too.
+    "web:console_call_simulate": Rule(
+        WORKING,
+        method="post",
+        params={"action": "ring"},
+        body={"caller": "+79160000000"},
+        ok=(404,),
+    ),
+    "web:console_callbacks": Rule(SECOND_LINE),
+    "web:console_callback_act": Rule(
+        SECOND_LINE, method="post", params={"request_id": "999999", "action": "take"}, ok=(404,)
+    ),
 }
 
 

@@ -94,3 +94,9 @@ api.add_router("", status.router)
 from priemnaya.api.routers import hotline  # noqa: E402
 
 api.add_router("/hotline", hotline.router)
+# Issue 13 — hotline calls: the CTI webhook (HMAC-signed), the staff's call log and call-backs.
+from priemnaya.api.routers import hotline_calls  # noqa: E402
+
+api.add_router("/hotline", hotline_calls.router)
+api.add_router("/staff/calls", hotline_calls.calls_router)
+api.add_router("/staff/callbacks", hotline_calls.callbacks_router)

@@ -33,6 +33,7 @@ from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from priemnaya.demo.calls import load_calls
 from priemnaya.demo.canned import load_templates
 from priemnaya.demo.files import DEMO_FILES
 from priemnaya.demo.knowledge import load_knowledge
@@ -615,6 +616,7 @@ def load_demo() -> dict[str, int]:
     load_templates(users["administrator"])
     load_knowledge(users["administrator"])  # issue 12: the help's sections and articles
     line_load_defaults()  # issue 13: the hotline's lines (migration 0002 seeds them too)
+    load_calls(users)  # issue 13: the call log — finished, parked and deferred calls
     citizens = [users["citizen"]] + [
         _user(email, name, "citizen", phone) for email, phone, name in EXTRA_CITIZENS
     ]

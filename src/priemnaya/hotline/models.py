@@ -95,3 +95,186 @@ class LineHours(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_weekday_display()}: {self.opens:%H:%M}–{self.closes:%H:%M}"
+
+
+# ---- the call log, deferred requests and call-backs (issue 13, hotline, second half) ----------
+
+
+class CallOutcome(models.TextChoices):
+    """How a call ended for the caller (SPEC §16); empty while the call goes on or waits."""
+
+    RESOLVED = "resolved", "решено на линии"
+    APPEAL = "appeal", "зарегистрировано обращение"
+    DEFERRED = "deferred", "отложенное обращение"
+    MISSED = "missed", "пропущен"
+    DROPPED = "dropped", "сорвался"
+
+
+class Call(models.Model):
+    """A row of the call log: one call as the CTI reported it and as the operator closed it.
+
+    A call the CTI reported for a line we do not know is *parked*: kept with ``parked_reason``
+    and shown to supervisors, never dropped.
+    """
+
+    cti_id = models.CharField("идентификатор звонка в CTI", max_length=100, unique=True)
+    started_at = models.DateTimeField("начало", db_index=True)
+    line = models.ForeignKey(
+        Line, verbose_name="линия", null=True, blank=True, on_delete=models.PROTECT
+    )
+    dialled = models.CharField("набранный номер (как прислала CTI)", max_length=64, blank=True)
+    caller = models.CharField("номер звонящего (E.164)", max_length=16, blank=True, db_index=True)
+    caller_raw = models.CharField("номер звонящего, как прислала CTI", max_length=64, blank=True)
+    agent = models.CharField("оператор, как прислала CTI", max_length=200, blank=True)
+    operator = models.ForeignKey(
+        "accounts.User",
+        verbose_name="оператор",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    answered_at = models.DateTimeField("ответ", null=True, blank=True)
+    ended_at = models.DateTimeField("конец", null=True, blank=True)
+    duration = models.PositiveIntegerField("длительность, с", null=True, blank=True)
+    topic = models.ForeignKey(
+        "catalog.Theme",
+        verbose_name="тема",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    outcome = models.CharField("итог", max_length=16, choices=CallOutcome.choices, blank=True)
+    appeal = models.ForeignKey(
+        "appeals.Appeal",
+        verbose_name="обращение",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    note = models.TextField("заметка", blank=True)
+    parked_reason = models.CharField("отложен CTI: причина", max_length=200, blank=True)
+    closed_at = models.DateTimeField("итог записан", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "звонок"
+        verbose_name_plural = "журнал звонков"
+        ordering = ["-started_at", "-id"]
+        indexes = [models.Index(fields=["operator", "-started_at"], name="hotline_call_operator")]
+
+    def __str__(self) -> str:
+        return f"Звонок {self.cti_id}"
+
+    @property
+    def is_parked(self) -> bool:
+        return bool(self.parked_reason)
+
+    @property
+    def state(self) -> str:
+        """«ringing», «talking», «ended» — from the CTI's moments."""
+        if self.ended_at:
+            return "ended"
+        return "talking" if self.answered_at else "ringing"
+
+
+class CtiEvent(models.Model):
+    """Each CTI event taken once: a repeated delivery of call_id + event changes nothing."""
+
+    cti_id = models.CharField(max_length=100)
+    event = models.CharField(max_length=32)
+    received_at = models.DateTimeField(auto_now_add=True)
+    payload = models.JSONField(default=dict)
+
+    class Meta:
+        verbose_name = "событие CTI"
+        verbose_name_plural = "события CTI"
+        constraints = [
+            models.UniqueConstraint(fields=["cti_id", "event"], name="hotline_cti_event_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.event} {self.cti_id}"
+
+
+class DeferredStatus(models.TextChoices):
+    WAITING = "waiting", "ждёт звонка"
+    TAKEN = "taken", "взято вторым уровнем"
+    DONE = "done", "закрыто"
+
+
+class DeferredResult(models.TextChoices):
+    RESOLVED = "resolved", "перезвонили — решено"
+    APPEAL = "appeal", "зарегистрировано обращение"
+
+
+class DeferredRequest(models.Model):
+    """A question the first line could not answer: the second line calls back within 8 working
+    hours (SPEC §16)."""
+
+    call = models.OneToOneField(
+        Call, verbose_name="звонок", on_delete=models.PROTECT, related_name="deferred"
+    )
+    phone = models.CharField("номер для звонка", max_length=16)
+    caller_name = models.CharField("как обращаться", max_length=200, blank=True)
+    question = models.TextField("вопрос")
+    topic = models.ForeignKey(
+        "catalog.Theme", verbose_name="тема", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("создано")
+    created_by = models.ForeignKey(
+        "accounts.User", verbose_name="принял", on_delete=models.PROTECT, related_name="+"
+    )
+    due_at = models.DateTimeField("срок", db_index=True)
+    callback_at = models.DateTimeField("перезвонить")
+    status = models.CharField(
+        "состояние", max_length=16, choices=DeferredStatus.choices, default=DeferredStatus.WAITING
+    )
+    taken_by = models.ForeignKey(
+        "accounts.User",
+        verbose_name="второй уровень",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    taken_at = models.DateTimeField("взято", null=True, blank=True)
+    result = models.CharField("итог", max_length=16, choices=DeferredResult.choices, blank=True)
+    done_at = models.DateTimeField("закрыто", null=True, blank=True)
+    appeal = models.ForeignKey(
+        "appeals.Appeal",
+        verbose_name="обращение",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "отложенное обращение"
+        verbose_name_plural = "отложенные обращения"
+        ordering = ["due_at", "id"]
+
+    def __str__(self) -> str:
+        return f"Отложенное обращение #{self.pk}"
+
+
+class CallbackAttempt(models.Model):
+    """One call-back of the second line: reached and resolved, or not reached."""
+
+    request = models.ForeignKey(DeferredRequest, on_delete=models.CASCADE, related_name="attempts")
+    at = models.DateTimeField("когда")
+    by = models.ForeignKey(
+        "accounts.User", verbose_name="кто звонил", on_delete=models.PROTECT, related_name="+"
+    )
+    reached = models.BooleanField("дозвонился")
+    note = models.TextField("заметка", blank=True)
+
+    class Meta:
+        verbose_name = "обратный звонок"
+        verbose_name_plural = "обратные звонки"
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{'дозвонился' if self.reached else 'не дозвонился'} {self.at:%d.%m %H:%M}"

@@ -262,3 +262,19 @@ urlpatterns += [
 from priemnaya.web.views import contacts  # noqa: E402
 
 urlpatterns += [path("contacts/", contacts.contacts, name="hotline_contacts")]
+# Issue 13 — hotline calls: the call log, the call screen and its screen pop, the call-back queue.
+from priemnaya.web.views import calls  # noqa: E402
+
+urlpatterns += [
+    path("console/calls/", calls.call_log, name="console_calls"),
+    path("console/calls/current.json", calls.current_json, name="console_call_current"),
+    path("console/calls/simulate/<slug:action>/", calls.simulate, name="console_call_simulate"),
+    path("console/calls/<int:call_id>/", calls.call_detail, name="console_call"),
+    path("console/calls/<int:call_id>/<slug:action>/", calls.call_act, name="console_call_act"),
+    path("console/callbacks/", calls.callback_list, name="console_callbacks"),
+    path(
+        "console/callbacks/<int:request_id>/<slug:action>/",
+        calls.callback_act,
+        name="console_callback_act",
+    ),
+]

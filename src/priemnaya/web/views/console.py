@@ -31,6 +31,7 @@ from priemnaya.core import clock
 from priemnaya.core.calendar import CalendarMissing
 from priemnaya.core.errors import ApplicationError
 from priemnaya.web.forms import IncidentAnswerForm, QueueFilterForm, StaffIntakeForm
+from priemnaya.web.views import calls
 from priemnaya.web.views.actions import STAFF_ACTIONS
 from priemnaya.web.views.cabinet import list_page, theme_templates
 from priemnaya.web.views.common import add_problems, apply_errors, get_or_404, staff_required
@@ -87,6 +88,8 @@ def queue(request):
 def appeal_register(request):
     """Register an appeal that came by phone, e-mail, letter or through the МФЦ."""
     preview = ""
+    # Issue 13: from a hotline call or deferred request — pre-filled, and linked once registered.
+    prefill, link = calls.registration_source(request)
     if request.method == "POST" and "preview" in request.POST:
         # «Рассчитать срок»: the same form again with every input kept, not checked yet.
         form = StaffIntakeForm(initial=request.POST.dict())
@@ -109,16 +112,18 @@ def appeal_register(request):
                 apply_errors(form, exc)
             else:
                 messages.success(request, f"Обращение зарегистрировано: № {appeal.display_number}.")
+                calls.registration_link(request, link, appeal)
                 return redirect("web:console_detail", number=appeal.number)
         status = 400
     else:
-        form = StaffIntakeForm(initial={"channel": Channel.PHONE})
+        form = StaffIntakeForm(initial={"channel": Channel.PHONE, **prefill})
         status = 200
     context = {
         "form": form,
         "theme_templates": theme_templates(),
         "preview": preview,
         "today": timezone.localdate(clock.now()),
+        "hotline_link": link,
     }
     return render(request, "web/console/new.html", context, status=status)
 
