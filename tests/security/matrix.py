@@ -197,6 +197,8 @@ CAPTCHA = Skip(
 )
 # Operators unlock accounts at the hotline; supervisors and administrators may too (SPEC §13).
 UNLOCKERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
+# The mailbox of the e-mail intake is sorted by first-line operators, overseen by all-seeing roles.
+MAIL_SORTERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
 DEV = Skip("DEBUG only: tests/security/test_access_matrix.py checks it is 404 with DEBUG off")
 
 # One line per route. Keep it sorted by area; a new page gets its line here.
@@ -798,6 +800,21 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     # ---- the hotline (issue 13): the contacts page and its JSON, public ----------------------
     "web:hotline_contacts": Rule(EVERYONE),
     "api:GET /hotline/lines": Rule(EVERYONE, kind="api"),
+    # ---- e-mail intake (issue 13): the console's mailbox — operators and all-seeing roles -----
+    # No letter or e-mailed request of these ids in the matrix's world: 404 for those allowed.
+    "web:console_mail": Rule(MAIL_SORTERS),
+    "web:console_mail_detail": Rule(MAIL_SORTERS, params={"message_id": "999999"}, ok=(404,)),
+    "web:console_mail_request": Rule(
+        MAIL_SORTERS, method="post", params={"message_id": "999999"}, ok=(404,)
+    ),
+    "web:console_mail_attach": Rule(
+        MAIL_SORTERS,
+        method="post",
+        params={"message_id": "999999"},
+        body={"number": EXAMPLE_NUMBER},
+        ok=(404,),
+    ),
+    "web:console_mail_fz59": Rule(MAIL_SORTERS, params={"number": EXAMPLE_NUMBER}, ok=(404,)),
 }
 
 

@@ -63,3 +63,44 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.sender or self.mail_from}: {self.subject}"
+
+
+class IdentityMethod(models.TextChoices):
+    """How an operator established who wrote, before registering a 59-FZ appeal (SPEC §6)."""
+
+    IN_PERSON = "in_person", "Личный приём: документ, удостоверяющий личность"
+    CONFIRMED_ACCOUNT = "account", "Подтверждённая учётная запись на портале (вход по паролю)"
+    CALL_BACK = "call_back", "Звонок на телефон, подтверждённый в учётной записи"
+    SIGNED = "signed", "Письмо подписано электронной подписью заявителя"
+
+
+class IdentityCheck(models.Model):
+    """The record of how the sender of an e-mailed request was identified (SPEC §6)."""
+
+    appeal = models.OneToOneField(
+        "appeals.Appeal",
+        verbose_name="обращение по 59-ФЗ",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    request = models.ForeignKey(
+        "appeals.Appeal",
+        verbose_name="запрос по e-mail",
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    method = models.CharField(
+        "как установлена личность", max_length=16, choices=IdentityMethod.choices
+    )
+    details = models.TextField("подробности проверки")
+    checked_by = models.ForeignKey(
+        "accounts.User", verbose_name="проверил", on_delete=models.PROTECT, related_name="+"
+    )
+    checked_at = models.DateTimeField("когда", default=clock.now)
+
+    class Meta:
+        verbose_name = "проверка личности"
+        verbose_name_plural = "проверки личности"
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} ({self.checked_at:%d.%m.%Y})"

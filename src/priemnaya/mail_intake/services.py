@@ -24,13 +24,27 @@ from priemnaya.appeals.status_links import status_link
 from priemnaya.attachments.models import Purpose
 from priemnaya.attachments.services import UploadRefused, attachments_bind, attachments_stage
 from priemnaya.audit.services import audit_record
+from priemnaya.catalog.models import Kind, Regime
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email
-from priemnaya.core.errors import ApplicationError, Conflict, NotFound, ValidationFailed
+from priemnaya.core.errors import (
+    ApplicationError,
+    Conflict,
+    NotFound,
+    NotPermitted,
+    ValidationFailed,
+)
 from priemnaya.core.numbering import MalformedNumber, format_number, normalize_number
 from priemnaya.core.text import BIDI_CONTROLS
 from priemnaya.mail_intake import parsing
-from priemnaya.mail_intake.models import InboundMessage, Outcome, State
+from priemnaya.mail_intake.models import (
+    IdentityCheck,
+    IdentityMethod,
+    InboundMessage,
+    Outcome,
+    State,
+)
+from priemnaya.mail_intake.selectors import MAIL_ROLES
 from priemnaya.notifications.channels.email import mail_domain
 from priemnaya.notifications.models import Audience, Notification
 from priemnaya.notifications.models import Channel as NotifyChannel
@@ -477,5 +491,69 @@ def inbound_attach(*, message_id: int, actor: User, number: str) -> Appeal:
         target_type="inbound_message",
         target_id=message.pk,
         details={"appeal": appeal.pk},
+    )
+    return appeal
+
+
+# ---- a 59-FZ appeal after the sender is identified ----------------------------------------------
+
+METHOD_MISSING = "Укажите, как установлена личность заявителя."
+DETAILS_MISSING = "Опишите проверку: документ и его номер, телефон и время звонка, подпись."
+KIND_NOT_FZ59 = "Выберите вид обращения по 59-ФЗ: жалоба, предложение или заявление."
+
+
+@transaction.atomic
+def request_register_fz59(
+    *, request: Appeal, actor: User, data: AppealInput, method: str, details: str
+) -> Appeal:
+    """Register a 59-FZ appeal from an e-mailed request once the operator identified the sender.
+
+    E-mail is not a way to file a 59-FZ appeal (547-FZ): the appeal is the operator's act, with
+    the record of how identity was checked (SPEC §6 «Identity first»).
+    """
+    if actor.role not in MAIL_ROLES:
+        raise NotPermitted("Регистрировать обращения из писем могут операторы и контроль качества.")
+    if request.channel != Channel.EMAIL or request.regime == Regime.FZ59:
+        raise ValidationFailed.single("kind", "Это не запрос, поступивший по электронной почте.")
+    problems: dict[str, list[str]] = {}
+    if method not in IdentityMethod.values:
+        problems["method"] = [METHOD_MISSING]
+    details = _plain(details, 2000)
+    if not details:
+        problems["details"] = [DETAILS_MISSING]
+    kind = Kind.objects.filter(code=data.kind, is_active=True).first()
+    if data.kind and (kind is None or kind.regime != Regime.FZ59):
+        problems["kind"] = [KIND_NOT_FZ59]
+    if problems:
+        raise ValidationFailed(problems)
+    appeal = appeal_submit(
+        actor=actor, data=data, channel=Channel.EMAIL, client_token=f"fz59:{request.pk}"
+    )
+    if IdentityCheck.objects.filter(appeal=appeal).exists():
+        return appeal  # the same form sent twice: the first registration stands
+    check = IdentityCheck.objects.create(
+        appeal=appeal, request=request, method=method, details=details, checked_by=actor
+    )
+    robot = mail_robot()
+    number, source = format_number(appeal.number or ""), format_number(request.number or "")
+    appeal_note(
+        appeal=appeal,
+        actor=robot,
+        text=f"Зарегистрировано оператором {actor.full_name} из запроса по e-mail № {source} "
+        f"после установления личности: {check.get_method_display()}. {details}",
+    )
+    if request.status not in FINAL_STATUSES:
+        appeal_note(
+            appeal=request,
+            actor=robot,
+            text=f"Личность заявителя установлена ({actor.full_name}): зарегистрировано "
+            f"обращение по 59-ФЗ № {number}.",
+        )
+    audit_record(
+        actor=actor,
+        action="mail.fz59_registered",
+        target_type="appeal",
+        target_id=appeal.pk,
+        details={"request": request.pk, "method": method},
     )
     return appeal
