@@ -15,7 +15,7 @@ from concurrent.futures import ThreadPoolExecutor
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import SMTP, Envelope, Session
 from django.conf import settings
-from django.db import close_old_connections
+from django.db import close_old_connections, connections
 
 from priemnaya.mail_intake import services
 
@@ -74,6 +74,8 @@ class IntakeHandler:
         self.executor.submit(_in_thread, services.inbound_process_pending)
 
     def close(self) -> None:
+        # The handling thread's database connection goes with it, not when the process ends.
+        self.executor.submit(connections.close_all)
         self.executor.shutdown(wait=True)
 
 

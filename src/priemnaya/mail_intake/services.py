@@ -8,6 +8,7 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
+from email.utils import parseaddr
 
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -23,28 +24,19 @@ from priemnaya.appeals.states import FINAL_STATUSES, Channel, EventType
 from priemnaya.appeals.status_links import status_link
 from priemnaya.attachments.models import Purpose
 from priemnaya.attachments.services import UploadRefused, attachments_bind, attachments_stage
-from priemnaya.audit.services import audit_record
-from priemnaya.catalog.models import Kind, Regime
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email
 from priemnaya.core.errors import (
     ApplicationError,
-    Conflict,
-    NotFound,
-    NotPermitted,
-    ValidationFailed,
 )
 from priemnaya.core.numbering import MalformedNumber, format_number, normalize_number
 from priemnaya.core.text import BIDI_CONTROLS
 from priemnaya.mail_intake import parsing
 from priemnaya.mail_intake.models import (
-    IdentityCheck,
-    IdentityMethod,
     InboundMessage,
     Outcome,
     State,
 )
-from priemnaya.mail_intake.selectors import MAIL_ROLES
 from priemnaya.notifications.channels.email import mail_domain
 from priemnaya.notifications.models import Audience, Notification
 from priemnaya.notifications.models import Channel as NotifyChannel
@@ -369,6 +361,8 @@ def _decide(message: InboundMessage) -> InboundMessage:
         return _finish(
             message, State.PARKED, reason="Адрес отправителя не распознан.", remarks=remarks
         )
+    if mail.sender in own_addresses() | {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}:
+        return _finish(message, State.IGNORED, reason="Письмо от адреса самой приёмной: петля.")
     robot = mail_robot()
     thread = _thread_of(mail)
     if thread.problem:
@@ -408,11 +402,13 @@ def inbound_process(message_id: int) -> InboundMessage:
             with transaction.atomic():
                 return _decide(message)
         except ApplicationError as exc:
+            message.auto_answered = False  # rolled back with the rest
             # The request could not be registered (a catalog gap, a closed calendar…): a person
             # sees why in «Почта» and registers it by hand.
             return _finish(message, State.PARKED, reason=f"Не зарегистрировано: {exc.message}")
         except Exception as exc:
             logger.exception("inbound message %s failed", message.pk)
+            message.auto_answered = False
             message.reason = f"Ошибка обработки: {type(exc).__name__}"
             if message.attempts >= MAX_ATTEMPTS:
                 return _finish(message, State.PARKED, reason=message.reason)
@@ -430,130 +426,3 @@ def inbound_process_pending(limit: int = 50) -> int:
     for pk in ids:
         inbound_process(pk)
     return len(ids)
-
-
-# ---- by hand, from the console ------------------------------------------------------------------
-
-_HANDLEABLE = (State.PARKED, State.IGNORED)
-
-
-def _locked_for_hand(message_id: int) -> InboundMessage:
-    message = InboundMessage.objects.select_for_update().filter(pk=message_id).first()
-    if message is None:
-        raise NotFound("Письмо не найдено.")
-    if message.state not in _HANDLEABLE:
-        raise Conflict("Это письмо уже обработано.")
-    return message
-
-
-@transaction.atomic
-def inbound_create_request(*, message_id: int, actor: User) -> Appeal:
-    """An operator registers a parked or skipped letter as a support request (no auto-answer)."""
-    message = _locked_for_hand(message_id)
-    mail = parsing.parse(bytes(message.raw), envelope_from=message.mail_from)
-    try:
-        mail.sender = normalize_email(mail.sender)
-    except ContactInvalid:
-        mail.sender = ""
-    appeal, refused = _create_request(message, mail, actor=actor, robot=mail_robot(), answer=False)
-    remarks = [message.remarks, *refused] if message.remarks else refused
-    _finish(message, State.PROCESSED, reason=message.reason, remarks=remarks,
-            outcome=Outcome.CREATED, appeal=appeal)  # fmt: skip
-    audit_record(
-        actor=actor,
-        action="mail.request_created",
-        target_type="inbound_message",
-        target_id=message.pk,
-        details={"appeal": appeal.pk},
-    )
-    return appeal
-
-
-@transaction.atomic
-def inbound_attach(*, message_id: int, actor: User, number: str) -> Appeal:
-    """An operator adds a parked or skipped letter to the appeal with this number."""
-    message = _locked_for_hand(message_id)
-    try:
-        digits = normalize_number(number)
-    except MalformedNumber as exc:
-        raise ValidationFailed.single("number", str(exc)) from None
-    appeal = _appeal_by_number(digits)
-    if appeal is None:
-        raise NotFound("Обращение с таким номером не найдено.", field="number")
-    mail = parsing.parse(bytes(message.raw), envelope_from=message.mail_from)
-    refused = _join(message, mail, appeal, actor=actor, robot=mail_robot())
-    remarks = [message.remarks, *refused] if message.remarks else refused
-    _finish(message, State.PROCESSED, reason=message.reason, remarks=remarks,
-            outcome=Outcome.JOINED, appeal=appeal)  # fmt: skip
-    audit_record(
-        actor=actor,
-        action="mail.attached",
-        target_type="inbound_message",
-        target_id=message.pk,
-        details={"appeal": appeal.pk},
-    )
-    return appeal
-
-
-# ---- a 59-FZ appeal after the sender is identified ----------------------------------------------
-
-METHOD_MISSING = "Укажите, как установлена личность заявителя."
-DETAILS_MISSING = "Опишите проверку: документ и его номер, телефон и время звонка, подпись."
-KIND_NOT_FZ59 = "Выберите вид обращения по 59-ФЗ: жалоба, предложение или заявление."
-
-
-@transaction.atomic
-def request_register_fz59(
-    *, request: Appeal, actor: User, data: AppealInput, method: str, details: str
-) -> Appeal:
-    """Register a 59-FZ appeal from an e-mailed request once the operator identified the sender.
-
-    E-mail is not a way to file a 59-FZ appeal (547-FZ): the appeal is the operator's act, with
-    the record of how identity was checked (SPEC §6 «Identity first»).
-    """
-    if actor.role not in MAIL_ROLES:
-        raise NotPermitted("Регистрировать обращения из писем могут операторы и контроль качества.")
-    if request.channel != Channel.EMAIL or request.regime == Regime.FZ59:
-        raise ValidationFailed.single("kind", "Это не запрос, поступивший по электронной почте.")
-    problems: dict[str, list[str]] = {}
-    if method not in IdentityMethod.values:
-        problems["method"] = [METHOD_MISSING]
-    details = _plain(details, 2000)
-    if not details:
-        problems["details"] = [DETAILS_MISSING]
-    kind = Kind.objects.filter(code=data.kind, is_active=True).first()
-    if data.kind and (kind is None or kind.regime != Regime.FZ59):
-        problems["kind"] = [KIND_NOT_FZ59]
-    if problems:
-        raise ValidationFailed(problems)
-    appeal = appeal_submit(
-        actor=actor, data=data, channel=Channel.EMAIL, client_token=f"fz59:{request.pk}"
-    )
-    if IdentityCheck.objects.filter(appeal=appeal).exists():
-        return appeal  # the same form sent twice: the first registration stands
-    check = IdentityCheck.objects.create(
-        appeal=appeal, request=request, method=method, details=details, checked_by=actor
-    )
-    robot = mail_robot()
-    number, source = format_number(appeal.number or ""), format_number(request.number or "")
-    appeal_note(
-        appeal=appeal,
-        actor=robot,
-        text=f"Зарегистрировано оператором {actor.full_name} из запроса по e-mail № {source} "
-        f"после установления личности: {check.get_method_display()}. {details}",
-    )
-    if request.status not in FINAL_STATUSES:
-        appeal_note(
-            appeal=request,
-            actor=robot,
-            text=f"Личность заявителя установлена ({actor.full_name}): зарегистрировано "
-            f"обращение по 59-ФЗ № {number}.",
-        )
-    audit_record(
-        actor=actor,
-        action="mail.fz59_registered",
-        target_type="appeal",
-        target_id=appeal.pk,
-        details={"request": request.pk, "method": method},
-    )
-    return appeal

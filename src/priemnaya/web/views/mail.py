@@ -13,7 +13,7 @@ from priemnaya.appeals.inputs import appeal_input_problems
 from priemnaya.appeals.states import FINAL_STATUSES
 from priemnaya.core.errors import ApplicationError, NotFound
 from priemnaya.core.numbering import MalformedNumber, normalize_number
-from priemnaya.mail_intake import services
+from priemnaya.mail_intake import manual
 from priemnaya.mail_intake.selectors import (
     email_request,
     identity_checks,
@@ -60,7 +60,7 @@ def mail_detail(request, message_id: int):
 @mail_required
 def mail_create_request(request, message_id: int):
     try:
-        appeal = services.inbound_create_request(message_id=message_id, actor=request.user)
+        appeal = manual.inbound_create_request(message_id=message_id, actor=request.user)
     except NotFound as exc:
         raise Http404(exc.message) from exc
     except ApplicationError as exc:
@@ -76,7 +76,7 @@ def mail_attach(request, message_id: int):
     form = AttachForm(request.POST)
     if form.is_valid():
         try:
-            appeal = services.inbound_attach(
+            appeal = manual.inbound_attach(
                 message_id=message_id, actor=request.user, number=form.cleaned_data["number"]
             )
         except NotFound:
@@ -108,7 +108,7 @@ def mail_fz59(request, number: str):
             status = 400
         else:
             try:
-                appeal = services.request_register_fz59(
+                appeal = manual.request_register_fz59(
                     request=source,
                     actor=request.user,
                     data=form.appeal_input(),
