@@ -46,6 +46,29 @@ def _locked_for_hand(message_id: int) -> InboundMessage:
     return message
 
 
+_AUDIT_ACTIONS: dict[str, str] = {
+    Outcome.CREATED: "mail.request_created",
+    Outcome.JOINED: "mail.attached",
+}
+
+
+def _handled(
+    message: InboundMessage, *, actor: User, appeal: Appeal, refused: list[str], outcome: str
+) -> Appeal:
+    """Mark the letter handled by a person (remarks kept) and record who did it."""
+    remarks = [message.remarks, *refused] if message.remarks else refused
+    _finish(message, State.PROCESSED, reason=message.reason, remarks=remarks,
+            outcome=outcome, appeal=appeal)  # fmt: skip
+    audit_record(
+        actor=actor,
+        action=_AUDIT_ACTIONS[outcome],
+        target_type="inbound_message",
+        target_id=message.pk,
+        details={"appeal": appeal.pk},
+    )
+    return appeal
+
+
 @transaction.atomic
 def inbound_create_request(*, message_id: int, actor: User) -> Appeal:
     """An operator registers a parked or skipped letter as a support request (no auto-answer)."""
@@ -56,17 +79,7 @@ def inbound_create_request(*, message_id: int, actor: User) -> Appeal:
     except ContactInvalid:
         mail.sender = ""
     appeal, refused = _create_request(message, mail, actor=actor, robot=mail_robot(), answer=False)
-    remarks = [message.remarks, *refused] if message.remarks else refused
-    _finish(message, State.PROCESSED, reason=message.reason, remarks=remarks,
-            outcome=Outcome.CREATED, appeal=appeal)  # fmt: skip
-    audit_record(
-        actor=actor,
-        action="mail.request_created",
-        target_type="inbound_message",
-        target_id=message.pk,
-        details={"appeal": appeal.pk},
-    )
-    return appeal
+    return _handled(message, actor=actor, appeal=appeal, refused=refused, outcome=Outcome.CREATED)
 
 
 @transaction.atomic
@@ -82,17 +95,7 @@ def inbound_attach(*, message_id: int, actor: User, number: str) -> Appeal:
         raise NotFound("Обращение с таким номером не найдено.", field="number")
     mail = parsing.parse(bytes(message.raw), envelope_from=message.mail_from)
     refused = _join(message, mail, appeal, actor=actor, robot=mail_robot())
-    remarks = [message.remarks, *refused] if message.remarks else refused
-    _finish(message, State.PROCESSED, reason=message.reason, remarks=remarks,
-            outcome=Outcome.JOINED, appeal=appeal)  # fmt: skip
-    audit_record(
-        actor=actor,
-        action="mail.attached",
-        target_type="inbound_message",
-        target_id=message.pk,
-        details={"appeal": appeal.pk},
-    )
-    return appeal
+    return _handled(message, actor=actor, appeal=appeal, refused=refused, outcome=Outcome.JOINED)
 
 
 # ---- a 59-FZ appeal after the sender is identified ----------------------------------------------
