@@ -60,6 +60,7 @@ def test_a_new_letter_becomes_a_support_request_and_the_sender_gets_the_number(i
     assert "/status/?number=" in body
     assert "key=" in body
     assert "59-ФЗ" in body
+    assert "/cabinet/new/" in body
     assert "547-ФЗ" in body
     assert answer["Auto-Submitted"] == "auto-replied"
 

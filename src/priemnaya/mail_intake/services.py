@@ -13,6 +13,7 @@ from email.utils import parseaddr
 from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html, linebreaks
 
@@ -246,7 +247,7 @@ def _auto_answer(appeal: Appeal, mail: parsing.ParsedMail) -> None:
         return
     number = format_number(appeal.number or "")
     link = status_link(appeal)
-    portal = settings.PRIEMNAYA_SITE_URL.rstrip("/") + "/cabinet/appeals/new/"
+    portal = settings.PRIEMNAYA_SITE_URL.rstrip("/") + reverse("web:appeal_new")
     subject = f"Обращение № {number}: ваше письмо получено"
     quoted = f"«{mail.subject}»" if mail.subject else "без темы"
     paragraphs = [
