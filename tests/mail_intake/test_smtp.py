@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from priemnaya.appeals.models import Appeal, Message
-from priemnaya.appeals.states import Channel, MessageKind
+from priemnaya.appeals.states import Channel, MessageKind, Status
 from priemnaya.attachments.models import Attachment
 from priemnaya.catalog.models import Regime
 from priemnaya.core.numbering import format_number
@@ -257,3 +257,47 @@ def test_a_disguised_attachment_is_refused_with_its_reason_and_a_real_one_kept(i
     stored = InboundMessage.objects.get()
     assert "scan.pdf" in stored.remarks
     assert "исполняемый" in stored.remarks
+
+
+def test_a_reply_to_a_closed_appeal_becomes_a_new_request_naming_it(intake, outgoing):
+    intake.send(letter())
+    closed = _only_request()
+    # (the way there — answered, then closed — is the appeals' own business)
+    Appeal.objects.filter(pk=closed.pk).update(status=Status.CLOSED)
+    intake.send(letter(subject=f"Re: № {format_number(closed.number)}", text="Опять не работает."))
+    new = Appeal.objects.exclude(pk=closed.pk).get()
+    assert f"завершённое обращение № {format_number(closed.number)}" in new.text
+    assert "Опять не работает." in new.text
+    assert not Message.objects.filter(appeal=closed).exists()
+    assert len(outgoing.deliver().to("ivanova@example.ru")) == 2
+
+
+def test_a_letter_from_our_own_address_is_ignored(intake, outgoing):
+    intake.send(letter(sender="noreply@priemnaya.local"))
+    assert InboundMessage.objects.get().state == State.IGNORED
+    assert not Appeal.objects.exists()
+
+
+def test_a_letter_whose_handling_failed_is_kept_and_handled_later(intake, monkeypatch):
+    from priemnaya.mail_intake import services
+
+    real = services._decide
+    monkeypatch.setattr(services, "_decide", lambda message: 1 / 0)
+    intake.send(letter())
+    stored = InboundMessage.objects.get()
+    # accepted (the sender heard 250) and kept, not handled yet, the failure counted
+    assert (stored.state, stored.attempts) == (State.NEW, 1)
+    assert "ZeroDivisionError" in stored.reason
+    assert not Appeal.objects.exists()
+    monkeypatch.setattr(services, "_decide", real)
+    intake.handler.sweep()
+    intake.settle()
+    stored.refresh_from_db()
+    assert stored.state == State.PROCESSED
+    assert _only_request() == stored.appeal
+
+
+def test_a_very_long_letter_keeps_its_start_and_says_so(intake):
+    intake.send(letter(text="Очень длинное письмо. " * 400))
+    assert len(_only_request().text) <= 5000
+    assert "длиннее 5000" in InboundMessage.objects.get().remarks

@@ -291,6 +291,12 @@ def _request_input(mail: parsing.ParsedMail, message: InboundMessage, extra: str
     )
 
 
+def _cut_remark(mail: parsing.ParsedMail) -> list[str]:
+    if len(mail.text.strip()) <= NOTE_MAX - 300:  # room for the heading of a joined letter
+        return []
+    return [f"Текст длиннее {NOTE_MAX} знаков: вошло начало, целиком — в исходном письме."]
+
+
 def _create_request(
     message: InboundMessage,
     mail: parsing.ParsedMail,
@@ -311,6 +317,7 @@ def _create_request(
         client_token=f"mail:{message.pk}",
     )
     refusals += _bind_files(ids, robot=robot, appeal=appeal, purpose=Purpose.APPEAL)
+    refusals += _cut_remark(mail)
     if answer and appeal.contact_email:
         _auto_answer(appeal, mail)
         message.auto_answered = True
@@ -330,9 +337,10 @@ def _join(
     ids, refusals = _stage_files(
         mail.attachments, robot=robot, purpose=Purpose.ADDITION, appeal_id=appeal.pk
     )
-    return refusals + _bind_files(
+    bound = _bind_files(
         ids, robot=robot, appeal=appeal, purpose=Purpose.ADDITION, message_id=note.pk
     )
+    return refusals + bound + _cut_remark(mail)
 
 
 def _earlier_copy(message: InboundMessage) -> InboundMessage | None:
@@ -356,14 +364,14 @@ def _decide(message: InboundMessage) -> InboundMessage:
         return _finish(
             message, State.IGNORED, reason=mail.robot + ": не отвечаем, обращение не создаём."
         )
+    if mail.sender in own_addresses() | {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}:
+        return _finish(message, State.IGNORED, reason="Письмо от адреса самой приёмной: петля.")
     try:
         mail.sender = normalize_email(mail.sender)
     except ContactInvalid:
         return _finish(
             message, State.PARKED, reason="Адрес отправителя не распознан.", remarks=remarks
         )
-    if mail.sender in own_addresses() | {parseaddr(settings.DEFAULT_FROM_EMAIL)[1].lower()}:
-        return _finish(message, State.IGNORED, reason="Письмо от адреса самой приёмной: петля.")
     robot = mail_robot()
     thread = _thread_of(mail)
     if thread.problem:
