@@ -301,3 +301,13 @@ def test_a_very_long_letter_keeps_its_start_and_says_so(intake):
     intake.send(letter(text="Очень длинное письмо. " * 400))
     assert len(_only_request().text) <= 5000
     assert "длиннее 5000" in InboundMessage.objects.get().remarks
+
+
+def test_a_letter_that_cannot_be_registered_is_parked_with_the_reason(intake, settings):
+    settings.PRIEMNAYA_MAIL_THEME = "net-takoy-temy"
+    intake.send(letter())
+    stored = InboundMessage.objects.get()
+    assert stored.state == State.PARKED
+    assert stored.reason.startswith("Не зарегистрировано:")
+    assert "тем" in stored.reason.lower()
+    assert not Appeal.objects.exists()

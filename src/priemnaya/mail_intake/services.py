@@ -27,9 +27,7 @@ from priemnaya.attachments.models import Purpose
 from priemnaya.attachments.services import UploadRefused, attachments_bind, attachments_stage
 from priemnaya.core import clock
 from priemnaya.core.contacts import ContactInvalid, normalize_email
-from priemnaya.core.errors import (
-    ApplicationError,
-)
+from priemnaya.core.errors import ApplicationError, ValidationFailed
 from priemnaya.core.numbering import MalformedNumber, format_number, normalize_number
 from priemnaya.core.text import BIDI_CONTROLS
 from priemnaya.mail_intake import parsing
@@ -414,7 +412,12 @@ def inbound_process(message_id: int) -> InboundMessage:
             message.auto_answered = False  # rolled back with the rest
             # The request could not be registered (a catalog gap, a closed calendar…): a person
             # sees why in «Почта» and registers it by hand.
-            return _finish(message, State.PARKED, reason=f"Не зарегистрировано: {exc.message}")
+            words = (
+                [m for ms in exc.errors.values() for m in ms]
+                if isinstance(exc, ValidationFailed)
+                else [exc.message]
+            )
+            return _finish(message, State.PARKED, reason="Не зарегистрировано: " + " ".join(words))
         except Exception as exc:
             logger.exception("inbound message %s failed", message.pk)
             message.auto_answered = False
