@@ -90,6 +90,7 @@ DEMO_BANNER = """
   на странице http://{host}:{port}/dev/outbox/ (у гражданина второй фактор не включён).
   API: http://{host}:{port}/api/v1/docs · Администрирование: http://{host}:{port}/admin/
   Исходящие письма и SMS: http://{host}:{port}/dev/outbox/ · Вебхуки: http://{host}:{port}/dev/webhooks/
+  Входящая почта (SMTP): {mail_host}:{mail_port}, адрес {mail_address} · разбор: /console/mail/
   Остановить: Ctrl+C
 """
 
@@ -108,6 +109,8 @@ def cmd_demo(args) -> None:
     # port of its own, which pages learn from this setting (no proxy in front of the demo).
     ws_port = args.ws_port or args.port + 1
     os.environ.setdefault("PRIEMNAYA_WS_URL", f"ws://{args.host}:{ws_port}/ws/")
+    # Inbound mail on port + 5 unless told otherwise (8000 → 8005), on the demo's host.
+    os.environ.setdefault("PRIEMNAYA_MAIL_INBOUND", f"{args.host}:{args.port + 5}")
     _django()
     from django.conf import settings
 
@@ -126,20 +129,47 @@ def cmd_demo(args) -> None:
     except KeyError_:
         _manage("keys_generate")
     accounts = "\n".join(f"    {role:<14} {email}" for role, email, _ in DEMO_ACCOUNTS)
+    from priemnaya.mail_intake.server import parse_address
+
+    mail_host, mail_port = parse_address(settings.PRIEMNAYA_MAIL_INBOUND)
     children = [
         ChildSpec("web", _granian("priemnaya.wsgi:application", "wsgi", args.host, args.port, 1)),
         ChildSpec(
             "websocket", _granian("priemnaya.asgi:application", "asginl", args.host, ws_port, 1)
         ),
         ChildSpec("worker", [sys.executable, "-m", "priemnaya.cli", "worker"]),
+        ChildSpec("mail", [sys.executable, "-m", "priemnaya.cli", "mail", "serve"]),
     ]
     print(
         DEMO_BANNER.format(
-            host=args.host, port=args.port, password=DEMO_PASSWORD, accounts=accounts
+            host=args.host,
+            port=args.port,
+            password=DEMO_PASSWORD,
+            accounts=accounts,
+            mail_host=mail_host,
+            mail_port=mail_port,
+            mail_address=sorted(settings.PRIEMNAYA_MAIL_ADDRESSES)[0],
         ),
         flush=True,
     )
     sys.exit(Supervisor(children).run())
+
+
+def cmd_mail_serve(args) -> None:
+    """The inbound SMTP endpoint of the e-mail intake (docs/mail-intake.md)."""
+    _django()
+    import signal
+    import threading
+
+    from django.conf import settings
+
+    from priemnaya.mail_intake.server import parse_address, serve
+
+    host, port = parse_address(args.listen or settings.PRIEMNAYA_MAIL_INBOUND)
+    stop = threading.Event()
+    for sig in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(sig, lambda *_: stop.set())
+    serve(host, port, stop=stop)
 
 
 def cmd_pd_check(_args) -> None:
@@ -261,6 +291,13 @@ def build_parser() -> argparse.ArgumentParser:
     load_demo = sub.add_parser("load-demo", help="демо-данные (только при DEBUG)")
     load_demo.add_argument("--force", action="store_true", help="загрузить и при DEBUG=0")
     load_demo.set_defaults(func=cmd_load_demo)
+
+    mail = sub.add_parser("mail", help="приём электронной почты").add_subparsers(
+        dest="mail", required=True
+    )
+    mail_serve = mail.add_parser("serve", help="SMTP-приём писем (PRIEMNAYA_MAIL_INBOUND)")
+    mail_serve.add_argument("--listen", default="", help="host:port вместо PRIEMNAYA_MAIL_INBOUND")
+    mail_serve.set_defaults(func=cmd_mail_serve)
 
     sub.add_parser("pd-check", help="где хранятся персональные данные (152-ФЗ)").set_defaults(
         func=cmd_pd_check

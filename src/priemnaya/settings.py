@@ -570,3 +570,15 @@ if PRIEMNAYA_S3_BUCKET:
 # secret; a fixed demo secret only with DEBUG, otherwise events are refused until it is set.
 _DEV_CTI_SECRET = "insecure-demo-cti-secret"  # noqa: S105
 PRIEMNAYA_CTI_SECRET = env.str("PRIEMNAYA_CTI_SECRET", default=_DEV_CTI_SECRET if DEBUG else "")
+
+# E-mail intake (issue 13, docs/mail-intake.md): the inbound SMTP endpoint `priemnaya mail serve`
+# listens on host:port, accepts mail only for the service's own addresses and refuses (552) a
+# message over the size limit.
+PRIEMNAYA_MAIL_INBOUND = env.str("PRIEMNAYA_MAIL_INBOUND", default="127.0.0.1:2525")
+PRIEMNAYA_MAIL_ADDRESSES = env.list("PRIEMNAYA_MAIL_ADDRESSES", default=["priem@priemnaya.local"])
+PRIEMNAYA_MAIL_MAX_BYTES = env.int("PRIEMNAYA_MAIL_MAX_BYTES", default=15 * 1024 * 1024)
+# Auto-answers to one sender per hour; past it new letters are parked (a robot ping-pong).
+PRIEMNAYA_MAIL_ANSWERS_PER_HOUR = env.int("PRIEMNAYA_MAIL_ANSWERS_PER_HOUR", default=5)
+# What a new letter becomes: a support request, never a 59-FZ appeal (547-FZ).
+PRIEMNAYA_MAIL_KIND = env.str("PRIEMNAYA_MAIL_KIND", default="support")
+PRIEMNAYA_MAIL_THEME = env.str("PRIEMNAYA_MAIL_THEME", default="general")

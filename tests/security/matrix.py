@@ -199,6 +199,8 @@ CAPTCHA = Skip(
 UNLOCKERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
 # The hotline's second line (issue 13): specialists, supervisors and administrators call back.
 SECOND_LINE = frozenset({Role.SPECIALIST.value}) | ALL_SEEING
+# The mailbox of the e-mail intake is sorted by first-line operators, overseen by all-seeing roles.
+MAIL_SORTERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
 DEV = Skip("DEBUG only: tests/security/test_access_matrix.py checks it is 404 with DEBUG off")
 
 # One line per route. Keep it sorted by area; a new page gets its line here.
@@ -836,6 +838,21 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:console_callback_act": Rule(
         SECOND_LINE, method="post", params={"request_id": "999999", "action": "take"}, ok=(404,)
     ),
+    # ---- e-mail intake (issue 13): the console's mailbox — operators and all-seeing roles -----
+    # No letter or e-mailed request of these ids in the matrix's world: 404 for those allowed.
+    "web:console_mail": Rule(MAIL_SORTERS),
+    "web:console_mail_detail": Rule(MAIL_SORTERS, params={"message_id": "999999"}, ok=(404,)),
+    "web:console_mail_request": Rule(
+        MAIL_SORTERS, method="post", params={"message_id": "999999"}, ok=(404,)
+    ),
+    "web:console_mail_attach": Rule(
+        MAIL_SORTERS,
+        method="post",
+        params={"message_id": "999999"},
+        body={"number": EXAMPLE_NUMBER},
+        ok=(404,),
+    ),
+    "web:console_mail_fz59": Rule(MAIL_SORTERS, params={"number": EXAMPLE_NUMBER}, ok=(404,)),
 }
 
 

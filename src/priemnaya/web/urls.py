@@ -277,4 +277,20 @@ urlpatterns += [
         calls.callback_act,
         name="console_callback_act",
     ),
+# Issue 13 — e-mail intake: the console's mailbox (parked and skipped letters) and the 59-FZ
+# registration of an e-mailed request after the sender is identified.
+from priemnaya.web.views import mail as mail_views  # noqa: E402
+
+urlpatterns += [
+    path("console/mail/", mail_views.mail_list, name="console_mail"),
+    path("console/mail/<int:message_id>/", mail_views.mail_detail, name="console_mail_detail"),
+    path(
+        "console/mail/<int:message_id>/request/",
+        mail_views.mail_create_request,
+        name="console_mail_request",
+    ),
+    path(
+        "console/mail/<int:message_id>/attach/", mail_views.mail_attach, name="console_mail_attach"
+    ),
+    path("console/mail/fz59/<str:number>/", mail_views.mail_fz59, name="console_mail_fz59"),
 ]

@@ -62,9 +62,13 @@ def unsubscribe_url(*, address: str, user_id: int | None) -> str:
     return f"{site_url()}/u/{unsubscribe_token(address=address, user_id=user_id)}/"
 
 
-def _headers(*, message_id: str, thread: str, address: str, user_id: int | None) -> dict[str, str]:
+def _headers(
+    *, message_id: str, thread: str, address: str, user_id: int | None, auto: str = "auto-generated"
+) -> dict[str, str]:
     return {
         "Message-ID": message_id,
+        # RFC 3834: a robot must not answer a robot (vacation replies, the e-mail intake itself).
+        "Auto-Submitted": auto,
         "In-Reply-To": thread,
         "References": thread,
         "List-Unsubscribe": f"<{unsubscribe_url(address=address, user_id=user_id)}>",
@@ -84,6 +88,10 @@ def message_for(row: Notification, *, domain: str) -> EmailMultiAlternatives:
             thread=appeal_thread_id(row.appeal, domain),
             address=row.address,
             user_id=row.user_id,
+            # Letters to someone who wrote to us by e-mail answer their letters (RFC 3834 §5).
+            auto="auto-replied"
+            if row.appeal.channel == "email" and row.audience == "applicant"
+            else "auto-generated",
         ),
     )
     if row.html:
