@@ -277,6 +277,7 @@ urlpatterns += [
         calls.callback_act,
         name="console_callback_act",
     ),
+]
 # Issue 13 — e-mail intake: the console's mailbox (parked and skipped letters) and the 59-FZ
 # registration of an e-mailed request after the sender is identified.
 from priemnaya.web.views import mail as mail_views  # noqa: E402
