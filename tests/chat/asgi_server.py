@@ -29,8 +29,8 @@ def _port() -> int:
 
 
 @contextmanager
-def asgi_server() -> Iterator[str]:
-    """Serve priemnaya.asgi:application; yield its ws:// base URL."""
+def asgi_server(host: str = "127.0.0.1") -> Iterator[str]:
+    """Serve priemnaya.asgi:application; yield its ws:// base URL (named by ``host``)."""
     from priemnaya.asgi import application
 
     port = _port()
@@ -47,7 +47,7 @@ def asgi_server() -> Iterator[str]:
     else:
         raise RuntimeError("uvicorn did not start")
     try:
-        yield f"ws://127.0.0.1:{port}"
+        yield f"ws://{host}:{port}"
     finally:
         server.should_exit = True
         thread.join(timeout=10)

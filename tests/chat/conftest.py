@@ -25,15 +25,19 @@ def operator(catalog):
     return factories.make_operator(full_name="Иванова Мария Петровна")
 
 
-@pytest.fixture
-def always_open(settings):
+def open_around_the_clock(settings) -> None:
     """Operators answer around the clock (no hotline line behind the chat)."""
     settings.PRIEMNAYA_CHAT_LINE = ""
     settings.PRIEMNAYA_CHAT_HOURS = "00:00-00:00"
 
 
 @pytest.fixture
-def sms_article(catalog):
+def always_open(settings):
+    open_around_the_clock(settings)
+
+
+def publish_sms_article():
+    """A published article the bot finds for «не приходит смс с кодом»."""
     admin = factories.make_user(Role.ADMINISTRATOR)
     section = Section.objects.create(slug="vhod", title="Вход и учётная запись", order=1)
     article = article_save(
@@ -49,3 +53,8 @@ def sms_article(catalog):
         ),
     )
     return article_publish(actor=admin, article=article)
+
+
+@pytest.fixture
+def sms_article(catalog):
+    return publish_sms_article()

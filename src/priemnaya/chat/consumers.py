@@ -313,6 +313,10 @@ class OperatorChatConsumer(_ChatSocket):
         if kind == "queue":
             await self.send_json(await _queue_event())
             return
+        if kind == "ping":
+            await database_sync_to_async(services.operator_seen)(self.user)
+            await self.send_json({"type": "pong"})
+            return
         chat = await self._chat(content)
         if kind == "take":
             chat, stored = await database_sync_to_async(services.chat_take)(

@@ -47,6 +47,13 @@ def _files(message_ids: list[int]) -> dict[int, list[dict[str, Any]]]:
     return out
 
 
+def _shown(message: ChatMessage) -> str:
+    """The text as a page shows it: a bot's «• title — link» lines become the links list."""
+    if not message.articles:
+        return message.text
+    return "\n".join(line for line in message.text.splitlines() if not line.startswith("• "))
+
+
 def messages_payload(messages: Iterable[ChatMessage]) -> list[dict[str, Any]]:
     """The protocol's message objects (docs/chat.md, «Протокол»), in the order given."""
     messages = list(messages)
@@ -62,6 +69,7 @@ def messages_payload(messages: Iterable[ChatMessage]) -> list[dict[str, Any]]:
                 "side": m.side,
                 "author": author_name(m),
                 "text": m.text,
+                "shown": _shown(m),
                 "created_at": m.created_at.isoformat(),
                 "read": m.read_at is not None,
                 "articles": [articles[i] for i in (m.articles or []) if i in articles],

@@ -38,6 +38,7 @@ COMMENT_MAX = 1000
 # Staff who answer chats: the contact centre's operators and those above them.
 OPERATOR_ROLES = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMINISTRATOR})
 NOT_FOUND = "Чат не найден."
+PRESENCE_TTL = timedelta(minutes=3)
 
 
 def may_operate(user: object) -> bool:
@@ -176,8 +177,12 @@ def _notice_if_offline(chat: Chat) -> None:
 
 def _free_operator() -> User | None:
     """An operator with the console open and fewer chats than the limit, the least busy first."""
+    # A console pings every minute: a count left by a process that died goes stale here.
     online = OperatorPresence.objects.filter(
-        connections__gt=0, user__is_active=True, user__role__in=OPERATOR_ROLES
+        connections__gt=0,
+        seen_at__gte=clock.now() - PRESENCE_TTL,
+        user__is_active=True,
+        user__role__in=OPERATOR_ROLES,
     ).values_list("user_id", flat=True)
     load = (
         User.objects.filter(pk__in=list(online))
@@ -320,8 +325,6 @@ def operator_connected(user: User, delta: int) -> None:
         )
 
 
-def presence_reset(older_than: timedelta = timedelta(0)) -> int:
-    """Forget socket counts (the ASGI process restarted and its sockets are gone)."""
-    cutoff = clock.now() - older_than
-    OperatorPresence.objects.filter(seen_at__lte=cutoff).update(connections=0)
-    return Chat.objects.filter(citizen_connections__gt=0).update(citizen_connections=0)
+def operator_seen(user: User) -> None:
+    """The console's heartbeat: the operator is still there."""
+    OperatorPresence.objects.filter(user=user).update(seen_at=clock.now())

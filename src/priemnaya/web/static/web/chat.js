@@ -69,7 +69,7 @@
     }
     li.appendChild(meta);
     var text = el("p", "chat-msg__text");
-    (m.text || "").split("\n").forEach(function (line, i) {
+    (m.shown || m.text || "").split("\n").forEach(function (line, i) {
       if (i) { text.appendChild(el("br")); }
       text.appendChild(document.createTextNode(line));
     });
@@ -296,6 +296,9 @@
       if (id) { send({ type: "read", chat: Number(box.dataset.chat), up_to: id }); }
     });
   });
+
+  // The console's heartbeat: an operator counts as free only while it beats (docs/chat.md).
+  if (console_) { setInterval(function () { send({ type: "ping" }); }, 60000); }
 
   connect();
 })();
