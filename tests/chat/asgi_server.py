@@ -94,3 +94,22 @@ def message_from(side: str, contains: str = ""):
 
 async def send(ws, frame: dict[str, Any]) -> None:
     await ws.send(json.dumps(frame, ensure_ascii=False))
+
+
+def run(story):
+    """Run ``story()`` (a coroutine function) to its end in a thread of its own: the browser
+    tests leave Playwright's event loop running in the main thread of the same session."""
+    outcome: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            outcome["value"] = asyncio.run(story())
+        except BaseException as exc:  # re-raised in the test's thread
+            outcome["error"] = exc
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome.get("value")

@@ -21,6 +21,7 @@ from tests.chat.asgi_server import (
     message_from,
     of_type,
     receive,
+    run,
     send,
     session_cookie,
 )
@@ -89,7 +90,7 @@ def test_citizen_bot_and_operator_talk_live_with_typing_and_read_marks(
                 rated = await receive(me, of_type("state"))
                 assert rated["chat"]["rating"] == 5
 
-    asyncio.run(story())
+    run(story)
     chat.refresh_from_db()
     assert (chat.state, chat.operator, chat.rating) == (State.CLOSED, operator, 5)
     texts = list(chat.messages.values_list("side", "text"))
@@ -128,7 +129,7 @@ def test_another_persons_chat_is_refused_with_a_close_code(
             hello = await receive(ws, of_type("hello"))
             assert hello["chat"]["id"] == visitor_chat.pk
 
-    asyncio.run(story())
+    run(story)
     assert not chat.messages.exclude(side=Side.BOT).exists()
 
 
@@ -149,7 +150,7 @@ def test_a_flood_is_refused_with_a_reason_and_nothing_accepted_is_lost(server, c
                 (refused if frame["type"] == "error" else accepted).append(frame)
             return accepted, refused
 
-    accepted, refused = asyncio.run(story())
+    accepted, refused = run(story)
     assert [f["client_id"] for f in accepted] == [0, 1, 2]
     assert [f["client_id"] for f in refused] == [3, 4, 5, 6, 7]
     assert all(f["code"] == "rate_limited" and "Подождите" in f["reason"] for f in refused)
@@ -174,4 +175,4 @@ def test_bad_frames_are_refused_and_the_socket_stays(server, citizen):
             await send(ws, {"type": "message", "text": "Всё же вопрос", "client_id": "ok"})
             await receive(ws, of_type("message", client_id="ok"))
 
-    asyncio.run(story())
+    run(story)
