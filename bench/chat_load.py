@@ -1,11 +1,12 @@
 """Chat under load (issue 13, «Load»): N WebSocket clients on one ASGI process.
 
-    uv run python bench/chat_load.py [--clients 500] [--messages 20] [--database-url URL]
+    uv run python bench/chat_load.py [--clients 500] [--messages 5] [--database-url URL]
 
 Starts `priemnaya.asgi` in granian (interface asginl, one worker: as `priemnaya serve` and the
 demo run it) against a fresh database. Half of the clients are citizens, each in its own chat,
 half their operators (the operator's console socket); every citizen sends ``--messages``
-messages one after another, its operator answers each as it arrives. A round trip is a
+messages one after another (``--pause`` seconds apart; 0: each as soon as the answer came),
+its operator answers each as it arrives. A round trip is a
 citizen's send → the operator's answer on the citizen's socket: two messages stored and four
 frames delivered through the channel layer. Reports the round trip's percentiles and stored
 messages per second; writes bench/results/chat_load-<database>.json (or --out).
@@ -17,6 +18,7 @@ import argparse
 import asyncio
 import json
 import os
+import random
 import socket
 import statistics
 import subprocess
@@ -87,6 +89,9 @@ async def _connect(url: str, session_key: str, gate: asyncio.Semaphore):
             origin=ORIGIN,
             open_timeout=60,
             max_queue=None,
+            # The client process itself is loaded (hundreds of sockets): its keepalive pings
+            # would time out and close sockets the server still serves.
+            ping_interval=None,
         )
         await _frame(ws, "hello")
         return ws
@@ -111,9 +116,15 @@ async def _operator(ws, chat_id: int, count: int) -> None:
             answered += 1
 
 
-async def _citizen(ws, count: int, start: asyncio.Event, rtts: list[float], errors: list) -> None:
+async def _citizen(
+    ws, count: int, start: asyncio.Event, rtts: list[float], errors: list, pause: float
+) -> None:
     await start.wait()
+    if pause:
+        await asyncio.sleep(random.uniform(0, pause))  # noqa: S311 — spreading, not secrets
     for i in range(count):
+        if i and pause:
+            await asyncio.sleep(pause)
         text = f"ping {i}"
         sent = time.perf_counter()
         await ws.send(json.dumps({"type": "message", "text": text, "client_id": i}))
@@ -128,7 +139,7 @@ async def _citizen(ws, count: int, start: asyncio.Event, rtts: list[float], erro
                 break
 
 
-async def _run(base: str, people, count: int) -> dict[str, Any]:
+async def _run(base: str, people, count: int, pause: float) -> dict[str, Any]:
     gate = asyncio.Semaphore(CONNECT_AT_ONCE)
     began = time.perf_counter()
     citizens = await asyncio.gather(
@@ -143,13 +154,14 @@ async def _run(base: str, people, count: int) -> dict[str, Any]:
     errors: list[str] = []
     tasks = [
         *(_operator(ws, chat, count) for ws, (chat, _, _) in zip(operators, people, strict=True)),
-        *(_citizen(ws, count, start, rtts, errors) for ws in citizens),
+        *(_citizen(ws, count, start, rtts, errors, pause) for ws in citizens),
     ]
     running = [asyncio.ensure_future(t) for t in tasks]
     await asyncio.sleep(0)
     started = time.perf_counter()
     start.set()
-    await asyncio.wait_for(asyncio.gather(*running), timeout=max(120, 2 * count * len(people)))
+    limit = max(120, 2 * count * len(people) + pause * count)
+    await asyncio.wait_for(asyncio.gather(*running), timeout=limit)
     wall = time.perf_counter() - started
     for ws in [*citizens, *operators]:
         await ws.close()
@@ -164,7 +176,13 @@ def _percentile(values: list[float], share: float) -> float:
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--clients", type=int, default=500, help="sockets, half citizens")
-    parser.add_argument("--messages", type=int, default=20, help="round trips per citizen")
+    parser.add_argument("--messages", type=int, default=5, help="round trips per citizen")
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=0.0,
+        help="seconds a citizen waits between round trips (0: as fast as answers come)",
+    )
     parser.add_argument("--port", type=int, default=8721)
     parser.add_argument("--database-url", default="")
     parser.add_argument("--out", default="")
@@ -192,7 +210,8 @@ def main() -> None:
     )
     try:
         _wait_for_port(args.port)
-        result = asyncio.run(_run(f"ws://127.0.0.1:{args.port}", people, args.messages))
+        base = f"ws://127.0.0.1:{args.port}"
+        result = asyncio.run(_run(base, people, args.messages, args.pause))
     finally:
         server.terminate()
         server.wait(timeout=30)
@@ -208,6 +227,7 @@ def main() -> None:
         "clients": pairs * 2,
         "chats": pairs,
         "messages_per_citizen": args.messages,
+        "pause_s": args.pause,
         "round_trips": len(rtts_ms),
         "errors": len(result["errors"]),
         "connect_s": round(result["connect"], 2),
@@ -225,7 +245,8 @@ def main() -> None:
         },
         "cpus": os.cpu_count(),
     }
-    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"chat_load-{database}.json"
+    name = f"chat_load-{database}" + (f"-pause{args.pause:g}" if args.pause else "")
+    out = Path(args.out) if args.out else ROOT / "bench" / "results" / f"{name}.json"
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n")
     print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -15,6 +15,8 @@ from contextlib import contextmanager
 from typing import Any
 
 import uvicorn
+from asgiref.sync import sync_to_async
+from django.db import connections
 from django.test import Client
 
 from tests.proctree import free_port, port_free
@@ -51,6 +53,9 @@ def asgi_server(host: str = "127.0.0.1") -> Iterator[str]:
     finally:
         server.should_exit = True
         thread.join(timeout=10)
+        # The consumers' database work ran in asgiref's one sync thread; its connection would
+        # keep PostgreSQL from dropping the test database.
+        run(lambda: sync_to_async(connections.close_all)())
 
 
 def session_cookie(user=None, *, start_chat: bool = False) -> tuple[str, Client]:

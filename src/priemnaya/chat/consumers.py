@@ -44,6 +44,20 @@ def message_events(messages: list[ChatMessage], client_id: Any = None) -> list[d
 _events = database_sync_to_async(message_events)
 
 
+@database_sync_to_async
+def _post(chat: Chat, side: str, author: Any, text: Any, client_id: Any) -> list[dict[str, Any]]:
+    """Store a message (and the bot's answer) and return the frames to broadcast."""
+    stored = services.message_post(chat=chat, side=side, author=author, text=text)
+    return message_events(stored, client_id)
+
+
+@database_sync_to_async
+def _operator_post(chat_id: int, user: Any, text: Any, client_id: Any) -> list[dict[str, Any]]:
+    chat = services.chat_for_operator(chat_id=chat_id, user=user)
+    stored = services.message_post(chat=chat, side=Side.OPERATOR, author=user, text=text)
+    return message_events(stored, client_id)
+
+
 def _state_event(chat: Chat) -> dict[str, Any]:
     return {"type": "state", "chat": selectors.chat_payload(chat)}
 
@@ -203,10 +217,14 @@ class CitizenChatConsumer(_ChatSocket):
             return
         chat_id = self.chat.pk
         if kind == "message":
-            stored = await database_sync_to_async(services.message_post)(
-                chat=self.chat, side=Side.CITIZEN, author=self._author(), text=content.get("text")
+            events = await _post(
+                self.chat,
+                Side.CITIZEN,
+                self._author(),
+                content.get("text"),
+                content.get("client_id"),
             )
-            await self.publish(chat_id, await _events(stored, content.get("client_id")))
+            await self.publish(chat_id, events)
         elif kind == "typing":
             await self.publish(
                 chat_id,
@@ -317,6 +335,13 @@ class OperatorChatConsumer(_ChatSocket):
             await database_sync_to_async(services.operator_seen)(self.user)
             await self.send_json({"type": "pong"})
             return
+        if kind == "message":
+            # One trip to the database thread: the chat, the message, what to broadcast.
+            events = await _operator_post(
+                _int(content.get("chat")), self.user, content.get("text"), content.get("client_id")
+            )
+            await self.publish(events[0]["message"]["chat"], events)
+            return
         chat = await self._chat(content)
         if kind == "take":
             chat, stored = await database_sync_to_async(services.chat_take)(
@@ -329,11 +354,6 @@ class OperatorChatConsumer(_ChatSocket):
             await self.channel_layer.group_send(
                 OPERATORS, {"type": "chat.event", "payload": await _queue_event()}
             )
-        elif kind == "message":
-            stored = await database_sync_to_async(services.message_post)(
-                chat=chat, side=Side.OPERATOR, author=self.user, text=content.get("text")
-            )
-            await self.publish(chat.pk, await _events(stored, content.get("client_id")))
         elif kind == "typing":
             await self.publish(
                 chat.pk,
