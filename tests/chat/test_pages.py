@@ -9,6 +9,7 @@ from pypdf import PdfReader
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.states import Channel
+from priemnaya.audit.models import AuditEntry
 from priemnaya.chat import services
 from priemnaya.chat.models import Chat, ChatFile, Side, State
 from tests import factories
@@ -46,6 +47,12 @@ def test_a_citizen_sends_files_and_sees_refusals_named(client, citizen):
     other = Client()
     other.force_login(factories.make_citizen())
     assert other.get(f"/chat/{chat.pk}/files/{attachment.pk}/").status_code == 404
+    # An operator may open it, and that is written in the audit log.
+    desk = Client()
+    desk.force_login(factories.make_operator())
+    assert desk.get(f"/chat/{chat.pk}/files/{attachment.pk}/").status_code == 200
+    entry = AuditEntry.objects.filter(action="chat.file_downloaded").get()
+    assert entry.target_id == str(attachment.pk)
     disguised = SimpleUploadedFile("фото.png", b"<html><script>alert(1)</script></html>")
     refused = client.post(f"/chat/{chat.pk}/send/", {"text": "", "files": [disguised]}, follow=True)
     assert "фото.png" in refused.content.decode()

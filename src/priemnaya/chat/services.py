@@ -16,7 +16,7 @@ from django.db.models import Count, F, Q
 
 from priemnaya.accounts.models import User
 from priemnaya.accounts.roles import Role
-from priemnaya.attachments.models import Purpose
+from priemnaya.attachments.models import Attachment, Purpose
 from priemnaya.attachments.services import attachments_forget, attachments_stage
 from priemnaya.audit.services import audit_record
 from priemnaya.chat import bot
@@ -30,6 +30,7 @@ from priemnaya.chat.models import (
     Side,
     State,
 )
+from priemnaya.chat.selectors import chat_file
 from priemnaya.core import clock
 from priemnaya.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
 
@@ -328,3 +329,16 @@ def operator_connected(user: User, delta: int) -> None:
 def operator_seen(user: User) -> None:
     """The console's heartbeat: the operator is still there."""
     OperatorPresence.objects.filter(user=user).update(seen_at=clock.now())
+
+
+def operator_file(*, chat: Chat, attachment_id: int, operator: User) -> Attachment:
+    """A file of the chat opened by an operator: someone's document, so the opening is audited."""
+    attachment = chat_file(chat, attachment_id)
+    audit_record(
+        actor=operator,
+        action="chat.file_downloaded",
+        target_type="attachment",
+        target_id=attachment_id,
+        details={"chat": chat.pk},
+    )
+    return attachment

@@ -160,10 +160,14 @@ def chat_file(request, chat_id: int, attachment_id: int):
     try:
         if request.user.is_authenticated and services.may_operate(request.user):
             chat = services.chat_for_operator(chat_id=chat_id, user=request.user)
-        else:
-            chat = services.chat_for_person(
-                chat_id=chat_id, user=_user(request), visitor=_visitor(request)
+            return download(
+                services.operator_file(
+                    chat=chat, attachment_id=attachment_id, operator=request.user
+                )
             )
+        chat = services.chat_for_person(
+            chat_id=chat_id, user=_user(request), visitor=_visitor(request)
+        )
         return download(selectors.chat_file(chat, attachment_id))
     except NotFound as exc:
         raise Http404(exc.message) from exc
