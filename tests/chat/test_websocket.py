@@ -15,6 +15,7 @@ from websockets.exceptions import ConnectionClosed
 from priemnaya.chat import services
 from priemnaya.chat.consumers import CLOSE_FORBIDDEN, CLOSE_NOT_FOUND
 from priemnaya.chat.models import Chat, ChatMessage, Side, State
+from tests import factories
 from tests.chat.asgi_server import (
     asgi_server,
     headers,
@@ -44,6 +45,7 @@ def test_citizen_bot_and_operator_talk_live_with_typing_and_read_marks(
     server, citizen, operator, sms_article, always_open
 ):
     chat = services.chat_start(user=citizen, visitor="")
+    other = services.chat_start(user=factories.make_citizen(), visitor="")
     citizen_cookie, _ = session_cookie(citizen)
     operator_cookie, _ = session_cookie(operator)
 
@@ -72,6 +74,10 @@ def test_citizen_bot_and_operator_talk_live_with_typing_and_read_marks(
                     "id"
                 ]
 
+                # A chat the operator does not hold: no marks, no messages into it.
+                await send(op, {"type": "typing", "chat": other.pk, "typing": True})
+                refused = await receive(op, of_type("error"))
+                assert refused["reason"] == "Этот чат ведёт другой оператор."
                 await send(op, {"type": "typing", "chat": chat.pk, "typing": True})
                 typing = await receive(me, of_type("typing"))
                 assert (typing["side"], typing["typing"]) == (Side.OPERATOR, True)

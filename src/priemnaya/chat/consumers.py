@@ -16,7 +16,7 @@ from channels.generic.websocket import AsyncJsonWebsocketConsumer
 from priemnaya.chat import selectors, services
 from priemnaya.chat.limits import frames_bucket, messages_bucket
 from priemnaya.chat.models import Chat, ChatMessage, Side
-from priemnaya.core.errors import ApplicationError
+from priemnaya.core.errors import ApplicationError, NotPermitted
 
 VISITOR_KEY = "chat_visitor"
 OPERATORS = "chat.operators"
@@ -343,6 +343,8 @@ class OperatorChatConsumer(_ChatSocket):
             await self.publish(events[0]["message"]["chat"], events)
             return
         chat = await self._chat(content)
+        if kind in {"typing", "read", "announce"} and chat.operator_id != self.user.pk:
+            raise NotPermitted("Этот чат ведёт другой оператор.", field="chat")
         if kind == "take":
             chat, stored = await database_sync_to_async(services.chat_take)(
                 chat_id=chat.pk, operator=self.user
