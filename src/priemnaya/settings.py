@@ -500,6 +500,8 @@ PRIEMNAYA_RATE_LIMITS = {
     "feedback": env.str("PRIEMNAYA_RATE_FEEDBACK", default="30/h"),
     # Issue 13 — status without an account: code requests and code checks, per IP.
     "status": env.str("PRIEMNAYA_RATE_STATUS", default="30/h"),
+    # Issue 13 — chat: the pages' POSTs (the form without JavaScript, files), per IP.
+    "chat": env.str("PRIEMNAYA_RATE_CHAT", default="600/h"),
 }
 # Issue 12 — the theme suggester (search/suggest.py): it refuses to learn from fewer labelled
 # appeals than this; the filing form shows a suggestion only from this confidence up.
@@ -582,3 +584,12 @@ PRIEMNAYA_MAIL_ANSWERS_PER_HOUR = env.int("PRIEMNAYA_MAIL_ANSWERS_PER_HOUR", def
 # What a new letter becomes: a support request, never a 59-FZ appeal (547-FZ).
 PRIEMNAYA_MAIL_KIND = env.str("PRIEMNAYA_MAIL_KIND", default="support")
 PRIEMNAYA_MAIL_THEME = env.str("PRIEMNAYA_MAIL_THEME", default="general")
+
+# Issue 13 — live chat (docs/chat.md): operators keep the hours of this hotline line (empty or
+# unknown: PRIEMNAYA_CHAT_HOURS daily); a socket may send PRIEMNAYA_CHAT_BURST messages at once
+# and PRIEMNAYA_CHAT_PER_MINUTE a minute; an operator is free below PRIEMNAYA_CHAT_OPERATOR_MAX.
+PRIEMNAYA_CHAT_LINE = env.str("PRIEMNAYA_CHAT_LINE", default="+78005553535")
+PRIEMNAYA_CHAT_HOURS = env.str("PRIEMNAYA_CHAT_HOURS", default="08:00-22:00")
+PRIEMNAYA_CHAT_BURST = env.int("PRIEMNAYA_CHAT_BURST", default=10)
+PRIEMNAYA_CHAT_PER_MINUTE = env.int("PRIEMNAYA_CHAT_PER_MINUTE", default=30)
+PRIEMNAYA_CHAT_OPERATOR_MAX = env.int("PRIEMNAYA_CHAT_OPERATOR_MAX", default=5)

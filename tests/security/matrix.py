@@ -201,6 +201,8 @@ UNLOCKERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
 SECOND_LINE = frozenset({Role.SPECIALIST.value}) | ALL_SEEING
 # The mailbox of the e-mail intake is sorted by first-line operators, overseen by all-seeing roles.
 MAIL_SORTERS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
+# Issue 13 — who answers chats: the contact centre's operators and those above them.
+CHAT_OPERATORS = frozenset({Role.OPERATOR.value}) | ALL_SEEING
 DEV = Skip("DEBUG only: tests/security/test_access_matrix.py checks it is 404 with DEBUG off")
 
 # One line per route. Keep it sorted by area; a new page gets its line here.
@@ -853,6 +855,28 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         ok=(404,),
     ),
     "web:console_mail_fz59": Rule(MAIL_SORTERS, params={"number": EXAMPLE_NUMBER}, ok=(404,)),
+    # ---- live chat (issue 13): the citizen's page (visitors too) and the operators' console ---
+    # Staff opening /chat/ are sent to the console (302); a chat that is not the caller's is 404.
+    "web:chat": Rule(EVERYONE, ok=(200, 302)),
+    "web:chat_start": Rule(EVERYONE, method="post", ok=(302,)),
+    "web:chat_send": Rule(EVERYONE, method="post", params={"chat_id": "999999"}, ok=(404,)),
+    "web:chat_handover": Rule(EVERYONE, method="post", params={"chat_id": "999999"}, ok=(404,)),
+    "web:chat_close": Rule(EVERYONE, method="post", params={"chat_id": "999999"}, ok=(404,)),
+    "web:chat_rate": Rule(EVERYONE, method="post", params={"chat_id": "999999"}, ok=(404,)),
+    "web:chat_file": Rule(
+        EVERYONE, params={"chat_id": "999999", "attachment_id": "999999"}, ok=(404,)
+    ),
+    "web:console_chat": Rule(CHAT_OPERATORS),
+    "web:console_chat_take": Rule(
+        CHAT_OPERATORS, method="post", params={"chat_id": "999999"}, ok=(404,)
+    ),
+    "web:console_chat_send": Rule(
+        CHAT_OPERATORS, method="post", params={"chat_id": "999999"}, ok=(404,)
+    ),
+    "web:console_chat_close": Rule(
+        CHAT_OPERATORS, method="post", params={"chat_id": "999999"}, ok=(404,)
+    ),
+    "web:console_chat_appeal": Rule(CHAT_OPERATORS, params={"chat_id": "999999"}, ok=(404,)),
 }
 
 

@@ -49,6 +49,8 @@ PATHS = [
     "/status/",
     "/api/v1/status/code",
     "/api/v1/status",
+    # Issue 13 — chat: the page's POSTs (every one under /chat/ shares the budget).
+    "/chat/",
 ]
 
 

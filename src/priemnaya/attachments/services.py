@@ -234,7 +234,9 @@ def attachments_stage(
         staged = sum(
             Attachment.objects.filter(
                 uploaded_by=uploaded_by, appeal__isnull=True, answer_draft__isnull=True
-            ).values_list("size", flat=True)
+            )
+            .exclude(purpose=Purpose.CHAT)
+            .values_list("size", flat=True)
         )
         if staged + sum(len(c.data) for c in checked) > lim.staged_bytes:
             refusals += [
@@ -447,7 +449,7 @@ def attachment_discard(*, attachment_id: int, actor: User) -> None:
         )
         if a is None:
             raise NotFound("Файл не найден.", field="attachment")
-        if a.appeal_id is not None or a.answer_draft_id is not None:
+        if a.appeal_id is not None or a.answer_draft_id is not None or a.purpose == Purpose.CHAT:
             raise ValidationFailed.single(
                 "attachment", f"Файл «{a.name}» уже отправлен — удалить его нельзя."
             )
@@ -475,9 +477,14 @@ def staged_sweep(older_than: timedelta) -> int:
     cutoff = clock.now() - older_than
     store = storage()
     removed = 0
-    stale = Attachment.objects.filter(
-        appeal__isnull=True, answer_draft__isnull=True, uploaded_at__lt=cutoff
-    ).values_list("pk", "key")
+    # Chat files are never staged for long: the chat binds them to its message at once.
+    stale = (
+        Attachment.objects.filter(
+            appeal__isnull=True, answer_draft__isnull=True, uploaded_at__lt=cutoff
+        )
+        .exclude(purpose=Purpose.CHAT)
+        .values_list("pk", "key")
+    )
     for pk, key in list(stale):
         # Re-checked in the delete itself: a file bound meanwhile stays.
         deleted, _ = Attachment.objects.filter(

@@ -80,6 +80,8 @@ RULES: tuple[Rule, ...] = (
     # Issue 13 — status without an account: asking for codes and typing them (page and API).
     Rule("POST", "/status/", "status", exact=True),
     Rule("POST", "/api/v1/status", "status"),
+    # Issue 13 — chat: the chat page's POSTs (the form without JavaScript, files, rating).
+    Rule("POST", "/chat/", "chat"),
 )
 
 RATE_LIMITED = "Слишком много запросов. Повторите попытку через {wait}."

@@ -295,3 +295,21 @@ urlpatterns += [
     ),
     path("console/mail/fz59/<str:number>/", mail_views.mail_fz59, name="console_mail_fz59"),
 ]
+# Issue 13 — live chat: the citizen's page (live over /ws/chat/, a plain form without JavaScript)
+# and the operator's chat console.
+from priemnaya.web.views import chat, chat_console  # noqa: E402
+
+urlpatterns += [
+    path("chat/", chat.chat_page, name="chat"),
+    path("chat/start/", chat.chat_start, name="chat_start"),
+    path("chat/<int:chat_id>/send/", chat.chat_send, name="chat_send"),
+    path("chat/<int:chat_id>/handover/", chat.chat_handover, name="chat_handover"),
+    path("chat/<int:chat_id>/close/", chat.chat_close, name="chat_close"),
+    path("chat/<int:chat_id>/rate/", chat.chat_rate, name="chat_rate"),
+    path("chat/<int:chat_id>/files/<int:attachment_id>/", chat.chat_file, name="chat_file"),
+    path("console/chat/", chat_console.console, name="console_chat"),
+    path("console/chat/<int:chat_id>/take/", chat_console.take, name="console_chat_take"),
+    path("console/chat/<int:chat_id>/send/", chat_console.send, name="console_chat_send"),
+    path("console/chat/<int:chat_id>/close/", chat_console.close, name="console_chat_close"),
+    path("console/chat/<int:chat_id>/appeal/", chat_console.to_appeal, name="console_chat_appeal"),
+]
