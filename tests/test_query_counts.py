@@ -318,7 +318,8 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("console new form", 8, 200, lambda w: page(w.operator, "/console/new/")),
     (
         "console new, registered",
-        10,
+        # + 1: the account that confirmed the caller's phone, if any (issue 13)
+        11,
         302,
         lambda w: page(w.operator, "/console/new/", {**CALL_FORM, "client_token": "c-1"}),
     ),
@@ -508,8 +509,9 @@ API: list[tuple[str, int, int, Make]] = [
     # answered: the response carries the answer (+1 query against the in-progress appeal)
     ("POST /appeals/{n}/escalate", 12, 200, own_call("escalate", {"reason": "Долго."}, status=A)),
     (
+        # + 1: the account that confirmed the caller's phone, if any (issue 13)
         "POST /staff/appeals",
-        7,
+        8,
         201,
         lambda w: call(w.operator, "post", "/staff/appeals", CALL_BODY),
     ),
