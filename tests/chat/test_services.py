@@ -10,7 +10,7 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from priemnaya.attachments.services import staged_sweep
-from priemnaya.chat import services
+from priemnaya.chat import selectors, services
 from priemnaya.chat.models import Chat, ChatFile, Side, State
 from priemnaya.core import clock
 from priemnaya.core.errors import Conflict, NotFound, NotPermitted, ValidationFailed
@@ -199,3 +199,12 @@ def test_read_marks_cover_the_other_sides_messages(citizen, operator, always_ope
     answered.refresh_from_db()
     assert asked.read_at is not None
     assert answered.read_at is None
+
+
+def test_message_times_are_the_services_local_time(citizen):
+    # Pages show «HH:MM» cut from this string: UTC there would read three hours early in Moscow.
+    with clock.travel_to(datetime(2026, 11, 27, 15, 43, tzinfo=ZoneInfo("UTC"))):
+        chat = services.chat_start(user=citizen, visitor="")
+    (greeting,) = selectors.messages_payload(chat.messages.all())
+    assert greeting["created_at"].startswith("2026-11-27T18:43")
+    assert greeting["created_at"].endswith("+03:00")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from priemnaya.accounts.roles import Role
 from priemnaya.answers.canned import template_save
@@ -44,7 +45,7 @@ def test_the_operator_chooses_a_template_edits_it_and_answers(
     page.wait_for_load_state()
     # then the answer form is open with the filled text, nothing sent
     text = page.get_by_label("Текст ответа")
-    assert text.is_visible()
+    expect(text).to_be_visible()
     expected = f"По обращению № {in_progress.display_number} доступ восстановлен."
     assert expected in text.input_value()
     assert "{" not in text.input_value()

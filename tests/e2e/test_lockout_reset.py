@@ -7,6 +7,7 @@ import re
 
 import pytest
 from captcha.models import CaptchaStore
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD, make_citizen
 
@@ -46,12 +47,14 @@ def test_lockout_and_early_unlock(transactional_db, live_server, browser, shot, 
     page = ctx.new_page()
     for _ in range(4):
         _sign_in(page, base, "locked@example.ru", "Wrong-pass-1!")
-        assert page.get_by_role("alert").filter(has_text="Неверный логин или пароль.").count()
+        expect(
+            page.get_by_role("alert").filter(has_text="Неверный логин или пароль.")
+        ).to_be_visible()
     _sign_in(page, base, "locked@example.ru", "Wrong-pass-1!")
-    assert page.get_by_role("heading", name="Вход временно заблокирован").is_visible()
+    expect(page.get_by_role("heading", name="Вход временно заблокирован")).to_be_visible()
     # Even the right password does not open it now.
     _sign_in(page, base, "locked@example.ru", PASSWORD)
-    assert page.get_by_role("heading", name="Вход временно заблокирован").is_visible()
+    expect(page.get_by_role("heading", name="Вход временно заблокирован")).to_be_visible()
     assert "30 мин" in page.get_by_test_id("locked").inner_text()
     shot(page, "lockout-01-locked")
 
@@ -68,7 +71,7 @@ def test_lockout_and_early_unlock(transactional_db, live_server, browser, shot, 
     page.get_by_label("Код из сообщения").fill(_code_from_outbox(ctx, base))
     page.get_by_role("button", name="Разблокировать").click()
     assert page.url.endswith("/accounts/login/")
-    assert page.get_by_text("Вход разблокирован").is_visible()
+    expect(page.get_by_text("Вход разблокирован")).to_be_visible()
     shot(page, "lockout-03-unlocked")
 
     _sign_in(page, base, "locked@example.ru", PASSWORD)
@@ -88,7 +91,7 @@ def test_password_reset_with_the_code_from_the_outbox(
     page.get_by_label("E-mail или телефон").fill("8 916 123-98-76")
     page.get_by_role("button", name="Получить код").click()
     assert page.url.endswith("/accounts/reset/confirm/")
-    assert page.get_by_text("мы отправили код").first.is_visible()
+    expect(page.get_by_text("мы отправили код").first).to_be_visible()
     page.get_by_label("Код из сообщения").fill(_code_from_outbox(ctx, base))
     page.get_by_label("Новый пароль").first.fill(NEW)
     page.get_by_label("Новый пароль ещё раз").fill("Ne-tot-parol-2027!")
@@ -100,11 +103,11 @@ def test_password_reset_with_the_code_from_the_outbox(
     page.get_by_label("Новый пароль ещё раз").fill(NEW)
     page.get_by_role("button", name="Сменить пароль").click()
     assert page.url.endswith("/accounts/login/")
-    assert page.get_by_text("Пароль изменён").is_visible()
+    expect(page.get_by_text("Пароль изменён")).to_be_visible()
     shot(page, "reset-02-done")
 
     _sign_in(page, base, "forgot@example.ru", PASSWORD)
-    assert page.get_by_text("Неверный логин или пароль.").first.is_visible()
+    expect(page.get_by_text("Неверный логин или пароль.").first).to_be_visible()
     _sign_in(page, base, "forgot@example.ru", NEW)
     assert page.url.endswith("/cabinet/")
     ctx.close()

@@ -53,8 +53,7 @@ def test_my_data_request_extension_and_deletion(
     shot(staff, "privacy-02-extended")
 
     page.reload()
-    assert page.get_by_text("Нужна проверка архива.").is_visible()
-
+    expect(page.get_by_text("Нужна проверка архива.")).to_be_visible()
     # deletion: a wrong password is refused; the right one signs out for good
     page.get_by_role("link", name="Удалить учётную запись…").click()
     page.get_by_label("Пароль").fill("не-тот-пароль")

@@ -148,7 +148,7 @@ def test_enable_push_and_see_the_bell_update(
     assert stored.endpoint == endpoint
     assert (stored.p256dh, stored.auth) == (keys["p256dh"], keys["auth"])
     assert page.evaluate("self.__pushOptions") == {"userVisibleOnly": True, "keyLength": 65}
-    assert page.get_by_role("button", name="Выключить").is_visible()
+    expect(page.get_by_role("button", name="Выключить")).to_be_visible()
     bell = page.locator("[data-bell]")
     assert bell.get_attribute("aria-label") == "Уведомления, 1 непрочитанное"
     cdp, registration_id = service_worker_registration(ctx, page, base)
@@ -201,7 +201,7 @@ def test_enable_push_and_see_the_bell_update(
         "aria-label", "Уведомления, 2 непрочитанных", timeout=5_000
     )
     count = page.locator("[data-bell-count]")
-    assert count.is_visible()
+    expect(count).to_be_visible()
     assert count.inner_text() == "2"
     assert page.locator("[data-bell-live]").inner_text().startswith("Новое уведомление")
     assert page.evaluate("window.__workerMessages") == [
@@ -220,7 +220,7 @@ def test_enable_push_and_see_the_bell_update(
     items = page.get_by_test_id("feed").locator(".feed-item")
     assert items.count() == 2
     item = items.first
-    assert item.locator(".badge--unread").is_visible()
+    expect(item.locator(".badge--unread")).to_be_visible()
     # and says what happened: the event's title heads it, what changed follows
     assert item.get_by_role("heading").inner_text().endswith(feed_row.subject)
     assert feed_row.subject == "Комментарий"
@@ -231,8 +231,7 @@ def test_enable_push_and_see_the_bell_update(
     assert link.get_attribute("href") == f"/cabinet/appeals/{appeal.number}/"
     link.click()
     page.wait_for_url(f"{base}/cabinet/appeals/{appeal.number}/")
-    assert page.get_by_text("Проверьте, пожалуйста, папку «Спам».").first.is_visible()
-
+    expect(page.get_by_text("Проверьте, пожалуйста, папку «Спам».").first).to_be_visible()
     # when: turned off again
     page.goto(f"{base}/cabinet/notifications/settings/")
     page.get_by_role("button", name="Выключить").click()

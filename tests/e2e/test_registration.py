@@ -47,7 +47,7 @@ def test_register_confirm_and_file_a_complaint(
 
     # then: «Введите код из SMS», not signed in yet
     page.wait_for_url(re.compile(r"/accounts/register/confirm/$"))
-    assert page.get_by_role("heading", name="Введите код из SMS").is_visible()
+    expect(page.get_by_role("heading", name="Введите код из SMS")).to_be_visible()
     assert "+7 916 ***-**-67" in page.content()
     shot(page, "identity-03-enter-code")
     user = User.objects.get(phone="+79161234567")
@@ -65,7 +65,7 @@ def test_register_confirm_and_file_a_complaint(
 
     # then: in the cabinet, with the banner (the e-mail is not confirmed yet)
     page.wait_for_url(re.compile(r"/cabinet/$"))
-    assert page.get_by_test_id("identity-banner").is_visible()
+    expect(page.get_by_test_id("identity-banner")).to_be_visible()
     shot(page, "identity-05-cabinet-banner")
 
     # a complaint (59-FZ) is refused on the kind field, with the way to confirm

@@ -53,7 +53,7 @@ def test_round_trip_through_the_pages(
     page.wait_for_url(re.compile(r"/submitted/(#id_subject)?$"))  # the browser keeps the anchor
     number = page.get_by_test_id("appeal-number").inner_text()
     assert re.fullmatch(r"\d{2}-\d{7}-\d", number)
-    assert page.get_by_text("Получено").first.is_visible()
+    expect(page.get_by_text("Получено").first).to_be_visible()
     shot(page, "04-submitted")
     appeal = Appeal.objects.get()
     assert appeal.display_number == number

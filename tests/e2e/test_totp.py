@@ -10,6 +10,7 @@ from importlib import import_module
 import pytest
 from django.conf import settings as django_settings
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from priemnaya.accounts.models import SignInEvent, UserSession
 from priemnaya.core import clock
@@ -76,13 +77,13 @@ def test_enrol_an_authenticator_and_sign_in_with_it(
     _sign_in_with_password(page, base, citizen.email)
     page.get_by_role("link", name="Безопасность").click()
     assert page.get_by_test_id("totp-status").inner_text() == "Не подключено."
-    assert page.get_by_text("этот сеанс").is_visible()
+    expect(page.get_by_text("этот сеанс")).to_be_visible()
     shot(page, "totp-01-security-page")
 
     # when the app is set up: the QR code is drawn by the server, the key printed for typing
     page.get_by_role("link", name="Подключить приложение").click()
     qr = page.get_by_test_id("totp-qr").locator("svg")
-    assert qr.is_visible()
+    expect(qr).to_be_visible()
     assert qr.bounding_box()["width"] >= 150
     secret = page.get_by_test_id("totp-secret").inner_text()
     assert re.fullmatch(r"[A-Z2-7]{4}( [A-Z2-7]{1,4})+", secret)
@@ -114,7 +115,7 @@ def test_enrol_an_authenticator_and_sign_in_with_it(
     phone.get_by_label("Код").fill("12345")
     phone.get_by_role("button", name="Войти").click()
     assert phone.locator("#id_otp_error").inner_text() == "Неверный код второго фактора."
-    assert phone.get_by_text("Осталось попыток: 4.").is_visible()
+    expect(phone.get_by_text("Осталось попыток: 4.")).to_be_visible()
     phone.get_by_label("Код").fill(_code(secret, steps_ahead=1))
     phone.get_by_role("button", name="Войти").click()
 
@@ -122,7 +123,9 @@ def test_enrol_an_authenticator_and_sign_in_with_it(
     phone.wait_for_url(re.compile(r"/cabinet/$"))
     phone.goto(f"{base}/account/security/")
     assert phone.get_by_test_id("totp-status").inner_text() == "Подключено."
-    assert phone.get_by_test_id("history").get_by_text("неверный код второго фактора").is_visible()
+    expect(
+        phone.get_by_test_id("history").get_by_text("неверный код второго фактора")
+    ).to_be_visible()
     shot(phone, "totp-05-security-page-phone")
     outcomes = list(
         SignInEvent.objects.filter(user=citizen, method="second_factor")

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.urls import reverse
+from django.utils import timezone
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Appeal
@@ -70,7 +71,7 @@ def messages_payload(messages: Iterable[ChatMessage]) -> list[dict[str, Any]]:
                 "author": author_name(m),
                 "text": m.text,
                 "shown": _shown(m),
-                "created_at": m.created_at.isoformat(),
+                "created_at": timezone.localtime(m.created_at).isoformat(),
                 "read": m.read_at is not None,
                 "articles": [articles[i] for i in (m.articles or []) if i in articles],
                 "files": files.get(m.pk, []),
@@ -123,7 +124,11 @@ def operator_chats(user: User) -> QuerySet[Chat]:
 
 def queue_payload() -> list[dict[str, Any]]:
     return [
-        {"id": c.pk, "who": applicant_label(c), "since": c.waiting_since.isoformat()}
+        {
+            "id": c.pk,
+            "who": applicant_label(c),
+            "since": timezone.localtime(c.waiting_since).isoformat(),
+        }
         for c in queue()
         if c.waiting_since
     ]
