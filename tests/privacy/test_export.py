@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 
 from priemnaya.accounts.models import Consent
 from priemnaya.appeals import services
@@ -156,3 +157,42 @@ def test_export_queries_do_not_grow_with_appeals(citizen, operator):
     for _ in range(3):
         factories.make_appeal(Status.ANSWERED, applicant=citizen, staff=operator)
     assert count() == one
+
+
+def test_export_holds_own_chats_and_letters_from_the_confirmed_address(citizen, other_citizen):
+    from priemnaya.chat import services as chat_services
+    from priemnaya.chat.models import Side
+    from priemnaya.mail_intake.models import InboundMessage
+
+    mine = chat_services.chat_start(user=citizen, visitor="")
+    chat_services.message_post(
+        chat=mine, side=Side.CITIZEN, author=citizen, text="Мой вопрос в чате."
+    )
+    theirs = chat_services.chat_start(user=other_citizen, visitor="")
+    chat_services.message_post(
+        chat=theirs, side=Side.CITIZEN, author=other_citizen, text="Чужой вопрос в чате."
+    )
+    for sender, body in ((citizen.email.lower(), "Моё письмо."), ("x@example.ru", "Чужое.")):
+        InboundMessage.objects.create(
+            sender=sender, subject="Письмо", raw=f"From: {sender}\r\n\r\n{body}".encode()
+        )
+
+    document = personal_data_export(user=citizen)
+
+    assert [c["id"] for c in document["chats"]] == [mine.pk]
+    texts = [m["text"] for m in document["chats"][0]["messages"]]
+    assert "Мой вопрос в чате." in texts
+    assert "Чужой" not in json.dumps(document, ensure_ascii=False)
+    assert [letter["text"].endswith("Моё письмо.") for letter in document["letters"]] == [True]
+
+
+def test_letters_from_an_unconfirmed_address_are_not_exported(catalog):
+    from priemnaya.mail_intake.models import InboundMessage
+
+    unconfirmed = factories.make_citizen(
+        email="new@example.ru", phone="+79161112233", phone_confirmed_at=timezone.now()
+    )
+    assert unconfirmed.email_confirmed_at is None
+    InboundMessage.objects.create(sender="new@example.ru", subject="?", raw=b"From: x\r\n\r\nX")
+
+    assert personal_data_export(user=unconfirmed)["letters"] == []

@@ -2,8 +2,9 @@
 
 The document holds what the person gave and what the service recorded about them: the account,
 consents, appeals with the messages, answers and journal the applicant may read (never internal
-notes), notification settings and feed, sign-in history, sessions, API tokens (metadata only: a
-token's secret is never stored) and requests about personal data. Nothing of another person.
+notes), chats with their messages, the letters received from the confirmed e-mail address,
+notification settings and feed, sign-in history, sessions, API tokens (metadata only: a token's
+secret is never stored) and requests about personal data. Nothing of another person.
 """
 
 from __future__ import annotations
@@ -17,8 +18,11 @@ from priemnaya.accounts.models import User
 from priemnaya.appeals.models import Answer, Appeal, Event, Message
 from priemnaya.appeals.presenters import Audience, event_describe, status_label
 from priemnaya.audit.services import audit_record
+from priemnaya.chat.models import Chat, ChatMessage
+from priemnaya.chat.selectors import author_name
 from priemnaya.core import clock
 from priemnaya.core.errors import NotPermitted
+from priemnaya.mail_intake.models import InboundMessage
 from priemnaya.notifications.models import Channel, Notification, Preference, PushSubscription
 from priemnaya.privacy.models import SubjectRequest
 
@@ -228,6 +232,56 @@ def _subject_requests(user: User) -> list[dict[str, Any]]:
     ]
 
 
+def _chats(user: User) -> list[dict[str, Any]]:
+    messages = ChatMessage.objects.select_related("author").prefetch_related("files__attachment")
+    chats = (
+        Chat.objects.filter(citizen=user)
+        .select_related("appeal")
+        .prefetch_related(Prefetch("messages", queryset=messages.order_by("created_at", "id")))
+        .order_by("created_at", "id")
+    )
+    return [
+        {
+            "id": c.pk,
+            "started_at": _moment(c.created_at),
+            "closed_at": _moment(c.closed_at),
+            "state_label": c.get_state_display(),
+            "rating": c.rating,
+            "rating_comment": c.rating_comment,
+            "appeal": c.appeal.number if c.appeal else None,
+            "messages": [
+                {
+                    "at": _moment(m.created_at),
+                    "author": author_name(m),
+                    "text": m.text,
+                    "files": [f.attachment.name for f in m.files.all()],
+                }
+                for m in c.messages.all()
+            ],
+        }
+        for c in chats
+    ]
+
+
+def _letters(user: User) -> list[dict[str, Any]]:
+    # Only from a confirmed address: anyone may type someone else's address in «From».
+    if not user.email or user.email_confirmed_at is None:
+        return []
+    letters = InboundMessage.objects.filter(sender=user.email.lower()).select_related("appeal")
+    return [
+        {
+            "received_at": _moment(m.received_at),
+            "subject": m.subject,
+            "state_label": m.get_state_display(),
+            "appeal": m.appeal.number if m.appeal else None,
+            "text": m.raw.tobytes().decode("utf-8", "replace")
+            if isinstance(m.raw, memoryview)
+            else bytes(m.raw).decode("utf-8", "replace"),
+        }
+        for m in letters.order_by("received_at", "id")
+    ]
+
+
 def personal_data_export(*, user: User, form: str = "json") -> dict[str, Any]:
     """Return every record of the citizen's own data; audit the export (no data in the entry)."""
     if not user.is_authenticated or not user.is_active or not user.is_citizen:
@@ -247,6 +301,8 @@ def personal_data_export(*, user: User, form: str = "json") -> dict[str, Any]:
             for c in user.consents.order_by("accepted_at", "id")
         ],
         "appeals": _appeals(user),
+        "chats": _chats(user),
+        "letters": _letters(user),
         "notifications": _notifications(user),
         "sign_ins": security["sign_ins"],
         "sessions": security["sessions"],

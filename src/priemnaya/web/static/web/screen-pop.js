@@ -31,12 +31,19 @@
     box.hidden = false;
   }
 
+  // A session that ended (signed out in another tab, expired) answers 401/403: stop asking until
+  // the page is loaded again instead of knocking every 3 seconds.
+  var signedOut = false;
+
   function poll() {
     fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
-      .then(function (r) { return r.ok ? r.json() : null; })
+      .then(function (r) {
+        if (r.status === 401 || r.status === 403) signedOut = true;
+        return r.ok ? r.json() : null;
+      })
       .then(function (data) { if (data) render(data.call); })
       .catch(function () {})
-      .then(function () { window.setTimeout(poll, EVERY); });
+      .then(function () { if (!signedOut) window.setTimeout(poll, EVERY); });
   }
   poll();
 })();
