@@ -132,3 +132,17 @@ def test_the_request_page_offers_the_59fz_registration(catalog, supervisor):
     page = signed_in(supervisor).get(f"/console/appeals/{source.number}/").content.decode()
     assert "Электронная почта" in page
     assert f"/console/mail/fz59/{source.number}/" in page
+
+
+def test_an_identity_check_names_its_day_in_the_services_time():
+    from datetime import datetime
+    from zoneinfo import ZoneInfo
+
+    from priemnaya.mail_intake.models import IdentityCheck, IdentityMethod
+
+    # 22:30 UTC on 27 November is already 28 November in Moscow.
+    check = IdentityCheck(
+        method=IdentityMethod.values[0],
+        checked_at=datetime(2026, 11, 27, 22, 30, tzinfo=ZoneInfo("UTC")),
+    )
+    assert str(check).endswith("(28.11.2026)")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.utils import timezone
 
 
 class Weekday(models.IntegerChoices):
@@ -277,4 +278,5 @@ class CallbackAttempt(models.Model):
         ordering = ["at", "id"]
 
     def __str__(self) -> str:
-        return f"{'дозвонился' if self.reached else 'не дозвонился'} {self.at:%d.%m %H:%M}"
+        result = "дозвонился" if self.reached else "не дозвонился"
+        return f"{result} {timezone.localtime(self.at):%d.%m %H:%M}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.db import models
 
+from priemnaya.appeals.presenters import format_date
 from priemnaya.core import clock
 
 
@@ -103,4 +104,4 @@ class IdentityCheck(models.Model):
         verbose_name_plural = "проверки личности"
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} ({self.checked_at:%d.%m.%Y})"
+        return f"{self.get_method_display()} ({format_date(self.checked_at)})"
