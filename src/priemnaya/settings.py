@@ -60,6 +60,10 @@ INSTALLED_APPS = [
     "priemnaya.mail_intake",  # issue 13 — inbound e-mail → support requests
     "priemnaya.webhooks",
     "priemnaya.answers",
+    "priemnaya.analytics",  # issue 14 — dashboard, daily rollups, monthly report
+    "priemnaya.collective",  # issue 14 — collective issues, co-signing
+    "priemnaya.opendata",  # issue 14 — public open-data dashboard and published answers
+    "priemnaya.retention",  # issue 14 — retention policy, archive, anonymisation, acts
     "priemnaya.web",
     "priemnaya.api",
     "priemnaya.ops",

@@ -90,6 +90,15 @@ SHAPES: dict[str, tuple[str, str, bool, str, dict[str, Any]]] = {
         {"incident": 7, "signature": "sms"},
     ),
     E.APPLICANT_LINKED: (S.REGISTERED, S.REGISTERED, True, "", {"contact": "phone"}),
+    E.COLLECTIVE_JOINED: (
+        S.IN_PROGRESS,
+        S.IN_PROGRESS,
+        True,
+        "",
+        {"collective": 3, "title": "Не работает подтверждение по SMS"},
+    ),
+    E.ARCHIVED: (S.CLOSED, S.CLOSED, False, "", {"retention_years": 5}),
+    E.ANONYMISED: (S.CLOSED, S.CLOSED, False, "", {"act": 1}),
     E.FORWARDED: (
         S.IN_PROGRESS,
         S.ANSWERED,

@@ -165,6 +165,19 @@ class ApplicantLinkedData(Schema):
     contact: str = Field(description="phone или email: подтверждённый контакт учётной записи")
 
 
+class CollectiveJoinedData(Schema):
+    collective: int | None = Field(description="номер коллективного обращения")
+    title: str = Field(description="название общей проблемы")
+
+
+class ArchivedData(Schema):
+    retention_years: int | None = Field(description="срок хранения вида обращения, лет")
+
+
+class AnonymisedData(Schema):
+    act: int | None = Field(description="номер акта об уничтожении персональных данных")
+
+
 EVENT_DATA: dict[str, type[Schema]] = {
     EventType.REGISTERED: RegisteredData,
     EventType.EDITED: EditedData,
@@ -179,6 +192,9 @@ EVENT_DATA: dict[str, type[Schema]] = {
     EventType.RATED: RatedData,
     EventType.INCIDENT_LINKED: IncidentLinkedData,
     EventType.APPLICANT_LINKED: ApplicantLinkedData,
+    EventType.COLLECTIVE_JOINED: CollectiveJoinedData,
+    EventType.ARCHIVED: ArchivedData,
+    EventType.ANONYMISED: AnonymisedData,
     EventType.FORWARDED: ForwardedData,
     EventType.DUE_SOON: DueSoonData,
     EventType.FIRST_RESPONSE_OVERDUE: FirstResponseOverdueData,

@@ -201,6 +201,10 @@ class Appeal(models.Model):
     closed_at = models.DateTimeField("закрыто", null=True, blank=True)
     # Set by the transition helper from the service clock (auto_now would ignore a replayed time).
     updated_at = models.DateTimeField("изменено", default=clock.now)
+    # Issue 14 (retention): an archived appeal is read-only and out of working queues; an
+    # anonymised one has lost its personal data at the end of its retention period.
+    archived_at = models.DateTimeField("передано в архив", null=True, blank=True)
+    anonymised_at = models.DateTimeField("обезличено", null=True, blank=True)
 
     # Not columns: set by the registration on the instance it returns to the request that made the
     # appeal, so that request's answer skips reading what a new appeal cannot have yet (answers,

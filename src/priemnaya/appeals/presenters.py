@@ -146,6 +146,7 @@ _APPLICANT_TITLES = {
     EventType.REGIME_CHANGED: "Изменён порядок рассмотрения",
     EventType.DOCUMENTS_ADDED: "Вы добавили документы",
     EventType.APPLICANT_LINKED: "Обращение добавлено в личный кабинет",
+    EventType.COLLECTIVE_JOINED: "Объединено с похожими обращениями",
 }
 
 # How the applicant reads a regime: «Обращение рассматривается как …».
@@ -306,6 +307,12 @@ def _published_fields(event: Event, audience: Audience) -> dict[str, Any]:
             return published
         case EventType.APPLICANT_LINKED:
             return {"contact": d.get("contact", "")}
+        case EventType.COLLECTIVE_JOINED:
+            return {"collective": d.get("collective"), "title": d.get("title", "")}
+        case EventType.ARCHIVED:
+            return {"retention_years": d.get("retention_years")}
+        case EventType.ANONYMISED:
+            return {"act": d.get("act")}
     return {}
 
 

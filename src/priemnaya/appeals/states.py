@@ -169,6 +169,10 @@ class EventType(models.TextChoices):
     ANSWER_RETURNED = "answer_returned", "Ответ возвращён на доработку"
     # Issue 13: a staff-registered appeal joins the account that confirmed its contact.
     APPLICANT_LINKED = "applicant_linked", "Связано с личным кабинетом заявителя"
+    # Issue 14: a collective issue takes the appeal in; retention archives, then anonymises it.
+    COLLECTIVE_JOINED = "collective_joined", "Объединено в коллективное обращение"
+    ARCHIVED = "archived", "Передано в архив"
+    ANONYMISED = "anonymised", "Персональные данные обезличены по истечении срока хранения"
 
 
 class MessageKind(models.TextChoices):

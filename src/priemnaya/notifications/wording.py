@@ -45,6 +45,10 @@ APPLICANT_PHRASES: dict[str, str] = {
     E.ANSWER_RETURNED: "обращение рассматривается",
     E.DOCUMENTS_ADDED: "документы добавлены",
     E.APPLICANT_LINKED: "обращение добавлено в личный кабинет",
+    E.COLLECTIVE_JOINED: "объединено с похожими обращениями, ответ получат все",
+    # Internal (retention): never sent to applicants.
+    E.ARCHIVED: "обращение передано в архив",
+    E.ANONYMISED: "персональные данные обезличены",
 }
 
 # Staff read the working names (EventType labels); these add the date where it is the point.
