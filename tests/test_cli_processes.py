@@ -31,6 +31,7 @@ from tests.proctree import (
 
 pytestmark = [
     pytest.mark.processes,
+    pytest.mark.embedded,
     # One worker builds the migrated demo template (module fixture, ~10 s) once for all of them.
     pytest.mark.xdist_group("cli_processes"),
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),

@@ -67,6 +67,7 @@ BASE_ENV = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG",
 
 
 @pytest.mark.processes
+@pytest.mark.embedded
 def test_the_real_command_exits_0_then_1_after_tampering(tmp_path):
     """The installed command on a migrated SQLite file, tampered with by sqlite3 directly."""
     env = {**BASE_ENV, "PRIEMNAYA_VAR_DIR": str(tmp_path), "DEBUG": "1"}

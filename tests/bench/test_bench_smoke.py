@@ -19,6 +19,7 @@ from tests.proctree import free_port, port_free
 
 pytestmark = [
     pytest.mark.processes,
+    pytest.mark.embedded,
     pytest.mark.skipif(not sys.platform.startswith("linux"), reason="reads /proc"),
 ]
 

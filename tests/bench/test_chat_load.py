@@ -12,7 +12,7 @@ import pytest
 
 from tests.chat.asgi_server import _port
 
-pytestmark = [pytest.mark.processes]
+pytestmark = [pytest.mark.processes, pytest.mark.embedded]
 
 ROOT = Path(__file__).resolve().parents[2]
 BASE_ENV = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG", "TMPDIR"}}
