@@ -51,6 +51,11 @@ class RetentionPolicy(models.Model):
         return f"{self.kind}: {self.archive_after_years} / {self.destroy_after_years} лет"
 
 
+class LegalHoldQuerySet(models.QuerySet):
+    def active(self) -> models.QuerySet:
+        return self.filter(lifted_at__isnull=True)
+
+
 class LegalHold(models.Model):
     """A hold on an appeal (a court case, a prosecutor's check): its data are not anonymised."""
 
@@ -78,6 +83,8 @@ class LegalHold(models.Model):
     )
     lifted_at = models.DateTimeField("снят", null=True, blank=True)
     lift_reason = models.TextField("причина снятия", max_length=1000, blank=True)
+
+    objects = LegalHoldQuerySet.as_manager()
 
     class Meta:
         verbose_name = "запрет уничтожения (legal hold)"
