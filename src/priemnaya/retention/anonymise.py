@@ -71,9 +71,8 @@ def copies_anonymise(*, appeal_ids: list[int]) -> dict[str, int]:
     NotificationAttempt.objects.filter(notification__in=notifications).update(
         provider_answer="", error=""
     )
-    WebhookAttempt.objects.filter(delivery__event__appeal_id__in=appeal_ids).update(
-        response="", error=""
-    )
+    responses = WebhookAttempt.objects.filter(delivery__event__appeal_id__in=appeal_ids)
+    responses.update(response="", error="")
 
     letters = InboundMessage.objects.filter(appeal_id__in=appeal_ids)
     counts["letters"] = letters.update(
@@ -86,20 +85,19 @@ def copies_anonymise(*, appeal_ids: list[int]) -> dict[str, int]:
         remarks="",
         reason="",
     )
-    IdentityCheck.objects.filter(Q(appeal_id__in=appeal_ids) | Q(request_id__in=appeal_ids)).update(
-        details=MARKER
+    checks = IdentityCheck.objects.filter(
+        Q(appeal_id__in=appeal_ids) | Q(request_id__in=appeal_ids)
     )
+    checks.update(details=MARKER)
 
     calls = Call.objects.filter(appeal_id__in=appeal_ids)
     cti_ids = list(calls.values_list("cti_id", flat=True))
     counts["calls"] = calls.update(caller="", caller_raw="", note="")
     CtiEvent.objects.filter(cti_id__in=cti_ids).update(payload={})
-    DeferredRequest.objects.filter(appeal_id__in=appeal_ids).update(
-        phone="", caller_name="", question=MARKER
+    deferred = DeferredRequest.objects.filter(
+        Q(appeal_id__in=appeal_ids) | Q(call__cti_id__in=cti_ids)
     )
-    DeferredRequest.objects.filter(call__cti_id__in=cti_ids).update(
-        phone="", caller_name="", question=MARKER
-    )
+    deferred.update(phone="", caller_name="", question=MARKER)
 
     appeals_reindex(appeal_ids)
     return counts
