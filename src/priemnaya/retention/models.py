@@ -8,6 +8,7 @@ from django.db import models
 from django.db.models import Q
 
 from priemnaya.core import clock
+from priemnaya.core.numbering import format_number
 
 
 class RetentionPolicy(models.Model):
@@ -162,3 +163,7 @@ class DestructionActItem(models.Model):
 
     def __str__(self) -> str:
         return self.number
+
+    @property
+    def display_number(self) -> str:
+        return format_number(self.number)
