@@ -911,6 +911,27 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         denied=404,
         denied_by={"auditor": 403},
     ),
+    "api:GET /retention/summary": Rule(ADMINISTRATOR | AUDITOR, kind="api"),
+    "api:GET /retention/acts": Rule(ADMINISTRATOR | AUDITOR, kind="api"),
+    "api:GET /retention/acts/{act_id}": Rule(
+        ADMINISTRATOR | AUDITOR, kind="api", params={"act_id": "999999"}, ok=(404,)
+    ),
+    # A number that cannot be one (its check digit is wrong): 422 naming «number».
+    "api:POST /retention/holds": Rule(
+        ADMINISTRATOR,
+        kind="api",
+        method="post",
+        body={"number": "99-9999999-9", "reason": "Запрос суда"},
+        ok=(422,),
+    ),
+    "api:POST /retention/holds/{hold_id}/lift": Rule(
+        ADMINISTRATOR,
+        kind="api",
+        method="post",
+        params={"hold_id": "999999"},
+        body={"reason": "Снят"},
+        ok=(404,),
+    ),
 }
 
 

@@ -273,7 +273,7 @@ def hold_lift(*, actor: User, hold_id: int, reason: str) -> LegalHold:
     hold = LegalHold.objects.select_for_update().filter(pk=hold_id).first()
     if hold is None:
         raise NotFound("Запрет уничтожения не найден.", field="hold")
-    reason = _reason(reason, field="lift_reason", label="Причина снятия")
+    reason = _reason(reason, field="reason", label="Причина снятия")
     if hold.lifted_at is not None:
         raise Conflict("Этот запрет уже снят.", field="hold")
     hold.lifted_at = clock.now()
