@@ -25,6 +25,7 @@ from priemnaya.hotline.models import Call
 from priemnaya.mail_intake.models import InboundMessage
 from priemnaya.retention.models import DestructionAct
 from priemnaya.retention.services import retention_run
+from priemnaya.search.selectors import search_appeals
 from tests import factories
 from tests.retention.factories_retention import NOW, closed_on, years_ago
 
@@ -137,8 +138,9 @@ def _stats():
 def test_anonymisation_removes_the_personal_data_everywhere(
     rich, person, django_capture_on_commit_callbacks
 ):
-    # given: the data are everywhere before the run
+    # given: the data are everywhere before the run, the search index too
     assert _leaks()
+    assert search_appeals("Приметова", within=Appeal.objects.all()) == [rich.pk]
     stats = _stats()
     events = Event.objects.filter(appeal=rich).count()
     # when
@@ -148,6 +150,7 @@ def test_anonymisation_removes_the_personal_data_everywhere(
     assert report.archived == 1
     assert report.anonymised == 1
     assert _leaks() == []
+    assert search_appeals("Приметова", within=Appeal.objects.all()) == []
     rich.refresh_from_db()
     assert rich.anonymised_at == NOW
     assert rich.applicant_id is None

@@ -90,7 +90,7 @@ def copies_anonymise(*, appeal_ids: list[int]) -> dict[str, int]:
     )
     checks.update(details=MARKER)
 
-    calls = Call.objects.filter(appeal_id__in=appeal_ids)
+    calls = Call.objects.filter(Q(appeal_id__in=appeal_ids) | Q(deferred__appeal_id__in=appeal_ids))
     cti_ids = list(calls.values_list("cti_id", flat=True))
     counts["calls"] = calls.update(caller="", caller_raw="", note="")
     CtiEvent.objects.filter(cti_id__in=cti_ids).update(payload={})
