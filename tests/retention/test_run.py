@@ -175,3 +175,16 @@ def test_the_command_prints_counts_and_dry_run_changes_nothing(citizen, operator
 
 def test_the_worker_schedules_the_run_daily(settings):
     assert ("priemnaya.retention.tasks.retention_daily", 86400) in settings.PRIEMNAYA_PERIODIC_TASKS
+
+
+def test_the_task_runs_once_per_interval(citizen, operator):
+    from priemnaya.retention.tasks import retention_daily
+
+    appeal = closed_on(years_ago(6), applicant=citizen, staff=operator)
+    with clock.travel_to(NOW):
+        first = retention_daily.call()
+        second = retention_daily.call()
+    assert first["archived"] == 1
+    assert second is None  # another run this interval holds the lease
+    appeal.refresh_from_db()
+    assert appeal.archived_at == NOW
