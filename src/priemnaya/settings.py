@@ -597,3 +597,14 @@ PRIEMNAYA_CHAT_HOURS = env.str("PRIEMNAYA_CHAT_HOURS", default="08:00-22:00")
 PRIEMNAYA_CHAT_BURST = env.int("PRIEMNAYA_CHAT_BURST", default=10)
 PRIEMNAYA_CHAT_PER_MINUTE = env.int("PRIEMNAYA_CHAT_PER_MINUTE", default=30)
 PRIEMNAYA_CHAT_OPERATOR_MAX = env.int("PRIEMNAYA_CHAT_OPERATOR_MAX", default=5)
+
+# Issue 14 — retention (docs/retention.md): a closed appeal goes to the archive (read-only) this
+# many years after closing, and its personal data are anonymised this many years after closing
+# (per-kind rows in the admin override both); the daily run works in batches of this size.
+PRIEMNAYA_RETENTION_ARCHIVE_YEARS = env.int("PRIEMNAYA_RETENTION_ARCHIVE_YEARS", default=5)
+PRIEMNAYA_RETENTION_DESTROY_YEARS = env.int("PRIEMNAYA_RETENTION_DESTROY_YEARS", default=10)
+PRIEMNAYA_RETENTION_BATCH = env.int("PRIEMNAYA_RETENTION_BATCH", default=500)
+PRIEMNAYA_RETENTION_EVERY = env.int("PRIEMNAYA_RETENTION_EVERY", default=86400)
+PRIEMNAYA_PERIODIC_TASKS.append(
+    ("priemnaya.retention.tasks.retention_daily", PRIEMNAYA_RETENTION_EVERY)
+)

@@ -55,7 +55,8 @@ def test_withdraw_is_possible_from_every_open_state_only():
 @pytest.mark.parametrize("side", list(Side))
 def test_nothing_but_rating_and_its_review_happens_after_the_end(side):
     # Only bookkeeping of who owns it: a confirmed contact brings a closed call into the cabinet.
-    bookkeeping = {"link_applicant"} if side is Side.SYSTEM else set()
+    # Retention (issue 14): the archive and, at the end of retention, the anonymisation.
+    bookkeeping = {"link_applicant", "archive", "anonymise"} if side is Side.SYSTEM else set()
     assert set(actions_for(Status.WITHDRAWN, side)) == bookkeeping
     assert set(actions_for(Status.CLOSED, side)) <= {"rate", "confirm"} | bookkeeping
 
@@ -95,7 +96,11 @@ def test_only_the_applicant_edits_and_only_before_work_starts():
 
 def test_the_system_may_close_escalate_link_incidents_and_mark_deadlines_and_nothing_else():
     timer = {name for name, t in TRANSITIONS.items() if Side.SYSTEM in t.sides}
-    assert timer == {"close", "escalate", "link_incident", "link_applicant"} | SWEEP_ACTIONS
+    retention = {"archive", "anonymise"}  # issue 14
+    assert (
+        timer
+        == {"close", "escalate", "link_incident", "link_applicant"} | SWEEP_ACTIONS | retention
+    )
     # the deadline sweeps' marks are the system's alone and never change the state
     assert all(TRANSITIONS[a].sides == {Side.SYSTEM} for a in SWEEP_ACTIONS)
     assert all(TRANSITIONS[a].target is None for a in SWEEP_ACTIONS)

@@ -877,6 +877,61 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         CHAT_OPERATORS, method="post", params={"chat_id": "999999"}, ok=(404,)
     ),
     "web:console_chat_appeal": Rule(CHAT_OPERATORS, params={"chat_id": "999999"}, ok=(404,)),
+    # ---- retention (issue 14): administrators and auditors read, administrators manage; the
+    # pages do not exist for anyone else (404), an auditor changing something gets 403.
+    "web:retention": Rule(ADMINISTRATOR | AUDITOR, denied=404),
+    "web:retention_policy": Rule(
+        ADMINISTRATOR, method="post", ok=(400,), denied=404, denied_by={"auditor": 403}
+    ),
+    "web:retention_hold": Rule(
+        ADMINISTRATOR, method="post", ok=(400,), denied=404, denied_by={"auditor": 403}
+    ),
+    "web:retention_hold_lift": Rule(
+        ADMINISTRATOR,
+        method="post",
+        params={"hold_id": "999999"},
+        ok=(404,),
+        denied=404,
+        denied_by={"auditor": 403},
+    ),
+    "web:retention_act": Rule(
+        ADMINISTRATOR | AUDITOR, params={"act_id": "999999"}, ok=(404,), denied=404
+    ),
+    "web:retention_act_file": Rule(
+        ADMINISTRATOR | AUDITOR,
+        params={"act_id": "999999", "fmt": "pdf"},
+        ok=(404,),
+        denied=404,
+    ),
+    "web:retention_act_sign": Rule(
+        ADMINISTRATOR,
+        method="post",
+        params={"act_id": "999999"},
+        ok=(404,),
+        denied=404,
+        denied_by={"auditor": 403},
+    ),
+    "api:GET /retention/summary": Rule(ADMINISTRATOR | AUDITOR, kind="api"),
+    "api:GET /retention/acts": Rule(ADMINISTRATOR | AUDITOR, kind="api"),
+    "api:GET /retention/acts/{act_id}": Rule(
+        ADMINISTRATOR | AUDITOR, kind="api", params={"act_id": "999999"}, ok=(404,)
+    ),
+    # A number that cannot be one (its check digit is wrong): 422 naming «number».
+    "api:POST /retention/holds": Rule(
+        ADMINISTRATOR,
+        kind="api",
+        method="post",
+        body={"number": "99-9999999-9", "reason": "Запрос суда"},
+        ok=(422,),
+    ),
+    "api:POST /retention/holds/{hold_id}/lift": Rule(
+        ADMINISTRATOR,
+        kind="api",
+        method="post",
+        params={"hold_id": "999999"},
+        body={"reason": "Снят"},
+        ok=(404,),
+    ),
 }
 
 

@@ -100,3 +100,7 @@ from priemnaya.api.routers import hotline_calls  # noqa: E402
 api.add_router("/hotline", hotline_calls.router)
 api.add_router("/staff/calls", hotline_calls.calls_router)
 api.add_router("/staff/callbacks", hotline_calls.callbacks_router)
+# Issue 14 — retention: counts, destruction acts and legal holds (administrators and auditors).
+from priemnaya.api.routers import retention  # noqa: E402
+
+api.add_router("/retention", retention.router)

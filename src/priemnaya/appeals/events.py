@@ -584,3 +584,29 @@ def appeal_regime_changed_event(
         old_due_date=_local_date(old_due),
         due_date=_due_day(appeal),
     )
+
+
+def appeal_archived_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, retention_years: int
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.ARCHIVED,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        retention_years=retention_years,
+    )
+
+
+def appeal_anonymised_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, act: int
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.ANONYMISED,
+        actor=actor,
+        from_status=from_status,
+        is_public=False,
+        act=act,
+    )

@@ -44,6 +44,8 @@ def follow_ups_possible(*, appeal: Appeal, user: User) -> list[FollowUp]:
     """Return the follow-ups the user may file from this appeal now (for the pages' buttons)."""
     if not user.is_authenticated or appeal.applicant_id != user.pk:
         return []
+    if appeal.archived_at is not None:  # read-only in the archive (issue 14)
+        return []
     possible = [f for f in FollowUp if appeal.status in SOURCE_STATES[f]]
     if FollowUp.CONTEST in possible and open_contest(appeal) is not None:
         possible.remove(FollowUp.CONTEST)

@@ -45,6 +45,10 @@ class Action(StrEnum):
     CHANGE_REGIME = "change_regime"
     ADD_DOCUMENTS = "add_documents"
     LINK_APPLICANT = "link_applicant"
+    # Issue 14 — retention (system only): an old closed appeal goes to the archive, and at the end
+    # of its retention period loses its personal data. Never offered on a page.
+    ARCHIVE = "archive"
+    ANONYMISE = "anonymise"
 
     @property
     def slug(self) -> str:
@@ -112,6 +116,8 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.LINK_APPLICANT: _t(
         WORKING | {S.ANSWERED, S.CLOSED, S.WITHDRAWN}, None, {SY}, "Связать с личным кабинетом"
     ),
+    Action.ARCHIVE: _t({S.CLOSED, S.WITHDRAWN}, None, {SY}, "Передать в архив"),
+    Action.ANONYMISE: _t({S.CLOSED, S.WITHDRAWN}, None, {SY}, "Обезличить"),
 }
 
 # Actions only the deadline sweeps perform: never offered on a page or in the API.

@@ -331,6 +331,18 @@ class Appeal(models.Model):
                 name="appeal_incident_scan_idx",
                 condition=Q(incident__isnull=True),
             ),
+            # Issue 14 — retention: the daily run reads closed appeals not yet archived, and
+            # archived ones not yet anonymised, by closing date; the console's «Архив» by id.
+            models.Index(
+                fields=["closed_at", "id"],
+                name="appeal_archive_scan_idx",
+                condition=Q(status__in=["closed", "withdrawn"], archived_at__isnull=True),
+            ),
+            models.Index(
+                fields=["closed_at", "id"],
+                name="appeal_anonymise_scan_idx",
+                condition=Q(archived_at__isnull=False, anonymised_at__isnull=True),
+            ),
         ]
 
     def __str__(self) -> str:

@@ -136,6 +136,9 @@ def redirect_window_closed(appeal: Appeal) -> date | None:
     return last if today > last else None
 
 
+ARCHIVED = "Обращение передано в архив: оно хранится только для чтения, изменить его нельзя."
+
+
 def refusal(
     action: Action, appeal: Appeal, user: User | None, side: Side
 ) -> ApplicationError | None:
@@ -145,6 +148,10 @@ def refusal(
     the pages and API offer only the actions for which it returns None.
     """
     transition = TRANSITIONS[action]
+    # An archived appeal is kept for audit as it is (issue 14): only its anonymisation may
+    # still change it, when its retention period ends.
+    if appeal.archived_at is not None and action is not Action.ANONYMISE:
+        return InvalidTransition(ARCHIVED, field="status", code="archived")
     if side not in transition.sides:
         return NotPermitted(f"Действие «{transition.label}» вам недоступно.")
     if not allowed(action, appeal.status, side):

@@ -223,6 +223,7 @@ class AppealFilters:
     review: bool = False  # answers the applicant asked to re-review
     q: str = ""
     applicant: int | None = None  # one applicant's appeals («ещё» under earlier appeals)
+    archived: bool = False  # the archive (issue 14): read-only appeals past their live period
 
 
 def _apply_filters(qs: QuerySet[Appeal], filters: AppealFilters, user: User) -> QuerySet[Appeal]:
@@ -320,8 +321,13 @@ def staff_queue(*, user: User, filters: AppealFilters) -> QuerySet[Appeal]:
     # The staff queue spans departments of a million appeals; the citizen's own list is theirs.
     _require_searchable(filters.q.strip())
     # One applicant's appeals are shown whole: closed ones are what repeats are checked against.
-    if not filters.status and not filters.review and not filters.applicant:
+    if filters.archived:
+        qs = qs.filter(archived_at__isnull=False)
+    elif not filters.status and not filters.review and not filters.applicant:
         qs = qs.filter(status__in=OPEN_STATUSES)
+    else:
+        # Archived appeals leave the working lists: only the «Архив» filter shows them.
+        qs = qs.filter(archived_at__isnull=True)
     return queue_order(_apply_filters(qs, filters, user).select_related("assignee"))
 
 

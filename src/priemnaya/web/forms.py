@@ -402,6 +402,7 @@ class QueueFilterForm(forms.Form):
     overdue = forms.BooleanField(label="Только просроченные", required=False)
     mine = forms.BooleanField(label="Только мои", required=False)
     review = forms.BooleanField(label="На пересмотре", required=False)
+    archived = forms.BooleanField(label="Архив (только чтение)", required=False)
     q = forms.CharField(label="Номер или слова", required=False)
     # Set by the «ещё» link under the applicant's earlier appeals; kept while filters change.
     applicant = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)

@@ -313,3 +313,27 @@ urlpatterns += [
     path("console/chat/<int:chat_id>/close/", chat_console.close, name="console_chat_close"),
     path("console/chat/<int:chat_id>/appeal/", chat_console.to_appeal, name="console_chat_appeal"),
 ]
+# Issue 14 — retention: policies, legal holds and destruction acts (administrators and auditors).
+from priemnaya.web.views import retention  # noqa: E402
+
+urlpatterns += [
+    path("console/retention/", retention.home, name="retention"),
+    path("console/retention/policy/", retention.policy, name="retention_policy"),
+    path("console/retention/holds/", retention.hold_new, name="retention_hold"),
+    path(
+        "console/retention/holds/<int:hold_id>/lift/",
+        retention.hold_remove,
+        name="retention_hold_lift",
+    ),
+    path("console/retention/acts/<int:act_id>/", retention.act_detail, name="retention_act"),
+    path(
+        "console/retention/acts/<int:act_id>.<slug:fmt>",
+        retention.act_file,
+        name="retention_act_file",
+    ),
+    path(
+        "console/retention/acts/<int:act_id>/sign/",
+        retention.act_approve,
+        name="retention_act_sign",
+    ),
+]

@@ -17,6 +17,7 @@ from priemnaya.appeals.follow_ups import CONTEST_KIND, SOURCE_STATES, FollowUp, 
 from priemnaya.appeals.inputs import EDITABLE, AppealInput, appeal_input_clean
 from priemnaya.appeals.lifecycle import Action
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.permissions import ARCHIVED
 from priemnaya.appeals.services.contact_link import contact_owner
 from priemnaya.appeals.services.journal import NOT_FOUND, appeal_transition
 from priemnaya.appeals.services.routing import (
@@ -68,6 +69,8 @@ def _check_follow_up(*, link: FollowUp, source: Appeal, actor: User) -> Appeal:
     )
     if locked.applicant_id is None or locked.applicant_id != actor.pk:
         raise NotFound(NOT_FOUND, field=link.field)
+    if locked.archived_at is not None:  # read-only in the archive (issue 14): file a new one
+        raise InvalidTransition(ARCHIVED, field=link.field)
     if locked.status not in SOURCE_STATES[link]:
         what = "Повторить" if link is FollowUp.REPEAT else "Обжаловать"
         raise InvalidTransition(
