@@ -85,6 +85,7 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "flag_first_response_overdue",
         "flag_overdue",
         "link_applicant",
+        "join_collective",
     ]
 
 
@@ -95,7 +96,11 @@ def test_only_the_applicant_edits_and_only_before_work_starts():
 
 def test_the_system_may_close_escalate_link_incidents_and_mark_deadlines_and_nothing_else():
     timer = {name for name, t in TRANSITIONS.items() if Side.SYSTEM in t.sides}
-    assert timer == {"close", "escalate", "link_incident", "link_applicant"} | SWEEP_ACTIONS
+    assert (
+        timer
+        == {"close", "escalate", "link_incident", "link_applicant", "join_collective"}
+        | SWEEP_ACTIONS
+    )
     # the deadline sweeps' marks are the system's alone and never change the state
     assert all(TRANSITIONS[a].sides == {Side.SYSTEM} for a in SWEEP_ACTIONS)
     assert all(TRANSITIONS[a].target is None for a in SWEEP_ACTIONS)

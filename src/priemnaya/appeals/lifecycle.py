@@ -45,6 +45,7 @@ class Action(StrEnum):
     CHANGE_REGIME = "change_regime"
     ADD_DOCUMENTS = "add_documents"
     LINK_APPLICANT = "link_applicant"
+    JOIN_COLLECTIVE = "join_collective"
 
     @property
     def slug(self) -> str:
@@ -112,6 +113,9 @@ TRANSITIONS: dict[Action, Transition] = {
     Action.LINK_APPLICANT: _t(
         WORKING | {S.ANSWERED, S.CLOSED, S.WITHDRAWN}, None, {SY}, "Связать с личным кабинетом"
     ),
+    # Issue 14: staff merge similar open appeals under one collective issue; the collective app
+    # checks who may merge (heads and quality control) and journals it like an incident link.
+    Action.JOIN_COLLECTIVE: _t(WORKING, None, {SY}, "Объединить в коллективное обращение"),
 }
 
 # Actions only the deadline sweeps perform: never offered on a page or in the API.
