@@ -597,7 +597,8 @@ PRIEMNAYA_CHAT_HOURS = env.str("PRIEMNAYA_CHAT_HOURS", default="08:00-22:00")
 PRIEMNAYA_CHAT_BURST = env.int("PRIEMNAYA_CHAT_BURST", default=10)
 PRIEMNAYA_CHAT_PER_MINUTE = env.int("PRIEMNAYA_CHAT_PER_MINUTE", default=30)
 PRIEMNAYA_CHAT_OPERATOR_MAX = env.int("PRIEMNAYA_CHAT_OPERATOR_MAX", default=5)
-# Issue 14 — collective issues: co-signers' e-mail and SMS notices of the answer (docs/collective.md).
+# Issue 14 — collective issues: co-signers' e-mail and SMS notices of the answer
+# (docs/collective.md).
 PRIEMNAYA_PERIODIC_TASKS.append(
     (
         "priemnaya.collective.tasks.collective_deliveries_send",

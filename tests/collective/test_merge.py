@@ -49,7 +49,9 @@ def test_the_applicant_is_notified_of_the_merge(supervisor):
     planned = plan(event)
     assert planned, "the applicant is told through the normal notifications"
     assert {n.user_id for n in planned} == {appeals[0].applicant_id}
-    assert any("похожими обращениями" in n.body.lower() or "объедин" in n.body.lower() for n in planned), [n.body for n in planned]
+    assert any(
+        "похожими обращениями" in n.body.lower() or "объедин" in n.body.lower() for n in planned
+    ), [n.body for n in planned]
 
 
 def test_two_signers_at_least(supervisor):

@@ -100,3 +100,8 @@ from priemnaya.api.routers import hotline_calls  # noqa: E402
 api.add_router("/hotline", hotline_calls.router)
 api.add_router("/staff/calls", hotline_calls.calls_router)
 api.add_router("/staff/callbacks", hotline_calls.callbacks_router)
+# Issue 14 — collective issues: staff merge and answer once, citizens co-sign.
+from priemnaya.api.routers import collective  # noqa: E402
+
+api.add_router("/staff/collective", collective.router)
+api.add_router("/collective", collective.citizen_router)
