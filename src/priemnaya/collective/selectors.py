@@ -107,6 +107,7 @@ def open_issues_for_merge(*, user: User) -> list[CollectiveIssue]:
     """The open issues a suggestion may be added to (the staff member's departments)."""
     return list(
         issues_visible_to(user=user)
+        .select_related(None)
         .filter(state=CollectiveIssue.State.OPEN)
         .order_by("-created_at")
         .only("pk", "title")[:50]
