@@ -1,4 +1,4 @@
-"""Answer once (issue 14 item 4, LEGAL.md §6 rule 13): every open member answered, every signer logged."""
+"""Answer once (issue 14 item 4, rule 13): every open member answered, every signer logged."""
 
 from __future__ import annotations
 
