@@ -14,6 +14,7 @@ from django.db.models import Q
 
 from priemnaya.appeals.models import Appeal
 from priemnaya.catalog.models import Department, Theme
+from priemnaya.catalog.regions import REGIONS
 from priemnaya.core import clock
 
 
@@ -62,6 +63,10 @@ class CollectiveIssue(models.Model):
 
     def __str__(self) -> str:
         return f"Коллективное обращение № {self.pk}: {self.title}"
+
+    @property
+    def region_name(self) -> str:
+        return REGIONS.get(self.region, self.region)
 
 
 class Member(models.Model):
