@@ -110,7 +110,7 @@ def open_issues_for_merge(*, user: User) -> list[CollectiveIssue]:
         .select_related(None)
         .filter(state=CollectiveIssue.State.OPEN)
         .order_by("-created_at")
-        .only("pk", "title")[:50]
+        .only("pk", "title", "department_id")[:50]
     )
 
 
@@ -141,6 +141,11 @@ class Cluster:
     @property
     def numbers(self) -> list[str]:
         return [a.number for a in self.appeals if a.number]
+
+    def joinable(self, issues: list[CollectiveIssue]) -> list[CollectiveIssue]:
+        """The open issues of the department of this cluster's appeals (at most five)."""
+        departments = {a.department_id for a in self.appeals}
+        return [i for i in issues if i.department_id in departments][:5]
 
 
 def _person(appeal: Appeal) -> str:

@@ -87,10 +87,11 @@ def _may_merge(user) -> bool:
 
 
 def _index(request, create_form=None, status=200):
+    open_issues = open_issues_for_merge(user=request.user)
+    clusters = [(c, c.joinable(open_issues)) for c in cluster_suggestions(user=request.user)]
     context = {
         "issues": issues_list(user=request.user),
-        "clusters": cluster_suggestions(user=request.user),
-        "open_issues": open_issues_for_merge(user=request.user),
+        "clusters": clusters,
         "may_merge": _may_merge(request.user),
         "create_form": create_form or CreateForm(),
     }
