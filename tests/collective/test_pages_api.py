@@ -133,3 +133,33 @@ def test_citizen_sees_only_own_signatures(supervisor):
     assert issue.title in own
     other = signed_in(make_citizen()).get("/cabinet/collective/").content.decode()
     assert issue.title not in other
+
+
+def _queries(client, path: str) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(path).status_code == 200
+    return len(captured)
+
+
+def test_pages_cost_the_same_whatever_the_number_of_appeals_and_signers(supervisor):
+    # given an answered issue of two appeals and one of five, each with a co-signer
+    from priemnaya.collective.services import collective_answer, collective_sign
+
+    small, large = make_issue(supervisor, sms_appeals(2)), make_issue(supervisor, sms_appeals(5))
+    for issue in (small, large):
+        collective_sign(user=make_citizen(), issue_id=issue.pk)
+        collective_answer(actor=supervisor, issue=issue, text="Исправлено.")
+    client = signed_in(supervisor)
+    # then the issue page, the list with suggestions and the public page have no N+1
+    assert _queries(client, f"/console/collective/{small.pk}/") == _queries(
+        client, f"/console/collective/{large.pk}/"
+    )
+    assert _queries(client, f"/collective/{small.pk}/") == _queries(
+        client, f"/collective/{large.pk}/"
+    )
+    before = _queries(client, "/console/collective/")
+    sms_appeals(4)
+    assert _queries(client, "/console/collective/") == before
