@@ -284,6 +284,13 @@ def public_issue_get(*, issue_id: int, user: User | None = None) -> PublicIssue:
     return PublicIssue(issue, issue.signer_count, signed, by_appeal)
 
 
+def signature_state(*, user: User, issue_id: int) -> tuple[bool, int]:
+    """Return whether the user's signature stands and how many signatures stand (1 query)."""
+    rows = Signer.objects.filter(issue_id=issue_id, withdrawn_at__isnull=True)
+    counts = rows.aggregate(total=Count("pk"), mine=Count("pk", filter=Q(user=user)))
+    return bool(counts["mine"]), counts["total"]
+
+
 def signed_by(*, user: User) -> list[Signer]:
     """The collective issues a citizen signed (by appeal or co-signing), newest first (1 query)."""
     if not (user.is_authenticated and user.is_citizen):
@@ -363,5 +370,6 @@ __all__ = [
     "issues_visible_to",
     "open_issues_for_merge",
     "public_issue_get",
+    "signature_state",
     "signed_by",
 ]
