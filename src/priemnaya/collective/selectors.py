@@ -3,11 +3,11 @@
 Clustering rule (docs/collective.md): open, registered, not archived appeals of the staff
 member's departments registered within ``WINDOW_DAYS`` and not yet in a collective issue (newest
 ``READ_LIMIT``) are compared by their search stems (``search.text.analyse`` of subject and text):
-two are similar when they share words by the repeat rule of ``search.earlier.shared_stems`` (at
-least 3 stems and half of the smaller text's). Similar pairs are joined into clusters (connected
-components, at most ``CLUSTER_MAX`` appeals); a cluster needs appeals of two different applicants.
-The score is the mean Jaccard share of stems of its similar pairs, plus ``THEME_BONUS`` when all
-appeals share a theme and ``REGION_BONUS`` when all name the same region.
+two on the same theme are similar when they share words by the repeat rule of
+``search.earlier.shared_stems`` (at least 3 stems and half of the smaller text's). Similar pairs
+are joined into clusters (connected components, at most ``CLUSTER_MAX`` appeals); a cluster needs
+appeals of two different applicants. The score is the mean Jaccard share of stems of its similar
+pairs, plus ``THEME_BONUS`` (the shared theme) and ``REGION_BONUS`` when all name one region.
 """
 
 from __future__ import annotations
@@ -36,8 +36,10 @@ READ_LIMIT = 600
 CLUSTER_MAX = 50
 SUGGESTIONS_MAX = 20
 THEME_BONUS, REGION_BONUS = 0.25, 0.15
-# A stem in more than this share of the window's appeals says nothing about sameness («прошу»).
-COMMON_SHARE = 0.5
+# A stem in more than this share of the window's appeals (and more than COMMON_MIN of them) says
+# nothing about sameness («прошу»); nor does one in more than POSTING_MAX appeals of one theme.
+COMMON_SHARE, COMMON_MIN = 0.2, 10
+POSTING_MAX = 120
 
 
 # ---- staff ---------------------------------------------------------------------------------
@@ -188,16 +190,18 @@ def cluster_suggestions(
         return []
     stems = [set(analyse(f"{a.subject} {a.text}").split()) for a in appeals]
     frequency = Counter(s for found in stems for s in found)
-    common = {s for s, n in frequency.items() if n > max(3, COMMON_SHARE * len(appeals))}
+    common = {s for s, n in frequency.items() if n > max(COMMON_MIN, COMMON_SHARE * len(appeals))}
     stems = [found - common for found in stems]
-    index: dict[str, list[int]] = defaultdict(list)
+    # Only appeals on one theme are compared: the theme blocks the comparison (a mass problem is
+    # one theme), and a stem is looked up per theme.
+    index: dict[tuple[int, str], list[int]] = defaultdict(list)
     for i, found in enumerate(stems):
         for s in found:
-            index[s].append(i)
+            index[(appeals[i].theme_id, s)].append(i)
     overlap: dict[tuple[int, int], int] = Counter()
     for members in index.values():
-        if len(members) > CLUSTER_MAX * 4:
-            continue  # a stem this frequent is no evidence on its own
+        if len(members) > POSTING_MAX:
+            continue  # a stem this frequent within a theme is no evidence on its own
         for x, i in enumerate(members):
             for j in members[x + 1 :]:
                 overlap[(i, j)] += 1
