@@ -129,6 +129,7 @@ def test_staff_api_create_add_answer(supervisor):
 def test_citizen_sees_only_own_signatures(supervisor):
     issue = make_issue(supervisor)
     signer = issue.signers.first()
+    assert "/cabinet/collective/" in signed_in(signer.user).get("/cabinet/").content.decode()
     own = signed_in(signer.user).get("/cabinet/collective/").content.decode()
     assert issue.title in own
     other = signed_in(make_citizen()).get("/cabinet/collective/").content.decode()
