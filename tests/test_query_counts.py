@@ -251,10 +251,11 @@ PAGES: list[tuple[str, int, int, Make]] = [
     ("cabinet new, submitted", 10, 302, lambda w: page(w.citizen, "/cabinet/new/", APPEAL_FORM)),
     # Issue 12: «Проверить тему» re-renders the form: the form's checks (as a submission does)
     # and the suggester's model lookup (none here), the help articles (none published) and the
-    # citizen's own open appeals (help before filing).
+    # citizen's own open appeals (help before filing); issue 14: + 1, the public collective
+    # issues like the draft (none here, so no read of the citizen's signatures).
     (
         "cabinet new, theme check",
-        13,
+        14,
         200,
         lambda w: page(w.citizen, "/cabinet/new/", {**APPEAL_FORM, "suggest_check": ""}),
     ),

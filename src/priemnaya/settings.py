@@ -608,3 +608,11 @@ PRIEMNAYA_RETENTION_EVERY = env.int("PRIEMNAYA_RETENTION_EVERY", default=86400)
 PRIEMNAYA_PERIODIC_TASKS.append(
     ("priemnaya.retention.tasks.retention_daily", PRIEMNAYA_RETENTION_EVERY)
 )
+# Issue 14 — collective issues: co-signers' e-mail and SMS notices of the answer
+# (docs/collective.md).
+PRIEMNAYA_PERIODIC_TASKS.append(
+    (
+        "priemnaya.collective.tasks.collective_deliveries_send",
+        env.int("PRIEMNAYA_COLLECTIVE_SEND_EVERY", default=60),
+    )
+)

@@ -86,6 +86,7 @@ def test_actions_of_each_side_on_a_registered_appeal():
         "flag_first_response_overdue",
         "flag_overdue",
         "link_applicant",
+        "join_collective",
     ]
 
 
@@ -99,7 +100,9 @@ def test_the_system_may_close_escalate_link_incidents_and_mark_deadlines_and_not
     retention = {"archive", "anonymise"}  # issue 14
     assert (
         timer
-        == {"close", "escalate", "link_incident", "link_applicant"} | SWEEP_ACTIONS | retention
+        == {"close", "escalate", "link_incident", "link_applicant", "join_collective"}
+        | SWEEP_ACTIONS
+        | retention
     )
     # the deadline sweeps' marks are the system's alone and never change the state
     assert all(TRANSITIONS[a].sides == {Side.SYSTEM} for a in SWEEP_ACTIONS)

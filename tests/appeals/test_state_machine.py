@@ -55,12 +55,20 @@ PARENT = {
 # sweeps' marks depend on the clock, not on who acts (tests/appeals/test_sweeps.py); adding
 # documents needs the actor's uploaded files (tests/attachments/test_appeal_files.py); linking an
 # applicant follows a confirmed contact (tests/appeals/test_contact_link.py); the archive and the
-# anonymisation follow the retention policy's years (tests/retention).
+# anonymisation follow the retention policy's years (tests/retention); joining a collective
+# issue is the collective app's merge (tests/collective/test_merge.py).
 ACTIONS = sorted(
     name
     for name in TRANSITIONS
     if name
-    not in {"submit", "save_draft", "link_incident", "add_documents", "link_applicant"}
+    not in {
+        "submit",
+        "save_draft",
+        "link_incident",
+        "add_documents",
+        "link_applicant",
+        "join_collective",
+    }
     | {"archive", "anonymise"}
     | SWEEP_ACTIONS
 )

@@ -20,6 +20,7 @@ from priemnaya.appeals.states import EventType, MessageKind, Status
 from priemnaya.catalog.defaults import KINDS, THEMES
 from priemnaya.core import clock
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from priemnaya.demo.collective import PEOPLE
 from priemnaya.demo.loader import STORIES, TARGET_APPEALS, is_working_day, load_demo
 from priemnaya.demo.samples import SAMPLES, SAMPLES_BY_KEY
 from tests.factories import signed_in
@@ -27,6 +28,7 @@ from tests.factories import signed_in
 pytestmark = pytest.mark.django_db
 
 MAIN_CITIZEN = "citizen@demo.priemnaya.ru"
+COLLECTIVE_PEOPLE = [email for email, _ in PEOPLE]
 SUPERVISOR = "supervisor@demo.priemnaya.ru"
 BY_SUBJECT = {sample.subject: sample for sample in SAMPLES}
 APPEAL_TIMES = (
@@ -77,7 +79,8 @@ def test_demo_covers_every_state_and_loads_once(catalog):
     # then
     assert first["appeals"] == TARGET_APPEALS == 52
     assert second == {"appeals": 0}
-    assert Appeal.objects.count() == 52
+    # besides the stories, the collective issues' own appeals (demo/collective.py, issue 14)
+    assert Appeal.objects.exclude(applicant__email__in=COLLECTIVE_PEOPLE).count() == 52
     assert Event.objects.count() == events
     assert set(Appeal.objects.values_list("status", flat=True)) == set(Status.values)
     assert Appeal.objects.filter(review_requested_at__isnull=False).exists()
@@ -100,7 +103,11 @@ def test_history_is_in_order_and_never_in_the_future(catalog):
     load_demo()
     _assert_history_believable(clock.now())
     # numbers are handed out in the order appeals came in, as in a real year
-    registered = Appeal.objects.exclude(status=Status.DRAFT).order_by("registered_at", "id")
+    registered = (
+        Appeal.objects.exclude(status=Status.DRAFT)
+        .exclude(applicant__email__in=COLLECTIVE_PEOPLE)  # filed after the replay (issue 14)
+        .order_by("registered_at", "id")
+    )
     numbers = [(a.number[:2], a.number[2:9]) for a in registered]  # year, sequence
     assert numbers == sorted(numbers)
 
@@ -151,7 +158,9 @@ def test_supervisor_queue_has_a_few_overdue_and_several_due_soon(catalog):
 
 def test_each_conversation_belongs_to_its_appeal(catalog):
     load_demo()
-    answers = Answer.objects.select_related("appeal")
+    answers = Answer.objects.select_related("appeal").exclude(
+        appeal__applicant__email__in=COLLECTIVE_PEOPLE  # one answer to many (issue 14)
+    )
     assert answers.count() >= 15
     for answer in answers:
         sample = BY_SUBJECT[answer.appeal.subject]

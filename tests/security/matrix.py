@@ -932,6 +932,61 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         body={"reason": "Снят"},
         ok=(404,),
     ),
+    # ---- collective issues (issue 14): staff suggestions and issues, public page, co-signing -----
+    # Staff of any department open the list (their departments' issues); heads and QC merge. No
+    # issue 999999 exists: the detail and its forms answer 404 to those allowed (no oracle);
+    # tests/collective checks real issues, department limits and who may merge.
+    "web:console_collective_index": Rule(WORKING),
+    "web:console_collective_new": Rule(
+        WORKING, method="post", body={"title": "", "summary": ""}, ok=(400,)
+    ),
+    "web:console_collective": Rule(WORKING, params={"issue_id": "999999"}, ok=(404,)),
+    "web:console_collective_add": Rule(
+        WORKING, method="post", params={"issue_id": "999999"}, ok=(404,)
+    ),
+    "web:console_collective_answer": Rule(
+        WORKING, method="post", params={"issue_id": "999999"}, ok=(404,)
+    ),
+    "web:console_collective_representative": Rule(
+        WORKING, method="post", params={"issue_id": "999999"}, ok=(404,)
+    ),
+    "web:collective_public": Rule(EVERYONE, params={"issue_id": "999999"}, ok=(404,)),
+    "web:collective_sign": Rule(CITIZEN, method="post", params={"issue_id": "999999"}, ok=(404,)),
+    "web:collective_unsign": Rule(CITIZEN, method="post", params={"issue_id": "999999"}, ok=(404,)),
+    "web:cabinet_collective": Rule(CITIZEN),
+    "api:GET /staff/collective": Rule(WORKING, kind="api"),
+    "api:GET /staff/collective/{issue_id}": Rule(
+        WORKING, kind="api", params={"issue_id": "999999"}, ok=(404,)
+    ),
+    "api:POST /staff/collective": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        body={"title": "Т", "summary": "О", "appeals": []},
+        ok=(422,),
+    ),
+    "api:POST /staff/collective/{issue_id}/appeals": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        params={"issue_id": "999999"},
+        body={"appeals": []},
+        ok=(404,),
+    ),
+    "api:POST /staff/collective/{issue_id}/answer": Rule(
+        WORKING,
+        kind="api",
+        method="post",
+        params={"issue_id": "999999"},
+        body={"text": "Ответ."},
+        ok=(404,),
+    ),
+    "api:POST /collective/{issue_id}/sign": Rule(
+        CITIZEN, kind="api", method="post", params={"issue_id": "999999"}, ok=(404,)
+    ),
+    "api:DELETE /collective/{issue_id}/sign": Rule(
+        CITIZEN, kind="api", method="delete", params={"issue_id": "999999"}, ok=(404,)
+    ),
 }
 
 

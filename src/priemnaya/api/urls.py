@@ -104,3 +104,8 @@ api.add_router("/staff/callbacks", hotline_calls.callbacks_router)
 from priemnaya.api.routers import retention  # noqa: E402
 
 api.add_router("/retention", retention.router)
+# Issue 14 — collective issues: staff merge and answer once, citizens co-sign.
+from priemnaya.api.routers import collective  # noqa: E402
+
+api.add_router("/staff/collective", collective.router)
+api.add_router("/collective", collective.citizen_router)

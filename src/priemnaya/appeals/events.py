@@ -484,6 +484,19 @@ def appeal_applicant_linked_event(
     )
 
 
+def appeal_collective_joined_event(
+    *, appeal: Appeal, actor: User | None, from_status: str, collective: int, title: str
+) -> Event:
+    return _event(
+        appeal=appeal,
+        type=EventType.COLLECTIVE_JOINED,
+        actor=actor,
+        from_status=from_status,
+        collective=collective,
+        title=title,
+    )
+
+
 def appeal_forwarded_event(
     *, appeal: Appeal, actor: User, from_status: str, answer: Answer
 ) -> Event:

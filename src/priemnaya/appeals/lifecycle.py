@@ -49,6 +49,7 @@ class Action(StrEnum):
     # of its retention period loses its personal data. Never offered on a page.
     ARCHIVE = "archive"
     ANONYMISE = "anonymise"
+    JOIN_COLLECTIVE = "join_collective"
 
     @property
     def slug(self) -> str:
@@ -118,6 +119,9 @@ TRANSITIONS: dict[Action, Transition] = {
     ),
     Action.ARCHIVE: _t({S.CLOSED, S.WITHDRAWN}, None, {SY}, "Передать в архив"),
     Action.ANONYMISE: _t({S.CLOSED, S.WITHDRAWN}, None, {SY}, "Обезличить"),
+    # Issue 14: staff merge similar open appeals under one collective issue; the collective app
+    # checks who may merge (heads and quality control) and journals it like an incident link.
+    Action.JOIN_COLLECTIVE: _t(WORKING, None, {SY}, "Объединить в коллективное обращение"),
 }
 
 # Actions only the deadline sweeps perform: never offered on a page or in the API.

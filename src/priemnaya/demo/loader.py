@@ -35,6 +35,7 @@ from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
 from priemnaya.demo.calls import load_calls
 from priemnaya.demo.canned import load_templates
+from priemnaya.demo.collective import load_collective
 from priemnaya.demo.files import DEMO_FILES
 from priemnaya.demo.knowledge import load_knowledge
 from priemnaya.demo.samples import SAMPLES_BY_KEY, Sample
@@ -638,4 +639,5 @@ def load_demo() -> dict[str, int]:
     for at, n, _i, action in timeline:
         with clock.travel_to(at):
             _act(action, STORIES[n], n, run)
+    load_collective(users)  # issue 14: collective issues — open, answered, one to merge
     return {"appeals": run.created}

@@ -60,6 +60,8 @@ APPLICANT_EVENTS = frozenset(
         EventType.FORWARDED,
         EventType.OVERDUE,
         EventType.REGIME_CHANGED,
+        # Issue 14: merged into a collective issue — one answer will go to all.
+        EventType.COLLECTIVE_JOINED,
     }
 )
 

@@ -337,3 +337,35 @@ urlpatterns += [
         name="retention_act_sign",
     ),
 ]
+
+# Issue 14 — collective issues: the staff's suggestions and issues, the public page, co-signing.
+from priemnaya.web.views import collective  # noqa: E402
+
+urlpatterns += [
+    path("console/collective/", collective.console_index, name="console_collective_index"),
+    path("console/collective/new/", collective.console_create, name="console_collective_new"),
+    path(
+        "console/collective/<int:issue_id>/",
+        collective.console_detail,
+        name="console_collective",
+    ),
+    path(
+        "console/collective/<int:issue_id>/appeals/",
+        collective.console_add,
+        name="console_collective_add",
+    ),
+    path(
+        "console/collective/<int:issue_id>/answer/",
+        collective.console_answer,
+        name="console_collective_answer",
+    ),
+    path(
+        "console/collective/<int:issue_id>/representative/",
+        collective.console_representative,
+        name="console_collective_representative",
+    ),
+    path("collective/<int:issue_id>/", collective.public_detail, name="collective_public"),
+    path("collective/<int:issue_id>/sign/", collective.sign, name="collective_sign"),
+    path("collective/<int:issue_id>/withdraw/", collective.unsign, name="collective_unsign"),
+    path("cabinet/collective/", collective.cabinet_list, name="cabinet_collective"),
+]

@@ -22,6 +22,7 @@ from priemnaya.appeals.selectors import (
     draft_get,
 )
 from priemnaya.catalog.selectors import themes_active
+from priemnaya.collective.selectors import Offer, collective_offers
 from priemnaya.core.errors import ApplicationError, ValidationFailed
 from priemnaya.knowledge.before_filing import BeforeFiling, before_filing
 from priemnaya.search.selectors import search_page
@@ -130,6 +131,17 @@ def _before_filing(request, data, *, splittable: bool = True) -> BeforeFiling:
     return found if splittable else replace(found, parts=[])
 
 
+def _collective_offers(request, data) -> list[Offer]:
+    """Issue 14: public collective issues like the draft, to co-sign instead of filing."""
+    return collective_offers(
+        user=request.user,
+        subject=data.get("subject", ""),
+        text=data.get("text", ""),
+        theme_code=data.get("theme", ""),
+        region=data.get("region", ""),
+    )
+
+
 def _render_form(request, form, *, draft=None, follow_up=None, status=200, help=None):
     """Show the form; ``help`` — the offers already worked out (the step before submit)."""
     link, source = follow_up or (None, None)
@@ -147,6 +159,7 @@ def _render_form(request, form, *, draft=None, follow_up=None, status=200, help=
         "help": help if help and not link else None,
         "offer_help": not link,
         "help_step": help_step,
+        "collective_offers": _collective_offers(request, form.data) if help and not link else [],
     }
     return render(request, "web/cabinet/new.html", context, status=status)
 
@@ -157,7 +170,7 @@ def _help_step(request, form: AppealFilesForm, draft: Appeal | None) -> BeforeFi
     if "offer_help" not in request.POST or "help_seen" in request.POST:
         return None
     help = _before_filing(request, form.data, splittable=draft is None)
-    return help if help.offers else None
+    return help if help.offers or _collective_offers(request, form.data) else None
 
 
 def _bound_form(request) -> AppealFilesForm:
@@ -308,7 +321,9 @@ def appeal_new(request):
 def before_filing_offers(request):
     """The offers for the text being typed, as the form's fragment (the page script's call)."""
     help = _before_filing(request, request.POST, splittable="draft" not in request.POST)
-    return render(request, "web/cabinet/_before_filing_offers.html", {"help": help})
+    offers = _collective_offers(request, request.POST)
+    context = {"help": help, "collective_offers": offers}
+    return render(request, "web/cabinet/_before_filing_offers.html", context)
 
 
 @citizen_required
