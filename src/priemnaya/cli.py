@@ -103,6 +103,7 @@ def cmd_demo(args) -> None:
     """
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("PRIEMNAYA_AUTOCLOSE_EVERY", "60")
+    os.environ.setdefault("PRIEMNAYA_OPEN_DATA", "1")  # issue 14: the public open-data pages
     # Links in notifications and the demo webhook endpoint point at this very server.
     os.environ.setdefault("PRIEMNAYA_SITE_URL", f"http://{args.host}:{args.port}")
     # HTTP goes through WSGI as in production; WebSockets (/ws/) through an ASGI process on a
