@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-
-from django.utils import timezone
+from zoneinfo import ZoneInfo
 
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
@@ -21,12 +20,12 @@ PEOPLE = [
 
 
 def moment(year: int, month: int, day: int = 10, hour: int = 11) -> datetime:
-    return timezone.make_aware(datetime(year, month, day, hour, 0))
+    return datetime(year, month, day, hour, 0, tzinfo=ZoneInfo("Europe/Moscow"))
 
 
 def citizens() -> list[User]:
     out = []
-    for name, phone, email in PEOPLE:
+    for name, _phone, email in PEOPLE:
         user = User.objects.filter(email=email).first() or factories.make_citizen(
             full_name=name, email=email
         )

@@ -68,17 +68,22 @@ def test_api_contract_and_suppression(march):
     login, sms, upload = (
         _row(data["by_theme"], c) for c in ("tech-login", "tech-sms", "tech-upload")
     )
-    assert sms["appeals"] is None and sms["appeals_suppressed"] is True
+    assert sms["appeals"] is None
+    assert sms["appeals_suppressed"] is True
     # Alone, the withheld 2 would be 15 − 7 − 6: the smaller other cell is withheld with it.
-    assert login["appeals"] is None and login["appeals_suppressed"] is True
-    assert upload["appeals"] == 7 and upload["appeals_suppressed"] is False
+    assert login["appeals"] is None
+    assert login["appeals_suppressed"] is True
+    assert upload["appeals"] == 7
+    assert upload["appeals_suppressed"] is False
     assert login["answered"] == 5
-    assert login["overdue_share"] is None and login["overdue_share_suppressed"] is True
+    assert login["overdue_share"] is None
+    assert login["overdue_share_suppressed"] is True
     # Every unanswered March appeal is overdue by now: 1 + 2 + 7. The 1 and the 2 are small and
     # their sum 3 too, so the 7 is withheld beside them; the total 10 stays.
     assert (login["overdue"], sms["overdue"], upload["overdue"]) == (None, None, None)
     assert data["total"]["overdue"] == 10
-    assert upload["overdue_share"] is None and upload["overdue_share_suppressed"] is True
+    assert upload["overdue_share"] is None
+    assert upload["overdue_share_suppressed"] is True
     assert login["deadline_kept_share"] == 100.0
     assert (
         _row(data["by_region"], "78")["name"] == "г. Санкт-Петербург"
@@ -104,7 +109,8 @@ def test_no_small_cell_and_no_personal_data_in_page_json_csv(march):
         for name, phone, email in PEOPLE:
             for part in name.split():
                 assert part not in text
-            assert phone not in text and phone[2:] not in text
+            assert phone not in text
+            assert phone[2:] not in text
             assert email not in text
         assert "26-000" not in text  # no appeal number
     assert json.loads(outputs[1]) == api.json()
@@ -115,11 +121,15 @@ def test_no_small_cell_and_no_personal_data_in_page_json_csv(march):
             assert value == "" or int(value) == 0 or int(value) >= 5, row
             assert row[f"{column}_suppressed"] == ("true" if value == "" else "false")
     sms = next(r for r in rows if r["dimension"] == "theme" and r["code"] == "tech-sms")
-    assert sms["appeals"] == "" and sms["appeals_suppressed"] == "true"
+    assert sms["appeals"] == ""
+    assert sms["appeals_suppressed"] == "true"
     html = outputs[0]
     assert "скрыто" in html
-    assert "<caption" in html and 'scope="col"' in html and 'scope="row"' in html
-    assert 'role="img"' in html and "<svg" in html
+    assert "<caption" in html
+    assert 'scope="col"' in html
+    assert 'scope="row"' in html
+    assert 'role="img"' in html
+    assert "<svg" in html
 
 
 def test_the_schema_describes_every_csv_column(march):
