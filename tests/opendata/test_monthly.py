@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import shutil
 import subprocess
 
 import pytest
@@ -81,8 +82,10 @@ def test_the_page_xlsx_and_pdf_equal_a_direct_count(march, supervisor):
     pdf = client.get("/console/analytics/monthly.pdf", MARCH)
     assert pdf.status_code == 200
     assert pdf["Content-Type"] == "application/pdf"
-    text = subprocess.run(
-        ["pdftotext", "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
+    pdftotext = shutil.which("pdftotext")
+    assert pdftotext is not None, "poppler-utils (pdftotext) is needed"
+    text = subprocess.run(  # noqa: S603 — a fixed program and arguments, the PDF on stdin
+        [pdftotext, "-layout", "-", "-"], input=pdf.content, capture_output=True, check=True
     ).stdout.decode()
     assert "Информация о результатах рассмотрения обращений граждан" in text
     assert "март 2026" in text
