@@ -84,7 +84,7 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/chat/", "chat"),
     # Issue 14 — open data: public reads (page, exports, API), per IP; the answer is cached.
     Rule("GET", "/open-data/", "open_data"),
-    Rule("GET", "/api/v1/open-data/", "open_data"),
+    Rule("GET", "/api/v1/open-data/summary", "open_data"),
 )
 
 RATE_LIMITED = "Слишком много запросов. Повторите попытку через {wait}."
