@@ -226,6 +226,11 @@ def cmd_search_rebuild(args) -> None:
     _manage("search_rebuild", *(["--clear"] if args.clear else []))
 
 
+def cmd_analytics_rebuild(_args) -> None:
+    _django()
+    _manage("analytics_rebuild")
+
+
 def cmd_suggest_train(args) -> None:
     _django()
     extra = ["--results", args.results] if args.results else []
@@ -323,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = search.add_parser("rebuild", help="перестроить индекс обращений")
     rebuild.add_argument("--clear", action="store_true", help="сначала очистить индекс")
     rebuild.set_defaults(func=cmd_search_rebuild)
+    analytics = sub.add_parser("analytics", help="сводки аналитики").add_subparsers(
+        dest="analytics", required=True
+    )
+    analytics.add_parser("rebuild", help="пересчитать сводки по таблице обращений").set_defaults(
+        func=cmd_analytics_rebuild
+    )
     suggest = sub.add_parser("suggest", help="подсказка темы обращения").add_subparsers(
         dest="suggest", required=True
     )
