@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 from priemnaya.accounts.models import User
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.outbox import relay_once
+from priemnaya.appeals.sweeps import sweep_deadlines
 from priemnaya.core import clock
 from tests import factories
 
@@ -68,3 +70,10 @@ def file_at(
 
 def file_many(n: int, at: datetime, people: list[User], **kwargs) -> list[Appeal]:
     return [file_at(at, people[i % len(people)], **kwargs) for i in range(n)]
+
+
+def settle() -> None:
+    """Flag what is overdue by now and hand every event to the rollups (the worker's job)."""
+    sweep_deadlines()
+    while relay_once():
+        pass

@@ -15,7 +15,7 @@ from django.test.utils import CaptureQueriesContext
 
 from priemnaya.opendata.summary import COUNTS, build_summary, default_period, period_parse
 from tests import factories
-from tests.opendata.factories_opendata import PEOPLE, citizens, file_many, moment
+from tests.opendata.factories_opendata import PEOPLE, citizens, file_many, moment, settle
 
 MARCH = {"from": "2026-03-01", "to": "2026-03-31"}
 
@@ -45,6 +45,7 @@ def march(catalog):
     file_many(1, moment(2026, 3, 11), people, theme="tech-login", region="77")
     file_many(2, moment(2026, 3, 12), people, theme="tech-sms", region="50")
     file_many(7, moment(2026, 3, 13), people, theme="tech-upload", region="78")
+    settle()
     return people
 
 
@@ -203,6 +204,7 @@ def test_a_new_appeal_changes_the_data_version(march):
     client = Client()
     before = client.get("/api/v1/open-data/summary", MARCH).json()["by_month"][0]["appeals"]
     file_many(1, moment(2026, 3, 20), march, theme="tech-upload", region="78")
+    settle()
     after = client.get("/api/v1/open-data/summary", MARCH).json()["by_month"][0]["appeals"]
     assert (before, after) == (15, 16)
 
@@ -213,6 +215,7 @@ def test_a_small_month_hides_the_period_count_against_differencing(catalog):
     file_many(2, moment(2026, 4, 10), people, theme="tech-login", region="77")
     file_many(9, moment(2026, 4, 10), people, theme="tech-upload", region="77")
     file_many(8, moment(2026, 3, 10), people, theme="tech-upload", region="77")
+    settle()
     both = build_summary(period_parse("2026-03-01", "2026-04-30"), min_cell=5)
     march_only = build_summary(period_parse("2026-03-01", "2026-03-31"), min_cell=5)
     assert _row(march_only["by_theme"], "tech-login")["appeals"] == 6
