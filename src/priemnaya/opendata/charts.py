@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 640
+WIDTH = 420
 BAR = 22
 GAP = 8
-LABEL_W = 230
+LABEL_W = 170
 
 
 def _fmt(value: float | int) -> str:
@@ -37,7 +37,7 @@ def bar_chart(
     values = [r[field] for r in rows if r[field] is not None]
     top = maximum if maximum is not None else max(values, default=0) or 1
     height = len(rows) * (BAR + GAP) + GAP
-    span = WIDTH - LABEL_W - 70
+    span = WIDTH - LABEL_W - 62
     parts = [
         f'<svg class="od-chart" id="{chart_id}" role="img" viewBox="0 0 {WIDTH} {height}" '
         f'aria-labelledby="{chart_id}-t" aria-describedby="{table_id}" '
@@ -47,12 +47,17 @@ def bar_chart(
     for i, row in enumerate(rows):
         y = GAP + i * (BAR + GAP)
         name = str(row["name"])
-        short = name if len(name) <= 34 else name[:33] + "…"
+        short = name if len(name) <= 24 else name[:23] + "…"
         parts.append(
             f'<text x="{LABEL_W - 8}" y="{y + BAR * 0.7:.1f}" text-anchor="end" '
             f'class="od-chart__label">{escape(short)}</text>'
         )
         value = row[field]
+        if value is None and not row.get(f"{field}_suppressed", True):
+            parts.append(
+                f'<text x="{LABEL_W + 6}" y="{y + BAR * 0.7:.1f}" class="od-chart__value">—</text>'
+            )
+            continue
         if value is None:
             parts.append(
                 f'<rect x="{LABEL_W}" y="{y}" width="{span * 0.15:.1f}" height="{BAR}" '
