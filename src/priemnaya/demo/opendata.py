@@ -8,11 +8,14 @@ from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
+from django.core.management import call_command
 from django.utils import timezone
 
 from priemnaya.accounts.models import User
+from priemnaya.answers.signing import KeyError_, signing_key
 from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
+from priemnaya.appeals.outbox import relay_once
 from priemnaya.appeals.services import AppealInput
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError
@@ -148,6 +151,7 @@ def load_open_data(users: dict[str, User]) -> int:
                     if late_at < clock.now():
                         appeal = _answer(appeal, staff, late_at, applicant)
     _publish(answered, staff)
+    _relay_now()
     return made
 
 
@@ -173,3 +177,19 @@ def _publish(answered: list[Appeal], staff: User) -> None:
         except ApplicationError:
             continue
         seen.add(appeal.theme.code)
+
+
+def _relay_now() -> None:
+    """Hand the demo's journal to its consumers (rollups, renditions, notifications…) now.
+
+    On SQLite the worker's first pass would sign every demo answer's renditions in one
+    transaction, holding the write lock past the other threads' 20 s busy timeout. Done here,
+    before the server starts, nothing waits. The signing key is made first, as `priemnaya demo`
+    would do right after loading.
+    """
+    try:
+        signing_key()
+    except KeyError_:
+        call_command("keys_generate")
+    while relay_once():
+        pass
