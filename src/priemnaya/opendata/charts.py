@@ -12,10 +12,10 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-WIDTH = 420
+WIDTH = 460
 BAR = 22
 GAP = 8
-LABEL_W = 170
+LABEL_W = 200
 
 
 def _fmt(value: float | int) -> str:
