@@ -17,6 +17,7 @@ from priemnaya.appeals import services
 from priemnaya.appeals.models import Appeal
 from priemnaya.appeals.outbox import relay_once
 from priemnaya.appeals.services import AppealInput
+from priemnaya.appeals.services.sweeps import appeal_flag_overdue
 from priemnaya.core import clock
 from priemnaya.core.errors import ApplicationError
 from priemnaya.opendata.models import PublishedAnswer
@@ -149,6 +150,9 @@ def load_open_data(users: dict[str, User]) -> int:
                     assert appeal.due_at is not None  # noqa: S101 — a registered appeal has one
                     late_at = appeal.due_at + timedelta(days=2)
                     if late_at < clock.now():
+                        # The deadline sweep flags it first, as the worker does every minute.
+                        with clock.travel_to(appeal.due_at + timedelta(hours=1)):
+                            appeal = appeal_flag_overdue(appeal=appeal, escalate=False)
                         appeal = _answer(appeal, staff, late_at, applicant)
     _publish(answered, staff)
     _relay_now()

@@ -55,7 +55,7 @@ def may_publish(user: User, appeal: Appeal) -> bool:
     """Quality control, administrators, and heads of the appeal's department publish answers."""
     if not user.is_authenticated or not user.works_appeals:
         return False
-    return may_review(user, appeal) and appeal.status in (Status.ANSWERED, Status.CLOSED)
+    return appeal.status in (Status.ANSWERED, Status.CLOSED) and may_review(user, appeal)
 
 
 def publishable_answer(user: User, appeal: Appeal) -> Answer:
