@@ -47,9 +47,9 @@ def bar_chart(
     for i, row in enumerate(rows):
         y = GAP + i * (BAR + GAP)
         name = str(row["name"])
-        short = name if len(name) <= 24 else name[:23] + "…"
+        short = name if len(name) <= 22 else name[:21] + "…"
         parts.append(
-            f'<text x="{LABEL_W - 8}" y="{y + BAR * 0.7:.1f}" text-anchor="end" '
+            f'<text x="2" y="{y + BAR * 0.7:.1f}" '
             f'class="od-chart__label">{escape(short)}</text>'
         )
         value = row[field]
