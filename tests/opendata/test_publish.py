@@ -173,3 +173,8 @@ def test_others_cannot_withdraw(people, head):
     assert operator.post(f"/console/published/{published.pk}/withdraw/").status_code == 404
     published.refresh_from_db()
     assert published.withdrawn_at is None
+
+
+@pytest.mark.parametrize("page", ["abc", "-3", "99999999999999999999999"])
+def test_the_public_list_takes_any_page_number(catalog, page):
+    assert Client().get("/open-data/answers/", {"page": page}).status_code == 200

@@ -149,6 +149,8 @@ def test_the_schema_describes_every_csv_column(march):
         ({"to": "вчера"}, "to"),
         ({"from": "2026-05-01", "to": "2026-03-31"}, "from"),
         ({"from": "2019-01-01", "to": "2026-03-31"}, "to"),
+        ({"to": "0001-01-31"}, "to"),
+        ({"from": "1999-12-31"}, "from"),
     ],
 )
 def test_bad_periods_are_422_naming_the_field(catalog, query, field):

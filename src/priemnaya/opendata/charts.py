@@ -49,8 +49,7 @@ def bar_chart(
         name = str(row["name"])
         short = name if len(name) <= 22 else name[:21] + "…"
         parts.append(
-            f'<text x="2" y="{y + BAR * 0.7:.1f}" '
-            f'class="od-chart__label">{escape(short)}</text>'
+            f'<text x="2" y="{y + BAR * 0.7:.1f}" class="od-chart__label">{escape(short)}</text>'
         )
         value = row[field]
         if value is None and not row.get(f"{field}_suppressed", True):

@@ -84,13 +84,20 @@ def default_period(today: date | None = None) -> Period:
     return Period(_twelve_months_to(end), end)
 
 
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2999, 12, 31)
+
+
 def _parse(value: str, field: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except ValueError:
         raise ValidationFailed.single(
             field, f"Дата «{value}» не читается: нужен вид ГГГГ-ММ-ДД, например 2026-01-31."
         ) from None
+    if not EARLIEST <= day <= LATEST:
+        raise ValidationFailed.single(field, "Укажите дату между 2000 и 2999 годами.")
+    return day
 
 
 def period_parse(raw_from: str | None, raw_to: str | None) -> Period:

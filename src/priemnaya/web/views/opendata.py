@@ -170,13 +170,14 @@ def schema_json(request):
 # ---- published answers (public) ---------------------------------------------------------------
 
 PAGE = 20
+MAX_PAGE = 1000  # beyond it an offset means nothing and a huge one would overflow SQL
 
 
 @require_GET
 @open_data_required
 def answers_list(request):
     try:
-        page = max(1, int(request.GET.get("page", "1")))
+        page = min(max(1, int(request.GET.get("page", "1"))), MAX_PAGE)
     except ValueError:
         page = 1
     items = list(selectors.published_answers()[(page - 1) * PAGE : page * PAGE + 1])
