@@ -103,6 +103,7 @@ def cmd_demo(args) -> None:
     """
     os.environ.setdefault("DEBUG", "1")
     os.environ.setdefault("PRIEMNAYA_AUTOCLOSE_EVERY", "60")
+    os.environ.setdefault("PRIEMNAYA_OPEN_DATA", "1")  # issue 14: the public open-data pages
     # Links in notifications and the demo webhook endpoint point at this very server.
     os.environ.setdefault("PRIEMNAYA_SITE_URL", f"http://{args.host}:{args.port}")
     # HTTP goes through WSGI as in production; WebSockets (/ws/) through an ASGI process on a
@@ -225,6 +226,11 @@ def cmd_search_rebuild(args) -> None:
     _manage("search_rebuild", *(["--clear"] if args.clear else []))
 
 
+def cmd_analytics_rebuild(_args) -> None:
+    _django()
+    _manage("analytics_rebuild")
+
+
 def cmd_suggest_train(args) -> None:
     _django()
     extra = ["--results", args.results] if args.results else []
@@ -322,6 +328,12 @@ def build_parser() -> argparse.ArgumentParser:
     rebuild = search.add_parser("rebuild", help="перестроить индекс обращений")
     rebuild.add_argument("--clear", action="store_true", help="сначала очистить индекс")
     rebuild.set_defaults(func=cmd_search_rebuild)
+    analytics = sub.add_parser("analytics", help="сводки аналитики").add_subparsers(
+        dest="analytics", required=True
+    )
+    analytics.add_parser("rebuild", help="пересчитать сводки по таблице обращений").set_defaults(
+        func=cmd_analytics_rebuild
+    )
     suggest = sub.add_parser("suggest", help="подсказка темы обращения").add_subparsers(
         dest="suggest", required=True
     )

@@ -506,6 +506,8 @@ PRIEMNAYA_RATE_LIMITS = {
     "status": env.str("PRIEMNAYA_RATE_STATUS", default="30/h"),
     # Issue 13 — chat: the pages' POSTs (the form without JavaScript, files), per IP.
     "chat": env.str("PRIEMNAYA_RATE_CHAT", default="600/h"),
+    # Issue 14 — open data: the public summary, its exports and published answers, per IP.
+    "open_data": env.str("PRIEMNAYA_RATE_OPEN_DATA", default="600/h"),
 }
 # Issue 12 — the theme suggester (search/suggest.py): it refuses to learn from fewer labelled
 # appeals than this; the filing form shows a suggestion only from this confidence up.
@@ -616,3 +618,7 @@ PRIEMNAYA_PERIODIC_TASKS.append(
         env.int("PRIEMNAYA_COLLECTIVE_SEND_EVERY", default=60),
     )
 )
+# Issue 14 — open data (docs/open-data.md): the public /open-data/ pages and API are off unless
+# turned on (the demo turns them on); counts below PRIEMNAYA_OPEN_DATA_MIN_CELL are withheld.
+PRIEMNAYA_OPEN_DATA = env.bool("PRIEMNAYA_OPEN_DATA", default=False)
+PRIEMNAYA_OPEN_DATA_MIN_CELL = env.int("PRIEMNAYA_OPEN_DATA_MIN_CELL", default=5)

@@ -59,3 +59,5 @@ if STORAGES["attachments"]["BACKEND"].endswith("FileSystemStorage"):  # noqa: F4
 if "replica" not in DATABASES:  # noqa: F405
     DATABASES["replica"] = {**DATABASES["default"], "TEST": {"MIRROR": "default"}}  # noqa: F405
 PRIEMNAYA_REPLICA_READS = False
+# Issue 14 — open data: on in tests (tests/opendata turn it off where they check the 404).
+PRIEMNAYA_OPEN_DATA = True

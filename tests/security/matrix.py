@@ -987,6 +987,24 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "api:DELETE /collective/{issue_id}/sign": Rule(
         CITIZEN, kind="api", method="delete", params={"issue_id": "999999"}, ok=(404,)
     ),
+    # ---- open data (issue 14): public aggregates (on in tests), published answers, publishing
+    # from the console (heads — every member of staff heads their departments in the matrix
+    # world — quality control, administrators), the monthly report. The exports are public and
+    # cacheable: aggregates only, small cells withheld (tests/opendata).
+    "web:opendata": Rule(EVERYONE),
+    "web:opendata_csv": Rule(EVERYONE, cacheable=True),
+    "web:opendata_json": Rule(EVERYONE, cacheable=True),
+    "web:opendata_schema": Rule(EVERYONE, cacheable=True),
+    "web:opendata_answers": Rule(EVERYONE),
+    "web:opendata_answer": Rule(EVERYONE, params={"publication_id": "999999"}, ok=(404,)),
+    "api:GET /open-data/summary": Rule(EVERYONE, kind="api"),
+    "web:console_publish": Rule(WORKING, object="appeal:answered"),
+    "web:console_publication_withdraw": Rule(
+        WORKING, method="post", params={"publication_id": "999999"}, ok=(404,)
+    ),
+    "web:console_monthly": Rule(WORKING),
+    "web:console_monthly_xlsx": Rule(WORKING),
+    "web:console_monthly_pdf": Rule(WORKING),
 }
 
 

@@ -86,7 +86,7 @@ def test_every_listed_door_answers_429_with_retry_after(db, low, path):
 
 def test_every_rule_is_covered_by_the_list():
     covered = {rule.path for rule in RULES}
-    assert covered <= {p.rstrip("/") for p in PATHS} | set(PATHS) | {
+    assert covered <= {p.rstrip("/") for p in PATHS} | set(PATHS) | set(GET_PATHS) | {
         "/accounts/register",
         "/accounts/confirm",
         "/accounts/reset",
@@ -235,3 +235,17 @@ def test_redis_counts_both_rates_in_one_go_and_a_refusal_counts_only_the_rate_th
         redis = cache._cache.get_client(write=True)  # type: ignore[attr-defined]
         for key in redis.scan_iter(f"{prefix}:*"):
             redis.delete(key)
+
+
+# Issue 14 — open data: the public reads (page, exports, published answers, the API's summary).
+GET_PATHS = ["/open-data/", "/api/v1/open-data/summary"]
+
+
+@pytest.mark.parametrize("path", GET_PATHS)
+def test_open_data_reads_answer_429_with_retry_after(db, low, path):
+    client = Client()
+    answers = [client.get(path) for _ in range(3)]
+    assert [a.status_code for a in answers[:2]] == [200, 200]
+    assert answers[2].status_code == 429
+    assert 0 < int(answers[2]["Retry-After"]) <= 3600
+    assert "Слишком много запросов" in answers[2].content.decode()

@@ -109,3 +109,7 @@ from priemnaya.api.routers import collective  # noqa: E402
 
 api.add_router("/staff/collective", collective.router)
 api.add_router("/collective", collective.citizen_router)
+# Issue 14 — open data: the public summary (api/routers/opendata.py, docs/open-data.md).
+from priemnaya.api.routers import opendata  # noqa: E402
+
+api.add_router("/open-data", opendata.router)

@@ -82,6 +82,9 @@ RULES: tuple[Rule, ...] = (
     Rule("POST", "/api/v1/status", "status"),
     # Issue 13 — chat: the chat page's POSTs (the form without JavaScript, files, rating).
     Rule("POST", "/chat/", "chat"),
+    # Issue 14 — open data: public reads (page, exports, API), per IP; the answer is cached.
+    Rule("GET", "/open-data/", "open_data"),
+    Rule("GET", "/api/v1/open-data/summary", "open_data"),
 )
 
 RATE_LIMITED = "Слишком много запросов. Повторите попытку через {wait}."

@@ -369,3 +369,32 @@ urlpatterns += [
     path("collective/<int:issue_id>/withdraw/", collective.unsign, name="collective_unsign"),
     path("cabinet/collective/", collective.cabinet_list, name="cabinet_collective"),
 ]
+
+# Issue 14 — open data: the public summary, its exports and schema, published answers (rule 16),
+# publishing from the console; the monthly report for quality control and department heads.
+from priemnaya.web.views import monthly_report  # noqa: E402
+from priemnaya.web.views import opendata as opendata_views  # noqa: E402
+
+urlpatterns += [
+    path("open-data/", opendata_views.summary_page, name="opendata"),
+    path("open-data/summary.csv", opendata_views.summary_csv_view, name="opendata_csv"),
+    path("open-data/summary.json", opendata_views.summary_json, name="opendata_json"),
+    path("open-data/schema.json", opendata_views.schema_json, name="opendata_schema"),
+    path("open-data/answers/", opendata_views.answers_list, name="opendata_answers"),
+    path(
+        "open-data/answers/<int:publication_id>/",
+        opendata_views.answer_detail,
+        name="opendata_answer",
+    ),
+    path("console/publish/<str:number>/", opendata_views.publish, name="console_publish"),
+    path(
+        "console/published/<int:publication_id>/withdraw/",
+        opendata_views.withdraw,
+        name="console_publication_withdraw",
+    ),
+    path("console/analytics/monthly/", monthly_report.monthly, name="console_monthly"),
+    path(
+        "console/analytics/monthly.xlsx", monthly_report.monthly_xlsx, name="console_monthly_xlsx"
+    ),
+    path("console/analytics/monthly.pdf", monthly_report.monthly_pdf, name="console_monthly_pdf"),
+]
