@@ -153,3 +153,28 @@ def test_open_appeals_of_a_deleted_account_are_answered_at_the_appeal_contacts(c
     assert "reply@example.ru" in addresses  # the e-mail given on the appeal
     assert not any("anonymised.invalid" in a for a in addresses)
     assert f"user:{citizen.pk}" not in addresses
+
+
+def test_deletion_anonymises_co_signatures_but_keeps_their_count(citizen, operator, account):
+    from priemnaya.collective.models import CollectiveIssue, Delivery, Signer
+
+    appeal, _, _ = account
+    issue = CollectiveIssue.objects.create(
+        title="Нет света во дворе",
+        summary="Не горят фонари.",
+        theme=appeal.theme,
+        department=appeal.department,
+        created_by=operator,
+    )
+    name, email = citizen.full_name, citizen.email
+    signer = Signer.objects.create(
+        issue=issue, user=citizen, full_name=name, email=email, way=Signer.Way.COSIGN
+    )
+    Delivery.objects.create(issue=issue, signer=signer, channel="email", address=email)
+
+    account_delete(user=citizen, password=factories.PASSWORD)
+
+    signer.refresh_from_db()
+    assert (signer.full_name, signer.email, signer.phone) == (ANONYMOUS_NAME, "", "")
+    assert Delivery.objects.get(signer=signer).address == ""
+    assert issue.signers.count() == 1

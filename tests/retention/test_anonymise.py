@@ -20,6 +20,7 @@ from priemnaya.attachments.models import Attachment
 from priemnaya.attachments.services import storage
 from priemnaya.audit.models import AuditChainHead, AuditEntry
 from priemnaya.chat.models import Chat, ChatMessage
+from priemnaya.collective.models import CollectiveIssue, Delivery, Signer
 from priemnaya.core import clock
 from priemnaya.hotline.models import Call
 from priemnaya.mail_intake.models import InboundMessage
@@ -87,6 +88,18 @@ def rich(person, operator):
         cti_id=f"call-{appeal.pk}", started_at=NOW, caller=PHONE, caller_raw=PHONE, appeal=appeal
     )
     StatusAccess.objects.create(number=appeal.number)
+    issue = CollectiveIssue.objects.create(
+        title="Не работает подтверждение",
+        summary="Коды не приходят.",
+        theme=appeal.theme,
+        department=appeal.department,
+        created_by=operator,
+    )
+    signer = Signer.objects.create(
+        issue=issue, user=person, appeal=appeal, full_name=NAME, phone=PHONE, email=EMAIL,
+        way=Signer.Way.APPEAL,
+    )  # fmt: skip
+    Delivery.objects.create(issue=issue, signer=signer, channel="email", address=EMAIL)
     closed = closed_on_moved(appeal)
     return closed
 
@@ -170,6 +183,9 @@ def test_anonymisation_removes_the_personal_data_everywhere(
     assert not storage().exists(attachment.key)
     assert NAME not in attachment.name
     assert not StatusAccess.objects.filter(number=rich.number).exists()
+    # the collective issue still counts the signer (rule 13), without a name or contacts
+    signer = Signer.objects.get(appeal=rich)
+    assert (signer.full_name, signer.phone, signer.email, signer.user_id) == (MARKER, "", "", None)
     # the account belongs to the person: kept as it was
     person.refresh_from_db()
     assert person.is_active

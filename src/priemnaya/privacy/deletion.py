@@ -21,6 +21,8 @@ from django.db import transaction
 
 from priemnaya.accounts.models import ApiToken, Consent, OneTimeCode, User, UserSession
 from priemnaya.audit.services import audit_record
+from priemnaya.collective.models import Delivery as CollectiveDelivery
+from priemnaya.collective.models import Signer
 from priemnaya.core import clock
 from priemnaya.core.errors import NotPermitted, ValidationFailed
 from priemnaya.notifications.models import Preference, PushSubscription
@@ -80,6 +82,11 @@ def account_delete(*, user: User, password: str) -> User:
     PushSubscription.objects.filter(user=user).delete()
     Preference.objects.filter(user=user).delete()
     consents = Consent.objects.filter(user=user, withdrawn_at__isnull=True).update(withdrawn_at=now)
+    # Co-signatures of collective issues without an appeal of one's own: no appeal's retention
+    # will ever reach them, so the name and contacts go now; the row keeps the count (rule 13).
+    cosigned = Signer.objects.filter(user=user, appeal__isnull=True)
+    CollectiveDelivery.objects.filter(signer__in=cosigned).update(address="")
+    cosigned.update(full_name=ANONYMOUS_NAME, phone="", email="")
     transaction.on_commit(lambda: _end_browser_sessions(keys))
     audit_record(
         action="account.deleted",

@@ -4,8 +4,9 @@
 journal; this module the copies elsewhere: answer drafts and their rendered PDFs, files (the
 stored content is deleted, the metadata kept without names), the public status lookup's row,
 notifications (rendered texts and addresses) and provider replies, webhook responses, chats linked
-to the appeal, e-mail intake letters and identity checks, hotline calls and deferred requests, and
-the search index. Rows stay, so what is counted about them survives.
+to the appeal, e-mail intake letters and identity checks, hotline calls and deferred requests,
+collective issues' signers and their delivery log, and the search index. Rows stay, so what is
+counted about them survives.
 """
 
 from __future__ import annotations
@@ -19,6 +20,8 @@ from priemnaya.appeals.services.retention import MARKER
 from priemnaya.attachments.models import Attachment
 from priemnaya.attachments.services import storage
 from priemnaya.chat.models import Chat, ChatFile, ChatMessage
+from priemnaya.collective.models import Delivery as CollectiveDelivery
+from priemnaya.collective.models import Signer
 from priemnaya.hotline.models import Call, CtiEvent, DeferredRequest
 from priemnaya.mail_intake.models import IdentityCheck, InboundMessage
 from priemnaya.notifications.models import DeliveryAttempt as NotificationAttempt
@@ -98,6 +101,12 @@ def copies_anonymise(*, appeal_ids: list[int]) -> dict[str, int]:
         Q(appeal_id__in=appeal_ids) | Q(call__cti_id__in=cti_ids)
     )
     deferred.update(phone="", caller_name="", question=MARKER)
+
+    # A collective issue keeps one signer row per applicant (rule 13); the appeal's own signer
+    # loses name and contacts with the appeal, the row stays so the count of signers survives.
+    signers = Signer.objects.filter(appeal_id__in=appeal_ids)
+    CollectiveDelivery.objects.filter(signer__in=signers).update(address="", error="")
+    counts["signers"] = signers.update(full_name=MARKER, phone="", email="", user=None)
 
     appeals_reindex(appeal_ids)
     return counts
