@@ -70,6 +70,7 @@ class AppealFact(Measures):
     appeal_id = models.BigIntegerField(primary_key=True)
     day = models.DateField()
     month = models.DateField()
+    year = models.DateField()
     kind_id = models.IntegerField()
     theme_id = models.IntegerField()
     department_id = models.IntegerField()

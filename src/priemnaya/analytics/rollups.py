@@ -68,6 +68,12 @@ class Delta:
             for measure, field in DURATIONS:
                 if fact[field] is not None:
                     self.buckets[(span, start, *narrow, measure, fact[field])] += sign
+        self.add_stems(fact, sign)
+
+    def add_stems(self, fact: dict[str, Any], sign: int) -> None:
+        """Add or take away the subject's stems (``day``, the narrow dimensions, ``stems``)."""
+        narrow = (fact["kind_id"], fact["department_id"], fact["channel"])
+        for span, start in _starts(fact["day"]):
             for stem in fact["stems"].split():
                 self.stems[(span, start, *narrow, stem)] += sign
 
