@@ -169,7 +169,8 @@ class DurationBucket(models.Model):
     kind_id = models.IntegerField()
     department_id = models.IntegerField()
     channel = models.CharField(max_length=16)
-    measure = models.CharField(max_length=16)  # "first_response" or "answer"
+    # "first_response" or "answer" (log-spaced buckets), or "rating" (bucket = the rating 1–5).
+    measure = models.CharField(max_length=16)
     bucket = models.SmallIntegerField()
     count = models.IntegerField(default=0)
 

@@ -68,6 +68,9 @@ class Delta:
             for measure, field in DURATIONS:
                 if fact[field] is not None:
                     self.buckets[(span, start, *narrow, measure, fact[field])] += sign
+            if fact["ratings"]:
+                # The ratings' distribution (bucket = the rating): the share of 4–5.
+                self.buckets[(span, start, *narrow, "rating", fact["rating_sum"])] += sign
         self.add_stems(fact, sign)
 
     def add_stems(self, fact: dict[str, Any], sign: int) -> None:

@@ -141,6 +141,11 @@ def _aggregate() -> None:
                 f"FROM {fact} WHERE {measure}_bucket IS NOT NULL "
                 f"GROUP BY {column}, {narrow}, {measure}_bucket"
             )
+        statements.append(
+            f"INSERT INTO {buckets} (span, start, {narrow}, measure, bucket, count) "  # noqa: S608
+            f"SELECT '{span}', {column}, {narrow}, 'rating', rating_sum, COUNT(*) "
+            f"FROM {fact} WHERE ratings = 1 GROUP BY {column}, {narrow}, rating_sum"
+        )
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)

@@ -313,3 +313,12 @@ urlpatterns += [
     path("console/chat/<int:chat_id>/close/", chat_console.close, name="console_chat_close"),
     path("console/chat/<int:chat_id>/appeal/", chat_console.to_appeal, name="console_chat_appeal"),
 ]
+
+# Issue 14 — analytics dashboard
+from priemnaya.web.views import analytics as analytics_views  # noqa: E402
+
+urlpatterns += [
+    path("console/analytics/", analytics_views.page, name="analytics"),
+    path("console/analytics/export.csv", analytics_views.export_csv, name="analytics_csv"),
+    path("console/analytics/export.xlsx", analytics_views.export_xlsx, name="analytics_xlsx"),
+]
