@@ -4,15 +4,23 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date
+from urllib.parse import urlencode
 
 import pytest
 from openpyxl import load_workbook
 
 from priemnaya.audit.models import AuditEntry
 from priemnaya.catalog.models import Department
+from priemnaya.core import clock
 from tests.analytics.lifecycle import relay_all, story
-from tests.factories import make_citizen, make_head, make_operator, make_supervisor, signed_in
+from tests.factories import (
+    api,
+    make_citizen,
+    make_head,
+    make_operator,
+    make_supervisor,
+    signed_in,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +39,9 @@ def test_a_supervisor_sees_every_department(told):
     response = signed_in(make_supervisor()).get(URL, MARCH)
     assert response.status_code == 200
     body = response.content.decode()
-    assert "<svg" in body and "<caption>" in body and 'scope="row"' in body
+    assert "<svg" in body
+    assert "<caption>" in body
+    assert 'scope="row"' in body
     data = response.context["data"]
     assert data.totals["appeals"] == 5
     assert {r.key for r in data.by_department} == {
@@ -97,7 +107,7 @@ def test_filters_narrow_the_numbers(told):
     assert by_channel.totals["appeals"] == 0
     preset = client.get(URL, {"preset": "last_month"})
     assert preset.status_code == 200
-    assert preset.context["data"].filters.date_to < date.today().replace(day=1)
+    assert preset.context["data"].filters.date_to < clock.today().replace(day=1)
 
 
 def test_csv_export_has_the_same_numbers_and_is_audited(told):
@@ -120,3 +130,40 @@ def test_xlsx_export_opens_with_the_same_numbers(told):
     assert ("Итого", "Обращений", 5) in values
     assert any(row[0] == "По ведомствам" for row in values)
     assert AuditEntry.objects.filter(action="analytics.exported").count() == 1
+
+
+def summary(user, params=None):
+    return api(user)("get", "/staff/analytics/summary?" + urlencode(params or {}))
+
+
+def test_the_api_gives_the_dashboard_numbers(told):
+    response = summary(make_supervisor(), {"from": "2026-03-01", "to": "2026-03-31"})
+    assert response.status_code == 200, response.content
+    body = response.json()
+    assert body["from"] == "2026-03-01"
+    assert body["totals"]["appeals"] == 5
+    assert body["indicators"]["answered_on_time_share"] == 0.5
+    assert {row["name"] for row in body["by_department"]}
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [
+        ({"from": "вчера"}, "from"),
+        ({"channel": "pigeon"}, "channel"),
+        ({"department": "x"}, "department"),
+    ],
+)
+def test_the_api_names_the_bad_field(catalog, params, field):
+    response = summary(make_supervisor(), params)
+    assert response.status_code == 422
+    assert field in str(response.json())
+
+
+def test_the_api_refuses_others(catalog):
+    assert summary(make_operator()).status_code == 403
+    assert summary(make_citizen()).status_code == 403
+    services = Department.objects.get(code="services").pk
+    refused = summary(make_head("support"), {"department": services})
+    assert refused.status_code == 422
+    assert "department" in str(refused.json())

@@ -877,6 +877,12 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
         CHAT_OPERATORS, method="post", params={"chat_id": "999999"}, ok=(404,)
     ),
     "web:console_chat_appeal": Rule(CHAT_OPERATORS, params={"chat_id": "999999"}, ok=(404,)),
+    # Issue 14 — analytics: supervisors and administrators see all, department heads their own
+    # (in the matrix world every member of staff heads their departments).
+    "web:analytics": Rule(WORKING),
+    "web:analytics_csv": Rule(WORKING),
+    "web:analytics_xlsx": Rule(WORKING),
+    "api:GET /staff/analytics/summary": Rule(WORKING, kind="api"),
 }
 
 

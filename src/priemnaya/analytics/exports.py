@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openpyxl import Workbook
+from openpyxl import Workbook  # type: ignore[import-untyped]
 
 from priemnaya.analytics.dashboard import Dashboard, duration_text, share_text
 

@@ -100,3 +100,7 @@ from priemnaya.api.routers import hotline_calls  # noqa: E402
 api.add_router("/hotline", hotline_calls.router)
 api.add_router("/staff/calls", hotline_calls.calls_router)
 api.add_router("/staff/callbacks", hotline_calls.callbacks_router)
+# Issue 14 — analytics: the dashboard's numbers for staff.
+from priemnaya.api.routers import analytics  # noqa: E402
+
+api.add_router("/staff/analytics", analytics.router)

@@ -33,7 +33,7 @@ class FilterForm(forms.Form):
         self.fields["preset"] = forms.ChoiceField(
             label="Период",
             required=False,
-            choices=[("", "Свои даты")] + list(board.PRESETS.items()),
+            choices=[("", "Свои даты"), *board.PRESETS.items()],
         )
         self.fields["from"] = forms.DateField(
             label="С", required=False, widget=forms.DateInput(attrs={"type": "date"})
