@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-BAR_WIDTH = 400  # the viewBox is 400 wide: labels on the left, bars to the right
-LABEL_WIDTH = 150
-ROW_HEIGHT = 26
+BAR_WIDTH = 400  # the viewBox is 400 wide; each row: its label above, the bar below
+ROW_HEIGHT = 40
+LABEL_HEIGHT = 16
 COLUMN_CHART = (600, 220)
 
 
@@ -31,24 +31,24 @@ class Chart:
     peak: int
 
 
-def _short(label: str, limit: int = 22) -> str:
+def _short(label: str, limit: int = 48) -> str:
     return label if len(label) <= limit else label[: limit - 1] + "…"
 
 
 def bar_chart(items: list[tuple[str, int]]) -> Chart:
     """Horizontal bars, one row per item, scaled to the largest value."""
     peak = max((v for _, v in items), default=0) or 1
-    span = BAR_WIDTH - LABEL_WIDTH - 50
+    span = BAR_WIDTH - 60
     bars = [
         Bar(
             label=_short(label),
             value=value,
-            x=LABEL_WIDTH,
-            y=i * ROW_HEIGHT + 4,
+            x=0,
+            y=i * ROW_HEIGHT + LABEL_HEIGHT + 2,
             width=max(1.0, span * value / peak) if value else 0.0,
-            height=ROW_HEIGHT - 8,
-            text_x=LABEL_WIDTH + (span * value / peak) + 4,
-            text_y=i * ROW_HEIGHT + ROW_HEIGHT / 2 + 4,
+            height=ROW_HEIGHT - LABEL_HEIGHT - 8,
+            text_x=(span * value / peak) + 6,
+            text_y=i * ROW_HEIGHT + LABEL_HEIGHT + 14,
         )
         for i, (label, value) in enumerate(items)
     ]

@@ -322,7 +322,7 @@ def duration_text(seconds: float | None) -> str:
     hours = minutes / 60
     if hours < 48:
         return f"{hours:.1f} ч".replace(".", ",")
-    return f"{hours / 24:.1f} дн.".replace(".", ",")
+    return f"{hours / 24:.1f} дн".replace(".", ",")
 
 
 def share_text(value: float | None) -> str:
