@@ -289,12 +289,14 @@ def _shapes(today: date, department: int) -> dict[str, dict[str, Any]]:
 
 def _measure() -> dict[str, Any]:
     from django.test import Client
+    from django.test.utils import setup_test_environment
 
     from priemnaya.accounts.models import User
     from priemnaya.analytics import dashboard
     from priemnaya.catalog.models import Department
     from priemnaya.core import clock
 
+    setup_test_environment()  # the test client's host, in-memory e-mail
     department = Department.objects.filter(is_quality_control=False).order_by("id").first()
     if department is None:
         sys.exit("analytics_dashboard: no department in the catalog.")

@@ -127,3 +127,20 @@ def test_subject_stems_are_counted(told):
     stems = dict(top_stems(WHOLE))
     assert stems["войт"] >= 3  # «войти» in three subjects
     assert "не" not in stems  # stop words are left out
+
+
+def test_overdue_now_counts_flagged_open_appeals(told):
+    from datetime import timedelta
+
+    from priemnaya.analytics.selectors import overdue_now
+    from priemnaya.appeals.services.sweeps import appeal_flag_overdue
+    from priemnaya.core import clock
+
+    assert overdue_now(None) == {}
+    open_one = told["redirected"]
+    open_one.refresh_from_db()
+    with clock.travel_to(open_one.due_at + timedelta(minutes=1)):
+        appeal_flag_overdue(appeal=open_one, escalate=False)
+    relay_all()
+    assert overdue_now(None) == {open_one.department_id: 1}
+    assert overdue_now(frozenset({open_one.department_id + 1000})) == {}
