@@ -144,3 +144,17 @@ def test_overdue_now_counts_flagged_open_appeals(told):
     relay_all()
     assert overdue_now(None) == {open_one.department_id: 1}
     assert overdue_now(frozenset({open_one.department_id + 1000})) == {}
+
+
+def test_both_distributions_agree(told):
+    # All the story's appeals are of one kind: the by-department rows and the full ones agree.
+    from priemnaya.analytics.dashboard import ratings
+
+    kind = Appeal.objects.exclude(status="draft").values_list("kind_id", flat=True).distinct()
+    assert len(kind) == 1
+    by_kind = Filters(WHOLE.date_from, WHOLE.date_to, kind_ids=frozenset(kind))
+    assert duration_medians(by_kind) == duration_medians(WHOLE)
+    assert ratings(by_kind) == ratings(WHOLE) == {1: 1, 5: 1}
+    rollups_rebuild()
+    assert duration_medians(by_kind) == duration_medians(WHOLE)
+    assert ratings(by_kind) == ratings(WHOLE)

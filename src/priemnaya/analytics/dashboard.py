@@ -11,15 +11,12 @@ from typing import Any
 from django.db.models import Sum
 
 from priemnaya.accounts.models import User
-from priemnaya.analytics.models import DurationBucket
 from priemnaya.analytics.selectors import (
     Filters,
-    _narrow_q,
-    _period_q,
+    buckets_for,
     duration_medians,
     overdue_now,
     rollup_rows,
-    segments,
     top_stems,
     totals,
 )
@@ -156,9 +153,7 @@ def _mean(total: int, count: int) -> float | None:
 def ratings(filters: Filters) -> dict[int, int]:
     """How many ratings of each value (1–5) the period's appeals got."""
     rows = (
-        DurationBucket.objects.filter(
-            _period_q(segments(filters.date_from, filters.date_to)) & _narrow_q(filters)
-        )
+        buckets_for(filters)
         .filter(measure="rating")
         .values("bucket")
         .annotate(n=Sum("count"))

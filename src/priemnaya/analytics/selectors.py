@@ -21,6 +21,7 @@ from priemnaya.analytics.facts import bucket_seconds
 from priemnaya.analytics.models import (
     MEASURES,
     DailyRollup,
+    DepartmentBucket,
     DurationBucket,
     PeriodRollup,
     StemCount,
@@ -212,9 +213,9 @@ def duration_medians(filters: Filters) -> dict[str, float | None]:
     distributions are kept by department, kind and channel).
     """
     _validate(filters, ())
-    parts = segments(filters.date_from, filters.date_to)
     rows = (
-        DurationBucket.objects.filter(_period_q(parts) & _narrow_q(filters))
+        buckets_for(filters)
+        .exclude(measure="rating")
         .values("measure", "bucket")
         .annotate(n=Sum("count"))
         .order_by()
@@ -226,6 +227,17 @@ def duration_medians(filters: Filters) -> dict[str, float | None]:
     return {
         measure: _median(histograms.get(measure, {})) for measure in ("first_response", "answer")
     }
+
+
+def buckets_for(filters: Filters) -> QuerySet:
+    """The distribution rows for the period: by department alone unless kind or channel filter."""
+    parts = segments(filters.date_from, filters.date_to)
+    if filters.kind_ids is None and filters.channels is None:
+        q = _period_q(parts)
+        if filters.department_ids is not None:
+            q &= Q(department_id__in=filters.department_ids)
+        return DepartmentBucket.objects.filter(q)
+    return DurationBucket.objects.filter(_period_q(parts) & _narrow_q(filters))
 
 
 def _median(histogram: dict[int, int]) -> float | None:

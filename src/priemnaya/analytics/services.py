@@ -11,6 +11,7 @@ from priemnaya.analytics.models import (
     MEASURES,
     AppealFact,
     DailyRollup,
+    DepartmentBucket,
     DurationBucket,
     PeriodRollup,
     StemCount,
@@ -75,7 +76,7 @@ def rollups_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     it again after an interruption. Stop the worker's relay meanwhile (or run it again
     afterwards): an event handled mid-rebuild may be counted twice.
     """
-    _clear(AppealFact, DailyRollup, PeriodRollup, DurationBucket, StemCount)
+    _clear(AppealFact, DailyRollup, PeriodRollup, DurationBucket, DepartmentBucket, StemCount)
     counted = 0
     last = 0
     while True:
@@ -146,6 +147,7 @@ def _aggregate() -> None:
             f"SELECT '{span}', {column}, {narrow}, 'rating', rating_sum, COUNT(*) "
             f"FROM {fact} WHERE ratings = 1 GROUP BY {column}, {narrow}, rating_sum"
         )
+    statements += department_bucket_statements()
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -160,6 +162,17 @@ def _aggregate() -> None:
                 )
             return
     _stems_in_python()
+
+
+def department_bucket_statements() -> list[str]:
+    """SQL filling ``DepartmentBucket`` from ``DurationBucket`` (run after it is filled)."""
+    source = connection.ops.quote_name(DurationBucket._meta.db_table)
+    target = connection.ops.quote_name(DepartmentBucket._meta.db_table)
+    return [
+        f"INSERT INTO {target} (span, start, department_id, measure, bucket, count) "  # noqa: S608
+        f"SELECT span, start, department_id, measure, bucket, SUM(count) FROM {source} "
+        f"GROUP BY span, start, department_id, measure, bucket"
+    ]
 
 
 def _stems_in_python() -> None:
