@@ -127,3 +127,34 @@ def test_subject_stems_are_counted(told):
     stems = dict(top_stems(WHOLE))
     assert stems["войт"] >= 3  # «войти» in three subjects
     assert "не" not in stems  # stop words are left out
+
+
+def test_overdue_now_counts_flagged_open_appeals(told):
+    from datetime import timedelta
+
+    from priemnaya.analytics.selectors import overdue_now
+    from priemnaya.appeals.services.sweeps import appeal_flag_overdue
+    from priemnaya.core import clock
+
+    assert overdue_now(None) == {}
+    open_one = told["redirected"]
+    open_one.refresh_from_db()
+    with clock.travel_to(open_one.due_at + timedelta(minutes=1)):
+        appeal_flag_overdue(appeal=open_one, escalate=False)
+    relay_all()
+    assert overdue_now(None) == {open_one.department_id: 1}
+    assert overdue_now(frozenset({open_one.department_id + 1000})) == {}
+
+
+def test_both_distributions_agree(told):
+    # All the story's appeals are of one kind: the by-department rows and the full ones agree.
+    from priemnaya.analytics.dashboard import ratings
+
+    kind = Appeal.objects.exclude(status="draft").values_list("kind_id", flat=True).distinct()
+    assert len(kind) == 1
+    by_kind = Filters(WHOLE.date_from, WHOLE.date_to, kind_ids=frozenset(kind))
+    assert duration_medians(by_kind) == duration_medians(WHOLE)
+    assert ratings(by_kind) == ratings(WHOLE) == {1: 1, 5: 1}
+    rollups_rebuild()
+    assert duration_medians(by_kind) == duration_medians(WHOLE)
+    assert ratings(by_kind) == ratings(WHOLE)

@@ -1005,6 +1005,12 @@ RULES: dict[str, Rule | Skip | tuple[Rule, ...]] = {
     "web:console_monthly": Rule(WORKING),
     "web:console_monthly_xlsx": Rule(WORKING),
     "web:console_monthly_pdf": Rule(WORKING),
+    # Issue 14 — analytics: supervisors and administrators see all, department heads their own
+    # (in the matrix world every member of staff heads their departments).
+    "web:analytics": Rule(WORKING),
+    "web:analytics_csv": Rule(WORKING),
+    "web:analytics_xlsx": Rule(WORKING),
+    "api:GET /staff/analytics/summary": Rule(WORKING, kind="api"),
 }
 
 

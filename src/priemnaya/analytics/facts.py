@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from datetime import date, timedelta
+from functools import lru_cache
 from typing import Any
 
 from django.db.models import OuterRef, Subquery
@@ -29,7 +30,17 @@ OUTCOME_MEASURE = {
     Outcome.NO_ANSWER: "outcome_no_answer",
     Outcome.FORWARDED: "outcome_forwarded",
 }
-DIMENSIONS = ("day", "month", "kind_id", "theme_id", "department_id", "channel", "region", "status")
+DIMENSIONS = (
+    "day",
+    "month",
+    "year",
+    "kind_id",
+    "theme_id",
+    "department_id",
+    "channel",
+    "region",
+    "status",
+)
 FACT_FIELDS = (*DIMENSIONS, *MEASURES, "first_response_bucket", "answer_bucket", "stems")
 _OPEN = {str(s) for s in OPEN_STATUSES}
 
@@ -93,6 +104,7 @@ def fact_for(row: dict[str, Any]) -> dict[str, Any] | None:
     fact.update(
         day=day,
         month=month_start(day),
+        year=day.replace(month=1, day=1),
         kind_id=row["kind_id"],
         theme_id=row["theme_id"],
         department_id=row["department_id"] or 0,
@@ -130,8 +142,14 @@ def fact_for(row: dict[str, Any]) -> dict[str, Any] | None:
     outcome = OUTCOME_MEASURE.get(row["current_outcome"])
     if outcome is not None:
         fact[outcome] = 1
-    fact["stems"] = " ".join(sorted(set(analyse(row["subject"] or "").split())))
+    fact["stems"] = subject_stems(row["subject"] or "")
     return fact
+
+
+@lru_cache(maxsize=65536)
+def subject_stems(subject: str) -> str:
+    """The distinct stems of a subject, sorted, space-separated (subjects repeat: cached)."""
+    return " ".join(sorted(set(analyse(subject).split())))
 
 
 def stored_fact(fact_row: dict[str, Any]) -> dict[str, Any]:

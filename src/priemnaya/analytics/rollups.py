@@ -18,6 +18,7 @@ from priemnaya.analytics.models import (
     MEASURES,
     AppealFact,
     DailyRollup,
+    DepartmentBucket,
     DurationBucket,
     PeriodRollup,
     StemCount,
@@ -26,6 +27,7 @@ from priemnaya.analytics.models import (
 DAILY_KEY = ("day", "kind_id", "theme_id", "department_id", "channel", "region", "status")
 PERIOD_KEY = ("span", "start", "kind_id", "theme_id", "department_id", "channel", "status")
 BUCKET_KEY = ("span", "start", "kind_id", "department_id", "channel", "measure", "bucket")
+DEPARTMENT_BUCKET_KEY = ("span", "start", "department_id", "measure", "bucket")
 STEM_KEY = ("span", "start", "kind_id", "department_id", "channel", "stem")
 DURATIONS = (("first_response", "first_response_bucket"), ("answer", "answer_bucket"))
 ROWS_PER_STATEMENT = 400
@@ -48,6 +50,7 @@ class Delta:
         self.daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
         self.period: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
         self.buckets: dict[tuple, int] = defaultdict(int)
+        self.department_buckets: dict[tuple, int] = defaultdict(int)
         self.stems: dict[tuple, int] = defaultdict(int)
 
     def add(self, fact: dict[str, Any] | None, sign: int) -> None:
@@ -65,9 +68,20 @@ class Delta:
                 period = self.period[(span, start, *dims, fact["status"])]
                 for i, v in enumerate(values):
                     period[i] += v
-            for measure, field in DURATIONS:
-                if fact[field] is not None:
-                    self.buckets[(span, start, *narrow, measure, fact[field])] += sign
+            found = [(m, fact[f]) for m, f in DURATIONS if fact[f] is not None]
+            if fact["ratings"]:
+                # The ratings' distribution (bucket = the rating): the share of 4–5.
+                found.append(("rating", fact["rating_sum"]))
+            for measure, bucket in found:
+                self.buckets[(span, start, *narrow, measure, bucket)] += sign
+                key = (span, start, fact["department_id"], measure, bucket)
+                self.department_buckets[key] += sign
+        self.add_stems(fact, sign)
+
+    def add_stems(self, fact: dict[str, Any], sign: int) -> None:
+        """Add or take away the subject's stems (``day``, the narrow dimensions, ``stems``)."""
+        narrow = (fact["kind_id"], fact["department_id"], fact["channel"])
+        for span, start in _starts(fact["day"]):
             for stem in fact["stems"].split():
                 self.stems[(span, start, *narrow, stem)] += sign
 
@@ -76,6 +90,12 @@ class Delta:
         _upsert(DailyRollup, DAILY_KEY, MEASURES, _nonzero_vectors(self.daily))
         _upsert(PeriodRollup, PERIOD_KEY, MEASURES, _nonzero_vectors(self.period))
         _upsert(DurationBucket, BUCKET_KEY, ("count",), _nonzero_counts(self.buckets))
+        _upsert(
+            DepartmentBucket,
+            DEPARTMENT_BUCKET_KEY,
+            ("count",),
+            _nonzero_counts(self.department_buckets),
+        )
         _upsert(StemCount, STEM_KEY, ("count",), _nonzero_counts(self.stems))
 
 

@@ -8,8 +8,10 @@ from django.db import connection, transaction
 
 from priemnaya.analytics.facts import FACT_FIELDS, appeal_rows, fact_for, stored_fact
 from priemnaya.analytics.models import (
+    MEASURES,
     AppealFact,
     DailyRollup,
+    DepartmentBucket,
     DurationBucket,
     PeriodRollup,
     StemCount,
@@ -69,12 +71,12 @@ def facts_refresh(appeal_ids: Iterable[int]) -> int:
 def rollups_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     """Recompute every fact and rollup from the appeals table; return how many appeals count.
 
-    Runs in chunks of appeals by id (each chunk its own transaction), then builds the rollups
-    from the facts. Idempotent: run it again after an interruption. Stop the worker's relay
-    meanwhile (or run it again afterwards): an event handled mid-rebuild may be counted twice.
+    The facts are computed in chunks of appeals by id (each chunk its own transaction), then
+    every rollup is built from them by set-based ``INSERT … SELECT … GROUP BY``. Idempotent: run
+    it again after an interruption. Stop the worker's relay meanwhile (or run it again
+    afterwards): an event handled mid-rebuild may be counted twice.
     """
-    for model in (DailyRollup, PeriodRollup, DurationBucket, StemCount, AppealFact):
-        model.objects.all().delete()
+    _clear(AppealFact, DailyRollup, PeriodRollup, DurationBucket, DepartmentBucket, StemCount)
     counted = 0
     last = 0
     while True:
@@ -86,17 +88,109 @@ def rollups_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
         if not ids:
             break
         last = ids[-1]
+        facts = []
+        for row in appeal_rows(Appeal.objects.filter(pk__gte=ids[0], pk__lte=last)):
+            fact = fact_for(row)
+            if fact is not None:
+                facts.append(AppealFact(appeal_id=row["id"], **fact))
         with transaction.atomic():
-            delta = Delta()
-            facts = []
-            for row in appeal_rows(Appeal.objects.filter(pk__gte=ids[0], pk__lte=last)):
-                fact = fact_for(row)
-                if fact is not None:
-                    facts.append(AppealFact(appeal_id=row["id"], **fact))
-                    delta.add(fact, 1)
             AppealFact.objects.bulk_create(facts, batch_size=1000)
-            delta.write()
         counted += len(facts)
         if progress is not None:
             progress(counted)
+    with transaction.atomic():
+        _aggregate()
     return counted
+
+
+def _clear(*models) -> None:
+    with connection.cursor() as cursor:
+        for model in models:
+            table = connection.ops.quote_name(model._meta.db_table)
+            if connection.vendor == "postgresql":
+                cursor.execute(f"TRUNCATE {table}")
+            else:
+                cursor.execute(f"DELETE FROM {table}")  # noqa: S608 — a model's table
+
+
+def _aggregate() -> None:
+    """Fill the rollups from the facts, set-based (the facts must be complete)."""
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    measures = ", ".join(MEASURES)
+    fact = connection.ops.quote_name(AppealFact._meta.db_table)
+    daily = connection.ops.quote_name(DailyRollup._meta.db_table)
+    period = connection.ops.quote_name(PeriodRollup._meta.db_table)
+    buckets = connection.ops.quote_name(DurationBucket._meta.db_table)
+    dims = "kind_id, theme_id, department_id, channel"
+    narrow = "kind_id, department_id, channel"
+    statements = [
+        f"INSERT INTO {daily} (day, {dims}, region, status, {measures}) "  # noqa: S608
+        f"SELECT day, {dims}, region, status, {sums} FROM {fact} "
+        f"GROUP BY day, {dims}, region, status"
+    ]
+    for span, column in (("m", "month"), ("y", "year")):
+        statements.append(
+            f"INSERT INTO {period} (span, start, {dims}, status, {measures}) "  # noqa: S608
+            f"SELECT '{span}', {column}, {dims}, status, {sums} FROM {fact} "
+            f"GROUP BY {column}, {dims}, status"
+        )
+    for span, column in (("d", "day"), ("m", "month"), ("y", "year")):
+        for measure in ("first_response", "answer"):
+            statements.append(
+                f"INSERT INTO {buckets} (span, start, {narrow}, measure, bucket, count) "  # noqa: S608
+                f"SELECT '{span}', {column}, {narrow}, '{measure}', {measure}_bucket, COUNT(*) "
+                f"FROM {fact} WHERE {measure}_bucket IS NOT NULL "
+                f"GROUP BY {column}, {narrow}, {measure}_bucket"
+            )
+        statements.append(
+            f"INSERT INTO {buckets} (span, start, {narrow}, measure, bucket, count) "  # noqa: S608
+            f"SELECT '{span}', {column}, {narrow}, 'rating', rating_sum, COUNT(*) "
+            f"FROM {fact} WHERE ratings = 1 GROUP BY {column}, {narrow}, rating_sum"
+        )
+    statements += department_bucket_statements()
+    with connection.cursor() as cursor:
+        for sql in statements:
+            cursor.execute(sql)
+        if connection.vendor == "postgresql":
+            stems = connection.ops.quote_name(StemCount._meta.db_table)
+            for span, column in (("d", "day"), ("m", "month"), ("y", "year")):
+                cursor.execute(
+                    f"INSERT INTO {stems} (span, start, {narrow}, stem, count) "  # noqa: S608
+                    f"SELECT '{span}', {column}, {narrow}, stem, COUNT(*) FROM {fact} "
+                    f"CROSS JOIN LATERAL unnest(string_to_array(stems, ' ')) AS stem "
+                    f"WHERE stems <> '' GROUP BY {column}, {narrow}, stem"
+                )
+            return
+    _stems_in_python()
+
+
+def department_bucket_statements() -> list[str]:
+    """SQL filling ``DepartmentBucket`` from ``DurationBucket`` (run after it is filled)."""
+    source = connection.ops.quote_name(DurationBucket._meta.db_table)
+    target = connection.ops.quote_name(DepartmentBucket._meta.db_table)
+    return [
+        f"INSERT INTO {target} (span, start, department_id, measure, bucket, count) "  # noqa: S608
+        f"SELECT span, start, department_id, measure, bucket, SUM(count) FROM {source} "
+        f"GROUP BY span, start, department_id, measure, bucket"
+    ]
+
+
+def _stems_in_python() -> None:
+    """SQLite has no unnest: count the facts' stems in chunks and add them up."""
+    last = 0
+    while True:
+        rows = list(
+            AppealFact.objects.filter(appeal_id__gt=last)
+            .exclude(stems="")
+            .order_by("appeal_id")
+            .values("appeal_id", "day", "kind_id", "department_id", "channel", "stems")[
+                :REBUILD_CHUNK
+            ]
+        )
+        if not rows:
+            return
+        last = rows[-1]["appeal_id"]
+        delta = Delta()
+        for row in rows:
+            delta.add_stems(dict(row), 1)
+        delta.write()

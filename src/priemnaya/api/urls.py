@@ -113,3 +113,7 @@ api.add_router("/collective", collective.citizen_router)
 from priemnaya.api.routers import opendata  # noqa: E402
 
 api.add_router("/open-data", opendata.router)
+# Issue 14 — analytics: the dashboard's numbers for staff.
+from priemnaya.api.routers import analytics  # noqa: E402
+
+api.add_router("/staff/analytics", analytics.router)

@@ -33,6 +33,7 @@ from priemnaya.catalog.policies import policy_for
 from priemnaya.core import clock
 from priemnaya.core import deadlines as arithmetic
 from priemnaya.demo import DEMO_ACCOUNTS, DEMO_PASSWORD
+from priemnaya.demo.analytics import load_analytics
 from priemnaya.demo.calls import load_calls
 from priemnaya.demo.canned import load_templates
 from priemnaya.demo.collective import load_collective
@@ -640,4 +641,5 @@ def load_demo() -> dict[str, int]:
         with clock.travel_to(at):
             _act(action, STORIES[n], n, run)
     load_collective(users)  # issue 14: collective issues — open, answered, one to merge
+    load_analytics()  # issue 14: the dashboard's rollups (demo/analytics.py)
     return {"appeals": run.created}

@@ -398,3 +398,12 @@ urlpatterns += [
     ),
     path("console/analytics/monthly.pdf", monthly_report.monthly_pdf, name="console_monthly_pdf"),
 ]
+
+# Issue 14 — analytics dashboard
+from priemnaya.web.views import analytics as analytics_views  # noqa: E402
+
+urlpatterns += [
+    path("console/analytics/", analytics_views.page, name="analytics"),
+    path("console/analytics/export.csv", analytics_views.export_csv, name="analytics_csv"),
+    path("console/analytics/export.xlsx", analytics_views.export_xlsx, name="analytics_xlsx"),
+]
