@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 from typing import Any
 
-from openpyxl import Workbook  # type: ignore[import-untyped]
+from openpyxl import Workbook
 
 from priemnaya.analytics.dashboard import Dashboard, duration_text, share_text
 
@@ -50,6 +50,7 @@ def rows_for_export(data: Dashboard) -> list[tuple[Any, ...]]:
 def xlsx_bytes(data: Dashboard) -> bytes:
     workbook = Workbook()
     sheet = workbook.active
+    assert sheet is not None  # noqa: S101 — a new workbook has one sheet
     sheet.title = "Аналитика"
     for row in rows_for_export(data):
         sheet.append(list(row))
