@@ -49,6 +49,7 @@ def test_a_supervisor_sees_every_department(told):
         Department.objects.get(code="services").pk,
     }
     assert "Аналитика" in body  # the nav link
+    assert 'href="/console/analytics/monthly/"' in body  # the way to the monthly report
 
 
 def test_a_head_sees_only_their_departments(told):
