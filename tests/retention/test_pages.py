@@ -150,3 +150,6 @@ def test_the_console_shows_archived_appeals_only_under_the_archive_filter(
     assert archived.display_number in archive
     assert live.display_number not in archive
     assert "В архиве" in archive
+    # and no queue tab claims to be the page shown: the archive is not «Все открытые»
+    assert 'aria-current="page" data-queue' not in archive
+    assert 'aria-current="page" data-queue="open"' in client.get("/console/").content.decode()

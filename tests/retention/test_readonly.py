@@ -78,3 +78,11 @@ def test_the_citizen_still_sees_it_marked_archived(archived, citizen):
     page = factories.signed_in(citizen).get(f"/cabinet/appeals/{archived.number}/")
     assert page.status_code == 200
     assert "В архиве" in page.content.decode()
+
+
+def test_the_staff_api_lists_the_archive_only_when_asked(archived, supervisor):
+    call = factories.api(supervisor)
+    closed = call("get", "/staff/appeals?status=closed").json()["items"]
+    assert archived.display_number not in {item["number"] for item in closed}
+    archive = call("get", "/staff/appeals?archived=true").json()["items"]
+    assert {item["number"] for item in archive} == {archived.display_number}

@@ -62,6 +62,10 @@ class QueueFilters(Schema):
     overdue: bool = False
     mine: bool = False
     review: bool = False
+    archived: bool = Field(
+        False,
+        description="архив: переданные на хранение обращения (только чтение, docs/retention.md)",
+    )
     q: str = ""
 
 

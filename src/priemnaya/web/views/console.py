@@ -48,9 +48,12 @@ class Tab:
     current: bool
 
 
-def _tabs(counts: QueueCounts, current: str) -> list[Tab]:
-    """The queue tabs with their counts; «Нераспределённые» only for those who route."""
-    tabs = [Tab("", "Все открытые", counts.open, not current)]
+def _tabs(counts: QueueCounts, current: str, *, archive: bool = False) -> list[Tab]:
+    """The queue tabs with their counts; «Нераспределённые» only for those who route.
+
+    In the archive (issue 14) no tab is the current one: it holds closed appeals only.
+    """
+    tabs = [Tab("", "Все открытые", counts.open, not current and not archive)]
     tabs += [
         Tab(q.value, q.label, getattr(counts, q.value), current == q.value)
         for q in Queue
@@ -77,7 +80,9 @@ def queue(request):
         "web/console/queue.html",
         {
             "form": form,
-            "tabs": _tabs(staff_queue_counts(user=request.user), filters.queue),
+            "tabs": _tabs(
+                staff_queue_counts(user=request.user), filters.queue, archive=filters.archived
+            ),
             "incidents": incidents_open(user=request.user),
             **pager,
         },
