@@ -164,3 +164,16 @@ def test_pages_cost_the_same_whatever_the_number_of_appeals_and_signers(supervis
     before = _queries(client, "/console/collective/")
     sms_appeals(4)
     assert _queries(client, "/console/collective/") == before
+
+
+def test_opening_an_issue_with_its_signers_is_audited(supervisor):
+    from priemnaya.audit.models import AuditEntry
+
+    issue = make_issue(supervisor, sms_appeals(2))
+    assert signed_in(supervisor).get(f"/console/collective/{issue.pk}/").status_code == 200
+    assert api(supervisor)("get", f"/staff/collective/{issue.pk}").status_code == 200
+    seen = AuditEntry.objects.filter(action="collective.viewed", target_id=str(issue.pk))
+    assert [e.actor_id for e in seen] == [supervisor.pk, supervisor.pk]
+    # a refused request records nothing
+    assert signed_in(supervisor).get("/console/collective/999999/").status_code == 404
+    assert not AuditEntry.objects.filter(action="collective.viewed", target_id="999999").exists()

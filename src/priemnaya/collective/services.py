@@ -499,3 +499,10 @@ def _wake_sender() -> None:
         collective_deliveries_send.enqueue()
     except Exception:
         return
+
+
+def collective_viewed(*, actor: User, issue: CollectiveIssue) -> None:
+    """Record that a member of staff opened an issue's signers (names and contacts: 152-FZ)."""
+    audit_record(
+        action="collective.viewed", actor=actor, target_type="collective", target_id=issue.pk
+    )

@@ -117,7 +117,10 @@ def _signer(s: Signer) -> dict:
 
 
 def _detail(user, issue_id: int) -> dict:
-    issue = issue_get(user=user, issue_id=issue_id)
+    return _detail_of(issue_get(user=user, issue_id=issue_id))
+
+
+def _detail_of(issue: CollectiveIssue) -> dict:
     detail = issue_detail(issue=issue)
     return {
         **_issue(issue, len(detail.appeals), detail.active),
@@ -146,7 +149,10 @@ def issue_list(request, state: str = ""):
 @router.get("/{issue_id}", response={200: IssueDetailOut} | ERRORS)
 def issue_read(request, issue_id: int):
     """One collective issue: its appeals, every signer and the delivery log of the answer."""
-    return _detail(require_staff(request.auth), issue_id)
+    user = require_staff(request.auth)
+    issue = issue_get(user=user, issue_id=issue_id)
+    services.collective_viewed(actor=user, issue=issue)
+    return _detail_of(issue)
 
 
 @router.post("", response={201: IssueDetailOut} | ERRORS)

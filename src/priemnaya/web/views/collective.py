@@ -164,6 +164,7 @@ def _detail(request, issue, *, add=None, answer=None, representative=None, statu
 def console_detail(request, issue_id: int):
     """One collective issue: its appeals, signers, representative, answer and delivery log."""
     issue = get_or_404(issue_get, user=request.user, issue_id=issue_id)
+    services.collective_viewed(actor=request.user, issue=issue)
     return _detail(request, issue)
 
 
