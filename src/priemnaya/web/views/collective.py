@@ -33,7 +33,7 @@ class CreateForm(forms.Form):
     numbers = forms.CharField(
         label="Номера обращений",
         required=False,
-        help_text="Через запятую или пробел, например 26-0000123-4, 26-0000124-2.",
+        help_text="Через запятую или пробел, например 26-0000123-2, 26-0000124-1.",
         max_length=4000,
     )
     title = forms.CharField(label="Название (увидят граждане)", max_length=200)
