@@ -3,7 +3,9 @@ except the small «overdue now» count over open appeals).
 
 A period is read as whole calendar years and months from ``PeriodRollup`` plus the remaining
 days from ``DailyRollup``, so a range of three years reads a few dozen rows per cell, not a
-thousand days. A filter or grouping by region (not kept by the period rows) reads days only.
+thousand days. A grouping or filter by region reads whole months from ``RegionRollup`` (month ×
+theme × region) when nothing else but the theme is grouped or filtered — the open-data summary —
+and days otherwise (the period rows keep no region).
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from priemnaya.analytics.models import (
     DepartmentBucket,
     DurationBucket,
     PeriodRollup,
+    RegionRollup,
     StemCount,
 )
 
+#: The groupings ``RegionRollup`` can answer (with no kind, department or channel filter).
+REGION_GROUPS = frozenset({"month", "theme", "region"})
 GROUPS = ("day", "month", "kind", "theme", "department", "channel", "region", "status")
 _COLUMN = {
     "kind": "kind_id",
@@ -160,11 +165,18 @@ def rollup_rows(filters: Filters, group_by: tuple[str, ...]) -> list[dict[str, A
     """
     _validate(filters, group_by)
     by_region = "region" in group_by or filters.regions is not None
+    region_months = (
+        by_region
+        and set(group_by) <= REGION_GROUPS
+        and filters.department_ids is None
+        and filters.kind_ids is None
+        and filters.channels is None
+    )
     parts = segments(
         filters.date_from,
         filters.date_to,
         years=not by_region and "day" not in group_by and "month" not in group_by,
-        months=not by_region and "day" not in group_by,
+        months=region_months or (not by_region and "day" not in group_by),
     )
     dims = _dimension_q(filters)
     daily_columns: dict[str, Any] = {"day": "day", "month": TruncMonth("day"), **_COLUMN}
@@ -175,7 +187,10 @@ def rollup_rows(filters: Filters, group_by: tuple[str, ...]) -> list[dict[str, A
         for first, last in parts.days:
             days_q |= Q(day__range=(first, last))
         results += _grouped(DailyRollup.objects.filter(days_q & dims), group_by, daily_columns)
-    if parts.years or parts.months:
+    if region_months and parts.months:
+        region = RegionRollup.objects.filter(month__in=parts.months)
+        results += _grouped(region.filter(dims), group_by, {"month": "month", **_COLUMN})
+    elif parts.years or parts.months:
         period = PeriodRollup.objects.filter(_period_q(Segments(parts.years, parts.months, ())))
         results += _grouped(period.filter(dims), group_by, period_columns)
     merged: dict[tuple, dict[str, Any]] = {}
