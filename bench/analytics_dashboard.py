@@ -262,7 +262,8 @@ def _rebuild() -> float:
     return round(seconds, 1)
 
 
-def _timed(call, runs: int = RUNS) -> dict[str, float]:
+def _timed(call, runs: int | None = None) -> dict[str, float]:
+    runs = runs or RUNS
     call()  # warm: the first run pays for imports and plans
     samples = []
     for _ in range(runs):
@@ -358,13 +359,16 @@ def _measure_open_data() -> dict[str, Any]:
 
 
 def main() -> None:
+    global RUNS  # one knob for every timing
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appeals", type=int, default=100_000)
     parser.add_argument("--measure-only", action="store_true")
     parser.add_argument("--load-only", action="store_true")
     parser.add_argument("--only-open-data", action="store_true")
+    parser.add_argument("--runs", type=int, default=RUNS, help="timed runs per query")
     parser.add_argument("--label", default="current", help="the open-data run's name in the file")
     args = parser.parse_args()
+    RUNS = args.runs
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("analytics_dashboard: PostgreSQL only — set DATABASE_URL=postgres://…")
@@ -389,6 +393,7 @@ def main() -> None:
     if args.only_open_data:
         report.setdefault("runs", {})[args.label] = {
             "summary": _measure_open_data(),
+            "runs": RUNS,
             "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
         }
     elif not args.load_only:

@@ -104,3 +104,20 @@ def test_whole_months_by_region_read_the_region_rows_not_days(told):
     DailyRollup.objects.all().delete()
     rows = rollup_rows(WHOLE, ("month", "region"))
     assert sum(r["appeals"] for r in rows) == direct_count(())[()]["appeals"]
+
+
+@pytest.mark.parametrize("group_by", [(), ("month",), ("theme", "month"), ("month", "region")])
+def test_only_the_asked_measures_are_summed(told, group_by):
+    counts = ("appeals", "answered", "answered_on_time", "overdue")
+    rows = rollup_rows(WHOLE, group_by, measures=counts)
+    assert all(set(row) == {*group_by, *counts} for row in rows)
+    full = {tuple(r[g] for g in group_by): r for r in rollup_rows(WHOLE, group_by)}
+    for row in rows:
+        assert {m: row[m] for m in counts} == {
+            m: full[tuple(row[g] for g in group_by)][m] for m in counts
+        }
+
+
+def test_an_unknown_measure_is_refused(told):
+    with pytest.raises(ValueError, match="unknown measures"):
+        rollup_rows(WHOLE, ("region",), measures=("appeals", "nonsense"))

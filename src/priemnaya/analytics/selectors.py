@@ -139,34 +139,46 @@ def _validate(filters: Filters, group_by: tuple[str, ...]) -> None:
         raise ValueError("date_from is after date_to")
 
 
-def _grouped(qs: QuerySet, names: tuple[str, ...], columns: dict[str, Any]) -> list[dict]:
+def _grouped(
+    qs: QuerySet,
+    names: tuple[str, ...],
+    columns: dict[str, Any],
+    measures: tuple[str, ...] = MEASURES,
+) -> list[dict]:
     if not names:
         # One row of sums (values() with no fields would group by every column).
-        found = qs.aggregate(**{m: Sum(m) for m in MEASURES})
-        return [{m: found[m] or 0 for m in MEASURES}] if found["appeals"] is not None else []
+        found = qs.aggregate(**{m: Sum(m) for m in measures})
+        return [{m: found[m] or 0 for m in measures}] if found[measures[0]] is not None else []
     annotations = {f"_g_{n}": columns[n] for n in names if not isinstance(columns[n], str)}
     if annotations:
         qs = qs.annotate(**annotations)
     fields = [columns[n] if isinstance(columns[n], str) else f"_g_{n}" for n in names]
-    rows = qs.values(*fields).annotate(**{f"_s_{m}": Sum(m) for m in MEASURES}).order_by()
+    rows = qs.values(*fields).annotate(**{f"_s_{m}": Sum(m) for m in measures}).order_by()
     result = []
     for row in rows:
         item = {n: row[f] for n, f in zip(names, fields, strict=True)}
-        item.update({m: row[f"_s_{m}"] or 0 for m in MEASURES})
+        item.update({m: row[f"_s_{m}"] or 0 for m in measures})
         result.append(item)
     return result
 
 
-def rollup_rows(filters: Filters, group_by: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Sum every measure grouped by ``group_by`` ⊆ GROUPS.
+def rollup_rows(
+    filters: Filters, group_by: tuple[str, ...], *, measures: tuple[str, ...] = MEASURES
+) -> list[dict[str, Any]]:
+    """Sum every measure (or only ``measures``) grouped by ``group_by`` ⊆ GROUPS.
 
     Each dict has the group keys (ids/codes; ``day`` and ``month`` as dates, ``month`` the first
-    of the month) plus every measure. Department 0 never occurs (every appeal has one).
+    of the month) plus the measures. Department 0 never occurs (every appeal has one).
     """
     _validate(filters, group_by)
+    unknown = set(measures) - set(MEASURES)
+    if unknown or not measures:
+        raise ValueError(f"unknown measures: {sorted(unknown)}")
     by_region = "region" in group_by or filters.regions is not None
+    # Whole months by region, or by month (a month's region rows are fewer than its period rows
+    # at any size: at most themes × regions), when no filter needs the other dimensions.
     region_months = (
-        by_region
+        (by_region or "month" in group_by)
         and set(group_by) <= REGION_GROUPS
         and filters.department_ids is None
         and filters.kind_ids is None
@@ -186,20 +198,22 @@ def rollup_rows(filters: Filters, group_by: tuple[str, ...]) -> list[dict[str, A
         days_q = Q(pk__in=[])
         for first, last in parts.days:
             days_q |= Q(day__range=(first, last))
-        results += _grouped(DailyRollup.objects.filter(days_q & dims), group_by, daily_columns)
+        days = DailyRollup.objects.filter(days_q & dims)
+        results += _grouped(days, group_by, daily_columns, measures)
     if region_months and parts.months:
         region = RegionRollup.objects.filter(month__in=parts.months)
-        results += _grouped(region.filter(dims), group_by, {"month": "month", **_COLUMN})
+        columns = {"month": "month", **_COLUMN}
+        results += _grouped(region.filter(dims), group_by, columns, measures)
     elif parts.years or parts.months:
         period = PeriodRollup.objects.filter(_period_q(Segments(parts.years, parts.months, ())))
-        results += _grouped(period.filter(dims), group_by, period_columns)
+        results += _grouped(period.filter(dims), group_by, period_columns, measures)
     merged: dict[tuple, dict[str, Any]] = {}
     for row in results:
         if isinstance(row.get("month"), date) and row["month"].day != 1:
             row["month"] = row["month"].replace(day=1)
         key = tuple(row[n] for n in group_by)
         if key in merged:
-            for m in MEASURES:
+            for m in measures:
                 merged[key][m] += row[m]
         else:
             merged[key] = row
