@@ -11,6 +11,11 @@ answer with its outcome), then times `priemnaya analytics rebuild`, then every s
 dashboard calls and the whole page (in-process through Django's test client, as a supervisor
 and as a department head), RUNS times per filter shape. Writes p50/p95 (ms) to
 bench/results/analytics_dashboard-<N>.json. `--measure-only` times an already loaded database.
+
+`--only-open-data` (with `--measure-only` on a loaded database) times instead the public open-data
+summary's computation with its cache bypassed (`opendata.summary.build_summary`) for the default
+period (the last twelve full months) and for five years, RUNS times each, and writes
+bench/results/open_data_summary-<N>.json under `--label` (e.g. before/after).
 """
 
 from __future__ import annotations
@@ -257,7 +262,8 @@ def _rebuild() -> float:
     return round(seconds, 1)
 
 
-def _timed(call, runs: int = RUNS) -> dict[str, float]:
+def _timed(call, runs: int | None = None) -> dict[str, float]:
+    runs = runs or RUNS
     call()  # warm: the first run pays for imports and plans
     samples = []
     for _ in range(runs):
@@ -331,16 +337,43 @@ def _measure() -> dict[str, Any]:
     return results
 
 
+def _measure_open_data() -> dict[str, Any]:
+    from django.conf import settings
+
+    from priemnaya.opendata import summary
+
+    default = summary.default_period()
+    end = default.date_to
+    start = date(end.year - 5, end.month, 1)
+    start = date(start.year + (start.month == 12), start.month % 12 + 1, 1)  # 60 whole months
+    periods = {"last_12_months": default, "five_years": summary.Period(start, end)}
+    min_cell = settings.PRIEMNAYA_OPEN_DATA_MIN_CELL
+    results: dict[str, Any] = {}
+    for name, period in periods.items():
+        timings = _timed(lambda p=period: summary.build_summary(p, min_cell=min_cell))
+        timings["from"] = period.date_from.isoformat()
+        timings["to"] = period.date_to.isoformat()
+        results[name] = timings
+        print(name, json.dumps(timings, ensure_ascii=False), flush=True)
+    return results
+
+
 def main() -> None:
+    global RUNS  # one knob for every timing
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--appeals", type=int, default=100_000)
     parser.add_argument("--measure-only", action="store_true")
     parser.add_argument("--load-only", action="store_true")
+    parser.add_argument("--only-open-data", action="store_true")
+    parser.add_argument("--runs", type=int, default=RUNS, help="timed runs per query")
+    parser.add_argument("--label", default="current", help="the open-data run's name in the file")
     args = parser.parse_args()
+    RUNS = args.runs
     url = os.environ.get("DATABASE_URL", "")
     if not url.startswith("postgres"):
         sys.exit("analytics_dashboard: PostgreSQL only — set DATABASE_URL=postgres://…")
-    out = ROOT / "bench" / "results" / f"analytics_dashboard-{args.appeals}.json"
+    name = "open_data_summary" if args.only_open_data else "analytics_dashboard"
+    out = ROOT / "bench" / "results" / f"{name}-{args.appeals}.json"
     report: dict[str, Any] = json.loads(out.read_text()) if out.exists() else {}
     if not args.measure_only:
         fresh_database(url)
@@ -357,7 +390,13 @@ def main() -> None:
 
         django.setup()
     report["appeals"] = args.appeals
-    if not args.load_only:
+    if args.only_open_data:
+        report.setdefault("runs", {})[args.label] = {
+            "summary": _measure_open_data(),
+            "runs": RUNS,
+            "measured_at": datetime.now(UTC).isoformat(timespec="seconds"),
+        }
+    elif not args.load_only:
         report["queries"] = _measure()
         report["measured_at"] = datetime.now(UTC).isoformat(timespec="seconds")
     out.parent.mkdir(exist_ok=True)

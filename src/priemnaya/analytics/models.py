@@ -161,6 +161,28 @@ class PeriodRollup(Measures):
         return f"{self.span}{self.start} {self.status}: {self.appeals}"
 
 
+class RegionRollup(Measures):
+    """The measures of a whole month by theme and region only (no kind, department, channel or
+    status): what a region grouping without those filters reads — the public open-data summary —
+    instead of every day of the range (a hundred times fewer rows at a million appeals)."""
+
+    month = models.DateField()
+    theme_id = models.IntegerField()
+    region = models.CharField(max_length=8)
+
+    class Meta:
+        verbose_name = "месячная сводка по региону"
+        verbose_name_plural = "месячные сводки по регионам"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "theme_id", "region"], name="analytics_region_grain"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month} {self.region}: {self.appeals}"
+
+
 class DurationBucket(models.Model):
     """How many appeals took a duration within a bucket: the distribution behind the medians."""
 

@@ -21,10 +21,12 @@ from priemnaya.analytics.models import (
     DepartmentBucket,
     DurationBucket,
     PeriodRollup,
+    RegionRollup,
     StemCount,
 )
 
 DAILY_KEY = ("day", "kind_id", "theme_id", "department_id", "channel", "region", "status")
+REGION_KEY = ("month", "theme_id", "region")
 PERIOD_KEY = ("span", "start", "kind_id", "theme_id", "department_id", "channel", "status")
 BUCKET_KEY = ("span", "start", "kind_id", "department_id", "channel", "measure", "bucket")
 DEPARTMENT_BUCKET_KEY = ("span", "start", "department_id", "measure", "bucket")
@@ -49,6 +51,7 @@ class Delta:
     def __init__(self) -> None:
         self.daily: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
         self.period: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
+        self.region: dict[tuple, list[int]] = defaultdict(lambda: [0] * len(MEASURES))
         self.buckets: dict[tuple, int] = defaultdict(int)
         self.department_buckets: dict[tuple, int] = defaultdict(int)
         self.stems: dict[tuple, int] = defaultdict(int)
@@ -61,6 +64,9 @@ class Delta:
         daily = self.daily[tuple(fact[k] for k in DAILY_KEY)]
         for i, v in enumerate(values):
             daily[i] += v
+        region = self.region[(fact["day"].replace(day=1), fact["theme_id"], fact["region"])]
+        for i, v in enumerate(values):
+            region[i] += v
         dims = (fact["kind_id"], fact["theme_id"], fact["department_id"], fact["channel"])
         narrow = (fact["kind_id"], fact["department_id"], fact["channel"])
         for span, start in _starts(fact["day"]):
@@ -89,6 +95,7 @@ class Delta:
         """Write the non-zero changes (in key order)."""
         _upsert(DailyRollup, DAILY_KEY, MEASURES, _nonzero_vectors(self.daily))
         _upsert(PeriodRollup, PERIOD_KEY, MEASURES, _nonzero_vectors(self.period))
+        _upsert(RegionRollup, REGION_KEY, MEASURES, _nonzero_vectors(self.region))
         _upsert(DurationBucket, BUCKET_KEY, ("count",), _nonzero_counts(self.buckets))
         _upsert(
             DepartmentBucket,

@@ -3,7 +3,9 @@ except the small «overdue now» count over open appeals).
 
 A period is read as whole calendar years and months from ``PeriodRollup`` plus the remaining
 days from ``DailyRollup``, so a range of three years reads a few dozen rows per cell, not a
-thousand days. A filter or grouping by region (not kept by the period rows) reads days only.
+thousand days. A grouping or filter by region reads whole months from ``RegionRollup`` (month ×
+theme × region) when nothing else but the theme is grouped or filtered — the open-data summary —
+and days otherwise (the period rows keep no region).
 """
 
 from __future__ import annotations
@@ -24,9 +26,12 @@ from priemnaya.analytics.models import (
     DepartmentBucket,
     DurationBucket,
     PeriodRollup,
+    RegionRollup,
     StemCount,
 )
 
+#: The groupings ``RegionRollup`` can answer (with no kind, department or channel filter).
+REGION_GROUPS = frozenset({"month", "theme", "region"})
 GROUPS = ("day", "month", "kind", "theme", "department", "channel", "region", "status")
 _COLUMN = {
     "kind": "kind_id",
@@ -134,37 +139,56 @@ def _validate(filters: Filters, group_by: tuple[str, ...]) -> None:
         raise ValueError("date_from is after date_to")
 
 
-def _grouped(qs: QuerySet, names: tuple[str, ...], columns: dict[str, Any]) -> list[dict]:
+def _grouped(
+    qs: QuerySet,
+    names: tuple[str, ...],
+    columns: dict[str, Any],
+    measures: tuple[str, ...] = MEASURES,
+) -> list[dict]:
     if not names:
         # One row of sums (values() with no fields would group by every column).
-        found = qs.aggregate(**{m: Sum(m) for m in MEASURES})
-        return [{m: found[m] or 0 for m in MEASURES}] if found["appeals"] is not None else []
+        found = qs.aggregate(**{m: Sum(m) for m in measures})
+        return [{m: found[m] or 0 for m in measures}] if found[measures[0]] is not None else []
     annotations = {f"_g_{n}": columns[n] for n in names if not isinstance(columns[n], str)}
     if annotations:
         qs = qs.annotate(**annotations)
     fields = [columns[n] if isinstance(columns[n], str) else f"_g_{n}" for n in names]
-    rows = qs.values(*fields).annotate(**{f"_s_{m}": Sum(m) for m in MEASURES}).order_by()
+    rows = qs.values(*fields).annotate(**{f"_s_{m}": Sum(m) for m in measures}).order_by()
     result = []
     for row in rows:
         item = {n: row[f] for n, f in zip(names, fields, strict=True)}
-        item.update({m: row[f"_s_{m}"] or 0 for m in MEASURES})
+        item.update({m: row[f"_s_{m}"] or 0 for m in measures})
         result.append(item)
     return result
 
 
-def rollup_rows(filters: Filters, group_by: tuple[str, ...]) -> list[dict[str, Any]]:
-    """Sum every measure grouped by ``group_by`` ⊆ GROUPS.
+def rollup_rows(
+    filters: Filters, group_by: tuple[str, ...], *, measures: tuple[str, ...] = MEASURES
+) -> list[dict[str, Any]]:
+    """Sum every measure (or only ``measures``) grouped by ``group_by`` ⊆ GROUPS.
 
     Each dict has the group keys (ids/codes; ``day`` and ``month`` as dates, ``month`` the first
-    of the month) plus every measure. Department 0 never occurs (every appeal has one).
+    of the month) plus the measures. Department 0 never occurs (every appeal has one).
     """
     _validate(filters, group_by)
+    unknown = set(measures) - set(MEASURES)
+    if unknown or not measures:
+        raise ValueError(f"unknown measures: {sorted(unknown)}")
     by_region = "region" in group_by or filters.regions is not None
+    # Whole months by region, or by month (a month's region rows are fewer than its period rows
+    # at any size: at most themes × regions), when no filter needs the other dimensions.
+    region_months = (
+        (by_region or "month" in group_by)
+        and set(group_by) <= REGION_GROUPS
+        and filters.department_ids is None
+        and filters.kind_ids is None
+        and filters.channels is None
+    )
     parts = segments(
         filters.date_from,
         filters.date_to,
         years=not by_region and "day" not in group_by and "month" not in group_by,
-        months=not by_region and "day" not in group_by,
+        months=region_months or (not by_region and "day" not in group_by),
     )
     dims = _dimension_q(filters)
     daily_columns: dict[str, Any] = {"day": "day", "month": TruncMonth("day"), **_COLUMN}
@@ -174,17 +198,22 @@ def rollup_rows(filters: Filters, group_by: tuple[str, ...]) -> list[dict[str, A
         days_q = Q(pk__in=[])
         for first, last in parts.days:
             days_q |= Q(day__range=(first, last))
-        results += _grouped(DailyRollup.objects.filter(days_q & dims), group_by, daily_columns)
-    if parts.years or parts.months:
+        days = DailyRollup.objects.filter(days_q & dims)
+        results += _grouped(days, group_by, daily_columns, measures)
+    if region_months and parts.months:
+        region = RegionRollup.objects.filter(month__in=parts.months)
+        columns = {"month": "month", **_COLUMN}
+        results += _grouped(region.filter(dims), group_by, columns, measures)
+    elif parts.years or parts.months:
         period = PeriodRollup.objects.filter(_period_q(Segments(parts.years, parts.months, ())))
-        results += _grouped(period.filter(dims), group_by, period_columns)
+        results += _grouped(period.filter(dims), group_by, period_columns, measures)
     merged: dict[tuple, dict[str, Any]] = {}
     for row in results:
         if isinstance(row.get("month"), date) and row["month"].day != 1:
             row["month"] = row["month"].replace(day=1)
         key = tuple(row[n] for n in group_by)
         if key in merged:
-            for m in MEASURES:
+            for m in measures:
                 merged[key][m] += row[m]
         else:
             merged[key] = row

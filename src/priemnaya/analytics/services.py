@@ -14,6 +14,7 @@ from priemnaya.analytics.models import (
     DepartmentBucket,
     DurationBucket,
     PeriodRollup,
+    RegionRollup,
     StemCount,
 )
 from priemnaya.analytics.rollups import Delta
@@ -76,7 +77,15 @@ def rollups_rebuild(*, progress: Callable[[int], None] | None = None) -> int:
     it again after an interruption. Stop the worker's relay meanwhile (or run it again
     afterwards): an event handled mid-rebuild may be counted twice.
     """
-    _clear(AppealFact, DailyRollup, PeriodRollup, DurationBucket, DepartmentBucket, StemCount)
+    _clear(
+        AppealFact,
+        DailyRollup,
+        PeriodRollup,
+        RegionRollup,
+        DurationBucket,
+        DepartmentBucket,
+        StemCount,
+    )
     counted = 0
     last = 0
     while True:
@@ -148,6 +157,7 @@ def _aggregate() -> None:
             f"FROM {fact} WHERE ratings = 1 GROUP BY {column}, {narrow}, rating_sum"
         )
     statements += department_bucket_statements()
+    statements += region_rollup_statements()
     with connection.cursor() as cursor:
         for sql in statements:
             cursor.execute(sql)
@@ -172,6 +182,18 @@ def department_bucket_statements() -> list[str]:
         f"INSERT INTO {target} (span, start, department_id, measure, bucket, count) "  # noqa: S608
         f"SELECT span, start, department_id, measure, bucket, SUM(count) FROM {source} "
         f"GROUP BY span, start, department_id, measure, bucket"
+    ]
+
+
+def region_rollup_statements() -> list[str]:
+    """SQL filling ``RegionRollup`` from the facts (the facts must be complete)."""
+    sums = ", ".join(f"SUM({m})" for m in MEASURES)
+    measures = ", ".join(MEASURES)
+    fact = connection.ops.quote_name(AppealFact._meta.db_table)
+    target = connection.ops.quote_name(RegionRollup._meta.db_table)
+    return [
+        f"INSERT INTO {target} (month, theme_id, region, {measures}) "  # noqa: S608
+        f"SELECT month, theme_id, region, {sums} FROM {fact} GROUP BY month, theme_id, region"
     ]
 
 
