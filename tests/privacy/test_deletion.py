@@ -178,3 +178,50 @@ def test_deletion_anonymises_co_signatures_but_keeps_their_count(citizen, operat
     assert (signer.full_name, signer.email, signer.phone) == (ANONYMOUS_NAME, "", "")
     assert Delivery.objects.get(signer=signer).address == ""
     assert issue.signers.count() == 1
+
+
+def test_deletion_blanks_chats_and_letters_of_no_appeal_and_keeps_those_of_appeals(
+    citizen, account, django_capture_on_commit_callbacks
+):
+    from django.core.files.base import ContentFile
+
+    from priemnaya.attachments.models import Attachment
+    from priemnaya.attachments.services import storage
+    from priemnaya.chat.models import Chat, ChatFile, ChatMessage
+    from priemnaya.mail_intake.models import InboundMessage
+    from priemnaya.privacy.conversations import REMOVED
+
+    appeal, _, _ = account
+    email = citizen.email
+    loose = Chat.objects.create(citizen=citizen, rating_comment="Спасибо, Тестов")
+    said = ChatMessage.objects.create(chat=loose, side="citizen", author=citizen, text="Мой СНИЛС")
+    key = f"chat-file-{loose.pk}"
+    storage().save(key, ContentFile(b"passport"))
+    scan = Attachment.objects.create(
+        key=key, name="паспорт.pdf", content_type="application/pdf", size=8, sha256="0" * 64,
+        purpose="chat", uploaded_by=citizen,
+    )  # fmt: skip
+    ChatFile.objects.create(message=said, attachment=scan)
+    filed = Chat.objects.create(citizen=citizen, appeal=appeal)
+    kept = ChatMessage.objects.create(chat=filed, side="citizen", author=citizen, text="По делу")
+    letter = InboundMessage.objects.create(sender=email, subject="Мой вопрос", raw=b"From: me")
+    of_appeal = InboundMessage.objects.create(sender=email, subject="Дело", raw=b"x", appeal=appeal)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        account_delete(user=citizen, password=factories.PASSWORD)
+
+    said.refresh_from_db()
+    loose.refresh_from_db()
+    assert (said.text, loose.rating_comment) == (REMOVED, "")
+    scan.refresh_from_db()
+    assert scan.name == "удалено"
+    assert not storage().exists(key)
+    letter.refresh_from_db()
+    assert (bytes(letter.raw), letter.sender, letter.subject) == (b"", "", "")
+    # what belongs to an appeal's file stays until the appeal's retention ends
+    kept.refresh_from_db()
+    of_appeal.refresh_from_db()
+    assert kept.text == "По делу"
+    assert of_appeal.subject == "Дело"
+    entry = AuditEntry.objects.get(action="account.deleted")
+    assert (entry.details["chat_messages"], entry.details["letters"]) == (1, 1)

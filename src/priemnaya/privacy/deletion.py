@@ -9,7 +9,8 @@ push subscriptions, notification settings and one-time codes are removed, IP add
 devices in the sign-in history are erased and consents are marked withdrawn.
 
 Appeals are kept as they are for their retention period (59-FZ files are kept 5 years); their
-anonymisation when retention ends is a separate job (docs/security-personal-data.md).
+anonymisation when retention ends is a separate job (docs/retention.md). Chats and letters that
+belong to no appeal are blanked at once (``privacy.conversations``).
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from priemnaya.collective.models import Signer
 from priemnaya.core import clock
 from priemnaya.core.errors import NotPermitted, ValidationFailed
 from priemnaya.notifications.models import Preference, PushSubscription
+from priemnaya.privacy.conversations import conversations_forget
 
 ANONYMOUS_NAME = "Удалённый пользователь"
 PLACEHOLDER_DOMAIN = "anonymised.invalid"
@@ -52,6 +54,8 @@ def account_delete(*, user: User, password: str) -> User:
         raise ValidationFailed.single("password", "Неверный пароль: удаление не подтверждено.")
     now = clock.now()
     user = User.objects.select_for_update().get(pk=user.pk)
+    # Read before the address is replaced: letters are matched by the confirmed one.
+    confirmed_email = user.email if user.email_confirmed_at is not None else None
     user.full_name = ANONYMOUS_NAME
     user.email = placeholder_email(user.pk)
     user.phone = None
@@ -87,12 +91,13 @@ def account_delete(*, user: User, password: str) -> User:
     cosigned = Signer.objects.filter(user=user, appeal__isnull=True)
     CollectiveDelivery.objects.filter(signer__in=cosigned).update(address="")
     cosigned.update(full_name=ANONYMOUS_NAME, phone="", email="")
+    forgotten = conversations_forget(user_id=user.pk, confirmed_email=confirmed_email)
     transaction.on_commit(lambda: _end_browser_sessions(keys))
     audit_record(
         action="account.deleted",
         actor=user,
         target_type="user",
         target_id=user.pk,
-        details={"sessions": sessions, "tokens": tokens, "consents": consents},
+        details={"sessions": sessions, "tokens": tokens, "consents": consents, **forgotten},
     )
     return user
