@@ -43,7 +43,8 @@ def conversations_forget(*, user_id: int, confirmed_email: str | None) -> dict[s
 
     letters = 0
     if confirmed_email:
-        letters = InboundMessage.objects.filter(
-            sender=confirmed_email.lower(), appeal__isnull=True
-        ).update(raw=b"", mail_from="", rcpt_to="", sender="", subject="", remarks="", reason="")
+        unfiled = InboundMessage.objects.filter(sender=confirmed_email.lower(), appeal__isnull=True)
+        letters = unfiled.update(
+            raw=b"", mail_from="", rcpt_to="", sender="", subject="", remarks="", reason=""
+        )
     return {"chat_messages": messages, "letters": letters}
